@@ -1,0 +1,176 @@
+//! Reports for scripts: overdue reviews, batch figures and the rule check, as table, CSV or JSON.
+
+use super::{Failure, Format};
+use crate::domain::figures::{batch_figures, BatchFigures};
+use crate::domain::flags::{policy_flags, Finding, Severity};
+use crate::domain::pairing::check_pairs;
+use crate::domain::District;
+use crate::store::Store;
+use crate::text::{display_safe, pad_to_width, width};
+use chrono::NaiveDate;
+use serde::Serialize;
+use std::io::Write;
+
+/// Prints rows as an aligned table, CSV (RFC 4180 quoting) or JSON.
+fn emit<T: Serialize>(format: Format, header: &[&str], rows: &[Vec<String>], json: &T) -> Result<(), Failure> {
+    let mut out = std::io::stdout().lock();
+    match format {
+        Format::Json => writeln!(out, "{}", serde_json::to_string_pretty(json).expect("report values serialise"))?,
+        Format::Csv => {
+            for line in std::iter::once(header.iter().map(|h| h.to_string()).collect::<Vec<_>>()).chain(rows.iter().cloned()) {
+                let cells: Vec<String> = line.iter().map(|c| csv_cell(c)).collect();
+                writeln!(out, "{}", cells.join(","))?;
+            }
+        }
+        Format::Table => {
+            // Data is untrusted: escape controls before measuring and printing.
+            let safe: Vec<Vec<String>> =
+                rows.iter().map(|r| r.iter().map(|c| display_safe(c).into_owned()).collect()).collect();
+            let widths: Vec<usize> = (0..header.len())
+                .map(|i| safe.iter().map(|r| width(&r[i])).chain([width(header[i])]).max().unwrap_or(0))
+                .collect();
+            let line = |cells: Vec<&str>| {
+                cells.iter().zip(&widths).map(|(c, w)| pad_to_width(c, *w)).collect::<Vec<_>>().join("  ").trim_end().to_string()
+            };
+            writeln!(out, "{}", line(header.to_vec()))?;
+            for r in &safe {
+                writeln!(out, "{}", line(r.iter().map(String::as_str).collect()))?;
+            }
+        }
+    }
+    Ok(())
+}
+
+fn csv_cell(s: &str) -> String {
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_string()
+    }
+}
+
+#[derive(Serialize)]
+struct OverdueJson {
+    cadre: String,
+    cadre_id: i64,
+    batch: String,
+    direction: &'static str,
+    host_unit: String,
+    kind: &'static str,
+    period: String,
+    due: NaiveDate,
+    status: &'static str,
+    days: i64,
+    review_id: i64,
+}
+
+pub fn overdue(store: &Store, today: NaiveDate, format: Format) -> Result<u8, Failure> {
+    let rows = store.attention(today)?;
+    let json: Vec<OverdueJson> = rows
+        .iter()
+        .map(|r| OverdueJson {
+            cadre: r.cadre.clone(),
+            cadre_id: r.cadre_id,
+            batch: r.batch.clone(),
+            direction: r.direction.code(),
+            host_unit: r.host_unit.clone(),
+            kind: r.kind.code(),
+            period: r.period.clone(),
+            due: r.due,
+            status: r.status.code(),
+            days: r.days,
+            review_id: r.review_id,
+        })
+        .collect();
+    let table: Vec<Vec<String>> = json
+        .iter()
+        .map(|r| {
+            vec![
+                r.due.to_string(),
+                r.status.to_string(),
+                r.days.to_string(),
+                r.cadre.clone(),
+                r.batch.clone(),
+                r.kind.to_string(),
+                r.period.clone(),
+                r.host_unit.clone(),
+            ]
+        })
+        .collect();
+    emit(format, &["due", "status", "days", "cadre", "batch", "kind", "period", "host_unit"], &table, &json)?;
+    Ok(0)
+}
+
+pub fn stats(store: &Store, batch: Option<&str>, format: Format) -> Result<u8, Failure> {
+    let data = store.load()?;
+    let batches: Vec<_> = data.batches.iter().filter(|b| batch.is_none_or(|name| b.name == name)).collect();
+    if let (Some(name), true) = (batch, batches.is_empty()) {
+        let known: Vec<&str> = data.batches.iter().map(|b| b.name.as_str()).collect();
+        return Err(Failure { code: 2, message: format!("--batch: no batch named '{name}' (batches: {})", known.join(", ")) });
+    }
+    let figures: Vec<BatchFigures> = batches
+        .iter()
+        .map(|b| batch_figures(b, &data.secondments, &data.cadres, &data.units, &data.pairs))
+        .collect();
+    let districts: Vec<District> = District::ALL.iter().copied().filter(|d| *d != District::City).collect();
+    let mut header = vec!["batch", "dispatched", "down", "up", "pairs"];
+    header.extend(districts.iter().map(|d| d.code()));
+    header.extend(["sanshui_gaoming_share", "average_age", "non_party", "women"]);
+    let table: Vec<Vec<String>> = figures
+        .iter()
+        .map(|f| {
+            let mut row = vec![f.batch.clone(), f.dispatch_date.to_string(), f.down.to_string(), f.up.to_string(), f.pairs.to_string()];
+            row.extend(districts.iter().map(|d| f.down_by_district.get(d.code()).copied().unwrap_or(0).to_string()));
+            row.extend([
+                format!("{:.0}%", f.sanshui_gaoming_share * 100.0),
+                format!("{:.1}", f.average_age),
+                f.non_party.to_string(),
+                f.women.to_string(),
+            ]);
+            row
+        })
+        .collect();
+    // One batch asked for by name: a single JSON object, the natural shape for a script.
+    if batch.is_some() && format == Format::Json {
+        emit(format, &header, &table, &figures[0])?;
+    } else {
+        emit(format, &header, &table, &figures)?;
+    }
+    Ok(0)
+}
+
+#[derive(Serialize)]
+struct CheckJson {
+    integrity: Vec<String>,
+    invalid_rows: Vec<String>,
+    findings: Vec<Finding>,
+    errors: usize,
+    warnings: usize,
+}
+
+pub fn check(store: &Store, _today: NaiveDate, format: Format) -> Result<u8, Failure> {
+    let integrity = store.integrity_check()?;
+    let data = store.load()?;
+    let mut findings = policy_flags(&data.cadres, &data.secondments, data.policy.term_months);
+    findings.extend(check_pairs(&data.pairs, &data.secondments, &data.cadres));
+    let integrity_ok = integrity == ["ok"];
+    let errors = findings.iter().filter(|f| f.severity == Severity::Error).count()
+        + data.invalid.len()
+        + usize::from(!integrity_ok);
+    let warnings = findings.len() - findings.iter().filter(|f| f.severity == Severity::Error).count();
+    let mut table: Vec<Vec<String>> = integrity
+        .iter()
+        .map(|m| vec![if integrity_ok { "ok" } else { "error" }.into(), "integrity_check".into(), m.clone()])
+        .collect();
+    table.extend(data.invalid.iter().map(|m| vec!["error".into(), "invalid_row".into(), m.clone()]));
+    table.extend(findings.iter().map(|f| {
+        let severity = if f.severity == Severity::Error { "error" } else { "warning" };
+        vec![severity.into(), f.rule.code().to_string(), f.detail.clone()]
+    }));
+    let json = CheckJson { integrity, invalid_rows: data.invalid.clone(), findings, errors, warnings };
+    emit(format, &["severity", "rule", "detail"], &table, &json)?;
+    if format == Format::Table {
+        println!("{errors} errors, {warnings} warnings");
+    }
+    Ok(if errors > 0 { 1 } else { 0 })
+}

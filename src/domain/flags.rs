@@ -1,0 +1,249 @@
+//! Policy flags: what the department's rules say should not happen, or should be looked at.
+
+use super::dates::term_months;
+use super::model::{Cadre, Direction, Id, Secondment};
+use serde::Serialize;
+use std::collections::HashMap;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Rule {
+    /// A down cadre should have under two years of grassroots experience.
+    GrassrootsExperience,
+    NonStandardTerm,
+    OverlappingSecondments,
+    PairNotMirrored,
+    PairInvalid,
+    Unpaired,
+}
+
+impl Rule {
+    /// Stable name for reports.
+    pub fn code(self) -> &'static str {
+        match self {
+            Rule::GrassrootsExperience => "grassroots_experience",
+            Rule::NonStandardTerm => "non_standard_term",
+            Rule::OverlappingSecondments => "overlapping_secondments",
+            Rule::PairNotMirrored => "pair_not_mirrored",
+            Rule::PairInvalid => "pair_invalid",
+            Rule::Unpaired => "unpaired",
+        }
+    }
+
+    pub fn zh(self) -> &'static str {
+        match self {
+            Rule::GrassrootsExperience => "基层经历满两年",
+            Rule::NonStandardTerm => "挂职期限非两年",
+            Rule::OverlappingSecondments => "挂职时间重叠",
+            Rule::PairNotMirrored => "互派单位不对应",
+            Rule::PairInvalid => "互派无效",
+            Rule::Unpaired => "未配对",
+        }
+    }
+
+    pub fn en(self) -> &'static str {
+        match self {
+            Rule::GrassrootsExperience => "2+ years grassroots",
+            Rule::NonStandardTerm => "term not standard",
+            Rule::OverlappingSecondments => "overlapping secondments",
+            Rule::PairNotMirrored => "pair not mirrored",
+            Rule::PairInvalid => "invalid pair",
+            Rule::Unpaired => "unpaired",
+        }
+    }
+
+    pub fn severity(self) -> Severity {
+        match self {
+            Rule::OverlappingSecondments | Rule::PairInvalid => Severity::Error,
+            _ => Severity::Warning,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Finding {
+    pub rule: Rule,
+    pub severity: Severity,
+    /// The secondments the finding is about.
+    pub secondments: Vec<Id>,
+    pub detail: String,
+}
+
+impl Finding {
+    pub fn new(rule: Rule, secondments: Vec<Id>, detail: String) -> Finding {
+        Finding { rule, severity: rule.severity(), secondments, detail }
+    }
+}
+
+/// Flags on individual secondments and on each cadre's secondments taken together.
+pub fn policy_flags(cadres: &[Cadre], secondments: &[Secondment], standard_term_months: u32) -> Vec<Finding> {
+    let by_id: HashMap<Id, &Cadre> = cadres.iter().map(|c| (c.id, c)).collect();
+    let mut out = Vec::new();
+    for s in secondments {
+        let Some(cadre) = by_id.get(&s.cadre_id) else { continue };
+        if s.direction == Direction::Down && cadre.grassroots_years >= 2.0 {
+            out.push(Finding::new(
+                Rule::GrassrootsExperience,
+                vec![s.id],
+                format!("{}: {} years of grassroots experience (policy: under 2)", cadre.name, cadre.grassroots_years),
+            ));
+        }
+        let months = term_months(s.start, s.planned_end);
+        if months != Some(standard_term_months) {
+            let shown = months.map_or_else(|| "not whole months".to_string(), |m| format!("{m} months"));
+            out.push(Finding::new(
+                Rule::NonStandardTerm,
+                vec![s.id],
+                format!("{}: planned term {} to {} is {shown}", cadre.name, s.start, s.planned_end),
+            ));
+        }
+    }
+    let mut per_cadre: HashMap<Id, Vec<&Secondment>> = HashMap::new();
+    for s in secondments {
+        per_cadre.entry(s.cadre_id).or_default().push(s);
+    }
+    let mut overlaps: Vec<Finding> = per_cadre
+        .values()
+        .flat_map(|list| overlapping(list))
+        .map(|(a, b)| {
+            let name = by_id.get(&a.cadre_id).map_or("?", |c| c.name.as_str());
+            Finding::new(
+                Rule::OverlappingSecondments,
+                vec![a.id, b.id],
+                format!("{name}: {}–{} overlaps {}–{}", a.start, a.end(), b.start, b.end()),
+            )
+        })
+        .collect();
+    overlaps.sort_by_key(|f| f.secondments.clone());
+    out.extend(overlaps);
+    out
+}
+
+/// Every pair of a cadre's secondments whose days intersect.
+fn overlapping<'a>(list: &[&'a Secondment]) -> Vec<(&'a Secondment, &'a Secondment)> {
+    let mut sorted = list.to_vec();
+    sorted.sort_by_key(|s| (s.start, s.id));
+    let mut out = Vec::new();
+    for (i, a) in sorted.iter().enumerate() {
+        for b in &sorted[i + 1..] {
+            if b.start <= a.end() {
+                out.push((*a, *b));
+            }
+        }
+    }
+    out
+}
+
+/// Whether a new term from `start` to `end` would overlap one of the cadre's other secondments.
+pub fn overlaps_any(start: chrono::NaiveDate, end: chrono::NaiveDate, others: &[Secondment]) -> Option<&Secondment> {
+    others.iter().find(|s| start <= s.end() && s.start <= end)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::dates::parse_date;
+    use crate::domain::model::{Gender, Political};
+    use chrono::NaiveDate;
+
+    fn d(s: &str) -> NaiveDate {
+        parse_date(s).unwrap()
+    }
+
+    fn cadre(id: Id, years: f64) -> Cadre {
+        Cadre {
+            id,
+            name: format!("干部{id}"),
+            gender: Gender::Male,
+            birth_date: d("1985-01-01"),
+            political: Political::Party,
+            education: "大学".into(),
+            speciality: "规划".into(),
+            grassroots_years: years,
+            home_unit_id: 1,
+            home_post: "科员".into(),
+            archived: false,
+            version: 1,
+        }
+    }
+
+    fn sec(id: Id, cadre_id: Id, direction: Direction, start: &str, end: &str) -> Secondment {
+        Secondment {
+            id,
+            cadre_id,
+            batch_id: 1,
+            direction,
+            host_unit_id: 2,
+            host_post: "副镇长".into(),
+            start: d(start),
+            planned_end: d(end),
+            actual_end: None,
+            end_reason: None,
+            version: 1,
+        }
+    }
+
+    fn rules(findings: &[Finding]) -> Vec<Rule> {
+        findings.iter().map(|f| f.rule).collect()
+    }
+
+    #[test]
+    fn down_cadre_with_two_years_of_grassroots_is_flagged_but_up_is_not() {
+        let cadres = [cadre(1, 2.0), cadre(2, 1.9), cadre(3, 5.0)];
+        let secs = [
+            sec(1, 1, Direction::Down, "2017-04-01", "2019-03-31"),
+            sec(2, 2, Direction::Down, "2017-04-01", "2019-03-31"),
+            sec(3, 3, Direction::Up, "2017-04-01", "2019-03-31"),
+        ];
+        let found = policy_flags(&cadres, &secs, 24);
+        assert_eq!(rules(&found), vec![Rule::GrassrootsExperience]);
+        assert_eq!(found[0].secondments, vec![1]);
+        assert_eq!(found[0].severity, Severity::Warning);
+    }
+
+    #[test]
+    fn terms_other_than_two_years_are_flagged() {
+        let cadres = [cadre(1, 0.0), cadre(2, 0.0)];
+        let secs = [
+            sec(1, 1, Direction::Up, "2017-04-01", "2018-03-31"),
+            sec(2, 2, Direction::Up, "2017-04-01", "2019-04-03"),
+        ];
+        let found = policy_flags(&cadres, &secs, 24);
+        assert_eq!(rules(&found), vec![Rule::NonStandardTerm, Rule::NonStandardTerm]);
+        assert!(found[0].detail.contains("12 months"));
+        assert!(found[1].detail.contains("not whole months"));
+    }
+
+    #[test]
+    fn overlapping_secondments_are_an_error_and_touching_ones_are_not() {
+        let cadres = [cadre(1, 0.0)];
+        let secs = [
+            sec(1, 1, Direction::Up, "2017-04-01", "2019-03-31"),
+            sec(2, 1, Direction::Up, "2019-04-01", "2021-03-31"),
+            sec(3, 1, Direction::Up, "2021-03-31", "2023-03-30"),
+        ];
+        let found = policy_flags(&cadres, &secs, 24);
+        assert_eq!(rules(&found), vec![Rule::OverlappingSecondments]);
+        assert_eq!(found[0].secondments, vec![2, 3]);
+        assert_eq!(found[0].severity, Severity::Error);
+    }
+
+    #[test]
+    fn an_early_end_shortens_the_overlap_window() {
+        let mut first = sec(1, 1, Direction::Up, "2017-04-01", "2019-03-31");
+        first.actual_end = Some(d("2018-01-31"));
+        let second = sec(2, 1, Direction::Up, "2018-02-01", "2020-01-31");
+        assert!(policy_flags(&[cadre(1, 0.0)], &[first.clone(), second.clone()], 24)
+            .iter()
+            .all(|f| f.rule != Rule::OverlappingSecondments));
+        assert!(overlaps_any(d("2018-01-01"), d("2018-03-01"), &[first]).is_some());
+        assert!(overlaps_any(d("2020-02-01"), d("2022-01-31"), &[second]).is_none());
+    }
+}

@@ -1,0 +1,13 @@
+//! The programme as plain types and pure rules. Nothing here touches SQL or the terminal;
+//! every rule that depends on the date takes `today` as an argument.
+
+pub mod dates;
+pub mod figures;
+pub mod flags;
+pub mod model;
+pub mod pairing;
+pub mod reserve;
+pub mod review;
+pub mod schedule;
+
+pub use model::*;

@@ -1,0 +1,175 @@
+//! Pairs (双向互派): one down and one up secondment of the same batch, ideally mirroring units.
+
+use super::flags::{Finding, Rule};
+use super::model::{Cadre, Direction, Id, Pair, Secondment};
+use std::collections::{HashMap, HashSet};
+
+/// Why two secondments cannot be paired, or `Ok` with the pair ordered (down, up).
+pub fn validate_pair<'a>(
+    a: &'a Secondment,
+    b: &'a Secondment,
+    pairs: &[Pair],
+) -> Result<(&'a Secondment, &'a Secondment), String> {
+    if a.id == b.id || a.cadre_id == b.cadre_id {
+        return Err("a cadre cannot be paired with themselves".into());
+    }
+    if a.batch_id != b.batch_id {
+        return Err("paired secondments must belong to the same batch".into());
+    }
+    let (down, up) = match (a.direction, b.direction) {
+        (Direction::Down, Direction::Up) => (a, b),
+        (Direction::Up, Direction::Down) => (b, a),
+        _ => return Err(format!("a pair needs one down and one up secondment, not two {}", a.direction.en())),
+    };
+    let paired: HashSet<Id> = pairs.iter().flat_map(|p| [p.down_id, p.up_id]).collect();
+    for s in [down, up] {
+        if paired.contains(&s.id) {
+            return Err(format!("secondment {} is already paired", s.id));
+        }
+    }
+    Ok((down, up))
+}
+
+/// A mirror pair swaps units: the down cadre goes to the up cadre's home unit and vice versa.
+pub fn mirrors(down: &Secondment, down_home: Id, up: &Secondment, up_home: Id) -> bool {
+    down.host_unit_id == up_home && up.host_unit_id == down_home
+}
+
+/// Problems with the stored pairs, mirror warnings, and secondments left without a partner.
+pub fn check_pairs(pairs: &[Pair], secondments: &[Secondment], cadres: &[Cadre]) -> Vec<Finding> {
+    let by_id: HashMap<Id, &Secondment> = secondments.iter().map(|s| (s.id, s)).collect();
+    let home: HashMap<Id, Id> = cadres.iter().map(|c| (c.id, c.home_unit_id)).collect();
+    let name = |s: &Secondment| cadres.iter().find(|c| c.id == s.cadre_id).map_or("?", |c| c.name.as_str()).to_owned();
+    let mut out = Vec::new();
+    for p in pairs {
+        let (Some(down), Some(up)) = (by_id.get(&p.down_id), by_id.get(&p.up_id)) else {
+            out.push(Finding::new(Rule::PairInvalid, vec![p.down_id, p.up_id], format!("pair {} names a missing secondment", p.id)));
+            continue;
+        };
+        if down.direction != Direction::Down || up.direction != Direction::Up {
+            out.push(Finding::new(
+                Rule::PairInvalid,
+                vec![down.id, up.id],
+                format!("pair {}: {} and {} are not one down and one up", p.id, name(down), name(up)),
+            ));
+        } else if down.batch_id != up.batch_id || down.batch_id != p.batch_id {
+            out.push(Finding::new(
+                Rule::PairInvalid,
+                vec![down.id, up.id],
+                format!("pair {}: {} and {} are in different batches", p.id, name(down), name(up)),
+            ));
+        } else {
+            let down_home = home.get(&down.cadre_id).copied().unwrap_or_default();
+            let up_home = home.get(&up.cadre_id).copied().unwrap_or_default();
+            if !mirrors(down, down_home, up, up_home) {
+                out.push(Finding::new(
+                    Rule::PairNotMirrored,
+                    vec![down.id, up.id],
+                    format!("pair {}: {} and {} do not swap units", p.id, name(down), name(up)),
+                ));
+            }
+        }
+    }
+    let paired: HashSet<Id> = pairs.iter().flat_map(|p| [p.down_id, p.up_id]).collect();
+    for s in secondments.iter().filter(|s| !paired.contains(&s.id)) {
+        out.push(Finding::new(Rule::Unpaired, vec![s.id], format!("{} ({}) has no partner", name(s), s.direction.en())));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::dates::parse_date;
+    use crate::domain::flags::Severity;
+    use crate::domain::model::{Gender, Political};
+
+    fn cadre(id: Id, home: Id) -> Cadre {
+        Cadre {
+            id,
+            name: format!("干部{id}"),
+            gender: Gender::Female,
+            birth_date: parse_date("1985-06-01").unwrap(),
+            political: Political::Party,
+            education: String::new(),
+            speciality: String::new(),
+            grassroots_years: 0.0,
+            home_unit_id: home,
+            home_post: String::new(),
+            archived: false,
+            version: 1,
+        }
+    }
+
+    fn sec(id: Id, cadre_id: Id, batch: Id, direction: Direction, host: Id) -> Secondment {
+        Secondment {
+            id,
+            cadre_id,
+            batch_id: batch,
+            direction,
+            host_unit_id: host,
+            host_post: String::new(),
+            start: parse_date("2017-04-01").unwrap(),
+            planned_end: parse_date("2019-03-31").unwrap(),
+            actual_end: None,
+            end_reason: None,
+            version: 1,
+        }
+    }
+
+    fn pair(id: Id, down: Id, up: Id) -> Pair {
+        Pair { id, batch_id: 1, down_id: down, up_id: up, version: 1 }
+    }
+
+    // Units: 10 = 市国土规划局, 20 = 狮山镇, 30 = 北滘镇, 40 = 陈村镇, 50 = 市发展改革局.
+    #[test]
+    fn a_mirror_pair_is_clean_and_an_inexact_one_is_a_warning() {
+        let cadres = [cadre(1, 10), cadre(2, 20), cadre(3, 50), cadre(4, 40)];
+        let secs = [
+            sec(1, 1, 1, Direction::Down, 20),
+            sec(2, 2, 1, Direction::Up, 10),
+            sec(3, 3, 1, Direction::Down, 30),
+            sec(4, 4, 1, Direction::Up, 50),
+        ];
+        let found = check_pairs(&[pair(1, 1, 2), pair(2, 3, 4)], &secs, &cadres);
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].rule, Rule::PairNotMirrored);
+        assert_eq!(found[0].severity, Severity::Warning);
+        assert_eq!(found[0].secondments, vec![3, 4]);
+    }
+
+    #[test]
+    fn unpaired_secondments_are_listed_and_a_batch_with_no_pairs_lists_all() {
+        let cadres = [cadre(1, 10), cadre(2, 20)];
+        let secs = [sec(1, 1, 1, Direction::Down, 20), sec(2, 2, 1, Direction::Up, 10)];
+        let found = check_pairs(&[], &secs, &cadres);
+        assert_eq!(found.iter().map(|f| f.rule).collect::<Vec<_>>(), vec![Rule::Unpaired, Rule::Unpaired]);
+    }
+
+    #[test]
+    fn stored_pairs_that_break_the_rules_are_errors() {
+        let cadres = [cadre(1, 10), cadre(2, 20), cadre(3, 20)];
+        let secs = [
+            sec(1, 1, 1, Direction::Down, 20),
+            sec(2, 2, 1, Direction::Down, 10),
+            sec(3, 3, 2, Direction::Up, 10),
+        ];
+        let found = check_pairs(&[pair(1, 1, 2), pair(2, 1, 3)], &secs, &cadres);
+        assert!(found.iter().all(|f| f.rule == Rule::PairInvalid && f.severity == Severity::Error));
+        assert_eq!(found.len(), 2);
+    }
+
+    #[test]
+    fn validate_pair_orders_and_refuses() {
+        let s_down = sec(1, 1, 1, Direction::Down, 20);
+        let s_up = sec(2, 2, 1, Direction::Up, 10);
+        let (down, up) = validate_pair(&s_up, &s_down, &[]).unwrap();
+        assert_eq!((down.id, up.id), (1, 2));
+        assert!(validate_pair(&s_down, &s_down, &[]).unwrap_err().contains("themselves"));
+        let two_down = sec(3, 3, 1, Direction::Down, 30);
+        assert!(validate_pair(&s_down, &two_down, &[]).unwrap_err().contains("one down and one up"));
+        let other_batch = sec(4, 4, 2, Direction::Up, 10);
+        assert!(validate_pair(&s_down, &other_batch, &[]).unwrap_err().contains("same batch"));
+        assert!(validate_pair(&s_down, &s_up, &[pair(9, 1, 7)]).unwrap_err().contains("already paired"));
+    }
+}

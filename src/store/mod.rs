@@ -1,0 +1,94 @@
+//! The SQLite store. Everything else sees domain types; only this module speaks SQL.
+//!
+//! Opening never creates a file (creating is `Store::init`), refuses files that are not
+//! guazhi databases before touching them, and migrates under a write lock so that two
+//! instances starting at once cannot both migrate.
+
+mod audit;
+mod error;
+mod open;
+mod read;
+mod rows;
+pub mod schema;
+pub mod write;
+
+pub use audit::{Actor, AuditEntry};
+pub use error::{Result, StoreError};
+pub use read::{AttentionRow, Data};
+pub use write::{check_text, NewCadre, NewSecondment, ReviewResult, Writer};
+
+use rusqlite::{Connection, Transaction, TransactionBehavior};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+/// How long a save waits for a colleague's transaction before reporting "busy".
+pub const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+
+pub struct Store {
+    conn: Connection,
+    path: PathBuf,
+    read_only: Option<String>,
+    actor: Actor,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// Read-write when the file is writable, read-only otherwise.
+    Auto,
+    ReadOnly,
+}
+
+impl Store {
+    /// Opens an existing guazhi database.
+    pub fn open(path: &Path, access: Access) -> Result<Store> {
+        open::open(path, access)
+    }
+
+    /// Creates a new, empty database at `path` (mode 0660); refuses to overwrite.
+    pub fn init(path: &Path) -> Result<Store> {
+        open::init(path)
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Why the database is read-only, if it is.
+    pub fn read_only_reason(&self) -> Option<&str> {
+        self.read_only.as_deref()
+    }
+
+    pub fn actor(&self) -> &Actor {
+        &self.actor
+    }
+
+    /// Replaces who the audit trail names and when (the sample generator pins both).
+    pub fn set_actor(&mut self, actor: Actor) {
+        self.actor = actor;
+    }
+
+    /// For tests and the `check` command: the raw connection, read-only use.
+    pub fn connection(&self) -> &Connection {
+        &self.conn
+    }
+
+    /// Runs `f` in one short `BEGIN IMMEDIATE` transaction and commits it, checking the commit.
+    /// Taking the write lock up front means a busy database is met before anything is done,
+    /// never half-way (a deferred read-then-write transaction gets a busy that no wait cures).
+    pub fn write<T>(&mut self, f: impl FnOnce(&write::Writer) -> Result<T>) -> Result<T> {
+        if let Some(why) = &self.read_only {
+            return Err(StoreError::ReadOnly(why.clone()));
+        }
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let value = f(&write::Writer::new(&tx, &self.actor))?;
+        Transaction::commit(tx)?;
+        Ok(value)
+    }
+
+    /// `PRAGMA integrity_check`: "ok" or the problems found.
+    pub fn integrity_check(&self) -> Result<Vec<String>> {
+        let mut stmt = self.conn.prepare("PRAGMA integrity_check")?;
+        let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+}

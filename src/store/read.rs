@@ -1,0 +1,145 @@
+//! Queries. `load` reads the whole programme for the rules and the screens; `attention` is the
+//! indexed overdue / due-today / due-soon query that reports and the header use.
+
+use super::rows::{self, *};
+use super::{Result, Store};
+use crate::domain::review::{status_on, ReviewStatus};
+use crate::domain::*;
+use chrono::{Days, NaiveDate};
+use rusqlite::{params, Row};
+use serde::Serialize;
+
+/// Every record of the database, as domain values.
+#[derive(Debug, Clone, Default)]
+pub struct Data {
+    pub policy: Policy,
+    pub units: Vec<Unit>,
+    pub batches: Vec<Batch>,
+    pub cadres: Vec<Cadre>,
+    pub secondments: Vec<Secondment>,
+    pub pairs: Vec<Pair>,
+    pub reviews: Vec<Review>,
+    pub vettings: Vec<Vetting>,
+    pub evaluations: Vec<TermEvaluation>,
+    pub notes: Vec<DossierNote>,
+    pub nominations: Vec<ReserveNomination>,
+    pub events: Vec<ReserveEvent>,
+    /// Rows that could not be read (written by hand, against the rules): "table id: why".
+    pub invalid: Vec<String>,
+}
+
+/// A review needing attention, joined with who and where.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AttentionRow {
+    pub review_id: Id,
+    pub cadre_id: Id,
+    pub cadre: String,
+    pub batch: String,
+    pub direction: Direction,
+    pub host_unit: String,
+    pub kind: ReviewKind,
+    pub period: String,
+    pub due: NaiveDate,
+    pub status: ReviewStatus,
+    /// Days late when overdue, days left otherwise.
+    pub days: i64,
+}
+
+impl Store {
+    pub fn policy(&self) -> Result<Policy> {
+        let sql = format!("SELECT {POLICY_COLS} FROM policy WHERE id = 1");
+        Ok(self.conn.query_row(&sql, [], rows::policy)?)
+    }
+
+    pub fn load(&self) -> Result<Data> {
+        let mut invalid = Vec::new();
+        let mut data = Data {
+            policy: self.policy()?,
+            units: self.all("units", UNIT_COLS, "name", rows::unit, &mut invalid)?,
+            batches: self.all("batches", BATCH_COLS, "dispatch_date, id", rows::batch, &mut invalid)?,
+            cadres: self.all("cadres", CADRE_COLS, "id", rows::cadre, &mut invalid)?,
+            secondments: self.all("secondments", SECONDMENT_COLS, "start_date, id", rows::secondment, &mut invalid)?,
+            pairs: self.all("pairs", PAIR_COLS, "id", rows::pair, &mut invalid)?,
+            reviews: self.all("reviews", REVIEW_COLS, "due_date, id", rows::review, &mut invalid)?,
+            vettings: self.all("vettings", VETTING_COLS, "id", rows::vetting, &mut invalid)?,
+            evaluations: self.all("term_evaluations", EVALUATION_COLS, "id", rows::evaluation, &mut invalid)?,
+            notes: self.all("dossier_notes", NOTE_COLS, "note_date, id", rows::note, &mut invalid)?,
+            nominations: self.all("reserve_nominations", NOMINATION_COLS, "id", rows::nomination, &mut invalid)?,
+            events: self.all("reserve_events", EVENT_COLS, "id", rows::event, &mut invalid)?,
+            invalid: Vec::new(),
+        };
+        data.invalid = invalid;
+        Ok(data)
+    }
+
+    /// Every row of `table`; rows that do not convert are reported in `invalid` and skipped.
+    fn all<T>(
+        &self,
+        table: &str,
+        cols: &str,
+        order: &str,
+        convert: fn(&Row) -> rusqlite::Result<T>,
+        invalid: &mut Vec<String>,
+    ) -> Result<Vec<T>> {
+        let mut stmt = self.conn.prepare(&format!("SELECT {cols} FROM {table} ORDER BY {order}"))?;
+        let mut rows = stmt.query([])?;
+        let mut out = Vec::new();
+        while let Some(row) = rows.next()? {
+            match convert(row) {
+                Ok(v) => out.push(v),
+                Err(e) => invalid.push(format!("{table} {}: {e}", row.get::<_, i64>(0).unwrap_or_default())),
+            }
+        }
+        Ok(out)
+    }
+
+    /// Open reviews due on or before `today + due_soon_days`, by due date: overdue, due today, due soon.
+    pub fn attention(&self, today: NaiveDate) -> Result<Vec<AttentionRow>> {
+        let policy = self.policy()?;
+        let horizon = today + Days::new(policy.due_soon_days.into());
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT r.id, c.id, c.name, b.name, s.direction, u.name, r.kind, r.period, r.due_date
+             FROM reviews r
+             JOIN secondments s ON s.id = r.secondment_id
+             JOIN cadres c ON c.id = s.cadre_id
+             JOIN batches b ON b.id = s.batch_id
+             JOIN units u ON u.id = s.host_unit_id
+             WHERE r.done_date IS NULL AND r.cancelled = 0 AND r.due_date <= ?1
+             ORDER BY r.due_date, c.name, r.id",
+        )?;
+        let rows = stmt.query_map(params![horizon.to_string()], |r| {
+            let due = rows::date(r, 8)?;
+            Ok(AttentionRow {
+                review_id: r.get(0)?,
+                cadre_id: r.get(1)?,
+                cadre: r.get(2)?,
+                batch: r.get(3)?,
+                direction: code(r, 4, Direction::parse)?,
+                host_unit: r.get(5)?,
+                kind: code(r, 6, ReviewKind::parse)?,
+                period: r.get(7)?,
+                due,
+                status: status_on(due, false, false, today, policy.due_soon_days),
+                days: (due - today).num_days().abs(),
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Counts of overdue, due-today and due-soon reviews (the header).
+    pub fn attention_counts(&self, today: NaiveDate) -> Result<[usize; 3]> {
+        let mut counts = [0; 3];
+        for row in self.attention(today)? {
+            match row.status {
+                ReviewStatus::Overdue => counts[0] += 1,
+                ReviewStatus::DueToday => counts[1] += 1,
+                _ => counts[2] += 1,
+            }
+        }
+        Ok(counts)
+    }
+
+    pub fn history(&self, table: &str, row_id: Id) -> Result<Vec<super::AuditEntry>> {
+        super::audit::history(&self.conn, table, row_id)
+    }
+}

@@ -1,0 +1,191 @@
+//! Rows to domain values. A value that breaks the rules (a row typed by hand with an unknown
+//! code or a bad date) becomes a conversion error naming the column, never a panic.
+
+use crate::domain::*;
+use chrono::NaiveDate;
+use rusqlite::types::Type;
+use rusqlite::Row;
+
+fn bad(idx: usize, what: String) -> rusqlite::Error {
+    rusqlite::Error::FromSqlConversionFailure(idx, Type::Text, what.into())
+}
+
+pub fn date(row: &Row, idx: usize) -> rusqlite::Result<NaiveDate> {
+    let s: String = row.get(idx)?;
+    NaiveDate::parse_from_str(&s, "%Y-%m-%d").map_err(|_| bad(idx, format!("bad date '{s}'")))
+}
+
+pub fn opt_date(row: &Row, idx: usize) -> rusqlite::Result<Option<NaiveDate>> {
+    match row.get::<_, Option<String>>(idx)? {
+        None => Ok(None),
+        Some(s) => NaiveDate::parse_from_str(&s, "%Y-%m-%d").map(Some).map_err(|_| bad(idx, format!("bad date '{s}'"))),
+    }
+}
+
+/// Reads a coded enum column through its `parse`.
+pub fn code<T>(row: &Row, idx: usize, parse: fn(&str) -> Option<T>) -> rusqlite::Result<T> {
+    let s: String = row.get(idx)?;
+    parse(&s).ok_or_else(|| bad(idx, format!("unknown value '{s}'")))
+}
+
+pub fn opt_code<T>(row: &Row, idx: usize, parse: fn(&str) -> Option<T>) -> rusqlite::Result<Option<T>> {
+    match row.get::<_, Option<String>>(idx)? {
+        None => Ok(None),
+        Some(s) => parse(&s).map(Some).ok_or_else(|| bad(idx, format!("unknown value '{s}'"))),
+    }
+}
+
+pub const UNIT_COLS: &str = "id, name, kind, district, version";
+pub fn unit(r: &Row) -> rusqlite::Result<Unit> {
+    Ok(Unit {
+        id: r.get(0)?,
+        name: r.get(1)?,
+        kind: code(r, 2, UnitKind::parse)?,
+        district: code(r, 3, District::parse)?,
+        version: r.get(4)?,
+    })
+}
+
+pub const BATCH_COLS: &str = "id, name, dispatch_date, term_months, version";
+pub fn batch(r: &Row) -> rusqlite::Result<Batch> {
+    Ok(Batch { id: r.get(0)?, name: r.get(1)?, dispatch_date: date(r, 2)?, term_months: r.get(3)?, version: r.get(4)? })
+}
+
+pub const CADRE_COLS: &str = "id, name, gender, birth_date, political, education, speciality, \
+                              grassroots_years, home_unit_id, home_post, archived, version";
+pub fn cadre(r: &Row) -> rusqlite::Result<Cadre> {
+    Ok(Cadre {
+        id: r.get(0)?,
+        name: r.get(1)?,
+        gender: code(r, 2, Gender::parse)?,
+        birth_date: date(r, 3)?,
+        political: code(r, 4, Political::parse)?,
+        education: r.get(5)?,
+        speciality: r.get(6)?,
+        grassroots_years: r.get(7)?,
+        home_unit_id: r.get(8)?,
+        home_post: r.get(9)?,
+        archived: r.get(10)?,
+        version: r.get(11)?,
+    })
+}
+
+pub const SECONDMENT_COLS: &str = "id, cadre_id, batch_id, direction, host_unit_id, host_post, \
+                                   start_date, planned_end, actual_end, end_reason, version";
+pub fn secondment(r: &Row) -> rusqlite::Result<Secondment> {
+    Ok(Secondment {
+        id: r.get(0)?,
+        cadre_id: r.get(1)?,
+        batch_id: r.get(2)?,
+        direction: code(r, 3, Direction::parse)?,
+        host_unit_id: r.get(4)?,
+        host_post: r.get(5)?,
+        start: date(r, 6)?,
+        planned_end: date(r, 7)?,
+        actual_end: opt_date(r, 8)?,
+        end_reason: r.get(9)?,
+        version: r.get(10)?,
+    })
+}
+
+pub const PAIR_COLS: &str = "id, batch_id, down_id, up_id, version";
+pub fn pair(r: &Row) -> rusqlite::Result<Pair> {
+    Ok(Pair { id: r.get(0)?, batch_id: r.get(1)?, down_id: r.get(2)?, up_id: r.get(3)?, version: r.get(4)? })
+}
+
+pub const REVIEW_COLS: &str = "id, secondment_id, kind, period, due_date, done_date, grade, assessor, note, \
+                               cancelled, version";
+pub fn review(r: &Row) -> rusqlite::Result<Review> {
+    Ok(Review {
+        id: r.get(0)?,
+        secondment_id: r.get(1)?,
+        kind: code(r, 2, ReviewKind::parse)?,
+        period: r.get(3)?,
+        due: date(r, 4)?,
+        done: opt_date(r, 5)?,
+        grade: opt_code(r, 6, Grade::parse)?,
+        assessor: r.get(7)?,
+        note: r.get(8)?,
+        cancelled: r.get(9)?,
+        version: r.get(10)?,
+    })
+}
+
+pub const VETTING_COLS: &str = "id, secondment_id, vet_date, political, moral, performance, duty, integrity, \
+                                discipline_opinion, family_planning_opinion, conclusion, version";
+pub fn vetting(r: &Row) -> rusqlite::Result<Vetting> {
+    Ok(Vetting {
+        id: r.get(0)?,
+        secondment_id: r.get(1)?,
+        date: date(r, 2)?,
+        political: code(r, 3, VetResult::parse)?,
+        moral: code(r, 4, VetResult::parse)?,
+        performance: code(r, 5, VetResult::parse)?,
+        duty: code(r, 6, VetResult::parse)?,
+        integrity: code(r, 7, VetResult::parse)?,
+        discipline_opinion: r.get(8)?,
+        family_planning_opinion: r.get(9)?,
+        conclusion: r.get(10)?,
+        version: r.get(11)?,
+    })
+}
+
+pub const EVALUATION_COLS: &str = "id, secondment_id, inspectors, talks, summary, version";
+pub fn evaluation(r: &Row) -> rusqlite::Result<TermEvaluation> {
+    Ok(TermEvaluation {
+        id: r.get(0)?,
+        secondment_id: r.get(1)?,
+        inspectors: r.get(2)?,
+        talks: r.get(3)?,
+        summary: r.get(4)?,
+        version: r.get(5)?,
+    })
+}
+
+pub const NOTE_COLS: &str = "id, cadre_id, note_date, author, body";
+pub fn note(r: &Row) -> rusqlite::Result<DossierNote> {
+    Ok(DossierNote { id: r.get(0)?, cadre_id: r.get(1)?, date: date(r, 2)?, author: r.get(3)?, text: r.get(4)? })
+}
+
+pub const NOMINATION_COLS: &str =
+    "id, cadre_id, secondment_id, origin, status, proposed_on, status_on, reason, version";
+pub fn nomination(r: &Row) -> rusqlite::Result<ReserveNomination> {
+    Ok(ReserveNomination {
+        id: r.get(0)?,
+        cadre_id: r.get(1)?,
+        secondment_id: r.get(2)?,
+        origin: code(r, 3, ReserveOrigin::parse)?,
+        status: code(r, 4, ReserveStatus::parse)?,
+        proposed_on: date(r, 5)?,
+        status_on: date(r, 6)?,
+        reason: r.get(7)?,
+        version: r.get(8)?,
+    })
+}
+
+pub const EVENT_COLS: &str = "id, nomination_id, event_date, from_status, to_status, reason, by_user";
+pub fn event(r: &Row) -> rusqlite::Result<ReserveEvent> {
+    Ok(ReserveEvent {
+        id: r.get(0)?,
+        nomination_id: r.get(1)?,
+        on: date(r, 2)?,
+        from: opt_code(r, 3, ReserveStatus::parse)?,
+        to: code(r, 4, ReserveStatus::parse)?,
+        reason: r.get(5)?,
+        by: r.get(6)?,
+    })
+}
+
+pub const POLICY_COLS: &str =
+    "term_months, due_soon_days, routine_due_days, annual_due_month, annual_due_day, end_of_term_due_days, version";
+pub fn policy(r: &Row) -> rusqlite::Result<Policy> {
+    Ok(Policy {
+        term_months: r.get(0)?,
+        due_soon_days: r.get(1)?,
+        routine_due_days: r.get(2)?,
+        annual_due_month: r.get(3)?,
+        annual_due_day: r.get(4)?,
+        end_of_term_due_days: r.get(5)?,
+        version: r.get(6)?,
+    })
+}

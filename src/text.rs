@@ -1,0 +1,272 @@
+//! Helpers for untrusted text on a terminal and in form fields.
+//!
+//! Anything read from the database or an import file may contain bytes that a
+//! terminal interprets (ESC, CSI, OSC sequences) or bidi overrides that make text
+//! render differently from what it is. Everything shown goes through
+//! [`display_safe`]; everything typed or imported is checked with
+//! [`forbidden_char`] or cleaned with [`sanitize_paste`]. Widths are terminal
+//! cells (CJK = 2), measured by `unicode-width`.
+
+use std::borrow::Cow;
+use std::fmt::Write as _;
+
+use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+
+/// The ellipsis that marks a cut; one cell wide.
+const ELLIPSIS: char = '…';
+
+/// True for characters that must never reach the terminal raw nor be stored
+/// from user input: C0 controls (tab included), DEL, C1 controls (`is_control`
+/// is exactly these) and the bidi embedding/override/isolate/mark characters,
+/// which can disguise what a name or note really says.
+pub fn is_forbidden(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '\u{200e}' | '\u{200f}' | '\u{061c}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}'
+        )
+}
+
+/// Replaces every forbidden character with a visible escape (`\n`, `\t`, `\r`,
+/// `\x1b`, `\u{9b}`, `\u{202e}`), so no byte of the result can start a terminal
+/// escape sequence or reorder text. Borrows when there is nothing to replace,
+/// which is the common case on every redraw. Backslashes are not escaped: this is
+/// for showing, not for round-tripping.
+pub fn display_safe(s: &str) -> Cow<'_, str> {
+    let Some(first) = s.find(is_forbidden) else {
+        return Cow::Borrowed(s);
+    };
+    let mut out = String::with_capacity(s.len() + 8);
+    out.push_str(&s[..first]);
+    for c in s[first..].chars() {
+        match c {
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            '\r' => out.push_str("\\r"),
+            c if c.is_ascii_control() => {
+                let _ = write!(out, "\\x{:02x}", c as u32);
+            }
+            c if is_forbidden(c) => {
+                let _ = write!(out, "\\u{{{:x}}}", c as u32);
+            }
+            c => out.push(c),
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// The first forbidden character and its 0-based *char* index (not byte
+/// offset), for messages such as "name: control character U+001B at position 3".
+pub fn forbidden_char(s: &str) -> Option<(usize, char)> {
+    s.chars().enumerate().find(|&(_, c)| is_forbidden(c))
+}
+
+/// Cleans text pasted into a single-line field: each run of line breaks and tabs
+/// (together with spaces around it) becomes one space, other forbidden
+/// characters are dropped, and the ends are trimmed. VT, FF, NEL, U+2028 and
+/// U+2029 count as line breaks too, so pasted paragraphs don't run together.
+pub fn sanitize_paste(s: &str) -> String {
+    let is_break = |c: char| {
+        matches!(
+            c,
+            '\t' | '\n' | '\x0b' | '\x0c' | '\r' | '\u{85}' | '\u{2028}' | '\u{2029}'
+        )
+    };
+    let mut out = String::with_capacity(s.len());
+    let mut in_break = false;
+    for c in s.chars() {
+        if is_break(c) {
+            in_break = true;
+        } else if is_forbidden(c) || (in_break && c == ' ') {
+            // dropped; neither ends a break run
+        } else {
+            if in_break {
+                out.truncate(out.trim_end_matches(' ').len());
+                out.push(' ');
+                in_break = false;
+            }
+            out.push(c);
+        }
+    }
+    out.trim().to_string()
+}
+
+/// Display width in terminal cells (CJK = 2). Meant for display-safe text.
+pub fn width(s: &str) -> usize {
+    UnicodeWidthStr::width(s)
+}
+
+/// Fits `s` into `max` cells. When cut, the result ends with `…` and never
+/// exceeds `max`: a double-width character that would straddle the limit is
+/// dropped rather than split, so a cut result may fall a cell short of `max`
+/// (more for emoji ZWJ sequences, which are cut per character).
+pub fn truncate_to_width(s: &str, max: usize) -> Cow<'_, str> {
+    if width(s) <= max {
+        return Cow::Borrowed(s);
+    }
+    if max == 0 {
+        return Cow::Borrowed("");
+    }
+    // Fill max - 1 cells by per-char width, then re-measure the whole result:
+    // sequences (emoji + VS16, ZWJ) can measure wider than their chars' sum.
+    let mut out = String::with_capacity(max * 3 + 3);
+    let mut used = 0;
+    for c in s.chars() {
+        let w = c.width().unwrap_or(0);
+        if used + w > max - 1 {
+            break;
+        }
+        used += w;
+        out.push(c);
+    }
+    loop {
+        // A trailing joiner would glue the ellipsis onto the previous character.
+        out.truncate(out.trim_end_matches('\u{200d}').len());
+        out.push(ELLIPSIS);
+        if width(&out) <= max {
+            return Cow::Owned(out);
+        }
+        out.pop();
+        out.pop();
+    }
+}
+
+/// Truncates to `w` cells, then right-pads with spaces to exactly `w` cells,
+/// so table columns line up with CJK text.
+pub fn pad_to_width(s: &str, w: usize) -> String {
+    let t = truncate_to_width(s, w);
+    let pad = w - width(&t);
+    let mut out = String::with_capacity(t.len() + pad);
+    out.push_str(&t);
+    out.extend(std::iter::repeat_n(' ', pad));
+    out
+}
+
+/// True when nothing visible would be entered: only whitespace (including the
+/// ideographic space U+3000) and zero-width spaces/joiners. For "required" fields.
+pub fn is_blank(s: &str) -> bool {
+    s.chars().all(|c| {
+        c.is_whitespace() || matches!(c, '\u{200b}'..='\u{200d}' | '\u{2060}' | '\u{feff}')
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const NAME: &str = "欧阳明远市国土规划局";
+
+    #[test]
+    fn osc_sequence_becomes_visible() {
+        let out = display_safe("a\x1b]0;x\x07b");
+        assert_eq!(out, "a\\x1b]0;x\\x07b");
+        assert!(!out.bytes().any(|b| b == 0x1b || b == 0x07));
+    }
+
+    #[test]
+    fn bidi_c1_and_whitespace_controls_escaped() {
+        assert_eq!(display_safe("ab\u{202e}cd"), "ab\\u{202e}cd");
+        assert_eq!(display_safe("x\u{9b}31m"), "x\\u{9b}31m");
+        assert_eq!(display_safe("a\nb\tc\r\x7f"), "a\\nb\\tc\\r\\x7f");
+        assert_eq!(
+            display_safe("\u{200e}\u{2066}\u{061c}"),
+            "\\u{200e}\\u{2066}\\u{61c}"
+        );
+        for c in (0u32..0x20).chain(0x7f..0xa0) {
+            let s = char::from_u32(c).unwrap().to_string();
+            assert!(display_safe(&s).bytes().all(|b| (0x20..0x7f).contains(&b)));
+        }
+    }
+
+    #[test]
+    fn fast_path_borrows() {
+        assert!(matches!(display_safe("张三 Zhang"), Cow::Borrowed(_)));
+        assert!(matches!(display_safe(""), Cow::Borrowed(_)));
+        assert!(matches!(display_safe("a\n"), Cow::Owned(_)));
+    }
+
+    #[test]
+    fn forbidden_char_positions() {
+        assert_eq!(forbidden_char("abc\x1b[0m"), Some((3, '\x1b')));
+        assert_eq!(forbidden_char("欧阳\u{202e}x"), Some((2, '\u{202e}')));
+        assert_eq!(forbidden_char("\ta"), Some((0, '\t')));
+        assert_eq!(forbidden_char("名\u{85}"), Some((1, '\u{85}')));
+        assert_eq!(forbidden_char("欧阳 明远"), None);
+        assert_eq!(forbidden_char(""), None);
+    }
+
+    #[test]
+    fn paste_is_single_line() {
+        assert_eq!(sanitize_paste("  欧阳\r\n明远 \r\n\r\n "), "欧阳 明远");
+        assert_eq!(sanitize_paste("a\tb\t\tc"), "a b c");
+        assert_eq!(sanitize_paste("a \n  b"), "a b");
+        assert_eq!(sanitize_paste("a  b"), "a  b");
+        assert_eq!(sanitize_paste("a\x1b[31mb\u{202e}c"), "a[31mbc");
+        assert_eq!(sanitize_paste("\r\n\t"), "");
+        assert_eq!(
+            forbidden_char(&sanitize_paste("x\u{9b}\u{2066}\ny\u{2029}z")),
+            None
+        );
+    }
+
+    #[test]
+    fn cjk_truncation() {
+        let cases = [
+            (0, ""),
+            (1, "…"),
+            (2, "…"),
+            (3, "欧…"),
+            (4, "欧…"),
+            (5, "欧阳…"),
+            (19, "欧阳明远市国土规划…"),
+            (20, NAME),
+        ];
+        for (max, want) in cases {
+            let got = truncate_to_width(NAME, max);
+            assert_eq!(got, want, "max {max}");
+            assert!(width(&got) <= max);
+        }
+        assert!(matches!(truncate_to_width(NAME, 20), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn mixed_truncation_never_exceeds() {
+        let s = "abc欧阳d";
+        assert_eq!(width(s), 8);
+        assert_eq!(truncate_to_width(s, 5), "abc…");
+        assert_eq!(truncate_to_width(s, 6), "abc欧…");
+        assert_eq!(truncate_to_width(s, 7), "abc欧…");
+        assert_eq!(truncate_to_width(s, 8), s);
+        assert_eq!(truncate_to_width("ab", 1), "…");
+        assert_eq!(truncate_to_width("a", 1), "a");
+        for s in [
+            s,
+            "e\u{301}x欧",
+            "👨\u{200d}👩\u{200d}👧 家",
+            "❤\u{fe0f}❤\u{fe0f}a",
+        ] {
+            for max in 0..=width(s) + 1 {
+                assert!(width(&truncate_to_width(s, max)) <= max, "{s:?} {max}");
+            }
+        }
+    }
+
+    #[test]
+    fn pad_exact_widths() {
+        assert_eq!(pad_to_width("欧阳", 5), "欧阳 ");
+        assert_eq!(pad_to_width("欧阳明", 5), "欧阳…");
+        assert_eq!(pad_to_width("欧阳明", 4), "欧… ");
+        assert_eq!(pad_to_width("ab", 0), "");
+        for w in 0..=22 {
+            assert_eq!(width(&pad_to_width(NAME, w)), w);
+            assert_eq!(width(&pad_to_width("a欧b", w)), w);
+        }
+    }
+
+    #[test]
+    fn blank() {
+        assert!(is_blank(""));
+        assert!(is_blank(" \u{3000}\t\u{200b}"));
+        assert!(!is_blank(" 欧 "));
+    }
+}
