@@ -66,12 +66,7 @@ pub fn forbidden_char(s: &str) -> Option<(usize, char)> {
 /// characters are dropped, and the ends are trimmed. VT, FF, NEL, U+2028 and
 /// U+2029 count as line breaks too, so pasted paragraphs don't run together.
 pub fn sanitize_paste(s: &str) -> String {
-    let is_break = |c: char| {
-        matches!(
-            c,
-            '\t' | '\n' | '\x0b' | '\x0c' | '\r' | '\u{85}' | '\u{2028}' | '\u{2029}'
-        )
-    };
+    let is_break = |c: char| matches!(c, '\t' | '\n' | '\x0b' | '\x0c' | '\r' | '\u{85}' | '\u{2028}' | '\u{2029}');
     let mut out = String::with_capacity(s.len());
     let mut in_break = false;
     for c in s.chars() {
@@ -145,9 +140,7 @@ pub fn pad_to_width(s: &str, w: usize) -> String {
 /// True when nothing visible would be entered: only whitespace (including the
 /// ideographic space U+3000) and zero-width spaces/joiners. For "required" fields.
 pub fn is_blank(s: &str) -> bool {
-    s.chars().all(|c| {
-        c.is_whitespace() || matches!(c, '\u{200b}'..='\u{200d}' | '\u{2060}' | '\u{feff}')
-    })
+    s.chars().all(|c| c.is_whitespace() || matches!(c, '\u{200b}'..='\u{200d}' | '\u{2060}' | '\u{feff}'))
 }
 
 #[cfg(test)]
@@ -168,10 +161,7 @@ mod tests {
         assert_eq!(display_safe("ab\u{202e}cd"), "ab\\u{202e}cd");
         assert_eq!(display_safe("x\u{9b}31m"), "x\\u{9b}31m");
         assert_eq!(display_safe("a\nb\tc\r\x7f"), "a\\nb\\tc\\r\\x7f");
-        assert_eq!(
-            display_safe("\u{200e}\u{2066}\u{061c}"),
-            "\\u{200e}\\u{2066}\\u{61c}"
-        );
+        assert_eq!(display_safe("\u{200e}\u{2066}\u{061c}"), "\\u{200e}\\u{2066}\\u{61c}");
         for c in (0u32..0x20).chain(0x7f..0xa0) {
             let s = char::from_u32(c).unwrap().to_string();
             assert!(display_safe(&s).bytes().all(|b| (0x20..0x7f).contains(&b)));
@@ -203,10 +193,7 @@ mod tests {
         assert_eq!(sanitize_paste("a  b"), "a  b");
         assert_eq!(sanitize_paste("a\x1b[31mb\u{202e}c"), "a[31mbc");
         assert_eq!(sanitize_paste("\r\n\t"), "");
-        assert_eq!(
-            forbidden_char(&sanitize_paste("x\u{9b}\u{2066}\ny\u{2029}z")),
-            None
-        );
+        assert_eq!(forbidden_char(&sanitize_paste("x\u{9b}\u{2066}\ny\u{2029}z")), None);
     }
 
     #[test]
@@ -239,12 +226,7 @@ mod tests {
         assert_eq!(truncate_to_width(s, 8), s);
         assert_eq!(truncate_to_width("ab", 1), "…");
         assert_eq!(truncate_to_width("a", 1), "a");
-        for s in [
-            s,
-            "e\u{301}x欧",
-            "👨\u{200d}👩\u{200d}👧 家",
-            "❤\u{fe0f}❤\u{fe0f}a",
-        ] {
+        for s in [s, "e\u{301}x欧", "👨\u{200d}👩\u{200d}👧 家", "❤\u{fe0f}❤\u{fe0f}a"] {
             for max in 0..=width(s) + 1 {
                 assert!(width(&truncate_to_width(s, max)) <= max, "{s:?} {max}");
             }

@@ -107,9 +107,22 @@ impl From<StoreError> for Failure {
     fn from(e: StoreError) -> Self {
         use StoreError::*;
         let code = match &e {
-            Missing(_) | IsDirectory(_) | NotSqlite(_) | Foreign(_) | Truncated { .. } | Newer { .. }
-            | NeedsUpgrade(_) | Corrupt(_) => 3,
-            Exists(_) | ReadOnly(_) | Conflict { .. } | Busy | Full | Invalid { .. } | NotFound { .. } | InUse { .. } => 4,
+            Missing(_)
+            | IsDirectory(_)
+            | NotSqlite(_)
+            | Foreign(_)
+            | Truncated { .. }
+            | Newer { .. }
+            | NeedsUpgrade(_)
+            | Corrupt(_) => 3,
+            Exists(_)
+            | ReadOnly(_)
+            | Conflict { .. }
+            | Busy
+            | Full
+            | Invalid { .. }
+            | NotFound { .. }
+            | InUse { .. } => 4,
             Io(_) | Sqlite(_) => 5,
         };
         Failure { code, message: e.to_string() }

@@ -17,7 +17,9 @@ fn emit<T: Serialize>(format: Format, header: &[&str], rows: &[Vec<String>], jso
     match format {
         Format::Json => writeln!(out, "{}", serde_json::to_string_pretty(json).expect("report values serialise"))?,
         Format::Csv => {
-            for line in std::iter::once(header.iter().map(|h| h.to_string()).collect::<Vec<_>>()).chain(rows.iter().cloned()) {
+            for line in
+                std::iter::once(header.iter().map(|h| h.to_string()).collect::<Vec<_>>()).chain(rows.iter().cloned())
+            {
                 let cells: Vec<String> = line.iter().map(|c| csv_cell(c)).collect();
                 writeln!(out, "{}", cells.join(","))?;
             }
@@ -30,7 +32,14 @@ fn emit<T: Serialize>(format: Format, header: &[&str], rows: &[Vec<String>], jso
                 .map(|i| safe.iter().map(|r| width(&r[i])).chain([width(header[i])]).max().unwrap_or(0))
                 .collect();
             let line = |cells: Vec<&str>| {
-                cells.iter().zip(&widths).map(|(c, w)| pad_to_width(c, *w)).collect::<Vec<_>>().join("  ").trim_end().to_string()
+                cells
+                    .iter()
+                    .zip(&widths)
+                    .map(|(c, w)| pad_to_width(c, *w))
+                    .collect::<Vec<_>>()
+                    .join("  ")
+                    .trim_end()
+                    .to_string()
             };
             writeln!(out, "{}", line(header.to_vec()))?;
             for r in &safe {
@@ -106,12 +115,13 @@ pub fn stats(store: &Store, batch: Option<&str>, format: Format) -> Result<u8, F
     let batches: Vec<_> = data.batches.iter().filter(|b| batch.is_none_or(|name| b.name == name)).collect();
     if let (Some(name), true) = (batch, batches.is_empty()) {
         let known: Vec<&str> = data.batches.iter().map(|b| b.name.as_str()).collect();
-        return Err(Failure { code: 2, message: format!("--batch: no batch named '{name}' (batches: {})", known.join(", ")) });
+        return Err(Failure {
+            code: 2,
+            message: format!("--batch: no batch named '{name}' (batches: {})", known.join(", ")),
+        });
     }
-    let figures: Vec<BatchFigures> = batches
-        .iter()
-        .map(|b| batch_figures(b, &data.secondments, &data.cadres, &data.units, &data.pairs))
-        .collect();
+    let figures: Vec<BatchFigures> =
+        batches.iter().map(|b| batch_figures(b, &data.secondments, &data.cadres, &data.units, &data.pairs)).collect();
     let districts: Vec<District> = District::ALL.iter().copied().filter(|d| *d != District::City).collect();
     let mut header = vec!["batch", "dispatched", "down", "up", "pairs"];
     header.extend(districts.iter().map(|d| d.code()));
@@ -119,7 +129,13 @@ pub fn stats(store: &Store, batch: Option<&str>, format: Format) -> Result<u8, F
     let table: Vec<Vec<String>> = figures
         .iter()
         .map(|f| {
-            let mut row = vec![f.batch.clone(), f.dispatch_date.to_string(), f.down.to_string(), f.up.to_string(), f.pairs.to_string()];
+            let mut row = vec![
+                f.batch.clone(),
+                f.dispatch_date.to_string(),
+                f.down.to_string(),
+                f.up.to_string(),
+                f.pairs.to_string(),
+            ];
             row.extend(districts.iter().map(|d| f.down_by_district.get(d.code()).copied().unwrap_or(0).to_string()));
             row.extend([
                 format!("{:.0}%", f.sanshui_gaoming_share * 100.0),

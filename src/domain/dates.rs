@@ -6,9 +6,7 @@ use chrono::{Datelike, Days, Months, NaiveDate};
 pub fn parse_date(s: &str) -> Result<NaiveDate, String> {
     let s = s.trim();
     let ok_shape = s.len() == 10
-        && s.bytes()
-            .enumerate()
-            .all(|(i, b)| if i == 4 || i == 7 { b == b'-' } else { b.is_ascii_digit() });
+        && s.bytes().enumerate().all(|(i, b)| if i == 4 || i == 7 { b == b'-' } else { b.is_ascii_digit() });
     if !ok_shape {
         return Err(format!("'{s}' is not a date in the form YYYY-MM-DD"));
     }

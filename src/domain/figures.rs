@@ -33,11 +33,8 @@ pub fn batch_figures(
     let district_of: HashMap<Id, District> = units.iter().map(|u| (u.id, u.district)).collect();
     let down: Vec<&&Secondment> = in_batch.iter().filter(|s| s.direction == Direction::Down).collect();
 
-    let mut down_by_district: BTreeMap<String, usize> = District::ALL
-        .iter()
-        .filter(|d| **d != District::City)
-        .map(|d| (d.code().to_string(), 0))
-        .collect();
+    let mut down_by_district: BTreeMap<String, usize> =
+        District::ALL.iter().filter(|d| **d != District::City).map(|d| (d.code().to_string(), 0)).collect();
     for s in &down {
         let district = district_of.get(&s.host_unit_id).copied().unwrap_or(District::City);
         *down_by_district.entry(district.code().to_string()).or_default() += 1;
@@ -47,11 +44,7 @@ pub fn batch_figures(
     let cadre_ids: HashSet<Id> = in_batch.iter().map(|s| s.cadre_id).collect();
     let people: Vec<&Cadre> = cadres.iter().filter(|c| cadre_ids.contains(&c.id)).collect();
     let ages: i64 = people.iter().map(|c| i64::from(c.age_on(batch.dispatch_date))).sum();
-    let average_age = if people.is_empty() {
-        0.0
-    } else {
-        (ages as f64 * 10.0 / people.len() as f64).round() / 10.0
-    };
+    let average_age = if people.is_empty() { 0.0 } else { (ages as f64 * 10.0 / people.len() as f64).round() / 10.0 };
 
     BatchFigures {
         batch: batch.name.clone(),
@@ -111,12 +104,23 @@ mod tests {
     }
 
     fn batch(id: Id) -> Batch {
-        Batch { id, name: format!("第{id}批"), dispatch_date: parse_date("2017-04-01").unwrap(), term_months: 24, version: 1 }
+        Batch {
+            id,
+            name: format!("第{id}批"),
+            dispatch_date: parse_date("2017-04-01").unwrap(),
+            term_months: 24,
+            version: 1,
+        }
     }
 
     #[test]
     fn counts_districts_ages_party_and_gender() {
-        let units = [unit(1, District::City), unit(2, District::Sanshui), unit(3, District::Gaoming), unit(4, District::Nanhai)];
+        let units = [
+            unit(1, District::City),
+            unit(2, District::Sanshui),
+            unit(3, District::Gaoming),
+            unit(4, District::Nanhai),
+        ];
         let cadres = [
             cadre(1, "1983-04-01", Gender::Male, Political::Party), // 34 on dispatch day
             cadre(2, "1983-04-02", Gender::Female, Political::Democratic), // 33

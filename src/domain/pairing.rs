@@ -43,7 +43,11 @@ pub fn check_pairs(pairs: &[Pair], secondments: &[Secondment], cadres: &[Cadre])
     let mut out = Vec::new();
     for p in pairs {
         let (Some(down), Some(up)) = (by_id.get(&p.down_id), by_id.get(&p.up_id)) else {
-            out.push(Finding::new(Rule::PairInvalid, vec![p.down_id, p.up_id], format!("pair {} names a missing secondment", p.id)));
+            out.push(Finding::new(
+                Rule::PairInvalid,
+                vec![p.down_id, p.up_id],
+                format!("pair {} names a missing secondment", p.id),
+            ));
             continue;
         };
         if down.direction != Direction::Down || up.direction != Direction::Up {
@@ -72,7 +76,11 @@ pub fn check_pairs(pairs: &[Pair], secondments: &[Secondment], cadres: &[Cadre])
     }
     let paired: HashSet<Id> = pairs.iter().flat_map(|p| [p.down_id, p.up_id]).collect();
     for s in secondments.iter().filter(|s| !paired.contains(&s.id)) {
-        out.push(Finding::new(Rule::Unpaired, vec![s.id], format!("{} ({}) has no partner", name(s), s.direction.en())));
+        out.push(Finding::new(
+            Rule::Unpaired,
+            vec![s.id],
+            format!("{} ({}) has no partner", name(s), s.direction.en()),
+        ));
     }
     out
 }
@@ -149,11 +157,8 @@ mod tests {
     #[test]
     fn stored_pairs_that_break_the_rules_are_errors() {
         let cadres = [cadre(1, 10), cadre(2, 20), cadre(3, 20)];
-        let secs = [
-            sec(1, 1, 1, Direction::Down, 20),
-            sec(2, 2, 1, Direction::Down, 10),
-            sec(3, 3, 2, Direction::Up, 10),
-        ];
+        let secs =
+            [sec(1, 1, 1, Direction::Down, 20), sec(2, 2, 1, Direction::Down, 10), sec(3, 3, 2, Direction::Up, 10)];
         let found = check_pairs(&[pair(1, 1, 2), pair(2, 1, 3)], &secs, &cadres);
         assert!(found.iter().all(|f| f.rule == Rule::PairInvalid && f.severity == Severity::Error));
         assert_eq!(found.len(), 2);

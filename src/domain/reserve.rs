@@ -94,19 +94,13 @@ mod tests {
             review(1, ReviewKind::Annual, "2017", Some(Grade::Basic)),
             review(3, ReviewKind::EndOfTerm, "term", Some(Grade::Excellent)),
         ];
-        assert!(matches!(
-            eligibility(&secondment(), &reviews, d("2019-05-01")),
-            Eligibility::NotEligible(_)
-        ));
+        assert!(matches!(eligibility(&secondment(), &reviews, d("2019-05-01")), Eligibility::NotEligible(_)));
     }
 
     #[test]
     fn competent_evaluation_or_none_is_not_eligible() {
         let competent = vec![review(3, ReviewKind::EndOfTerm, "term", Some(Grade::Competent))];
-        assert!(matches!(
-            eligibility(&secondment(), &competent, d("2019-05-01")),
-            Eligibility::NotEligible(_)
-        ));
+        assert!(matches!(eligibility(&secondment(), &competent, d("2019-05-01")), Eligibility::NotEligible(_)));
         let pending = vec![review(3, ReviewKind::EndOfTerm, "term", None)];
         assert!(matches!(eligibility(&secondment(), &pending, d("2019-05-01")), Eligibility::NotYet(_)));
     }

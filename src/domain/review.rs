@@ -75,13 +75,7 @@ impl ReviewStatus {
 }
 
 /// The status of a review due on `due`, given whether it is done or cancelled.
-pub fn status_on(
-    due: NaiveDate,
-    done: bool,
-    cancelled: bool,
-    today: NaiveDate,
-    due_soon_days: u32,
-) -> ReviewStatus {
+pub fn status_on(due: NaiveDate, done: bool, cancelled: bool, today: NaiveDate, due_soon_days: u32) -> ReviewStatus {
     if cancelled {
         return ReviewStatus::Cancelled;
     }

@@ -36,18 +36,14 @@ pub fn owed_reviews(start: NaiveDate, end: NaiveDate, policy: &Policy) -> Vec<Pl
         (year, quarter) = if quarter == 4 { (year + 1, 1) } else { (year, quarter + 1) };
     }
     for year in start.year()..=end.year() {
-        out.push(PlannedReview {
-            kind: ReviewKind::Annual,
-            period: year.to_string(),
-            due: annual_due(year, policy),
-        });
+        out.push(PlannedReview { kind: ReviewKind::Annual, period: year.to_string(), due: annual_due(year, policy) });
     }
     out.push(PlannedReview {
         kind: ReviewKind::EndOfTerm,
         period: END_OF_TERM_PERIOD.to_string(),
         due: end + Days::new(policy.end_of_term_due_days.into()),
     });
-    out.sort_by(|a, b| (a.due, a.kind).cmp(&(b.due, b.kind)));
+    out.sort_by_key(|p| (p.due, p.kind));
     out
 }
 
@@ -65,8 +61,13 @@ fn annual_due(year: i32, policy: &Policy) -> NaiveDate {
 pub enum ScheduleChange {
     Insert(PlannedReview),
     /// An open review whose due date moves (or a cancelled one that is owed again).
-    Reschedule { id: Id, due: NaiveDate },
-    Cancel { id: Id },
+    Reschedule {
+        id: Id,
+        due: NaiveDate,
+    },
+    Cancel {
+        id: Id,
+    },
 }
 
 /// Brings `existing` reviews in line with `owed`. Reviews already done are never touched:
@@ -134,11 +135,7 @@ mod tests {
         assert_eq!(routine[7], ("2019Q1".into(), d("2019-04-15")));
         assert_eq!(
             periods(&plan, ReviewKind::Annual),
-            vec![
-                ("2017".into(), d("2018-01-31")),
-                ("2018".into(), d("2019-01-31")),
-                ("2019".into(), d("2020-01-31")),
-            ]
+            vec![("2017".into(), d("2018-01-31")), ("2018".into(), d("2019-01-31")), ("2019".into(), d("2020-01-31")),]
         );
         assert_eq!(periods(&plan, ReviewKind::EndOfTerm), vec![("term".into(), d("2019-04-30"))]);
         assert!(plan.windows(2).all(|w| w[0].due <= w[1].due), "sorted by due date");
@@ -189,9 +186,7 @@ mod tests {
         let cancelled: Vec<&str> = changes
             .iter()
             .filter_map(|c| match c {
-                ScheduleChange::Cancel { id } => {
-                    Some(existing.iter().find(|r| r.id == *id).unwrap().period.as_str())
-                }
+                ScheduleChange::Cancel { id } => Some(existing.iter().find(|r| r.id == *id).unwrap().period.as_str()),
                 _ => None,
             })
             .collect();

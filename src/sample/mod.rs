@@ -63,13 +63,7 @@ pub fn generate(mut store: Store, extra_cadres: usize) -> Result<()> {
     Ok(())
 }
 
-fn write_batch(
-    w: &Writer,
-    plan: &BatchPlan,
-    units: &HashMap<&str, Id>,
-    as_of: NaiveDate,
-    rng: &mut Rng,
-) -> Result<()> {
+fn write_batch(w: &Writer, plan: &BatchPlan, units: &HashMap<&str, Id>, as_of: NaiveDate, rng: &mut Rng) -> Result<()> {
     let dispatch = d(plan.dispatch);
     let batch = w.add_batch(plan.name, dispatch, 24)?;
     for pair in plan.pairs {
@@ -81,9 +75,10 @@ fn write_batch(
         if let Some(up) = up {
             w.pair(down.1, up.1)?;
         }
-        for (cadre, secondment, person) in [Some((down.0, down.1, &pair.down)), up.map(|u| (u.0, u.1, pair.up.as_ref().unwrap()))]
-            .into_iter()
-            .flatten()
+        for (cadre, secondment, person) in
+            [Some((down.0, down.1, &pair.down)), up.map(|u| (u.0, u.1, pair.up.as_ref().unwrap()))]
+                .into_iter()
+                .flatten()
         {
             complete_reviews(w, secondment, person, as_of, rng)?;
             if let Some(note) = person.note {
@@ -149,13 +144,7 @@ fn write_person(
 }
 
 /// Records results for every review due before `as_of`, except those the plan leaves overdue.
-fn complete_reviews(
-    w: &Writer,
-    secondment: Id,
-    p: &Person,
-    as_of: NaiveDate,
-    rng: &mut Rng,
-) -> Result<()> {
+fn complete_reviews(w: &Writer, secondment: Id, p: &Person, as_of: NaiveDate, rng: &mut Rng) -> Result<()> {
     for review in w.reviews_for(secondment)? {
         if review.cancelled || review.due >= as_of || p.overdue.contains(&review.period.as_str()) {
             continue;

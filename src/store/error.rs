@@ -10,23 +10,43 @@ pub enum StoreError {
     NotSqlite(PathBuf),
     /// A SQLite file that belongs to another program.
     Foreign(PathBuf),
-    Truncated { path: PathBuf, expected: u64, actual: u64 },
-    Newer { path: PathBuf, found: i64, supported: i64 },
+    Truncated {
+        path: PathBuf,
+        expected: u64,
+        actual: u64,
+    },
+    Newer {
+        path: PathBuf,
+        found: i64,
+        supported: i64,
+    },
     /// An older schema that a read-only user cannot upgrade.
     NeedsUpgrade(PathBuf),
     Corrupt(String),
     Exists(PathBuf),
     ReadOnly(String),
     /// The row changed since it was read: `current` is what is stored now (JSON).
-    Conflict { table: &'static str, id: i64, current: Option<serde_json::Value> },
+    Conflict {
+        table: &'static str,
+        id: i64,
+        current: Option<serde_json::Value>,
+    },
     /// Another writer held the lock for longer than the busy timeout.
     Busy,
     Full,
     /// Bad input: the field it concerns and why.
-    Invalid { field: String, message: String },
-    NotFound { table: &'static str, id: i64 },
+    Invalid {
+        field: String,
+        message: String,
+    },
+    NotFound {
+        table: &'static str,
+        id: i64,
+    },
     /// Deleting would orphan rows that depend on the record.
-    InUse { what: String },
+    InUse {
+        what: String,
+    },
     Io(std::io::Error),
     Sqlite(rusqlite::Error),
 }

@@ -74,7 +74,14 @@ impl<'a> Writer<'a> {
         Writer { tx, actor }
     }
 
-    fn audit<O: Serialize, N: Serialize>(&self, action: &str, table: &str, id: Id, old: Option<&O>, new: Option<&N>) -> Result<()> {
+    fn audit<O: Serialize, N: Serialize>(
+        &self,
+        action: &str,
+        table: &str,
+        id: Id,
+        old: Option<&O>,
+        new: Option<&N>,
+    ) -> Result<()> {
         audit::record(self.tx, self.actor, action, table, id, old, new)
     }
 
@@ -96,7 +103,8 @@ impl<'a> Writer<'a> {
         convert: fn(&Row) -> rusqlite::Result<T>,
     ) -> Result<T> {
         let current = self.get(table, cols, id, convert)?;
-        let stored: i64 = self.tx.query_row(&format!("SELECT version FROM {table} WHERE id = ?1"), [id], |r| r.get(0))?;
+        let stored: i64 =
+            self.tx.query_row(&format!("SELECT version FROM {table} WHERE id = ?1"), [id], |r| r.get(0))?;
         if stored != version {
             return Err(StoreError::Conflict { table, id, current: serde_json::to_value(&current).ok() });
         }
@@ -228,7 +236,8 @@ impl<'a> Writer<'a> {
     }
 
     fn cadre_secondments(&self, cadre_id: Id) -> Result<Vec<Secondment>> {
-        let mut stmt = self.tx.prepare_cached(&format!("SELECT {SECONDMENT_COLS} FROM secondments WHERE cadre_id = ?1"))?;
+        let mut stmt =
+            self.tx.prepare_cached(&format!("SELECT {SECONDMENT_COLS} FROM secondments WHERE cadre_id = ?1"))?;
         let rows = stmt.query_map([cadre_id], rows::secondment)?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
@@ -269,7 +278,8 @@ impl<'a> Writer<'a> {
     }
 
     pub fn reviews_for(&self, secondment_id: Id) -> Result<Vec<Review>> {
-        let mut stmt = self.tx.prepare_cached(&format!("SELECT {REVIEW_COLS} FROM reviews WHERE secondment_id = ?1"))?;
+        let mut stmt =
+            self.tx.prepare_cached(&format!("SELECT {REVIEW_COLS} FROM reviews WHERE secondment_id = ?1"))?;
         let rows = stmt.query_map([secondment_id], rows::review)?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
@@ -281,7 +291,9 @@ impl<'a> Writer<'a> {
             match change {
                 ScheduleChange::Insert(p) => {
                     self.tx
-                        .prepare_cached("INSERT INTO reviews (secondment_id, kind, period, due_date) VALUES (?1, ?2, ?3, ?4)")?
+                        .prepare_cached(
+                            "INSERT INTO reviews (secondment_id, kind, period, due_date) VALUES (?1, ?2, ?3, ?4)",
+                        )?
                         .execute(params![s.id, p.kind.code(), p.period, p.due.to_string()])?;
                 }
                 ScheduleChange::Reschedule { id, due } => {
@@ -325,9 +337,13 @@ impl<'a> Writer<'a> {
         if planned_end < start {
             return Err(StoreError::invalid("planned end", "must not be before the start"));
         }
-        let others: Vec<Secondment> = self.cadre_secondments(old.cadre_id)?.into_iter().filter(|s| s.id != id).collect();
+        let others: Vec<Secondment> =
+            self.cadre_secondments(old.cadre_id)?.into_iter().filter(|s| s.id != id).collect();
         if let Some(other) = overlaps_any(start, old.actual_end.unwrap_or(planned_end), &others) {
-            return Err(StoreError::invalid("start", format!("overlaps secondment {} to {}", other.start, other.end())));
+            return Err(StoreError::invalid(
+                "start",
+                format!("overlaps secondment {} to {}", other.start, other.end()),
+            ));
         }
         self.tx.execute(
             "UPDATE secondments SET start_date = ?1, planned_end = ?2, version = version + 1 WHERE id = ?3",
@@ -341,7 +357,9 @@ impl<'a> Writer<'a> {
     pub fn pair(&self, a: Id, b: Id) -> Result<Id> {
         let sa = self.get("secondments", SECONDMENT_COLS, a, rows::secondment)?;
         let sb = self.get("secondments", SECONDMENT_COLS, b, rows::secondment)?;
-        let mut stmt = self.tx.prepare_cached(&format!("SELECT {PAIR_COLS} FROM pairs WHERE down_id IN (?1, ?2) OR up_id IN (?1, ?2)"))?;
+        let mut stmt = self
+            .tx
+            .prepare_cached(&format!("SELECT {PAIR_COLS} FROM pairs WHERE down_id IN (?1, ?2) OR up_id IN (?1, ?2)"))?;
         let existing: Vec<Pair> = stmt.query_map([a, b], rows::pair)?.collect::<rusqlite::Result<_>>()?;
         let (down, up) = validate_pair(&sa, &sb, &existing).map_err(|m| StoreError::invalid("partner", m))?;
         self.tx.execute(
@@ -413,7 +431,8 @@ impl<'a> Writer<'a> {
                 v.conclusion.trim()
             ],
         )?;
-        let id: Id = self.tx.query_row("SELECT id FROM vettings WHERE secondment_id = ?1", [v.secondment_id], |r| r.get(0))?;
+        let id: Id =
+            self.tx.query_row("SELECT id FROM vettings WHERE secondment_id = ?1", [v.secondment_id], |r| r.get(0))?;
         let new = self.get("vettings", VETTING_COLS, id, rows::vetting)?;
         self.audit(if old.is_some() { "update" } else { "insert" }, "vettings", id, old.as_ref(), Some(&new))?;
         Ok(id)
@@ -427,7 +446,9 @@ impl<'a> Writer<'a> {
             .query_row("SELECT id FROM term_evaluations WHERE secondment_id = ?1", [e.secondment_id], |r| r.get(0))
             .optional()?;
         let old = match existing {
-            Some(id) => Some(self.expect_version("term_evaluations", EVALUATION_COLS, id, e.version, rows::evaluation)?),
+            Some(id) => {
+                Some(self.expect_version("term_evaluations", EVALUATION_COLS, id, e.version, rows::evaluation)?)
+            }
             None => None,
         };
         self.tx.execute(
@@ -437,7 +458,9 @@ impl<'a> Writer<'a> {
             params![e.secondment_id, e.inspectors.trim(), e.talks, e.summary.trim()],
         )?;
         let id: Id =
-            self.tx.query_row("SELECT id FROM term_evaluations WHERE secondment_id = ?1", [e.secondment_id], |r| r.get(0))?;
+            self.tx.query_row("SELECT id FROM term_evaluations WHERE secondment_id = ?1", [e.secondment_id], |r| {
+                r.get(0)
+            })?;
         let new = self.get("term_evaluations", EVALUATION_COLS, id, rows::evaluation)?;
         self.audit(if old.is_some() { "update" } else { "insert" }, "term_evaluations", id, old.as_ref(), Some(&new))?;
         Ok(id)
@@ -450,12 +473,25 @@ impl<'a> Writer<'a> {
             params![cadre_id, date.to_string(), self.actor.user, text.trim()],
         )?;
         let id = self.tx.last_insert_rowid();
-        self.audit("insert", "dossier_notes", id, None::<&()>, Some(&self.get("dossier_notes", NOTE_COLS, id, rows::note)?))?;
+        self.audit(
+            "insert",
+            "dossier_notes",
+            id,
+            None::<&()>,
+            Some(&self.get("dossier_notes", NOTE_COLS, id, rows::note)?),
+        )?;
         Ok(id)
     }
 
     /// Puts a cadre forward for the reserve pool, in status `proposed`.
-    pub fn nominate(&self, cadre_id: Id, secondment_id: Option<Id>, origin: ReserveOrigin, on: NaiveDate, reason: &str) -> Result<Id> {
+    pub fn nominate(
+        &self,
+        cadre_id: Id,
+        secondment_id: Option<Id>,
+        origin: ReserveOrigin,
+        on: NaiveDate,
+        reason: &str,
+    ) -> Result<Id> {
         check_text("reason", reason, 500, false)?;
         let open: Option<Id> = self
             .tx
@@ -499,7 +535,14 @@ impl<'a> Writer<'a> {
         self.audit("move", "reserve_nominations", id, Some(&old), Some(&new))
     }
 
-    fn event(&self, nomination: Id, on: NaiveDate, from: Option<ReserveStatus>, to: ReserveStatus, reason: &str) -> Result<()> {
+    fn event(
+        &self,
+        nomination: Id,
+        on: NaiveDate,
+        from: Option<ReserveStatus>,
+        to: ReserveStatus,
+        reason: &str,
+    ) -> Result<()> {
         self.tx.execute(
             "INSERT INTO reserve_events (nomination_id, event_date, from_status, to_status, reason, by_user)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
