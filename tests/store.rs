@@ -268,3 +268,67 @@ fn the_database_itself_refuses_rows_that_break_the_rules() {
         assert!(conn.execute(sql, []).is_err(), "accepted: {sql}");
     }
 }
+
+#[test]
+fn undo_puts_back_the_users_last_operation_and_only_that() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = demo_db(dir.path());
+    let mut store = open(&path);
+    let data = store.load().unwrap();
+    let s = data.secondments.iter().find(|s| s.actual_end.is_none() && s.start > date("2026-01-01")).unwrap().clone();
+    let reviews_before: Vec<Review> = data.reviews.iter().filter(|r| r.secondment_id == s.id).cloned().collect();
+    store.write(|w| w.end_early(s.id, s.version, date("2026-12-31"), "调任")).unwrap();
+    let undone = store.write(|w| w.undo_last()).unwrap().expect("something to undo");
+    assert_eq!((undone.action.as_str(), undone.table.as_str()), ("end_early", "secondments"));
+    let after = store.load().unwrap();
+    let restored = after.secondments.iter().find(|x| x.id == s.id).unwrap();
+    assert_eq!((restored.actual_end, restored.end_reason.as_deref()), (None, None));
+    assert_eq!(restored.version, s.version + 2, "versions only move forward");
+    let reviews_after: Vec<(String, bool, chrono::NaiveDate)> = after
+        .reviews
+        .iter()
+        .filter(|r| r.secondment_id == s.id)
+        .map(|r| (r.period.clone(), r.cancelled, r.due))
+        .collect();
+    let expected: Vec<(String, bool, chrono::NaiveDate)> =
+        reviews_before.iter().map(|r| (r.period.clone(), r.cancelled, r.due)).collect();
+    assert_eq!(reviews_after, expected, "the schedule is back as it was");
+    // The sample's own operations belong to another account: nothing more to undo for us.
+    assert_eq!(store.write(|w| w.undo_last()).unwrap(), None);
+}
+
+#[test]
+fn undo_refuses_when_a_colleague_changed_the_row_since() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = demo_db(dir.path());
+    let mut me = open(&path);
+    let mut colleague = open(&path);
+    colleague.set_actor(guazhi::store::Actor { uid: 4242, user: "colleague".into(), fixed_time: None });
+    let mut cadre = first_cadre(&me);
+    cadre.home_post = "科长".into();
+    me.write(|w| w.update_cadre(&cadre)).unwrap();
+    let mut theirs = first_cadre(&colleague);
+    theirs.education = "博士研究生".into();
+    colleague.write(|w| w.update_cadre(&theirs)).unwrap();
+    let err = me.write(|w| w.undo_last()).unwrap_err();
+    assert!(matches!(err, StoreError::Conflict { table: "cadres", .. }), "{err}");
+    let stored = first_cadre(&me);
+    assert_eq!((stored.home_post.as_str(), stored.education.as_str()), ("科长", "博士研究生"));
+}
+
+#[test]
+fn deleting_a_referenced_unit_says_what_depends_on_it_and_undo_restores_a_deleted_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = demo_db(dir.path());
+    let mut store = open(&path);
+    let used = store.load().unwrap().units.into_iter().find(|u| u.name == "市国土规划局").unwrap();
+    let err = store.write(|w| w.delete_reference("units", used.id, used.version)).unwrap_err();
+    assert!(err.to_string().contains("cadres work there"), "{err}");
+    let id = store.write(|w| w.add_unit("市统计局", UnitKind::CityOrgan, District::City)).unwrap();
+    store.write(|w| w.delete_reference("units", id, 1)).unwrap();
+    assert!(store.load().unwrap().units.iter().all(|u| u.id != id));
+    store.write(|w| w.undo_last()).unwrap();
+    assert!(store.load().unwrap().units.iter().any(|u| u.id == id && u.name == "市统计局"));
+    let dup = store.write(|w| w.add_unit("市统计局", UnitKind::CityOrgan, District::City)).unwrap_err();
+    assert_eq!(dup.to_string(), "unit name: '市统计局' already exists");
+}

@@ -14,6 +14,9 @@ use std::collections::HashMap;
 /// The day the demo is written for: reviews due before it are done unless marked overdue.
 pub const AS_OF: &str = "2026-11-27";
 
+/// The demo's audit rows name no real account, so nobody's `undo` reaches them.
+pub const SAMPLE_UID: u32 = u32::MAX;
+
 /// Splitmix64: a tiny deterministic generator, so the demo needs no randomness crate.
 pub(crate) struct Rng(u64);
 
@@ -41,7 +44,11 @@ fn d(s: &str) -> NaiveDate {
 
 /// Writes the demo roster (and `extra_cadres` generated ones) into a freshly initialised store.
 pub fn generate(mut store: Store, extra_cadres: usize) -> Result<()> {
-    store.set_actor(Actor { uid: 0, user: "guazhi-sample".into(), fixed_time: Some(format!("{AS_OF}T00:00:00Z")) });
+    store.set_actor(Actor {
+        uid: SAMPLE_UID,
+        user: "guazhi-sample".into(),
+        fixed_time: Some(format!("{AS_OF}T00:00:00Z")),
+    });
     let as_of = d(AS_OF);
     store.write(|w| {
         let mut unit_ids = HashMap::new();

@@ -46,6 +46,7 @@ fn user_name(uid: u32) -> Option<String> {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct AuditEntry {
     pub id: i64,
+    pub op: i64,
     pub at: String,
     pub uid: u32,
     pub os_user: String,
@@ -54,44 +55,28 @@ pub struct AuditEntry {
     pub row_id: Option<i64>,
     pub old_values: Option<String>,
     pub new_values: Option<String>,
-}
-
-pub(super) fn record<O: Serialize, N: Serialize>(
-    conn: &Connection,
-    actor: &Actor,
-    action: &str,
-    table: &str,
-    row_id: i64,
-    old: Option<&O>,
-    new: Option<&N>,
-) -> Result<()> {
-    let old = old.map(|o| serde_json::to_string(o).expect("domain values serialise"));
-    let new = new.map(|n| serde_json::to_string(n).expect("domain values serialise"));
-    conn.prepare_cached(
-        "INSERT INTO audit (at, uid, os_user, action, table_name, row_id, old_values, new_values)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-    )?
-    .execute(params![actor.now(), actor.uid, actor.user, action, table, row_id, old, new])?;
-    Ok(())
+    pub reverts: Option<i64>,
 }
 
 /// The history of one record, newest first.
 pub fn history(conn: &Connection, table: &str, row_id: i64) -> Result<Vec<AuditEntry>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT id, at, uid, os_user, action, table_name, row_id, old_values, new_values
+        "SELECT id, op, at, uid, os_user, action, table_name, row_id, old_values, new_values, reverts
          FROM audit WHERE table_name = ?1 AND row_id = ?2 ORDER BY id DESC",
     )?;
     let rows = stmt.query_map(params![table, row_id], |r| {
         Ok(AuditEntry {
             id: r.get(0)?,
-            at: r.get(1)?,
-            uid: r.get(2)?,
-            os_user: r.get(3)?,
-            action: r.get(4)?,
-            table: r.get(5)?,
-            row_id: r.get(6)?,
-            old_values: r.get(7)?,
-            new_values: r.get(8)?,
+            op: r.get(1)?,
+            at: r.get(2)?,
+            uid: r.get(3)?,
+            os_user: r.get(4)?,
+            action: r.get(5)?,
+            table: r.get(6)?,
+            row_id: r.get(7)?,
+            old_values: r.get(8)?,
+            new_values: r.get(9)?,
+            reverts: r.get(10)?,
         })
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)

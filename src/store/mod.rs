@@ -15,7 +15,7 @@ pub mod write;
 pub use audit::{Actor, AuditEntry};
 pub use error::{Result, StoreError};
 pub use read::{AttentionRow, Data};
-pub use write::{check_text, NewCadre, NewSecondment, ReviewResult, Writer};
+pub use write::{check_text, NewCadre, NewSecondment, ReviewResult, Undone, Writer};
 
 use rusqlite::{Connection, Transaction, TransactionBehavior};
 use std::path::{Path, PathBuf};

@@ -186,6 +186,8 @@ CREATE INDEX reserve_events_nomination ON reserve_events(nomination_id, id);
 -- Who changed what: written in the same transaction as the change itself.
 CREATE TABLE audit (
     id         INTEGER PRIMARY KEY,
+    -- One number per saved operation (one transaction); undo puts back a whole operation.
+    op         INTEGER NOT NULL,
     at         TEXT NOT NULL,
     uid        INTEGER NOT NULL,
     os_user    TEXT NOT NULL,
@@ -193,7 +195,12 @@ CREATE TABLE audit (
     table_name TEXT NOT NULL,
     row_id     INTEGER,
     old_values TEXT,
-    new_values TEXT
+    new_values TEXT,
+    -- Set on the rows of an undo: the operation it reverted.
+    reverts    INTEGER
 ) STRICT;
 CREATE INDEX audit_row ON audit(table_name, row_id);
+CREATE INDEX audit_user_op ON audit(uid, op);
+CREATE INDEX audit_op ON audit(op);
+CREATE INDEX audit_reverts ON audit(reverts) WHERE reverts IS NOT NULL;
 "#;

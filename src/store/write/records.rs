@@ -1,0 +1,206 @@
+//! The reference records: the policy, units, batches and cadres.
+
+use super::super::rows::{self, BATCH_COLS, CADRE_COLS, POLICY_COLS, UNIT_COLS};
+use super::{check_text, NewCadre, Writer};
+use crate::domain::*;
+use crate::store::{Result, StoreError};
+use chrono::NaiveDate;
+use rusqlite::params;
+
+fn check_term(term_months: u32) -> Result<()> {
+    if !(1..=120).contains(&term_months) {
+        return Err(StoreError::invalid("term months", "between 1 and 120"));
+    }
+    Ok(())
+}
+
+impl Writer<'_> {
+    pub fn set_policy(&self, new: &Policy) -> Result<()> {
+        let (_, before) = self.expect_version("policy", POLICY_COLS, 1, new.version, rows::policy)?;
+        check_term(new.term_months)?;
+        if !(1..=12).contains(&new.annual_due_month) || !(1..=31).contains(&new.annual_due_day) {
+            return Err(StoreError::invalid("annual due date", "month 1–12 and day 1–31"));
+        }
+        for (field, days) in [
+            ("due soon days", new.due_soon_days),
+            ("routine due days", new.routine_due_days),
+            ("end-of-term due days", new.end_of_term_due_days),
+        ] {
+            if days > 366 {
+                return Err(StoreError::invalid(field, "at most 366"));
+            }
+        }
+        self.tx.execute(
+            "UPDATE policy SET term_months=?1, due_soon_days=?2, routine_due_days=?3, annual_due_month=?4,
+             annual_due_day=?5, end_of_term_due_days=?6, version = version + 1 WHERE id = 1",
+            params![
+                new.term_months,
+                new.due_soon_days,
+                new.routine_due_days,
+                new.annual_due_month,
+                new.annual_due_day,
+                new.end_of_term_due_days
+            ],
+        )?;
+        self.log("update", "policy", 1, Some(before))
+    }
+
+    pub fn add_unit(&self, name: &str, kind: UnitKind, district: District) -> Result<Id> {
+        check_text("unit name", name, 100, true)?;
+        self.unique_name("units", "unit name", name, None)?;
+        self.tx.execute(
+            "INSERT INTO units (name, kind, district) VALUES (?1, ?2, ?3)",
+            params![name.trim(), kind.code(), district.code()],
+        )?;
+        let id = self.tx.last_insert_rowid();
+        self.log("insert", "units", id, None)?;
+        Ok(id)
+    }
+
+    pub fn update_unit(&self, unit: &Unit) -> Result<()> {
+        let (_, before) = self.expect_version("units", UNIT_COLS, unit.id, unit.version, rows::unit)?;
+        check_text("unit name", &unit.name, 100, true)?;
+        self.unique_name("units", "unit name", &unit.name, Some(unit.id))?;
+        self.tx.execute(
+            "UPDATE units SET name = ?1, kind = ?2, district = ?3, version = version + 1 WHERE id = ?4",
+            params![unit.name.trim(), unit.kind.code(), unit.district.code(), unit.id],
+        )?;
+        self.log("update", "units", unit.id, Some(before))
+    }
+
+    /// A name that another row of `table` already has is refused by name, not by a constraint error.
+    fn unique_name(&self, table: &'static str, field: &str, name: &str, except: Option<Id>) -> Result<()> {
+        let taken: Option<Id> = rusqlite::OptionalExtension::optional(self.tx.query_row(
+            &format!("SELECT id FROM {table} WHERE name = ?1 AND id IS NOT ?2"),
+            params![name.trim(), except],
+            |r| r.get(0),
+        ))?;
+        match taken {
+            Some(_) => Err(StoreError::invalid(field, format!("'{}' already exists", name.trim()))),
+            None => Ok(()),
+        }
+    }
+
+    pub fn add_batch(&self, name: &str, dispatch_date: NaiveDate, term_months: u32) -> Result<Id> {
+        check_text("batch name", name, 100, true)?;
+        check_term(term_months)?;
+        self.unique_name("batches", "batch name", name, None)?;
+        self.tx.execute(
+            "INSERT INTO batches (name, dispatch_date, term_months) VALUES (?1, ?2, ?3)",
+            params![name.trim(), dispatch_date.to_string(), term_months],
+        )?;
+        let id = self.tx.last_insert_rowid();
+        self.log("insert", "batches", id, None)?;
+        Ok(id)
+    }
+
+    pub fn update_batch(&self, batch: &Batch) -> Result<()> {
+        let (_, before) = self.expect_version("batches", BATCH_COLS, batch.id, batch.version, rows::batch)?;
+        check_text("batch name", &batch.name, 100, true)?;
+        check_term(batch.term_months)?;
+        self.unique_name("batches", "batch name", &batch.name, Some(batch.id))?;
+        self.tx.execute(
+            "UPDATE batches SET name = ?1, dispatch_date = ?2, term_months = ?3, version = version + 1 WHERE id = ?4",
+            params![batch.name.trim(), batch.dispatch_date.to_string(), batch.term_months, batch.id],
+        )?;
+        self.log("update", "batches", batch.id, Some(before))
+    }
+
+    /// Deletes a unit or batch nothing refers to; otherwise says what depends on it.
+    pub fn delete_reference(&self, table: &'static str, id: Id, version: i64) -> Result<()> {
+        let dependants: &[(&str, &str, &str)] = match table {
+            "units" => &[
+                ("cadres", "home_unit_id", "cadres work there"),
+                ("secondments", "host_unit_id", "secondments are hosted there"),
+            ],
+            "batches" => &[("secondments", "batch_id", "secondments belong to it")],
+            _ => return Err(StoreError::invalid("table", format!("{table} records are not deleted"))),
+        };
+        let before = self.snapshot(table, id)?.ok_or(StoreError::NotFound { table, id })?;
+        if before["version"].as_i64() != Some(version) {
+            return Err(StoreError::Conflict { table, id, current: Some(before) });
+        }
+        let mut uses = Vec::new();
+        for (child, column, words) in dependants {
+            let n: i64 =
+                self.tx.query_row(&format!("SELECT count(*) FROM {child} WHERE {column} = ?1"), [id], |r| r.get(0))?;
+            if n > 0 {
+                uses.push(format!("{n} {words}"));
+            }
+        }
+        if !uses.is_empty() {
+            return Err(StoreError::InUse { what: uses.join("; ") });
+        }
+        self.tx.execute(&format!("DELETE FROM {table} WHERE id = ?1"), [id])?;
+        self.log("delete", table, id, Some(before))
+    }
+
+    fn check_cadre(c: &NewCadre) -> Result<()> {
+        check_text("name", &c.name, 50, true)?;
+        check_text("education", &c.education, 50, false)?;
+        check_text("speciality", &c.speciality, 100, false)?;
+        check_text("home post", &c.home_post, 100, false)?;
+        if !(0.0..60.0).contains(&c.grassroots_years) {
+            return Err(StoreError::invalid("grassroots years", "between 0 and 60"));
+        }
+        Ok(())
+    }
+
+    pub fn add_cadre(&self, c: &NewCadre) -> Result<Id> {
+        Self::check_cadre(c)?;
+        self.tx
+            .prepare_cached(
+                "INSERT INTO cadres (name, gender, birth_date, political, education, speciality, grassroots_years,
+                 home_unit_id, home_post) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            )?
+            .execute(params![
+                c.name.trim(),
+                c.gender.code(),
+                c.birth_date.to_string(),
+                c.political.code(),
+                c.education.trim(),
+                c.speciality.trim(),
+                c.grassroots_years,
+                c.home_unit_id,
+                c.home_post.trim()
+            ])?;
+        let id = self.tx.last_insert_rowid();
+        self.log("insert", "cadres", id, None)?;
+        Ok(id)
+    }
+
+    /// Saves `cadre` (archiving included) if nobody changed it since it was read at `cadre.version`.
+    pub fn update_cadre(&self, cadre: &Cadre) -> Result<()> {
+        let (_, before) = self.expect_version("cadres", CADRE_COLS, cadre.id, cadre.version, rows::cadre)?;
+        Self::check_cadre(&NewCadre {
+            name: cadre.name.clone(),
+            gender: cadre.gender,
+            birth_date: cadre.birth_date,
+            political: cadre.political,
+            education: cadre.education.clone(),
+            speciality: cadre.speciality.clone(),
+            grassroots_years: cadre.grassroots_years,
+            home_unit_id: cadre.home_unit_id,
+            home_post: cadre.home_post.clone(),
+        })?;
+        self.tx.execute(
+            "UPDATE cadres SET name=?1, gender=?2, birth_date=?3, political=?4, education=?5, speciality=?6,
+             grassroots_years=?7, home_unit_id=?8, home_post=?9, archived=?10, version = version + 1
+             WHERE id = ?11",
+            params![
+                cadre.name.trim(),
+                cadre.gender.code(),
+                cadre.birth_date.to_string(),
+                cadre.political.code(),
+                cadre.education.trim(),
+                cadre.speciality.trim(),
+                cadre.grassroots_years,
+                cadre.home_unit_id,
+                cadre.home_post.trim(),
+                cadre.archived,
+                cadre.id
+            ],
+        )?;
+        self.log("update", "cadres", cadre.id, Some(before))
+    }
+}

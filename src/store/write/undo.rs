@@ -1,0 +1,122 @@
+//! Undo through the audit trail: the user's last operation is put back row by row, but only
+//! where nobody changed those rows since; otherwise it is a conflict and nothing is undone.
+
+use super::{known_table, Writer};
+use crate::store::{Result, StoreError};
+use rusqlite::types::Value as Sql;
+use rusqlite::{params_from_iter, OptionalExtension};
+use serde::Serialize;
+use serde_json::Value;
+
+/// What an undo put back.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Undone {
+    pub op: i64,
+    pub at: String,
+    /// The first row of the operation: what the user did, e.g. ("record", "reviews").
+    pub action: String,
+    pub table: String,
+    pub rows: usize,
+}
+
+fn to_sql(v: &Value) -> Sql {
+    match v {
+        Value::Null => Sql::Null,
+        Value::Bool(b) => Sql::Integer(i64::from(*b)),
+        Value::Number(n) => n.as_i64().map(Sql::Integer).unwrap_or_else(|| Sql::Real(n.as_f64().unwrap_or_default())),
+        Value::String(s) => Sql::Text(s.clone()),
+        other => Sql::Text(other.to_string()),
+    }
+}
+
+/// Column names come from our own snapshots; refuse anything that is not a plain identifier.
+fn columns(row: &Value) -> Result<Vec<(&str, &Value)>> {
+    let map = row.as_object().ok_or_else(|| StoreError::invalid("audit", "malformed snapshot"))?;
+    map.iter()
+        .map(|(k, v)| {
+            if k.chars().all(|c| c.is_ascii_lowercase() || c == '_') {
+                Ok((k.as_str(), v))
+            } else {
+                Err(StoreError::invalid("audit", format!("unexpected column {k}")))
+            }
+        })
+        .collect()
+}
+
+fn parse(json: Option<String>) -> Result<Option<Value>> {
+    json.map(|s| serde_json::from_str(&s).map_err(|e| StoreError::invalid("audit", e.to_string()))).transpose()
+}
+
+type AuditRow = (i64, String, String, i64, Option<String>, Option<String>, String);
+
+impl Writer<'_> {
+    /// Undoes the most recent change by this OS account that is not yet undone.
+    pub fn undo_last(&self) -> Result<Option<Undone>> {
+        let op: Option<i64> = self
+            .tx
+            .query_row(
+                "SELECT max(op) FROM audit WHERE uid = ?1 AND reverts IS NULL
+                   AND op NOT IN (SELECT reverts FROM audit WHERE reverts IS NOT NULL)",
+                [self.actor.uid],
+                |r| r.get(0),
+            )
+            .optional()?
+            .flatten();
+        let Some(op) = op else { return Ok(None) };
+        let rows: Vec<AuditRow> = self
+            .tx
+            .prepare("SELECT id, action, table_name, row_id, old_values, new_values, at FROM audit WHERE op = ?1 ORDER BY id DESC")?
+            .query_map([op], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        for (_, _, table, row_id, old, new, _) in &rows {
+            self.revert_row(op, known_table(table)?, *row_id, parse(old.clone())?, parse(new.clone())?)?;
+        }
+        let (_, action, table, _, _, _, at) = rows.last().cloned().expect("an operation has rows");
+        Ok(Some(Undone { op, at, action, table, rows: rows.len() }))
+    }
+
+    fn revert_row(&self, op: i64, table: &'static str, id: i64, old: Option<Value>, new: Option<Value>) -> Result<()> {
+        let current = self.snapshot(table, id)?;
+        if current != new {
+            return Err(StoreError::Conflict { table, id, current });
+        }
+        match (&old, &current) {
+            (None, Some(_)) => {
+                self.tx.execute(&format!("DELETE FROM {table} WHERE id = ?1"), [id]).map_err(|e| {
+                    match e.sqlite_error_code() {
+                        Some(rusqlite::ErrorCode::ConstraintViolation) => {
+                            StoreError::InUse { what: format!("later records depend on {table} {id}") }
+                        }
+                        _ => e.into(),
+                    }
+                })?;
+            }
+            (Some(old), Some(now)) => {
+                let cols: Vec<(&str, &Value)> = columns(old)?.into_iter().filter(|(c, _)| *c != "id").collect();
+                let mut values: Vec<Sql> = cols.iter().map(|(_, v)| to_sql(v)).collect();
+                let sets: Vec<String> = cols.iter().map(|(c, _)| format!("{c} = ?")).collect();
+                // Versions only move forward, so a colleague's stale copy still conflicts.
+                if let Some(v) = now.get("version").and_then(Value::as_i64) {
+                    let at = cols.iter().position(|(c, _)| *c == "version").expect("versioned rows keep it");
+                    values[at] = Sql::Integer(v + 1);
+                }
+                values.push(Sql::Integer(id));
+                self.tx.execute(
+                    &format!("UPDATE {table} SET {} WHERE id = ?", sets.join(", ")),
+                    params_from_iter(values),
+                )?;
+            }
+            (Some(old), None) => {
+                let cols = columns(old)?;
+                let names: Vec<&str> = cols.iter().map(|(c, _)| *c).collect();
+                let marks = vec!["?"; cols.len()].join(", ");
+                self.tx.execute(
+                    &format!("INSERT INTO {table} ({}) VALUES ({marks})", names.join(", ")),
+                    params_from_iter(cols.iter().map(|(_, v)| to_sql(v))),
+                )?;
+            }
+            (None, None) => {}
+        }
+        self.log_reverting("undo", table, id, current, Some(op))
+    }
+}
