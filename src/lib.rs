@@ -5,7 +5,7 @@
 
 pub mod cli;
 pub mod domain;
-// pub mod search; (being written)
+pub mod search;
 pub mod sample;
 pub mod store;
 pub mod text;
