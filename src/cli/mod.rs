@@ -145,8 +145,8 @@ pub fn run(cli: Cli) -> Result<u8, Failure> {
             };
             let access = if cli.view.read_only { Access::ReadOnly } else { Access::Auto };
             let store = Store::open(&db, access)?;
-            // Until the screens land, opening a database shows its overdue reviews.
-            report::overdue(&store, today, Format::Table)
+            let options = crate::tui::Options::new(&cli.view, &db);
+            Ok(crate::tui::run(store, options)?)
         }
         Some(Command::Init { path }) => {
             Store::init(&path)?;

@@ -1,0 +1,144 @@
+//! What can happen to the application: the tabs, the actions `App::update` applies, the
+//! effects it asks the terminal loop to carry out, and what the last frame looked like.
+
+use super::Snapshot;
+use ratatui::layout::Rect;
+use tui_input::InputRequest;
+
+/// The five tabs, in the order of their number keys.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum Tab {
+    #[default]
+    Cadres,
+    Pairs,
+    Reviews,
+    Reserve,
+    Overview,
+}
+
+impl Tab {
+    pub const ALL: [Tab; 5] = [Tab::Cadres, Tab::Pairs, Tab::Reviews, Tab::Reserve, Tab::Overview];
+
+    pub fn index(self) -> usize {
+        self as usize
+    }
+
+    pub fn from_index(i: usize) -> Tab {
+        Tab::ALL[i % Tab::ALL.len()]
+    }
+
+    pub fn next(self) -> Tab {
+        Tab::from_index(self.index() + 1)
+    }
+
+    pub fn prev(self) -> Tab {
+        Tab::from_index(self.index() + Tab::ALL.len() - 1)
+    }
+
+    pub fn zh(self) -> &'static str {
+        match self {
+            Tab::Cadres => "干部",
+            Tab::Pairs => "互派",
+            Tab::Reviews => "考核",
+            Tab::Reserve => "后备",
+            Tab::Overview => "概览",
+        }
+    }
+
+    pub fn en(self) -> &'static str {
+        match self {
+            Tab::Cadres => "Cadres",
+            Tab::Pairs => "Pairs",
+            Tab::Reviews => "Reviews",
+            Tab::Reserve => "Reserve",
+            Tab::Overview => "Overview",
+        }
+    }
+}
+
+/// Everything that changes the state goes through `App::update` as one of these.
+#[derive(Debug, Clone)]
+pub enum Action {
+    Quit,
+    /// Draw again (a resize); changes nothing.
+    Redraw,
+    Reload,
+    OpenHelp,
+    CloseHelp,
+    NextTab,
+    PrevTab,
+    GoTab(Tab),
+    Up,
+    Down,
+    PageUp,
+    PageDown,
+    Top,
+    Bottom,
+    /// Mouse wheel: lines to move (negative is up).
+    Scroll(i32),
+    /// A click on the `n`th row shown on screen (counted from the top of the list).
+    ClickRow(usize),
+    /// A click on a column's header: sort by it, or reverse when it already sorts.
+    SortBy(usize),
+    CycleSort,
+    ReverseSort,
+    /// Enter on a row: the cadre's dossier.
+    Open,
+    /// Enter on an overview row: the Reviews tab, showing that batch's reviews.
+    BatchReviews,
+    /// Esc in the dossier: the previous dossier, or the list.
+    Back,
+    /// The pair partner's dossier.
+    Partner,
+    StartSearch,
+    /// Enter in the search line: keep the filter, leave typing.
+    KeepSearch,
+    /// Esc: drop the search.
+    ClearSearch,
+    EditSearch(InputRequest),
+    Paste(String),
+    CycleStatus,
+    CycleKind,
+    CycleBatch,
+    CycleDistrict,
+    ClearFilters,
+    /// What the last frame looked like (sizes, where things are); sent after every draw.
+    Frame(FrameInfo),
+    /// Fresh data (a reload, or a new day).
+    Load(Box<Snapshot>),
+}
+
+/// What the terminal loop must do after an update.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Effect {
+    /// The state changed: draw again.
+    Redraw,
+    /// Nothing visible changed.
+    None,
+    Reload,
+    Quit,
+}
+
+/// Where the last frame put things, so that mouse clicks and page moves can be interpreted.
+/// Only `App::update(Action::Frame)` stores it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FrameInfo {
+    pub width: u16,
+    pub height: u16,
+    /// Each tab title's area.
+    pub tabs: Vec<(Rect, Tab)>,
+    /// The rows of the current list (below its header row).
+    pub body: Rect,
+    /// Header cells of the current list: (x from, x to exclusive, column).
+    pub header: Vec<(u16, u16, usize)>,
+    pub header_y: Option<u16>,
+    /// The first list row shown (the scroll position the frame settled on).
+    pub offset: usize,
+    /// Rows the list shows at once.
+    pub page: usize,
+    /// Lines of the dossier or help page shown at once, and the furthest scroll that shows anything.
+    pub text_page: usize,
+    pub text_max: usize,
+    /// The dossier scroll the frame settled on (clamped).
+    pub text_scroll: usize,
+}

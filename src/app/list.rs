@@ -1,0 +1,203 @@
+//! One tab's list state: selection, scroll, sort, search and filters, and the rows they leave
+//! (`visible`, indices into the tab's rows, in display order).
+
+use super::view::{Row, Table};
+use crate::domain::review::ReviewStatus;
+use crate::domain::{District, Id, ReviewKind};
+use crate::search::Query;
+use tui_input::Input;
+
+/// The review status filter. `Pending` (the default) hides done and cancelled reviews.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum StatusFilter {
+    #[default]
+    Pending,
+    Only(ReviewStatus),
+    All,
+}
+
+impl StatusFilter {
+    const CYCLE: [StatusFilter; 8] = [
+        StatusFilter::Pending,
+        StatusFilter::Only(ReviewStatus::Overdue),
+        StatusFilter::Only(ReviewStatus::DueToday),
+        StatusFilter::Only(ReviewStatus::DueSoon),
+        StatusFilter::Only(ReviewStatus::Upcoming),
+        StatusFilter::Only(ReviewStatus::Done),
+        StatusFilter::Only(ReviewStatus::Cancelled),
+        StatusFilter::All,
+    ];
+
+    pub fn next(self) -> StatusFilter {
+        let i = Self::CYCLE.iter().position(|f| *f == self).unwrap_or(0);
+        Self::CYCLE[(i + 1) % Self::CYCLE.len()]
+    }
+
+    pub fn accepts(self, status: ReviewStatus) -> bool {
+        match self {
+            StatusFilter::Pending => !matches!(status, ReviewStatus::Done | ReviewStatus::Cancelled),
+            StatusFilter::Only(s) => s == status,
+            StatusFilter::All => true,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Filters {
+    pub status: StatusFilter,
+    pub kind: Option<ReviewKind>,
+    pub batch: Option<Id>,
+    pub district: Option<District>,
+}
+
+impl Filters {
+    fn accepts(&self, row: &Row) -> bool {
+        let t = &row.tags;
+        row.tags.status.is_none_or(|s| self.status.accepts(s))
+            && self.kind.is_none_or(|k| t.kind == Some(k))
+            && self.batch.is_none_or(|b| t.batch == Some(b))
+            && self.district.is_none_or(|d| t.district == Some(d))
+    }
+
+    pub fn is_default(&self) -> bool {
+        *self == Filters::default()
+    }
+}
+
+/// Cycles `None → first → … → last → None`.
+pub fn cycle<T: Copy + PartialEq>(current: Option<T>, all: &[T]) -> Option<T> {
+    match current.and_then(|c| all.iter().position(|x| *x == c)) {
+        None => all.first().copied(),
+        Some(i) => all.get(i + 1).copied(),
+    }
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct ListState {
+    /// Position of the selected row within `visible`.
+    pub selected: usize,
+    /// The first row shown; the frame settles it, `update(Frame)` stores it.
+    pub offset: usize,
+    pub sort: Option<usize>,
+    pub reverse: bool,
+    pub input: Input,
+    pub query: Query,
+    pub filters: Filters,
+    /// Rows left by the filters and the search, in sorted order.
+    pub visible: Vec<usize>,
+}
+
+impl ListState {
+    /// The index (into the tab's rows) of the selected row.
+    pub fn selected_row(&self) -> Option<usize> {
+        self.visible.get(self.selected).copied()
+    }
+
+    pub fn searching(&self) -> bool {
+        !self.input.value().trim().is_empty()
+    }
+
+    /// Sorts, filters and searches again, keeping the selected row when it is still there.
+    pub fn refresh(&mut self, table: &Table) {
+        let keep = self.selected_row();
+        let mut order: Vec<usize> = (0..table.rows.len()).collect();
+        if let Some(col) = self.sort.filter(|c| *c < table.columns.len()) {
+            order.sort_by(|&a, &b| {
+                let (ka, kb) = (&table.rows[a].cells[col].sort, &table.rows[b].cells[col].sort);
+                ka.compare(kb)
+            });
+        }
+        if self.reverse {
+            order.reverse();
+        }
+        self.visible = order
+            .into_iter()
+            .filter(|&i| {
+                let row = &table.rows[i];
+                self.filters.accepts(row) && matches(row, &self.query)
+            })
+            .collect();
+        self.selected = keep.and_then(|k| self.visible.iter().position(|&i| i == k)).unwrap_or(0);
+        self.clamp();
+    }
+
+    /// Applies the search input's current text.
+    pub fn set_query(&mut self, table: &Table) {
+        self.query = Query::new(self.input.value());
+        self.refresh(table);
+        if self.searching() {
+            // Typing jumps to the best (first) match.
+            self.selected = 0;
+            self.offset = 0;
+        }
+    }
+
+    pub fn clamp(&mut self) {
+        self.selected = self.selected.min(self.visible.len().saturating_sub(1));
+    }
+
+    pub fn move_by(&mut self, delta: isize) {
+        let last = self.visible.len().saturating_sub(1);
+        self.selected = self.selected.saturating_add_signed(delta).min(last);
+    }
+
+    pub fn select_row(&mut self, row: usize) -> bool {
+        match self.visible.iter().position(|&i| i == row) {
+            Some(p) => {
+                self.selected = p;
+                true
+            }
+            None => false,
+        }
+    }
+}
+
+/// A row matches when any searchable cell (or hidden text) matches.
+pub fn matches(row: &Row, query: &Query) -> bool {
+    query.is_empty()
+        || row.cells.iter().filter_map(|c| c.key.as_ref()).any(|k| k.is_match(query))
+        || row.hidden.iter().any(|k| k.is_match(query))
+}
+
+/// Where the view should start so that `selected` shows in `height` rows, moving as little
+/// as possible from `offset`; never past the point where the last row reaches the bottom.
+pub fn settle_offset(offset: usize, selected: usize, height: usize, len: usize) -> usize {
+    if height == 0 || len == 0 {
+        return 0;
+    }
+    let mut offset = offset.min(len.saturating_sub(height));
+    if selected < offset {
+        offset = selected;
+    } else if selected >= offset.saturating_add(height) {
+        offset = selected.saturating_add(1).saturating_sub(height);
+    }
+    offset
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn offset_moves_as_little_as_possible() {
+        assert_eq!(settle_offset(0, 5, 10, 100), 0);
+        assert_eq!(settle_offset(0, 10, 10, 100), 1);
+        assert_eq!(settle_offset(50, 10, 10, 100), 10);
+        assert_eq!(settle_offset(95, 99, 10, 100), 90);
+        assert_eq!(settle_offset(3, 0, 0, 100), 0);
+        assert_eq!(settle_offset(3, 0, 5, 0), 0);
+    }
+
+    #[test]
+    fn cycling_filters_returns_to_none() {
+        let all = [1, 2, 3];
+        assert_eq!(cycle(None, &all), Some(1));
+        assert_eq!(cycle(Some(3), &all), None);
+        assert_eq!(cycle(None, &[] as &[i32]), None);
+        let mut f = StatusFilter::default();
+        for _ in 0..8 {
+            f = f.next();
+        }
+        assert_eq!(f, StatusFilter::Pending);
+    }
+}

@@ -1,0 +1,235 @@
+//! `App::update`: every state change happens here.
+
+use super::action::{Action, Effect, FrameInfo, Tab};
+use super::list::{cycle, settle_offset};
+use super::view;
+use super::{App, DossierState, Mode};
+use crate::domain::{District, ReviewKind};
+use crate::text::{is_forbidden, sanitize_paste};
+use tui_input::InputRequest;
+
+impl App {
+    pub fn update(&mut self, action: Action) -> Effect {
+        match action {
+            Action::Quit => return Effect::Quit,
+            Action::Reload => return Effect::Reload,
+            Action::Redraw => {}
+            Action::Frame(info) => return self.frame(info),
+            Action::Load(snapshot) => self.load(*snapshot),
+            Action::OpenHelp => self.help = Some(0),
+            Action::CloseHelp => self.help = None,
+            Action::NextTab => self.go_tab(self.tab.next()),
+            Action::PrevTab => self.go_tab(self.tab.prev()),
+            Action::GoTab(tab) => self.go_tab(tab),
+            Action::Up => self.move_by(-1),
+            Action::Down => self.move_by(1),
+            Action::PageUp => self.move_by(-(self.page() as isize)),
+            Action::PageDown => self.move_by(self.page() as isize),
+            Action::Top => self.move_by(isize::MIN / 2),
+            Action::Bottom => self.move_by(isize::MAX / 2),
+            Action::Scroll(n) => self.move_by(n as isize),
+            Action::ClickRow(n) => {
+                let list = &mut self.lists[self.tab.index()];
+                let pos = list.offset.saturating_add(n);
+                if pos < list.visible.len() {
+                    list.selected = pos;
+                }
+            }
+            Action::SortBy(col) => {
+                let list = &mut self.lists[self.tab.index()];
+                if list.sort == Some(col) {
+                    list.reverse = !list.reverse;
+                } else {
+                    list.sort = Some(col);
+                    list.reverse = false;
+                }
+                self.refresh();
+            }
+            Action::CycleSort => {
+                let columns = self.table(self.tab).columns.len();
+                let list = &mut self.lists[self.tab.index()];
+                list.sort = match list.sort {
+                    None => Some(0),
+                    Some(c) if c + 1 < columns => Some(c + 1),
+                    Some(_) => None,
+                };
+                list.reverse = false;
+                self.refresh();
+            }
+            Action::ReverseSort => {
+                let list = &mut self.lists[self.tab.index()];
+                list.reverse = !list.reverse;
+                self.refresh();
+            }
+            Action::Open => self.open_selected(),
+            Action::BatchReviews => self.batch_reviews(),
+            Action::Back => self.back(),
+            Action::Partner => self.partner(),
+            Action::StartSearch => {
+                if self.mode == Mode::List {
+                    self.mode = Mode::Search;
+                }
+            }
+            Action::KeepSearch => {
+                self.mode = Mode::List;
+                if !self.list().searching() {
+                    self.clear_search();
+                }
+            }
+            Action::ClearSearch => {
+                if self.mode == Mode::Search || self.list().searching() {
+                    self.clear_search();
+                    self.mode = Mode::List;
+                } else {
+                    return Effect::None;
+                }
+            }
+            Action::EditSearch(req) => {
+                if let InputRequest::InsertChar(c) = req {
+                    if is_forbidden(c) {
+                        return Effect::None;
+                    }
+                }
+                self.edit_search(req);
+            }
+            Action::Paste(text) => {
+                for c in sanitize_paste(&text).chars() {
+                    self.lists[self.tab.index()].input.handle(InputRequest::InsertChar(c));
+                }
+                self.search_changed();
+            }
+            Action::CycleStatus => self.filter(|f, _| f.status = f.status.next()),
+            Action::CycleKind => self.filter(|f, _| f.kind = cycle(f.kind, ReviewKind::ALL)),
+            Action::CycleBatch => self.filter(|f, batches| f.batch = cycle(f.batch, batches)),
+            Action::CycleDistrict => self.filter(|f, _| {
+                let districts: Vec<District> = District::ALL.iter().copied().filter(|d| *d != District::City).collect();
+                f.district = cycle(f.district, &districts)
+            }),
+            Action::ClearFilters => self.filter(|f, _| *f = Default::default()),
+        }
+        Effect::Redraw
+    }
+
+    /// Stores what the frame settled on; nothing to draw again.
+    fn frame(&mut self, info: FrameInfo) -> Effect {
+        let list = &mut self.lists[self.tab.index()];
+        if self.mode != Mode::Dossier {
+            list.offset = info.offset;
+        }
+        if let Some(d) = &mut self.dossier {
+            d.scroll = info.text_scroll;
+        }
+        if let Some(scroll) = &mut self.help {
+            *scroll = (*scroll).min(info.text_max);
+        }
+        self.frame = info;
+        Effect::None
+    }
+
+    fn page(&self) -> usize {
+        let page =
+            if self.help.is_some() || self.mode == Mode::Dossier { self.frame.text_page } else { self.frame.page };
+        page.max(1)
+    }
+
+    fn move_by(&mut self, delta: isize) {
+        let max = self.frame.text_max;
+        if let Some(scroll) = &mut self.help {
+            *scroll = scroll.saturating_add_signed(delta).min(max);
+        } else if self.mode == Mode::Dossier {
+            if let Some(d) = &mut self.dossier {
+                d.scroll = d.scroll.saturating_add_signed(delta).min(max);
+            }
+        } else {
+            let list = &mut self.lists[self.tab.index()];
+            list.move_by(delta);
+            let page = self.frame.page;
+            list.offset = settle_offset(list.offset, list.selected, page, list.visible.len());
+        }
+    }
+
+    fn go_tab(&mut self, tab: Tab) {
+        if self.mode == Mode::Dossier {
+            self.dossier = None;
+        }
+        self.mode = Mode::List;
+        self.tab = tab;
+    }
+
+    fn refresh(&mut self) {
+        let tab = self.tab;
+        self.lists[tab.index()].refresh(self.views.table(tab));
+    }
+
+    fn filter(&mut self, change: impl FnOnce(&mut super::list::Filters, &[i64])) {
+        let batches: Vec<i64> = self.data.batches.iter().map(|b| b.id).collect();
+        change(&mut self.lists[self.tab.index()].filters, &batches);
+        self.refresh();
+    }
+
+    fn edit_search(&mut self, req: InputRequest) {
+        let changed = self.lists[self.tab.index()].input.handle(req);
+        if changed.is_some_and(|c| c.value) {
+            self.search_changed();
+        }
+    }
+
+    fn search_changed(&mut self) {
+        let tab = self.tab;
+        self.lists[tab.index()].set_query(self.views.table(tab));
+    }
+
+    fn clear_search(&mut self) {
+        self.lists[self.tab.index()].input.reset();
+        self.search_changed();
+    }
+
+    fn batch_reviews(&mut self) {
+        let Some(batch) =
+            self.list().selected_row().and_then(|i| self.views.overview.rows.get(i)).and_then(|r| r.tags.batch)
+        else {
+            return;
+        };
+        self.go_tab(Tab::Reviews);
+        let list = &mut self.lists[Tab::Reviews.index()];
+        list.filters =
+            super::list::Filters { status: super::list::StatusFilter::All, batch: Some(batch), ..Default::default() };
+        self.refresh();
+    }
+
+    fn open_selected(&mut self) {
+        if let Some(cadre) = self.selected_cadre() {
+            self.open_dossier(cadre, Vec::new());
+        }
+    }
+
+    fn open_dossier(&mut self, cadre: i64, back: Vec<i64>) {
+        if let Some(doc) = view::dossier(&self.lookup(), cadre) {
+            self.dossier = Some(DossierState { doc, scroll: 0, back });
+            self.mode = Mode::Dossier;
+        }
+    }
+
+    fn partner(&mut self) {
+        let Some(d) = &self.dossier else { return };
+        let Some(partner) = d.doc.partner else { return };
+        let mut back = d.back.clone();
+        back.push(d.doc.cadre);
+        self.open_dossier(partner, back);
+    }
+
+    fn back(&mut self) {
+        let Some(d) = self.dossier.take() else {
+            self.mode = Mode::List;
+            return;
+        };
+        let mut back = d.back;
+        match back.pop() {
+            Some(previous) => self.open_dossier(previous, back),
+            None => self.mode = Mode::List,
+        }
+        if self.mode == Mode::List {
+            self.dossier = None;
+        }
+    }
+}

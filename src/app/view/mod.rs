@@ -1,0 +1,307 @@
+//! View models: each tab's rows, built once from `Data` with their display strings (already
+//! display-safe), sort keys and search keys. Filtering and sorting work on indices into these.
+
+pub mod cadres;
+mod dossier;
+mod index;
+pub mod overview;
+pub mod pairs;
+pub mod reserve;
+pub mod reviews;
+
+pub use dossier::{dossier, Dossier, TextLine};
+pub use index::{Index, Lookup};
+pub use overview::Finding;
+
+use super::Tab;
+use crate::cli::Lang;
+use crate::domain::review::ReviewStatus;
+use crate::domain::{District, Id, ReviewKind};
+use crate::search::SearchKey;
+use crate::text::{display_safe, width};
+use chrono::NaiveDate;
+use pinyin::ToPinyin;
+use std::cmp::Ordering;
+
+/// What a piece of text means, for the theme to colour. No colours here.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Hash)]
+pub enum Tone {
+    #[default]
+    Normal,
+    Overdue,
+    DueToday,
+    DueSoon,
+    Done,
+    Cancelled,
+    Warning,
+    Error,
+    Good,
+    Muted,
+    Heading,
+    Label,
+}
+
+impl Tone {
+    pub fn of(status: ReviewStatus) -> Tone {
+        match status {
+            ReviewStatus::Overdue => Tone::Overdue,
+            ReviewStatus::DueToday => Tone::DueToday,
+            ReviewStatus::DueSoon => Tone::DueSoon,
+            ReviewStatus::Upcoming => Tone::Normal,
+            ReviewStatus::Done => Tone::Done,
+            ReviewStatus::Cancelled => Tone::Cancelled,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Align {
+    Left,
+    Right,
+}
+
+#[derive(Debug, Clone)]
+pub struct Column {
+    pub label: &'static str,
+    /// Narrowest useful width, and the width the content wants (computed by `finish`), in cells.
+    pub min: u16,
+    pub ideal: u16,
+    pub cap: u16,
+    /// The widest content, uncapped: what spare room on a wide screen goes to.
+    pub full: u16,
+    /// Lower is more important: narrow screens drop the highest numbers first.
+    pub priority: u8,
+    pub align: Align,
+}
+
+/// How a cell sorts: by pinyin for Chinese text, by value for numbers and dates; empty last.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SortKey {
+    Text(String),
+    Num(i64),
+    Date(NaiveDate),
+    Empty,
+}
+
+impl SortKey {
+    fn rank(&self) -> u8 {
+        match self {
+            SortKey::Num(_) => 0,
+            SortKey::Date(_) => 1,
+            SortKey::Text(_) => 2,
+            SortKey::Empty => 3,
+        }
+    }
+
+    pub fn compare(&self, other: &SortKey) -> Ordering {
+        match (self, other) {
+            (SortKey::Text(a), SortKey::Text(b)) => a.cmp(b),
+            (SortKey::Num(a), SortKey::Num(b)) => a.cmp(b),
+            (SortKey::Date(a), SortKey::Date(b)) => a.cmp(b),
+            _ => self.rank().cmp(&other.rank()),
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Cell {
+    /// Display-safe text.
+    pub text: String,
+    pub sort: SortKey,
+    /// Present on searchable cells (names, units, posts); ranges index `text`.
+    pub key: Option<SearchKey>,
+    pub tone: Tone,
+}
+
+impl Cell {
+    /// Plain text, sorted by its pinyin.
+    pub fn text(s: &str) -> Cell {
+        let text = display_safe(s).into_owned();
+        let sort = if text.is_empty() { SortKey::Empty } else { SortKey::Text(pinyin_key(&text)) };
+        Cell { text, sort, key: None, tone: Tone::Normal }
+    }
+
+    /// Text that `/` searches (pinyin and all).
+    pub fn search(s: &str) -> Cell {
+        let mut cell = Cell::text(s);
+        cell.key = Some(SearchKey::new(&cell.text));
+        cell
+    }
+
+    pub fn num(n: i64, shown: String) -> Cell {
+        Cell { text: shown, sort: SortKey::Num(n), key: None, tone: Tone::Normal }
+    }
+
+    pub fn date(d: Option<NaiveDate>) -> Cell {
+        match d {
+            Some(d) => Cell { text: d.to_string(), sort: SortKey::Date(d), key: None, tone: Tone::Normal },
+            None => Cell::empty(),
+        }
+    }
+
+    pub fn empty() -> Cell {
+        Cell { text: String::new(), sort: SortKey::Empty, key: None, tone: Tone::Normal }
+    }
+
+    pub fn sorted(mut self, sort: SortKey) -> Cell {
+        self.sort = sort;
+        self
+    }
+
+    pub fn tone(mut self, tone: Tone) -> Cell {
+        self.tone = tone;
+        self
+    }
+}
+
+/// What the review filters look at.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Tags {
+    pub status: Option<ReviewStatus>,
+    pub kind: Option<ReviewKind>,
+    pub batch: Option<Id>,
+    pub district: Option<District>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Row {
+    pub cells: Vec<Cell>,
+    /// The whole row's tone (a cell's own tone wins when it has one).
+    pub tone: Tone,
+    /// The cadre Enter opens.
+    pub cadre: Option<Id>,
+    pub tags: Tags,
+    /// Searchable text that is not a cell (the names in an overview row's findings).
+    pub hidden: Vec<SearchKey>,
+}
+
+impl Row {
+    pub fn new(cells: Vec<Cell>) -> Row {
+        Row { cells, tone: Tone::Normal, cadre: None, tags: Tags::default(), hidden: Vec::new() }
+    }
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Table {
+    pub columns: Vec<Column>,
+    pub rows: Vec<Row>,
+}
+
+impl Table {
+    /// Columns as (label, min, cap, priority, align).
+    fn new(columns: &[(&'static str, u16, u16, u8, Align)]) -> Table {
+        let columns = columns
+            .iter()
+            .map(|&(label, min, cap, priority, align)| {
+                // A column is never narrower than its header.
+                let min = min.max(u16::try_from(width(label)).unwrap_or(u16::MAX));
+                Column { label, min, ideal: min, cap, full: min, priority, align }
+            })
+            .collect();
+        Table { columns, rows: Vec::new() }
+    }
+
+    /// Measures the content once: each column's ideal width.
+    fn finish(mut self) -> Table {
+        for (i, col) in self.columns.iter_mut().enumerate() {
+            let content = self.rows.iter().map(|r| r.cells.get(i).map_or(0, |c| width(&c.text))).max().unwrap_or(0);
+            let wanted = u16::try_from(content.max(width(col.label) + 1)).unwrap_or(u16::MAX);
+            col.ideal = wanted.clamp(col.min, col.cap.max(col.min));
+            col.full = wanted.max(col.ideal);
+        }
+        self
+    }
+}
+
+/// All the tabs' rows, built together from one `Data`.
+#[derive(Debug, Clone, Default)]
+pub struct Views {
+    pub cadres: Table,
+    pub pairs: Table,
+    pub reviews: Table,
+    pub reserve: Table,
+    pub overview: Table,
+    /// For each overview row (batch), its policy findings.
+    pub findings: Vec<Vec<Finding>>,
+}
+
+impl Views {
+    pub fn table(&self, tab: Tab) -> &Table {
+        match tab {
+            Tab::Cadres => &self.cadres,
+            Tab::Pairs => &self.pairs,
+            Tab::Reviews => &self.reviews,
+            Tab::Reserve => &self.reserve,
+            Tab::Overview => &self.overview,
+        }
+    }
+
+    pub fn build(lk: &Lookup) -> Views {
+        let (overview, findings) = overview::build(lk);
+        Views {
+            cadres: cadres::build(lk).finish(),
+            pairs: pairs::build(lk).finish(),
+            reviews: reviews::build(lk).finish(),
+            reserve: reserve::build(lk).finish(),
+            overview: overview.finish(),
+            findings,
+        }
+    }
+}
+
+/// A sort key that orders Chinese text by its pinyin, the way Excel users expect.
+fn pinyin_key(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() * 2);
+    for c in s.chars() {
+        match c.to_pinyin() {
+            Some(p) => {
+                out.push_str(p.plain());
+                out.push(' ');
+            }
+            None => out.extend(c.to_lowercase()),
+        }
+    }
+    out
+}
+
+/// "n天" / "nd" and the other small words of status cells.
+pub fn status_text(status: ReviewStatus, due: NaiveDate, today: NaiveDate, lang: Lang) -> String {
+    let days = (due - today).num_days().abs();
+    match (status, lang) {
+        (ReviewStatus::Overdue, Lang::Zh) => format!("!逾期 {days}天"),
+        (ReviewStatus::Overdue, Lang::En) => format!("! {days}d overdue"),
+        (ReviewStatus::DueToday, Lang::Zh) => "今日到期".into(),
+        (ReviewStatus::DueToday, Lang::En) => "due today".into(),
+        (ReviewStatus::DueSoon, Lang::Zh) => format!("{days}天后到期"),
+        (ReviewStatus::DueSoon, Lang::En) => format!("due in {days}d"),
+        (ReviewStatus::Upcoming, Lang::Zh) => format!("{days}天后"),
+        (ReviewStatus::Upcoming, Lang::En) => format!("in {days}d"),
+        (s, Lang::Zh) => s.zh().into(),
+        (s, Lang::En) => s.en().into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pinyin_sort_key_orders_chinese_by_reading() {
+        let mut names = ["张三", "欧阳明远", "陈一", "Li"];
+        names.sort_by_key(|n| pinyin_key(n));
+        assert_eq!(names, ["陈一", "Li", "欧阳明远", "张三"]);
+    }
+
+    #[test]
+    fn empty_sorts_last_and_numbers_by_value() {
+        assert_eq!(SortKey::Num(9).compare(&SortKey::Num(10)), Ordering::Less);
+        assert_eq!(SortKey::Empty.compare(&SortKey::Num(1)), Ordering::Greater);
+    }
+
+    #[test]
+    fn cells_are_display_safe() {
+        let c = Cell::search("a\x1b]0;x\x07b");
+        assert!(!c.text.contains('\x1b'));
+        assert!(c.text.contains("\\x1b"));
+    }
+}

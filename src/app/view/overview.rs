@@ -1,0 +1,159 @@
+//! Tab 5, 概览: per batch the figures of the `stats` report, and the policy flags.
+
+use super::{Align, Cell, Lookup, Row, SortKey, Table, Tags, Tone};
+use crate::domain::figures::batch_figures;
+use crate::domain::flags::{self, Rule, Severity};
+use crate::domain::*;
+use crate::search::SearchKey;
+use crate::text::display_safe;
+
+/// One policy finding, in words, for the overview and the dossier.
+#[derive(Debug, Clone)]
+pub struct Finding {
+    pub rule: &'static str,
+    pub text: String,
+    pub tone: Tone,
+    pub key: SearchKey,
+}
+
+const DISTRICTS: [District; 5] =
+    [District::Chancheng, District::Nanhai, District::Shunde, District::Sanshui, District::Gaoming];
+
+pub fn build(lk: &Lookup) -> (Table, Vec<Vec<Finding>>) {
+    let t = |zh, en| lk.t(zh, en);
+    let mut columns = vec![
+        (t("批次", "Batch"), 12, 12, 0, Align::Left),
+        (t("派出日期", "Dispatched"), 10, 10, 4, Align::Left),
+        (t("下挂", "Down"), 4, 5, 0, Align::Right),
+        (t("上挂", "Up"), 4, 5, 0, Align::Right),
+        (t("互派", "Pairs"), 4, 5, 0, Align::Right),
+    ];
+    for d in DISTRICTS {
+        columns.push((t(d.zh(), district_abbr(d)), 4, 4, 2, Align::Right));
+    }
+    columns.extend([
+        (t("三水高明", "SS+GM"), 5, 8, 1, Align::Right),
+        (t("年龄", "Age"), 4, 8, 1, Align::Right),
+        (t("党外", "Non-P"), 4, 5, 1, Align::Right),
+        (t("女", "Women"), 3, 5, 1, Align::Right),
+        (t("提示", "Flags"), 4, 6, 3, Align::Right),
+    ]);
+    let mut table = Table::new(&columns);
+    let data = lk.data;
+    let mut all_findings = Vec::new();
+    for b in &data.batches {
+        let f = batch_figures(b, &data.secondments, &data.cadres, &data.units, &data.pairs);
+        let findings = findings_of_batch(lk, b.id);
+        let count = |d: &District| f.down_by_district.get(d.code()).copied().unwrap_or(0);
+        let num = |n: usize| Cell::num(n as i64, n.to_string());
+        let mut cells = vec![
+            Cell::search(&b.name).sorted(SortKey::Date(b.dispatch_date)),
+            Cell::date(Some(b.dispatch_date)),
+            num(f.down),
+            num(f.up),
+            num(f.pairs),
+        ];
+        cells.extend(DISTRICTS.iter().map(|d| num(count(d))));
+        let share = (f.sanshui_gaoming_share * 100.0).round() as i64;
+        cells.push(Cell::num(share, format!("{share}%")));
+        cells.push(Cell::num((f.average_age * 10.0).round() as i64, format!("{:.1}", f.average_age)));
+        cells.push(num(f.non_party));
+        cells.push(num(f.women));
+        let errors = findings.iter().any(|f| f.tone == Tone::Error);
+        let tone = if errors { Tone::Error } else { Tone::Warning };
+        cells.push(match findings.len() {
+            0 => Cell::num(0, "0".into()).tone(Tone::Muted),
+            n => Cell::num(n as i64, format!("! {n}")).tone(tone),
+        });
+        let hidden = findings.iter().map(|f| f.key.clone()).collect();
+        let tags = Tags { batch: Some(b.id), ..Tags::default() };
+        table.rows.push(Row { tags, hidden, ..Row::new(cells) });
+        all_findings.push(findings);
+    }
+    (table, all_findings)
+}
+
+fn findings_of_batch(lk: &Lookup, batch: Id) -> Vec<Finding> {
+    let mut out: Vec<(Severity, Finding)> = lk
+        .ix
+        .findings
+        .iter()
+        .filter(|f| f.secondments.iter().any(|s| lk.secondment(*s).is_some_and(|s| s.batch_id == batch)))
+        .map(|f| (f.severity, finding(lk, f)))
+        .collect();
+    out.sort_by_key(|(severity, _)| *severity);
+    out.into_iter().map(|(_, f)| f).collect()
+}
+
+/// A finding in the user's language, with the names it concerns.
+pub fn finding(lk: &Lookup, f: &flags::Finding) -> Finding {
+    let sec = |i: usize| f.secondments.get(i).and_then(|id| lk.secondment(*id));
+    let name = |i: usize| sec(i).map_or("?", |s| lk.cadre_name(s.cadre_id));
+    let zh = lk.lang == crate::cli::Lang::Zh;
+    let text = match f.rule {
+        Rule::GrassrootsExperience => {
+            let years = sec(0).and_then(|s| lk.cadre(s.cadre_id)).map_or(0.0, |c| c.grassroots_years);
+            if zh {
+                format!("{}：下挂前基层工作经历 {years} 年（应不满两年）", name(0))
+            } else {
+                format!("{}: {years} years of grassroots experience before going down (policy: under 2)", name(0))
+            }
+        }
+        Rule::NonStandardTerm => {
+            let (start, end) =
+                sec(0).map_or((String::new(), String::new()), |s| (s.start.to_string(), s.planned_end.to_string()));
+            let months = lk.data.policy.term_months;
+            if zh {
+                format!("{}：计划挂职期限 {start} 至 {end}，不是标准的 {months} 个月", name(0))
+            } else {
+                format!("{}: planned term {start} to {end} is not the standard {months} months", name(0))
+            }
+        }
+        Rule::OverlappingSecondments => {
+            if zh {
+                format!("{}：两段挂职时间重叠", name(0))
+            } else {
+                format!("{}: two secondments overlap", name(0))
+            }
+        }
+        Rule::PairNotMirrored => {
+            let host = |i: usize| sec(i).map_or("?", |s| lk.unit_name(s.host_unit_id));
+            let (a, b, w) = (name(0), name(1), lk.both_ways());
+            if zh {
+                format!("{a} {w} {b}：互派单位不对应（{a} 到 {}，{b} 到 {}）", host(0), host(1))
+            } else {
+                format!("{a} {w} {b}: units not swapped ({a} to {}, {b} to {})", host(0), host(1))
+            }
+        }
+        Rule::PairInvalid => {
+            if zh {
+                format!("{} {} {}：互派记录无效", name(0), lk.both_ways(), name(1))
+            } else {
+                display_safe(&f.detail).into_owned()
+            }
+        }
+        Rule::Unpaired => {
+            let dir = sec(0).map_or("", |s| lk.t(s.direction.zh(), s.direction.en()));
+            if zh {
+                format!("{}（{dir}）没有互派对象", name(0))
+            } else {
+                format!("{} ({dir}) has no partner", name(0))
+            }
+        }
+    };
+    let text = display_safe(&text).into_owned();
+    let tone = if f.severity == Severity::Error { Tone::Error } else { Tone::Warning };
+    Finding { rule: lk.t(f.rule.zh(), f.rule.en()), key: SearchKey::new(&text), text, tone }
+}
+
+/// Two letters for a district in English column headers (CC NH SD SS GM).
+fn district_abbr(d: District) -> &'static str {
+    match d {
+        District::Chancheng => "CC",
+        District::Nanhai => "NH",
+        District::Shunde => "SD",
+        District::Sanshui => "SS",
+        District::Gaoming => "GM",
+        District::City => "city",
+    }
+}

@@ -1,0 +1,165 @@
+//! The footer key bar and the `?` help popup, both read from `app::keys::BINDINGS`.
+
+use super::theme::Theme;
+use super::widgets::{cells, centered, wrap};
+use crate::app::keys::{self, Binding, Context};
+use crate::app::view::{TextLine, Tone};
+use crate::app::App;
+use crate::cli::Lang;
+use crate::text::pad_to_width;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph};
+use ratatui::Frame;
+
+fn label(app: &App, b: &Binding) -> &'static str {
+    app.t(b.zh, b.en)
+}
+
+/// The bar's items for the current mode: (key, what it does).
+pub fn bar_items(app: &App) -> Vec<(String, &'static str)> {
+    let zh = app.opts.lang == Lang::Zh;
+    let mut items: Vec<(String, &'static str)> = Vec::new();
+    for b in keys::active(app).filter(|b| b.bar) {
+        let key = b.keys[0].label(app.opts.ascii, zh);
+        if !items.iter().any(|(k, _)| *k == key) {
+            items.push((key, label(app, b)));
+        }
+    }
+    items
+}
+
+/// The key bar: as many items as fit, always keeping help and quit at the end.
+pub fn render_bar(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
+    if area.width == 0 || area.height == 0 {
+        return;
+    }
+    let mut items = bar_items(app);
+    let item_w = |(k, l): &(String, &str)| cells(k).saturating_add(1).saturating_add(cells(l)).saturating_add(2);
+    let total = |items: &[(String, &str)]| items.iter().map(item_w).fold(1u16, u16::saturating_add);
+    let keep = |(k, _): &(String, &str)| k == "?" || k == "q" || k == "Esc";
+    while total(&items) > area.width {
+        match items.iter().rposition(|i| !keep(i)) {
+            Some(i) => {
+                items.remove(i);
+            }
+            None => {
+                items.pop();
+            }
+        }
+    }
+    let mut spans = vec![Span::raw(" ")];
+    for (k, l) in items {
+        spans.push(Span::styled(k, theme.key()));
+        spans.push(Span::raw(" "));
+        spans.push(Span::styled(l, theme.muted()));
+        spans.push(Span::raw("  "));
+    }
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+/// Every binding, grouped by context, with a short legend of the colours: the help text.
+pub fn help_lines(app: &App) -> Vec<TextLine> {
+    let zh = app.opts.lang == Lang::Zh;
+    let t = |zh, en| app.t(zh, en);
+    let mut out = Vec::new();
+    let line = |spans: Vec<(String, Tone)>, indent| TextLine { spans, indent };
+    out.push(line(
+        vec![(
+            t(
+                "挂职干部管理：五个标签页，Enter 打开干部档案。",
+                "Secondment programme: five tabs; Enter opens a cadre's dossier.",
+            )
+            .into(),
+            Tone::Normal,
+        )],
+        0,
+    ));
+    out.push(line(
+        vec![
+            (t("!逾期", "! overdue").into(), Tone::Overdue),
+            (t(" 红色加粗　", " red, bold   ").into(), Tone::Normal),
+            (t("今日到期/即将到期", "due today / soon").into(), Tone::DueSoon),
+            (t(" 黄色　", " yellow   ").into(), Tone::Normal),
+            (t("已完成", "done").into(), Tone::Done),
+            (t(" 暗色", " dim").into(), Tone::Normal),
+        ],
+        2,
+    ));
+    out.push(line(
+        vec![(
+            t(
+                "考核页默认只显示待办（未完成）的考核；f 切换状态筛选。",
+                "The Reviews tab shows pending reviews by default; f cycles the status filter.",
+            )
+            .into(),
+            Tone::Muted,
+        )],
+        0,
+    ));
+    out.push(line(
+        vec![(
+            t(
+                "鼠标：点击标签页切换，点击行选择，点击列标题排序（再点反向），滚轮滚动。",
+                "Mouse: click a tab, a row, or a column header to sort (again to reverse); the wheel scrolls.",
+            )
+            .into(),
+            Tone::Muted,
+        )],
+        0,
+    ));
+    let key_w = 18;
+    let mut last: Option<&str> = None;
+    for b in keys::BINDINGS {
+        let heading = if zh { b.context.zh() } else { b.context.en() };
+        if b.context == Context::Always {
+            // Shown with the global keys.
+        } else if last != Some(heading) {
+            out.push(TextLine::default());
+            out.push(line(vec![(heading.into(), Tone::Heading)], 0));
+            last = Some(heading);
+        }
+        let keys: Vec<String> = b.keys.iter().map(|k| k.label(app.opts.ascii, zh)).collect();
+        let keys = pad_to_width(&keys.join(" / "), key_w);
+        out.push(line(
+            vec![(format!("  {keys}"), Tone::Label), (label(app, b).into(), Tone::Normal)],
+            key_w as u16 + 2,
+        ));
+    }
+    out
+}
+
+/// The popup, centred over the screen; returns (lines shown at once, furthest scroll).
+pub fn render_popup(frame: &mut Frame, app: &App, theme: &Theme, scroll: usize) -> (usize, usize) {
+    let screen = frame.area();
+    let area = centered(screen, screen.width.saturating_sub(4).min(84), screen.height.saturating_sub(2));
+    if area.width < 4 || area.height < 3 {
+        return (0, 0);
+    }
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_set(theme.border_set())
+        .border_style(theme.border())
+        .title(Span::styled(format!(" {} ", app.t("帮助", "Help")), theme.title()));
+    let inner = block.inner(area);
+    frame.render_widget(Clear, area);
+    super::widgets::clear_margins(frame.buffer_mut(), area);
+    frame.render_widget(block, area);
+    let inner = Rect { x: inner.x.saturating_add(1), width: inner.width.saturating_sub(2), ..inner };
+    let lines: Vec<Line> = help_lines(app).iter().flat_map(|l| wrap(l, usize::from(inner.width), theme)).collect();
+    let page = usize::from(inner.height);
+    let max = lines.len().saturating_sub(page);
+    let scroll = scroll.min(max);
+    let total = lines.len();
+    let shown: Vec<Line> = lines.into_iter().skip(scroll).take(page).collect();
+    frame.render_widget(Paragraph::new(shown), inner);
+    if max > 0 {
+        let pos = format!(" {}-{}/{} ", scroll + 1, (scroll + page).min(total), total);
+        let w = cells(&pos);
+        if area.width > w + 2 {
+            let at = Rect { x: area.right() - w - 1, y: area.bottom() - 1, width: w, height: 1 };
+            frame.render_widget(Paragraph::new(Span::styled(pos, theme.muted())), at);
+        }
+    }
+    (page, max)
+}

@@ -1,0 +1,251 @@
+//! Drawing. `draw` renders the whole screen from `&App` and reports where it put things
+//! (`FrameInfo`), which the loop hands back to `App::update`. Never imports rusqlite.
+//!
+//! Layout: one header line (database, date, attention counts), one line of tabs, the body
+//! (a list in a box, or the dossier page), one footer line (the key bar, or the search input).
+
+mod cadres;
+mod dossier;
+pub mod help;
+mod overview;
+mod pairs;
+mod reserve;
+mod reviews;
+pub mod table;
+pub mod theme;
+pub mod widgets;
+
+use crate::app::view::Tone;
+use crate::app::{App, FrameInfo, Mode, Tab};
+use crate::cli::Lang;
+use chrono::Datelike;
+use ratatui::layout::{Position, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Paragraph};
+use ratatui::Frame;
+use theme::Theme;
+use widgets::{cells, fit};
+
+/// Below this the screen says "terminal too small" instead.
+pub const MIN_WIDTH: u16 = 60;
+pub const MIN_HEIGHT: u16 = 15;
+
+pub fn draw(frame: &mut Frame, app: &App) -> FrameInfo {
+    let area = frame.area();
+    let theme = Theme::new(&app.opts);
+    let mut info = FrameInfo { width: area.width, height: area.height, ..FrameInfo::default() };
+    if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
+        too_small(frame, area, app, &theme);
+        return info;
+    }
+    let header = Rect { height: 1, ..area };
+    let tabs = Rect { y: area.y + 1, height: 1, ..area };
+    let body = Rect { y: area.y + 2, height: area.height - 3, ..area };
+    let footer = Rect { y: area.bottom() - 1, height: 1, ..area };
+
+    render_header(frame, header, app, &theme);
+    info.tabs = render_tabs(frame, tabs, app, &theme);
+    match (&app.dossier, app.mode) {
+        (Some(d), Mode::Dossier) => {
+            let (page, max, scroll) = dossier::render(frame, body, app, d, &theme);
+            (info.text_page, info.text_max, info.text_scroll) = (page, max, scroll);
+        }
+        _ => {
+            let hits = match app.tab {
+                Tab::Cadres => cadres::render(frame, body, app, &theme),
+                Tab::Pairs => pairs::render(frame, body, app, &theme),
+                Tab::Reviews => reviews::render(frame, body, app, &theme),
+                Tab::Reserve => reserve::render(frame, body, app, &theme),
+                Tab::Overview => overview::render(frame, body, app, &theme),
+            };
+            info.header = hits.header;
+            info.header_y = hits.header_y;
+            info.body = hits.body;
+            info.offset = hits.offset;
+            info.page = hits.page;
+        }
+    }
+    if app.mode == Mode::Search && app.help.is_none() {
+        render_search(frame, footer, app, &theme);
+    } else {
+        help::render_bar(frame, footer, app, &theme);
+    }
+    if let Some(scroll) = app.help {
+        let (page, max) = help::render_popup(frame, app, &theme, scroll);
+        (info.text_page, info.text_max) = (page, max);
+    }
+    info
+}
+
+fn too_small(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
+    if area.width == 0 || area.height == 0 {
+        return;
+    }
+    let lines = vec![
+        Line::from(Span::styled(app.t("终端窗口太小", "Terminal too small"), theme.title())),
+        Line::from(format!(
+            "{} {MIN_WIDTH}x{MIN_HEIGHT}, {} {}x{}",
+            app.t("至少需要", "need at least"),
+            app.t("当前", "have"),
+            area.width,
+            area.height
+        )),
+        Line::from(Span::styled(app.t("q 退出", "q quits"), theme.muted())),
+    ];
+    let h = (lines.len() as u16).min(area.height);
+    let y = area.y + (area.height - h) / 2;
+    let text: Vec<Line> = lines.into_iter().map(|l| l.centered()).collect();
+    frame.render_widget(Paragraph::new(text), Rect { y, height: h, ..area });
+}
+
+fn render_header(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
+    let [overdue, today, soon] = app.counts;
+    let counts: Vec<(String, Tone, usize)> = match app.opts.lang {
+        Lang::Zh => vec![
+            (format!("逾期 {overdue}"), Tone::Overdue, overdue),
+            (format!("今日到期 {today}"), Tone::DueToday, today),
+            (format!("即将到期 {soon}"), Tone::DueSoon, soon),
+        ],
+        Lang::En => vec![
+            (format!("{overdue} overdue"), Tone::Overdue, overdue),
+            (format!("{today} due today"), Tone::DueToday, today),
+            (format!("{soon} due soon"), Tone::DueSoon, soon),
+        ],
+    };
+    let mut right = Vec::new();
+    for (text, tone, n) in counts {
+        right.push(Span::styled(text, theme.count(tone, n)));
+        right.push(Span::raw("  "));
+    }
+    let right_w = right.iter().map(|s| cells(&s.content)).fold(0u16, u16::saturating_add);
+    let weekday = match app.opts.lang {
+        Lang::Zh => ["周一", "周二", "周三", "周四", "周五", "周六", "周日"],
+        Lang::En => ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"],
+    }[app.today.weekday().num_days_from_monday() as usize];
+    let mut left = format!("{}{}{} {weekday}", app.opts.db_name, theme.dot(), app.today);
+    if app.opts.read_only.is_some() {
+        left.push_str(app.t("  [只读]", "  [read-only]"));
+    }
+    let name = format!(" {} ", app.t("挂职", "guazhi"));
+    let room = area.width.saturating_sub(right_w).saturating_sub(cells(&name)).saturating_sub(1);
+    let left = fit(&left, usize::from(room), theme).0.into_owned();
+    let pad = area.width.saturating_sub(cells(&name) + cells(&left) + right_w);
+    let mut spans =
+        vec![Span::styled(name, theme.app_name()), Span::raw(left), Span::raw(" ".repeat(usize::from(pad)))];
+    spans.extend(right);
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+fn render_tabs(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) -> Vec<(Rect, Tab)> {
+    let mut hits = Vec::new();
+    let mut spans = vec![Span::raw(" ")];
+    let mut x = area.x + 1;
+    for (i, tab) in Tab::ALL.into_iter().enumerate() {
+        let title = format!(" {} {} ", i + 1, app.t(tab.zh(), tab.en()));
+        let w = cells(&title);
+        if x.saturating_add(w) > area.right() {
+            break;
+        }
+        hits.push((Rect { x, y: area.y, width: w, height: 1 }, tab));
+        spans.push(Span::styled(title, theme.tab(tab == app.tab)));
+        spans.push(Span::raw(" "));
+        x = x.saturating_add(w + 1);
+    }
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+    hits
+}
+
+/// The search line; the real terminal cursor sits at the caret (input methods put their
+/// candidate window there), measured in display cells.
+fn render_search(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
+    let list = app.list();
+    let prompt = format!(" {} / ", app.t("搜索", "Search"));
+    let hints: Vec<Span> = help::bar_items(app)
+        .into_iter()
+        .filter(|(k, _)| k == "Enter" || k == "Esc")
+        .flat_map(|(k, l)| {
+            [Span::styled(k, theme.key()), Span::raw(" "), Span::styled(l, theme.muted()), Span::raw("  ")]
+        })
+        .collect();
+    let hints_w = hints.iter().map(|s| cells(&s.content)).fold(0u16, u16::saturating_add);
+    let prompt_w = cells(&prompt);
+    let hints = if prompt_w + hints_w + 8 <= area.width { hints } else { Vec::new() };
+    let hints_w = hints.iter().map(|s| cells(&s.content)).fold(0u16, u16::saturating_add);
+    let input_w = area.width.saturating_sub(prompt_w + hints_w + 1);
+    let input = &list.input;
+    let scroll = input.visual_scroll(usize::from(input_w));
+    let mut skipped = 0;
+    let visible: String = input
+        .value()
+        .chars()
+        .skip_while(|c| {
+            let skip = skipped < scroll;
+            if skip {
+                skipped += unicode_width::UnicodeWidthChar::width(*c).unwrap_or(0);
+            }
+            skip
+        })
+        .collect();
+    let shown = crate::text::truncate_to_width(&visible, usize::from(input_w)).into_owned();
+    let pad = input_w.saturating_sub(cells(&shown));
+    let mut spans = vec![Span::styled(prompt, theme.key()), Span::raw(shown), Span::raw(" ".repeat(usize::from(pad)))];
+    spans.extend(hints);
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+    let caret = input.visual_cursor().saturating_sub(skipped);
+    let x = area
+        .x
+        .saturating_add(prompt_w)
+        .saturating_add(u16::try_from(caret).unwrap_or(u16::MAX))
+        .min(area.right().saturating_sub(1));
+    frame.set_cursor_position(Position::new(x, area.y));
+}
+
+/// The box around a list, titled with the tab, counts, search, filters and sort.
+pub fn list_block(app: &App, tab: Tab, extra: Vec<Span<'static>>, theme: &Theme) -> Block<'static> {
+    let list = &app.lists[tab.index()];
+    let table = app.table(tab);
+    let mut spans = vec![
+        Span::styled(format!(" {} ", app.t(tab.zh(), tab.en())), theme.title()),
+        Span::styled(format!("{}/{} ", list.visible.len(), table.rows.len()), theme.muted()),
+    ];
+    let dot = theme.dot().trim_start();
+    for item in extra {
+        spans.push(Span::styled(dot, theme.muted()));
+        spans.push(item);
+    }
+    if list.searching() {
+        let q = crate::text::display_safe(list.input.value()).into_owned();
+        spans.push(Span::styled(dot, theme.muted()));
+        spans.push(Span::styled(format!("{} \"{q}\" ", app.t("搜索", "search")), theme.matched()));
+    }
+    let mut block = Block::default()
+        .borders(Borders::ALL)
+        .border_set(theme.border_set())
+        .border_style(theme.border())
+        .title(Line::from(spans));
+    if let Some(col) = list.sort.and_then(|c| table.columns.get(c)) {
+        let marker = theme.sort_marker(list.reverse);
+        let sort = format!(" {} {}{marker} ", app.t("排序", "sort"), col.label);
+        block = block.title_top(Line::from(Span::styled(sort, theme.muted())).right_aligned());
+    } else if list.reverse {
+        block = block.title_top(
+            Line::from(Span::styled(format!(" {} ", app.t("倒序", "reversed")), theme.muted())).right_aligned(),
+        );
+    }
+    block
+}
+
+/// A tab that is just a list in a box.
+pub fn simple_list(
+    frame: &mut Frame,
+    area: Rect,
+    app: &App,
+    tab: Tab,
+    extra: Vec<Span<'static>>,
+    theme: &Theme,
+) -> table::Hits {
+    let block = list_block(app, tab, extra, theme);
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    table::render(frame, inner, app, tab, theme)
+}

@@ -1,0 +1,177 @@
+//! Every style and symbol of the screens, in one place. Only the 16 basic ANSI colours are used,
+//! and nothing depends on colour alone: overdue carries the word 逾期 / overdue and a `!`, in
+//! bold; under `NO_COLOR` (or `color: false`) the colours go and the words, bold, dim and
+//! reverse video stay.
+
+use crate::app::view::Tone;
+use crate::app::Options;
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::symbols::border;
+
+/// A border of `+ - |` for terminals that draw box lines double-width.
+pub const ASCII_BORDER: border::Set = border::Set {
+    top_left: "+",
+    top_right: "+",
+    bottom_left: "+",
+    bottom_right: "+",
+    vertical_left: "|",
+    vertical_right: "|",
+    horizontal_top: "-",
+    horizontal_bottom: "-",
+};
+
+#[derive(Debug, Clone, Copy)]
+pub struct Theme {
+    pub color: bool,
+    pub ascii: bool,
+}
+
+impl Theme {
+    pub fn new(opts: &Options) -> Theme {
+        Theme { color: opts.color, ascii: opts.ascii }
+    }
+
+    fn fg(&self, c: Color) -> Style {
+        if self.color {
+            Style::new().fg(c)
+        } else {
+            Style::new()
+        }
+    }
+
+    pub fn tone(&self, tone: Tone) -> Style {
+        match tone {
+            Tone::Normal => Style::new(),
+            Tone::Overdue => self.fg(Color::Red).add_modifier(Modifier::BOLD),
+            Tone::DueToday => self.fg(Color::Yellow).add_modifier(Modifier::BOLD),
+            Tone::DueSoon => self.fg(Color::Yellow),
+            Tone::Done => Style::new().add_modifier(Modifier::DIM),
+            Tone::Cancelled => Style::new().add_modifier(Modifier::DIM | Modifier::CROSSED_OUT),
+            Tone::Warning => self.fg(Color::Yellow),
+            Tone::Error => self.fg(Color::Red).add_modifier(Modifier::BOLD),
+            Tone::Good => self.fg(Color::Green),
+            Tone::Muted => Style::new().add_modifier(Modifier::DIM),
+            Tone::Heading => self.fg(Color::Cyan).add_modifier(Modifier::BOLD),
+            Tone::Label => self.fg(Color::Cyan),
+        }
+    }
+
+    /// A cell's style: the row's tone, then the cell's own on top.
+    pub fn cell(&self, row: Tone, cell: Tone) -> Style {
+        self.tone(row).patch(self.tone(cell))
+    }
+
+    pub fn selected(&self) -> Style {
+        Style::new().add_modifier(Modifier::REVERSED)
+    }
+
+    /// A search match inside a cell.
+    pub fn matched(&self) -> Style {
+        self.fg(Color::Magenta).add_modifier(Modifier::BOLD | Modifier::UNDERLINED)
+    }
+
+    pub fn border(&self) -> Style {
+        self.fg(Color::DarkGray)
+    }
+
+    pub fn border_set(&self) -> border::Set<'static> {
+        if self.ascii {
+            ASCII_BORDER
+        } else {
+            border::PLAIN
+        }
+    }
+
+    pub fn title(&self) -> Style {
+        Style::new().add_modifier(Modifier::BOLD)
+    }
+
+    pub fn app_name(&self) -> Style {
+        self.fg(Color::Cyan).add_modifier(Modifier::BOLD)
+    }
+
+    pub fn table_header(&self) -> Style {
+        Style::new().add_modifier(Modifier::BOLD)
+    }
+
+    pub fn sorted_header(&self) -> Style {
+        self.fg(Color::Cyan).add_modifier(Modifier::BOLD)
+    }
+
+    pub fn tab(&self, active: bool) -> Style {
+        if active {
+            Style::new().add_modifier(Modifier::REVERSED | Modifier::BOLD)
+        } else {
+            Style::new()
+        }
+    }
+
+    pub fn key(&self) -> Style {
+        self.fg(Color::Cyan).add_modifier(Modifier::BOLD)
+    }
+
+    pub fn muted(&self) -> Style {
+        self.tone(Tone::Muted)
+    }
+
+    /// A header count: overdue in red (reversed without colour, so it still stands out).
+    pub fn count(&self, tone: Tone, n: usize) -> Style {
+        if n == 0 {
+            return self.muted();
+        }
+        match (tone, self.color) {
+            (Tone::Overdue, false) => Style::new().add_modifier(Modifier::BOLD | Modifier::REVERSED),
+            _ => self.tone(tone),
+        }
+    }
+
+    pub fn sort_marker(&self, reverse: bool) -> &'static str {
+        match (self.ascii, reverse) {
+            (true, false) => "^",
+            (true, true) => "v",
+            (false, false) => "▲",
+            (false, true) => "▼",
+        }
+    }
+
+    /// Separates parts of a title or the header.
+    pub fn dot(&self) -> &'static str {
+        if self.ascii {
+            " | "
+        } else {
+            " · "
+        }
+    }
+
+    /// What a cut cell ends with (`…` is ambiguous-width, so ASCII mode uses `~`).
+    pub fn ellipsis(&self) -> Option<&'static str> {
+        self.ascii.then_some("~")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cli::Lang;
+
+    #[test]
+    fn without_colour_overdue_is_still_bold_and_nothing_is_coloured() {
+        let theme = Theme { color: false, ascii: false };
+        let s = theme.tone(Tone::Overdue);
+        assert_eq!(s.fg, None);
+        assert!(s.add_modifier.contains(Modifier::BOLD));
+        for tone in [Tone::DueSoon, Tone::Warning, Tone::Good, Tone::Heading] {
+            assert_eq!(theme.tone(tone).fg, None);
+        }
+        assert!(theme.count(Tone::Overdue, 3).add_modifier.contains(Modifier::REVERSED));
+    }
+
+    #[test]
+    fn ascii_border_is_plain_ascii() {
+        let theme = Theme::new(&Options { ascii: true, ..Options::new(Lang::En) });
+        let set = theme.border_set();
+        for s in [set.top_left, set.vertical_left, set.horizontal_top] {
+            assert!(s.is_ascii());
+        }
+    }
+}
