@@ -1,11 +1,15 @@
 //! What can happen to the application: the tabs, the actions `App::update` applies, the
 //! effects it asks the terminal loop to carry out, and what the last frame looked like.
 
+use super::command::{Failure, Outcome};
+use super::view::Tone;
 use super::Snapshot;
+use crate::draft::Draft;
+use crate::store::AuditEntry;
 use ratatui::layout::Rect;
 use tui_input::InputRequest;
 
-/// The five tabs, in the order of their number keys.
+/// The six tabs, in the order of their number keys.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum Tab {
     #[default]
@@ -14,10 +18,11 @@ pub enum Tab {
     Reviews,
     Reserve,
     Overview,
+    Units,
 }
 
 impl Tab {
-    pub const ALL: [Tab; 5] = [Tab::Cadres, Tab::Pairs, Tab::Reviews, Tab::Reserve, Tab::Overview];
+    pub const ALL: [Tab; 6] = [Tab::Cadres, Tab::Pairs, Tab::Reviews, Tab::Reserve, Tab::Overview, Tab::Units];
 
     pub fn index(self) -> usize {
         self as usize
@@ -42,6 +47,7 @@ impl Tab {
             Tab::Reviews => "考核",
             Tab::Reserve => "后备",
             Tab::Overview => "概览",
+            Tab::Units => "单位",
         }
     }
 
@@ -52,6 +58,7 @@ impl Tab {
             Tab::Reviews => "Reviews",
             Tab::Reserve => "Reserve",
             Tab::Overview => "Overview",
+            Tab::Units => "Units",
         }
     }
 }
@@ -106,6 +113,94 @@ pub enum Action {
     Frame(FrameInfo),
     /// Fresh data (a reload, or a new day).
     Load(Box<Snapshot>),
+    /// An edit key on a list or the dossier: opens a form, asks, or asks the store.
+    Edit(Edit),
+    Form(FormAct),
+    Pick(PickAct),
+    /// The answer to a yes/no question.
+    Answer(bool),
+    Conflict(ConflictAct),
+    DraftChoice(DraftAct),
+    CloseHistory,
+    /// What the store said to a request (`App::requests`), handed back by the driver.
+    Saved(Result<Outcome, Failure>),
+    History(String, Vec<AuditEntry>),
+    UndoPeek(Option<(AuditEntry, usize)>),
+    OfferDraft(Box<Draft>),
+    Notice(Tone, String),
+}
+
+/// The edit keys of the lists and the dossier.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Edit {
+    AddCadre,
+    EditCadre,
+    ToggleArchive,
+    ShowArchived,
+    AddSecondment,
+    Pair,
+    Unpair,
+    EndEarly,
+    Vetting,
+    Evaluation,
+    AddNote,
+    RecordReview,
+    Admit,
+    Advance,
+    Withdraw,
+    AddBatch,
+    EditBatch,
+    DeleteBatch,
+    AddUnit,
+    EditUnit,
+    DeleteUnit,
+    Policy,
+    Undo,
+    History,
+}
+
+/// Keys in a form.
+#[derive(Debug, Clone, PartialEq)]
+pub enum FormAct {
+    Next,
+    Prev,
+    Left,
+    Right,
+    /// Enter: opens a picker field's list, saves anywhere else.
+    Enter,
+    Save,
+    Cancel,
+    Input(InputRequest),
+    Paste(String),
+}
+
+/// Keys in a picker's list.
+#[derive(Debug, Clone, PartialEq)]
+pub enum PickAct {
+    Up,
+    Down,
+    PageUp,
+    PageDown,
+    Choose,
+    Cancel,
+    Input(InputRequest),
+    Paste(String),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ConflictAct {
+    /// Discard my edits, show the colleague's version.
+    Reload,
+    /// My edits on top of the colleague's version.
+    Reapply,
+    Back,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DraftAct {
+    Restore,
+    Discard,
+    Later,
 }
 
 /// What the terminal loop must do after an update.
@@ -116,6 +211,8 @@ pub enum Effect {
     /// Nothing visible changed.
     None,
     Reload,
+    /// The app has requests for the store (`App::requests`): the driver carries them out.
+    Store,
     Quit,
 }
 

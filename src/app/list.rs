@@ -48,12 +48,15 @@ pub struct Filters {
     pub kind: Option<ReviewKind>,
     pub batch: Option<Id>,
     pub district: Option<District>,
+    /// Archived cadres are hidden unless this is set (the Cadres tab's `v`).
+    pub show_archived: bool,
 }
 
 impl Filters {
     fn accepts(&self, row: &Row) -> bool {
         let t = &row.tags;
-        row.tags.status.is_none_or(|s| self.status.accepts(s))
+        (self.show_archived || !t.archived)
+            && row.tags.status.is_none_or(|s| self.status.accepts(s))
             && self.kind.is_none_or(|k| t.kind == Some(k))
             && self.batch.is_none_or(|b| t.batch == Some(b))
             && self.district.is_none_or(|d| t.district == Some(d))

@@ -3,19 +3,29 @@
 //! tests build an `App` with a fixed date and apply actions.
 
 mod action;
+pub mod command;
+pub mod driver;
+mod edit;
+mod flow;
+pub mod form;
 pub mod keys;
 pub mod list;
+pub mod popup;
+mod reply;
 mod update;
 pub mod view;
 
-pub use action::{Action, Effect, FrameInfo, Tab};
+pub use action::{Action, ConflictAct, DraftAct, Edit, Effect, FormAct, FrameInfo, PickAct, Tab};
+pub use command::{Command, Failure, Outcome};
 pub use list::{ListState, StatusFilter};
 
 use crate::cli::Lang;
 use crate::domain::review::ReviewStatus;
-use crate::store::Data;
+use crate::store::{Data, Store};
 use chrono::NaiveDate;
-use view::{Dossier, Index, Lookup, Table, Views};
+use form::Form;
+use popup::Popup;
+use view::{Dossier, Index, Lookup, Rec, Table, Tone, Views};
 
 /// How the screens are shown; fixed for the session.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -47,6 +57,11 @@ pub struct Snapshot {
 }
 
 impl Snapshot {
+    /// Reads the database for `today`: all records and the header's attention counts.
+    pub fn read(store: &Store, today: NaiveDate) -> crate::store::Result<Snapshot> {
+        Ok(Snapshot { data: store.load()?, today, counts: store.attention_counts(today)? })
+    }
+
     /// Counts the attention reviews from `data` with the rule `Store::attention_counts` uses.
     pub fn from_data(data: Data, today: NaiveDate) -> Snapshot {
         let mut counts = [0; 3];
@@ -87,12 +102,25 @@ pub struct App {
     pub index: Index,
     pub views: Views,
     pub tab: Tab,
-    pub lists: [ListState; 5],
+    pub lists: [ListState; 6],
     pub mode: Mode,
     /// The help popup's scroll, when it is open.
     pub help: Option<usize>,
     pub dossier: Option<DossierState>,
     pub frame: FrameInfo,
+    /// The open form (over the list or the dossier).
+    pub form: Option<Form>,
+    /// A question, a conflict, a history or a draft on offer: over everything else.
+    pub popup: Option<Popup>,
+    /// A one-line message in the footer until the next key (saved, undone, refused).
+    pub status: Option<(Tone, String)>,
+    /// What the store should do next (`Effect::Store`); the driver takes them.
+    pub requests: Vec<popup::Request>,
+    /// What the write under way does, in words, for the status line once it is done.
+    saving: Option<String>,
+    /// What to do once the data has been read again (reopen a form after a conflict, select
+    /// a new record).
+    after_load: Option<popup::AfterLoad>,
 }
 
 impl App {
@@ -110,6 +138,12 @@ impl App {
             help: None,
             dossier: None,
             frame: FrameInfo::default(),
+            form: None,
+            popup: None,
+            status: None,
+            requests: Vec::new(),
+            saving: None,
+            after_load: None,
         };
         app.load(snapshot);
         app
@@ -117,6 +151,9 @@ impl App {
 
     /// Takes in fresh data, keeping tabs, searches, sorts, filters and selections.
     fn load(&mut self, snapshot: Snapshot) {
+        // Rows are found again by the record they show, not by position: a save can add rows
+        // before the selected one (new reviews sort in by due date).
+        let kept: Vec<Option<Rec>> = Tab::ALL.iter().map(|t| self.selected_rec(*t)).collect();
         self.today = snapshot.today;
         self.counts = snapshot.counts;
         self.data = snapshot.data;
@@ -124,6 +161,9 @@ impl App {
         self.views = Views::build(&self.lookup());
         for tab in Tab::ALL {
             self.lists[tab.index()].refresh(self.views.table(tab));
+            if let Some(rec) = kept[tab.index()] {
+                self.select_rec(tab, rec);
+            }
         }
         if let Some(d) = &self.dossier {
             let (cadre, scroll, back) = (d.doc.cadre, d.scroll, d.back.clone());
@@ -131,6 +171,9 @@ impl App {
             if self.dossier.is_none() {
                 self.mode = Mode::List;
             }
+        }
+        if let Some(next) = self.after_load.take() {
+            self.after_load(next);
         }
     }
 
@@ -159,6 +202,23 @@ impl App {
     pub fn selected_cadre(&self) -> Option<i64> {
         let row = self.list().selected_row()?;
         self.table(self.tab).rows.get(row)?.cadre
+    }
+
+    /// The record of the selected row of `tab`.
+    pub fn selected_rec(&self, tab: Tab) -> Option<Rec> {
+        let row = self.lists[tab.index()].selected_row()?;
+        self.table(tab).rows.get(row)?.rec
+    }
+
+    /// Selects the row showing `rec` on `tab`, if it is shown; true when it is.
+    pub fn select_rec(&mut self, tab: Tab, rec: Rec) -> bool {
+        let Some(row) = self.table(tab).rows.iter().position(|r| r.rec == Some(rec)) else { return false };
+        self.lists[tab.index()].select_row(row)
+    }
+
+    /// A form is open and has changes that are not saved.
+    pub fn unsaved(&self) -> bool {
+        self.form.as_ref().is_some_and(Form::dirty)
     }
 }
 

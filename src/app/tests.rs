@@ -240,7 +240,7 @@ fn navigation_stays_in_range() {
     assert_eq!(app.tab, Tab::Pairs);
     app.update(Action::PrevTab);
     app.update(Action::PrevTab);
-    assert_eq!(app.tab, Tab::Overview);
+    assert_eq!(app.tab, Tab::Units);
 }
 
 #[test]

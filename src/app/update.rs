@@ -2,6 +2,7 @@
 
 use super::action::{Action, Effect, FrameInfo, Tab};
 use super::list::{cycle, settle_offset};
+use super::popup::Popup;
 use super::view;
 use super::{App, DossierState, Mode};
 use crate::domain::{District, ReviewKind};
@@ -10,6 +11,20 @@ use tui_input::InputRequest;
 
 impl App {
     pub fn update(&mut self, action: Action) -> Effect {
+        // A status message lasts until the next key (not a redraw, nor the store's answers).
+        if !matches!(
+            action,
+            Action::Frame(_)
+                | Action::Redraw
+                | Action::Load(_)
+                | Action::Saved(_)
+                | Action::History(..)
+                | Action::UndoPeek(_)
+                | Action::OfferDraft(_)
+                | Action::Notice(..)
+        ) {
+            self.status = None;
+        }
         match action {
             Action::Quit => return Effect::Quit,
             Action::Reload => return Effect::Reload,
@@ -106,6 +121,18 @@ impl App {
                 f.district = cycle(f.district, &districts)
             }),
             Action::ClearFilters => self.filter(|f, _| *f = Default::default()),
+            Action::Edit(e) => return self.edit(e),
+            Action::Form(a) => return self.form_act(a),
+            Action::Pick(a) => self.pick_act(a),
+            Action::Answer(yes) => return self.answer(yes),
+            Action::Conflict(a) => return self.conflict_act(a),
+            Action::DraftChoice(a) => return self.draft_act(a),
+            Action::CloseHistory => self.popup = None,
+            Action::Saved(result) => return self.saved(result),
+            Action::History(title, entries) => self.history_loaded(title, entries),
+            Action::UndoPeek(last) => self.undo_peek(last),
+            Action::OfferDraft(draft) => self.offer_draft(*draft),
+            Action::Notice(tone, text) => self.status = Some((tone, text)),
         }
         Effect::Redraw
     }
@@ -122,19 +149,26 @@ impl App {
         if let Some(scroll) = &mut self.help {
             *scroll = (*scroll).min(info.text_max);
         }
+        if let Some(Popup::History(h)) = &mut self.popup {
+            h.scroll = h.scroll.min(info.text_max);
+        }
         self.frame = info;
         Effect::None
     }
 
     fn page(&self) -> usize {
-        let page =
-            if self.help.is_some() || self.mode == Mode::Dossier { self.frame.text_page } else { self.frame.page };
+        let text = self.help.is_some() || self.mode == Mode::Dossier || matches!(self.popup, Some(Popup::History(_)));
+        let page = if text { self.frame.text_page } else { self.frame.page };
         page.max(1)
     }
 
     fn move_by(&mut self, delta: isize) {
         let max = self.frame.text_max;
-        if let Some(scroll) = &mut self.help {
+        if let Some(Popup::History(h)) = &mut self.popup {
+            h.scroll = h.scroll.saturating_add_signed(delta).min(max);
+        } else if self.popup.is_some() || self.form.is_some() {
+            // Nothing under a form or a question moves.
+        } else if let Some(scroll) = &mut self.help {
             *scroll = scroll.saturating_add_signed(delta).min(max);
         } else if self.mode == Mode::Dossier {
             if let Some(d) = &mut self.dossier {

@@ -8,6 +8,7 @@ mod audit;
 mod error;
 mod open;
 mod read;
+mod recent;
 mod rows;
 pub mod schema;
 pub mod write;
@@ -15,6 +16,7 @@ pub mod write;
 pub use audit::{Actor, AuditEntry};
 pub use error::{Result, StoreError};
 pub use read::{AttentionRow, Data};
+pub use recent::{cell_text, changes, changes_between, Change};
 pub use write::{check_text, NewCadre, NewSecondment, ReviewResult, Undone, Writer};
 
 use rusqlite::{Connection, Transaction, TransactionBehavior};

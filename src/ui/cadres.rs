@@ -1,11 +1,17 @@
-//! Tab 1, 干部 Cadres: every cadre with the current or last secondment.
+//! Tab 1, 干部 Cadres: every cadre with the current or last secondment (archived ones on `v`).
 
 use super::table::Hits;
 use super::theme::Theme;
 use crate::app::{App, Tab};
 use ratatui::layout::Rect;
+use ratatui::text::Span;
 use ratatui::Frame;
 
 pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) -> Hits {
-    super::simple_list(frame, area, app, Tab::Cadres, Vec::new(), theme)
+    let extra = if app.lists[Tab::Cadres.index()].filters.show_archived {
+        vec![Span::styled(format!("[{}] ", app.t("含已归档", "archived shown")), theme.key())]
+    } else {
+        Vec::new()
+    };
+    super::simple_list(frame, area, app, Tab::Cadres, extra, theme)
 }

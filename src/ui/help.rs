@@ -67,11 +67,25 @@ pub fn help_lines(app: &App) -> Vec<TextLine> {
     out.push(line(
         vec![(
             t(
-                "挂职干部管理：五个标签页，Enter 打开干部档案。",
-                "Secondment programme: five tabs; Enter opens a cadre's dossier.",
+                "挂职干部管理：六个标签页，Enter 打开干部档案。",
+                "Secondment programme: six tabs; Enter opens a cadre's dossier.",
             )
             .into(),
             Tone::Normal,
+        )],
+        0,
+    ));
+    out.push(line(
+        vec![(
+            t(
+                "修改：各页 a 新增、e 修改（考核页 e 记录结果），档案页有更多；表单里 Enter 保存，Esc 取消。\
+                 u 撤销自己的上一次修改，h 查看修改历史（谁、何时、改了什么）。同事先保存时会显示冲突，不会覆盖。",
+                "Editing: a adds and e edits on each tab (e records a result on Reviews); the dossier has more. \
+                 In a form Enter saves, Esc cancels. u undoes your last change; h shows who changed what, when. \
+                 When a colleague saved first you see a conflict; nothing is overwritten.",
+            )
+            .into(),
+            Tone::Muted,
         )],
         0,
     ));

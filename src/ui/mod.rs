@@ -6,13 +6,16 @@
 
 mod cadres;
 mod dossier;
+pub mod form;
 pub mod help;
 mod overview;
 mod pairs;
+mod popup;
 mod reserve;
 mod reviews;
 pub mod table;
 pub mod theme;
+mod units;
 pub mod widgets;
 
 use crate::app::view::Tone;
@@ -57,6 +60,7 @@ pub fn draw(frame: &mut Frame, app: &App) -> FrameInfo {
                 Tab::Reviews => reviews::render(frame, body, app, &theme),
                 Tab::Reserve => reserve::render(frame, body, app, &theme),
                 Tab::Overview => overview::render(frame, body, app, &theme),
+                Tab::Units => units::render(frame, body, app, &theme),
             };
             info.header = hits.header;
             info.header_y = hits.header_y;
@@ -65,16 +69,41 @@ pub fn draw(frame: &mut Frame, app: &App) -> FrameInfo {
             info.page = hits.page;
         }
     }
-    if app.mode == Mode::Search && app.help.is_none() {
-        render_search(frame, footer, app, &theme);
-    } else {
-        help::render_bar(frame, footer, app, &theme);
+    let typing_search = app.mode == Mode::Search && app.help.is_none() && app.form.is_none() && app.popup.is_none();
+    match &app.status {
+        _ if typing_search => render_search(frame, footer, app, &theme),
+        Some((tone, text)) => render_status(frame, footer, *tone, text, &theme),
+        None => help::render_bar(frame, footer, app, &theme),
+    }
+    // The caret of a form, then of its picker; a popup over them hides it.
+    let mut caret = None;
+    if let Some(f) = &app.form {
+        caret = form::render(frame, body, f, &theme);
+        if f.picker.is_some() {
+            caret = popup::render_picker(frame, body, f, &theme);
+        }
+    }
+    if let Some(p) = &app.popup {
+        let (page, max) = popup::render(frame, app, p, &theme);
+        (info.text_page, info.text_max) = (page, max);
+        caret = None;
     }
     if let Some(scroll) = app.help {
         let (page, max) = help::render_popup(frame, app, &theme, scroll);
         (info.text_page, info.text_max) = (page, max);
+        caret = None;
+    }
+    if let Some(at) = caret {
+        frame.set_cursor_position(at);
     }
     info
+}
+
+/// The footer as a message (saved, refused, undone) until the next key.
+fn render_status(frame: &mut Frame, area: Rect, tone: Tone, text: &str, theme: &Theme) {
+    let text = format!(" {}", crate::text::display_safe(text));
+    let shown = fit(&text, usize::from(area.width), theme).0.into_owned();
+    frame.render_widget(Paragraph::new(Line::from(Span::styled(shown, theme.tone(tone)))), area);
 }
 
 fn too_small(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
@@ -122,16 +151,20 @@ fn render_header(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         Lang::Zh => ["周一", "周二", "周三", "周四", "周五", "周六", "周日"],
         Lang::En => ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"],
     }[app.today.weekday().num_days_from_monday() as usize];
-    let mut left = format!("{}{}{} {weekday}", app.opts.db_name, theme.dot(), app.today);
-    if app.opts.read_only.is_some() {
-        left.push_str(app.t("  [只读]", "  [read-only]"));
-    }
+    let left = format!("{}{}{} {weekday}", app.opts.db_name, theme.dot(), app.today);
+    // Read-only is a banner, not a footnote: every edit key will be refused.
+    let banner = if app.opts.read_only.is_some() { app.t(" 只读 ", " READ-ONLY ") } else { "" };
     let name = format!(" {} ", app.t("挂职", "guazhi"));
-    let room = area.width.saturating_sub(right_w).saturating_sub(cells(&name)).saturating_sub(1);
+    let banner_w = if banner.is_empty() { 0 } else { cells(banner) + 1 };
+    let room = area.width.saturating_sub(right_w + cells(&name) + banner_w + 1);
     let left = fit(&left, usize::from(room), theme).0.into_owned();
-    let pad = area.width.saturating_sub(cells(&name) + cells(&left) + right_w);
-    let mut spans =
-        vec![Span::styled(name, theme.app_name()), Span::raw(left), Span::raw(" ".repeat(usize::from(pad)))];
+    let pad = area.width.saturating_sub(cells(&name) + cells(&left) + banner_w + right_w);
+    let mut spans = vec![Span::styled(name, theme.app_name())];
+    if !banner.is_empty() {
+        spans.push(Span::styled(banner, theme.banner()));
+        spans.push(Span::raw(" "));
+    }
+    spans.extend([Span::raw(left), Span::raw(" ".repeat(usize::from(pad)))]);
     spans.extend(right);
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }

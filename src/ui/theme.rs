@@ -125,6 +125,36 @@ impl Theme {
         }
     }
 
+    /// A form field's input area: underlined where the caret is, so its extent shows even
+    /// without colour.
+    pub fn input(&self, focused: bool) -> Style {
+        if focused {
+            Style::new().add_modifier(Modifier::UNDERLINED)
+        } else {
+            Style::new()
+        }
+    }
+
+    /// The label of the field being filled in.
+    pub fn focused_label(&self) -> Style {
+        self.fg(Color::Cyan).add_modifier(Modifier::BOLD)
+    }
+
+    /// The chosen option of a choice field (reverse video: visible without colour).
+    pub fn chosen(&self, focused: bool) -> Style {
+        let s = Style::new().add_modifier(Modifier::REVERSED);
+        if focused {
+            s.add_modifier(Modifier::BOLD)
+        } else {
+            s
+        }
+    }
+
+    /// The read-only banner in the header.
+    pub fn banner(&self) -> Style {
+        self.fg(Color::Yellow).add_modifier(Modifier::BOLD | Modifier::REVERSED)
+    }
+
     pub fn sort_marker(&self, reverse: bool) -> &'static str {
         match (self.ascii, reverse) {
             (true, false) => "^",

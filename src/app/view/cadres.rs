@@ -1,6 +1,6 @@
 //! Tab 1, 干部: every cadre with the current or last secondment.
 
-use super::{status_text, Align, Cell, Lookup, Row, SortKey, Table, Tags, Tone};
+use super::{status_text, Align, Cell, Lookup, Rec, Row, SortKey, Table, Tags, Tone};
 use crate::domain::review::ReviewStatus;
 use crate::domain::*;
 
@@ -76,10 +76,11 @@ fn row(lk: &Lookup, c: &Cadre) -> Row {
     }
     if c.archived {
         flags.push(t("已归档", "archived"));
+        tags.archived = true;
     }
     let flag_tone = if flags.is_empty() { Tone::Normal } else { Tone::Warning };
     cells.push(Cell::text(&flags.join(t("，", ", "))).tone(flag_tone));
-    Row { cadre: Some(c.id), tags, ..Row::new(cells) }
+    Row { cadre: Some(c.id), tags, rec: Some(Rec::Cadre(c.id)), ..Row::new(cells) }
 }
 
 /// The first open review of the secondment (overdue ones come first since they are due first).

@@ -3,11 +3,13 @@
 
 pub mod cadres;
 mod dossier;
+pub mod history;
 mod index;
 pub mod overview;
 pub mod pairs;
 pub mod reserve;
 pub mod reviews;
+pub mod units;
 
 pub use dossier::{dossier, Dossier, TextLine};
 pub use index::{Index, Lookup};
@@ -161,6 +163,24 @@ pub struct Tags {
     pub kind: Option<ReviewKind>,
     pub batch: Option<Id>,
     pub district: Option<District>,
+    /// An archived cadre's row (hidden unless asked for).
+    pub archived: bool,
+}
+
+/// The record a row stands for: what the edit keys and the history act on, and what keeps the
+/// selection in place when the data is read again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Rec {
+    Cadre(Id),
+    Review(Id),
+    Pair(Id),
+    /// A secondment nobody is paired with (the Pairs tab).
+    Secondment(Id),
+    Nomination(Id),
+    /// A secondment the reserve rule proposes.
+    Candidate(Id),
+    Batch(Id),
+    Unit(Id),
 }
 
 #[derive(Debug, Clone)]
@@ -173,11 +193,12 @@ pub struct Row {
     pub tags: Tags,
     /// Searchable text that is not a cell (the names in an overview row's findings).
     pub hidden: Vec<SearchKey>,
+    pub rec: Option<Rec>,
 }
 
 impl Row {
     pub fn new(cells: Vec<Cell>) -> Row {
-        Row { cells, tone: Tone::Normal, cadre: None, tags: Tags::default(), hidden: Vec::new() }
+        Row { cells, tone: Tone::Normal, cadre: None, tags: Tags::default(), hidden: Vec::new(), rec: None }
     }
 }
 
@@ -221,6 +242,7 @@ pub struct Views {
     pub reviews: Table,
     pub reserve: Table,
     pub overview: Table,
+    pub units: Table,
     /// For each overview row (batch), its policy findings.
     pub findings: Vec<Vec<Finding>>,
 }
@@ -233,6 +255,7 @@ impl Views {
             Tab::Reviews => &self.reviews,
             Tab::Reserve => &self.reserve,
             Tab::Overview => &self.overview,
+            Tab::Units => &self.units,
         }
     }
 
@@ -244,6 +267,7 @@ impl Views {
             reviews: reviews::build(lk).finish(),
             reserve: reserve::build(lk).finish(),
             overview: overview.finish(),
+            units: units::build(lk).finish(),
             findings,
         }
     }

@@ -1,6 +1,6 @@
 //! Tab 5, 概览: per batch the figures of the `stats` report, and the policy flags.
 
-use super::{Align, Cell, Lookup, Row, SortKey, Table, Tags, Tone};
+use super::{Align, Cell, Lookup, Rec, Row, SortKey, Table, Tags, Tone};
 use crate::domain::figures::batch_figures;
 use crate::domain::flags::{self, Rule, Severity};
 use crate::domain::*;
@@ -67,7 +67,7 @@ pub fn build(lk: &Lookup) -> (Table, Vec<Vec<Finding>>) {
         });
         let hidden = findings.iter().map(|f| f.key.clone()).collect();
         let tags = Tags { batch: Some(b.id), ..Tags::default() };
-        table.rows.push(Row { tags, hidden, ..Row::new(cells) });
+        table.rows.push(Row { tags, hidden, rec: Some(Rec::Batch(b.id)), ..Row::new(cells) });
         all_findings.push(findings);
     }
     (table, all_findings)

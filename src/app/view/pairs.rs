@@ -1,6 +1,6 @@
 //! Tab 2, 互派: one row per pair, then the secondments nobody is paired with.
 
-use super::{Align, Cell, Lookup, Row, SortKey, Table, Tags, Tone};
+use super::{Align, Cell, Lookup, Rec, Row, SortKey, Table, Tags, Tone};
 use crate::domain::pairing::mirrors;
 use crate::domain::*;
 
@@ -41,7 +41,7 @@ pub fn build(lk: &Lookup) -> Table {
         cells.push(Cell::text(&pair_status(lk, down, up)));
         let cadre = down.or(up).map(|s| s.cadre_id);
         let tags = Tags { batch: Some(p.batch_id), district: down.and_then(|d| lk.district(d)), ..Tags::default() };
-        table.rows.push(Row { cadre, tags, ..Row::new(cells) });
+        table.rows.push(Row { cadre, tags, rec: Some(Rec::Pair(p.id)), ..Row::new(cells) });
     }
     for s in lk.data.secondments.iter().filter(|s| lk.pair_of(s.id).is_none()) {
         let mut cells = vec![batch_cell(lk, s.batch_id)];
@@ -54,7 +54,7 @@ pub fn build(lk: &Lookup) -> Table {
         cells.push(Cell::text(t("! 未配对", "! unpaired")).tone(Tone::Warning));
         cells.push(Cell::text(&pair_status(lk, Some(s), None)));
         let tags = Tags { batch: Some(s.batch_id), district: lk.district(s), ..Tags::default() };
-        table.rows.push(Row { cadre: Some(s.cadre_id), tags, ..Row::new(cells) });
+        table.rows.push(Row { cadre: Some(s.cadre_id), tags, rec: Some(Rec::Secondment(s.id)), ..Row::new(cells) });
     }
     table
 }

@@ -1,6 +1,6 @@
 //! Tab 4, 后备: candidates the rule proposes, then the nominations on record.
 
-use super::{Align, Cell, Lookup, Row, SortKey, Table, Tags, Tone};
+use super::{Align, Cell, Lookup, Rec, Row, SortKey, Table, Tags, Tone};
 use crate::domain::reserve::eligibility;
 use crate::domain::*;
 
@@ -31,7 +31,7 @@ pub fn build(lk: &Lookup) -> Table {
             t("期满考察优秀，年度考核均称职以上", "excellent final evaluation, every year competent or better"),
         );
         let tags = Tags { batch: Some(s.batch_id), district: lk.district(s), ..Tags::default() };
-        table.rows.push(Row { cadre: Some(s.cadre_id), tags, ..Row::new(cells) });
+        table.rows.push(Row { cadre: Some(s.cadre_id), tags, rec: Some(Rec::Candidate(s.id)), ..Row::new(cells) });
     }
     for n in &lk.data.nominations {
         let s = n.secondment_id.and_then(|id| lk.secondment(id)).or_else(|| lk.current(n.cadre_id));
@@ -50,7 +50,13 @@ pub fn build(lk: &Lookup) -> Table {
         );
         let tags = Tags { batch: s.map(|s| s.batch_id), district: s.and_then(|s| lk.district(s)), ..Tags::default() };
         let row_tone = if n.status == ReserveStatus::Withdrawn { Tone::Muted } else { Tone::Normal };
-        table.rows.push(Row { cadre: Some(n.cadre_id), tags, tone: row_tone, ..Row::new(cells) });
+        table.rows.push(Row {
+            cadre: Some(n.cadre_id),
+            tags,
+            tone: row_tone,
+            rec: Some(Rec::Nomination(n.id)),
+            ..Row::new(cells)
+        });
     }
     table
 }

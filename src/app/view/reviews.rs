@@ -1,6 +1,6 @@
 //! Tab 3, 考核: every review, by due date.
 
-use super::{status_text, Align, Cell, Lookup, Row, SortKey, Table, Tags, Tone};
+use super::{status_text, Align, Cell, Lookup, Rec, Row, SortKey, Table, Tags, Tone};
 use crate::domain::review::ReviewStatus;
 use crate::domain::*;
 
@@ -51,12 +51,13 @@ pub fn build(lk: &Lookup) -> Table {
             Cell::text(district.map_or("", |d| t(d.zh(), d.en()))),
             Cell::search(&r.assessor),
         ];
-        let tags = Tags { status: Some(status), kind: Some(r.kind), batch: Some(s.batch_id), district };
+        let tags =
+            Tags { status: Some(status), kind: Some(r.kind), batch: Some(s.batch_id), district, ..Tags::default() };
         let tone = match status {
             ReviewStatus::Upcoming => Tone::Normal,
             other => Tone::of(other),
         };
-        table.rows.push(Row { tone, cadre: Some(s.cadre_id), tags, ..Row::new(cells) });
+        table.rows.push(Row { tone, cadre: Some(s.cadre_id), tags, rec: Some(Rec::Review(r.id)), ..Row::new(cells) });
     }
     table
 }

@@ -1,7 +1,9 @@
 //! Keys are data: one table of (keys, action, Chinese label, English label, context) that the
 //! key handling, the footer key bar and the `?` help popup all read, so they cannot drift apart.
+//! The table is in `table.rs`; here are the contexts, and turning events into actions.
 
-use super::action::{Action, FrameInfo, Tab};
+use super::action::{Action, FormAct, FrameInfo, PickAct, Tab};
+use super::popup::Popup;
 use super::{App, Mode};
 use ratatui::crossterm::event::{Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseButton, MouseEventKind};
 use ratatui::layout::Position;
@@ -17,12 +19,26 @@ pub enum Context {
     /// Switching tabs (lists and the dossier).
     Tabs,
     List,
-    /// Only on the 考核 Reviews tab.
+    /// One tab's own keys.
+    Cadres,
+    Pairs,
     Reviews,
-    /// Only on the 概览 Overview tab.
+    Reserve,
     Overview,
+    Units,
     Search,
     Dossier,
+    /// Filling in a form.
+    Form,
+    /// A form's list of units, batches or partners.
+    Picker,
+    /// A yes/no question.
+    Confirm,
+    /// A colleague saved first.
+    Conflict,
+    History,
+    /// A draft left from last time.
+    Draft,
     Help,
 }
 
@@ -32,10 +48,20 @@ impl Context {
             Context::Always | Context::Global => "全局",
             Context::Tabs => "标签页",
             Context::List => "列表",
-            Context::Reviews => "考核页筛选",
-            Context::Overview => "概览页",
+            Context::Cadres => "干部页",
+            Context::Pairs => "互派页",
+            Context::Reviews => "考核页",
+            Context::Reserve => "后备页",
+            Context::Overview => "概览页（批次）",
+            Context::Units => "单位页",
             Context::Search => "搜索输入",
             Context::Dossier => "档案",
+            Context::Form => "表单",
+            Context::Picker => "选择列表",
+            Context::Confirm => "确认",
+            Context::Conflict => "保存冲突",
+            Context::History => "修改历史",
+            Context::Draft => "未保存的草稿",
             Context::Help => "帮助",
         }
     }
@@ -45,10 +71,20 @@ impl Context {
             Context::Always | Context::Global => "Everywhere",
             Context::Tabs => "Tabs",
             Context::List => "Lists",
-            Context::Reviews => "Reviews tab filters",
-            Context::Overview => "Overview tab",
+            Context::Cadres => "Cadres tab",
+            Context::Pairs => "Pairs tab",
+            Context::Reviews => "Reviews tab",
+            Context::Reserve => "Reserve tab",
+            Context::Overview => "Overview tab (batches)",
+            Context::Units => "Units tab",
             Context::Search => "Typing a search",
             Context::Dossier => "Dossier",
+            Context::Form => "Forms",
+            Context::Picker => "A form's list",
+            Context::Confirm => "Questions",
+            Context::Conflict => "Save conflict",
+            Context::History => "History",
+            Context::Draft => "Unsaved draft",
             Context::Help => "Help",
         }
     }
@@ -124,80 +160,38 @@ const fn b(
     Binding { keys, action, zh, en, context, bar }
 }
 
+mod table;
+pub use table::BINDINGS;
+
 use Context::*;
-use KeyCode::{BackTab, Backspace, Down, End, Enter, Esc, Home, PageDown, PageUp, Up};
 
-pub static BINDINGS: &[Binding] = &[
-    b(Global, &[c('?')], Action::OpenHelp, "帮助", "help", true),
-    b(Global, &[c('R')], Action::Reload, "重新读取数据库", "reload the database", false),
-    b(Global, &[c('q')], Action::Quit, "退出", "quit", true),
-    b(Always, &[ctrl('c')], Action::Quit, "退出", "quit", false),
-    b(Tabs, &[k(KeyCode::Tab)], Action::NextTab, "切换标签", "next tab", true),
-    b(Tabs, &[k(BackTab)], Action::PrevTab, "上一个标签", "previous tab", false),
-    b(Tabs, &[c('1')], Action::GoTab(Tab::Cadres), "干部", "Cadres", false),
-    b(Tabs, &[c('2')], Action::GoTab(Tab::Pairs), "互派", "Pairs", false),
-    b(Tabs, &[c('3')], Action::GoTab(Tab::Reviews), "考核", "Reviews", false),
-    b(Tabs, &[c('4')], Action::GoTab(Tab::Reserve), "后备", "Reserve", false),
-    b(Tabs, &[c('5')], Action::GoTab(Tab::Overview), "概览", "Overview", false),
-    b(List, &[c('/')], Action::StartSearch, "搜索", "search", true),
-    b(List, &[k(Enter)], Action::Open, "档案", "dossier", true),
-    b(List, &[c('s')], Action::CycleSort, "排序", "sort", true),
-    b(List, &[c('S'), c('r')], Action::ReverseSort, "反向", "reverse", false),
-    b(List, &[k(Esc)], Action::ClearSearch, "清除搜索", "clear the search", false),
-    b(List, &[c('j'), k(Down)], Action::Down, "下一行", "next row", false),
-    b(List, &[c('k'), k(Up)], Action::Up, "上一行", "previous row", false),
-    b(List, &[k(PageDown), ctrl('f')], Action::PageDown, "下一页", "page down", false),
-    b(List, &[k(PageUp), ctrl('b')], Action::PageUp, "上一页", "page up", false),
-    b(List, &[c('g'), k(Home)], Action::Top, "第一行", "first row", false),
-    b(List, &[c('G'), k(End)], Action::Bottom, "最后一行", "last row", false),
-    b(Reviews, &[c('f')], Action::CycleStatus, "状态", "status", true),
-    b(Reviews, &[c('t')], Action::CycleKind, "类别", "kind", true),
-    b(Reviews, &[c('b')], Action::CycleBatch, "批次", "batch", true),
-    b(Reviews, &[c('d')], Action::CycleDistrict, "区", "district", true),
-    b(Reviews, &[c('x')], Action::ClearFilters, "清除筛选", "clear filters", false),
-    b(Overview, &[k(Enter)], Action::BatchReviews, "该批次的考核", "the batch's reviews", true),
-    b(Search, &[k(Enter)], Action::KeepSearch, "确定", "keep", true),
-    b(Search, &[k(Esc)], Action::ClearSearch, "清除", "clear", true),
-    b(Search, &[k(Down)], Action::Down, "下一行", "next row", false),
-    b(Search, &[k(Up)], Action::Up, "上一行", "previous row", false),
-    b(Search, &[k(PageDown)], Action::PageDown, "下一页", "page down", false),
-    b(Search, &[k(PageUp)], Action::PageUp, "上一页", "page up", false),
-    b(
-        Search,
-        &[TEXT],
-        Action::Redraw,
-        "拼音、首字母或汉字；姓名、单位、职务",
-        "pinyin, initials or characters; names, units, posts",
-        false,
-    ),
-    b(Dossier, &[c('p')], Action::Partner, "互派对象档案", "partner", true),
-    b(Dossier, &[k(Esc), k(Backspace)], Action::Back, "返回", "back", true),
-    b(Dossier, &[c('j'), k(Down)], Action::Down, "向下滚动", "scroll down", false),
-    b(Dossier, &[c('k'), k(Up)], Action::Up, "向上滚动", "scroll up", false),
-    b(Dossier, &[k(PageDown), c(' ')], Action::PageDown, "下一页", "page down", false),
-    b(Dossier, &[k(PageUp)], Action::PageUp, "上一页", "page up", false),
-    b(Dossier, &[c('g'), k(Home)], Action::Top, "顶部", "top", false),
-    b(Dossier, &[c('G'), k(End)], Action::Bottom, "底部", "bottom", false),
-    b(Help, &[k(Esc), c('?'), c('q')], Action::CloseHelp, "关闭帮助", "close help", true),
-    b(Help, &[c('j'), k(Down)], Action::Down, "向下滚动", "scroll down", true),
-    b(Help, &[c('k'), k(Up)], Action::Up, "向上滚动", "scroll up", false),
-    b(Help, &[k(PageDown), c(' ')], Action::PageDown, "下一页", "page down", false),
-    b(Help, &[k(PageUp)], Action::PageUp, "上一页", "page up", false),
-    b(Help, &[c('g'), k(Home)], Action::Top, "顶部", "top", false),
-    b(Help, &[c('G'), k(End)], Action::Bottom, "底部", "bottom", false),
-];
-
-/// The contexts that apply, most specific first.
+/// The contexts that apply, most specific first. A popup, then a form, take every key.
 pub fn contexts(app: &App) -> Vec<Context> {
     if app.help.is_some() {
         return vec![Help, Always];
     }
+    match &app.popup {
+        Some(Popup::Confirm(_)) => return vec![Confirm, Always],
+        Some(Popup::Conflict(_)) => return vec![Conflict, Always],
+        Some(Popup::History(_)) => return vec![History, Always],
+        Some(Popup::Draft(_)) => return vec![Draft, Always],
+        None => {}
+    }
+    if let Some(form) = &app.form {
+        return if form.picker.is_some() { vec![Picker, Always] } else { vec![Form, Always] };
+    }
+    let tab = match app.tab {
+        Tab::Cadres => Cadres,
+        Tab::Pairs => Pairs,
+        Tab::Reviews => Reviews,
+        Tab::Reserve => Reserve,
+        Tab::Overview => Overview,
+        Tab::Units => Units,
+    };
     match app.mode {
         Mode::Search => vec![Search, Always],
         Mode::Dossier => vec![Dossier, Tabs, Global, Always],
-        Mode::List if app.tab == Tab::Reviews => vec![Reviews, List, Tabs, Global, Always],
-        Mode::List if app.tab == Tab::Overview => vec![Overview, List, Tabs, Global, Always],
-        Mode::List => vec![List, Tabs, Global, Always],
+        Mode::List => vec![tab, List, Tabs, Global, Always],
     }
 }
 
@@ -219,24 +213,44 @@ pub fn map_key(app: &App, ev: &KeyEvent) -> Option<Action> {
     if let Some(b) = active(app).find(|b| b.keys.iter().any(|k| k.matches(ev))) {
         return Some(b.action.clone());
     }
-    if app.help.is_none() && app.mode == Mode::Search {
-        return to_input_request(&Event::Key(*ev)).map(Action::EditSearch);
+    if app.help.is_some() || app.popup.is_some() {
+        return None;
     }
-    None
+    let request = || to_input_request(&Event::Key(*ev));
+    match &app.form {
+        Some(f) if f.picker.is_some() => request().map(|r| Action::Pick(PickAct::Input(r))),
+        Some(_) => request().map(|r| Action::Form(FormAct::Input(r))),
+        None if app.mode == Mode::Search => request().map(Action::EditSearch),
+        None => None,
+    }
 }
 
 /// Turns any terminal event into an action, using where the last frame put things.
 pub fn map_event(app: &App, ev: &Event) -> Option<Action> {
     match ev {
         Event::Key(key) => map_key(app, key),
-        Event::Paste(text) if app.mode == Mode::Search && app.help.is_none() => Some(Action::Paste(text.clone())),
-        Event::Paste(_) => None,
+        // One paste is one action: a multi-line paste can never press Enter in a form.
+        Event::Paste(_) if app.help.is_some() || app.popup.is_some() => None,
+        Event::Paste(text) => match &app.form {
+            Some(f) if f.picker.is_some() => Some(Action::Pick(PickAct::Paste(text.clone()))),
+            Some(_) => Some(Action::Form(FormAct::Paste(text.clone()))),
+            None if app.mode == Mode::Search => Some(Action::Paste(text.clone())),
+            None => None,
+        },
+        Event::Mouse(_)
+            if app.form.is_some()
+                || matches!(app.popup, Some(Popup::Confirm(_) | Popup::Conflict(_) | Popup::Draft(_))) =>
+        {
+            None
+        }
         Event::Mouse(m) => {
             let at = Position::new(m.column, m.row);
             match m.kind {
                 MouseEventKind::ScrollDown => Some(Action::Scroll(3)),
                 MouseEventKind::ScrollUp => Some(Action::Scroll(-3)),
-                MouseEventKind::Down(MouseButton::Left) if app.help.is_none() => click(&app.frame, app.mode, at),
+                MouseEventKind::Down(MouseButton::Left) if app.help.is_none() && app.popup.is_none() => {
+                    click(&app.frame, app.mode, at)
+                }
                 _ => None,
             }
         }
@@ -265,6 +279,7 @@ fn click(frame: &FrameInfo, mode: Mode, at: Position) -> Option<Action> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use KeyCode::{PageDown, Up};
 
     #[test]
     fn every_binding_has_both_labels_and_a_key() {

@@ -7,10 +7,19 @@
 //! When idle nothing is drawn: a timeout only checks whether the date changed (when `--today`
 //! is not given), and redraws only if it did. A watchdog thread restores the terminal and
 //! exits if the loop has not ended within a second of a terminating signal.
+//!
+//! Saves go through `app::driver::step` (the same path the tests drive). A form with unsaved
+//! changes is kept as a draft (`crate::draft`) whenever the program ends other than by saving
+//! or cancelling it: a signal, a hung-up terminal, Ctrl-C. The draft is written before the
+//! terminal is restored, and offered at the next start on the same database.
 
+mod signals;
+
+use crate::app::driver::{carry_out, Session};
 use crate::app::keys::map_event;
 use crate::app::{self, Action, App, Effect, FrameInfo, Snapshot};
 use crate::cli::{Lang, ViewArgs};
+use crate::draft::{Draft, Slot};
 use crate::store::{Store, StoreError};
 use chrono::NaiveDate;
 use ratatui::backend::{Backend, CrosstermBackend};
@@ -21,13 +30,13 @@ use ratatui::crossterm::terminal::{self, EnterAlternateScreen, LeaveAlternateScr
 use ratatui::crossterm::{cursor, execute};
 use ratatui::layout::Rect;
 use ratatui::Terminal;
-use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM, SIGWINCH};
-use std::io::{self, BufWriter, IsTerminal, Read, Write};
-use std::os::fd::{AsRawFd, OwnedFd, RawFd};
-use std::os::unix::net::UnixStream;
+use signal_hook::consts::SIGHUP;
+use signals::{input_fd, wait, write_pending, Pending, Signals, Wake};
+use std::io::{self, BufWriter, IsTerminal, Write};
+use std::os::fd::{AsRawFd, RawFd};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::{Arc, Once};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, Once, OnceLock};
 use std::time::Duration;
 
 /// How the screens are opened (from the command line and the environment).
@@ -73,7 +82,7 @@ pub fn color_from_env(get: impl Fn(&str) -> Option<String>) -> bool {
 
 /// Reads the database for `today`: all records and the header's attention counts.
 pub fn snapshot(store: &Store, today: NaiveDate) -> crate::store::Result<Snapshot> {
-    Ok(Snapshot { data: store.load()?, today, counts: store.attention_counts(today)? })
+    Snapshot::read(store, today)
 }
 
 fn local_today() -> NaiveDate {
@@ -109,8 +118,16 @@ pub fn run(store: Store, options: Options) -> crate::store::Result<u8> {
         db_name: crate::text::display_safe(&db_name).into_owned(),
         read_only: store.read_only_reason().map(str::to_string),
     };
+    let read_only = opts.read_only.is_some();
     let mut app = App::new(snap, opts);
-    let signals = Signals::install()?;
+    let slot = Slot::for_db(&options.db_path);
+    // A read-only session could not save a restored form: the draft waits for a writable one.
+    if let Some(draft) = slot.as_ref().filter(|_| !read_only).and_then(Slot::load) {
+        app.update(Action::OfferDraft(Box::new(draft)));
+    }
+    let pending: Pending = Arc::new(Mutex::new(None));
+    let signals = Signals::install(Arc::clone(&pending), slot.clone())?;
+    let _ = ON_PANIC.set((Arc::clone(&pending), slot.clone()));
     install_panic_hook();
     let mut terminal = match setup() {
         Ok(t) => t,
@@ -119,12 +136,45 @@ pub fn run(store: Store, options: Options) -> crate::store::Result<u8> {
             return Err(e.into());
         }
     };
-    let result = event_loop(&mut terminal, &mut app, &store, &options, &signals);
+    let mut ctx = Ctx { store, options: &options, signals: &signals, slot: slot.as_ref(), pending: &pending };
+    let result = event_loop(&mut terminal, &mut app, &mut ctx);
+    // However it ended, a form with unsaved changes is kept, before the terminal is touched.
+    keep_form(&app, &pending);
+    let kept = write_pending(&pending, slot.as_ref());
     restore();
     // Not dropped: its destructor shows the cursor again and, on a dead terminal, reports the
     // failure with `eprintln!`, which panics when stderr is gone too. `restore` did it all.
     std::mem::forget(terminal);
+    if let Some(path) = kept {
+        // stderr may be a dead terminal: a failed write is not worth a panic.
+        let _ = writeln!(
+            io::stderr(),
+            "guazhi: the unsaved form was kept as a draft ({}); it is offered at the next start",
+            crate::text::display_safe(&path.display().to_string())
+        );
+    }
     result
+}
+
+/// What the loop works with besides the terminal and the app.
+struct Ctx<'a> {
+    store: Store,
+    options: &'a Options,
+    signals: &'a Signals,
+    slot: Option<&'a Slot>,
+    pending: &'a Pending,
+}
+
+impl Ctx<'_> {
+    fn today(&self) -> NaiveDate {
+        self.options.today.unwrap_or_else(local_today)
+    }
+}
+
+/// Remembers the open form as the draft to write should the program have to stop now.
+fn keep_form(app: &App, pending: &Pending) {
+    let draft = app.form.as_ref().filter(|_| app.unsaved()).map(Draft::of);
+    *pending.lock().unwrap_or_else(|e| e.into_inner()) = draft;
 }
 
 type Term = Terminal<CrosstermBackend<BufWriter<io::Stdout>>>;
@@ -163,154 +213,38 @@ pub fn restore() {
     let _ = out.flush();
 }
 
+/// The draft to keep should the program panic (set once the screens are up).
+static ON_PANIC: OnceLock<(Pending, Option<Slot>)> = OnceLock::new();
+
 fn install_panic_hook() {
     static ONCE: Once = Once::new();
     ONCE.call_once(|| {
         let previous = std::panic::take_hook();
         std::panic::set_hook(Box::new(move |info| {
+            // Even a bug must not lose the user's typing: the open form first, then the terminal.
+            if let Some((pending, slot)) = ON_PANIC.get() {
+                signals::try_write_pending(pending, slot.as_ref());
+            }
             restore();
             previous(info);
         }));
     });
 }
 
-/// Terminating signals set `which`; every registered signal also wakes `poll` via the pipe.
-struct Signals {
-    which: Arc<AtomicUsize>,
-    wake: UnixStream,
-}
-
-impl Signals {
-    fn install() -> io::Result<Signals> {
-        let (wake, notify) = UnixStream::pair()?;
-        wake.set_nonblocking(true)?;
-        notify.set_nonblocking(true)?;
-        let which = Arc::new(AtomicUsize::new(0));
-        for sig in [SIGHUP, SIGTERM, SIGINT] {
-            signal_hook::flag::register_usize(sig, Arc::clone(&which), sig as usize)?;
-        }
-        for sig in [SIGHUP, SIGTERM, SIGINT] {
-            signal_hook::low_level::pipe::register(sig, notify.try_clone()?)?;
-        }
-        watch_resizes(notify.try_clone()?)?;
-        let mut watch = signal_hook::iterator::Signals::new([SIGHUP, SIGTERM, SIGINT])?;
-        std::thread::spawn(move || {
-            if let Some(sig) = watch.forever().next() {
-                // The loop normally ends well within this; if it is stuck, end here.
-                std::thread::sleep(Duration::from_millis(900));
-                restore();
-                std::process::exit(128 + sig);
-            }
-        });
-        Ok(Signals { which, wake })
-    }
-
-    fn terminating(&self) -> Option<u8> {
-        match self.which.load(Ordering::SeqCst) {
-            0 => None,
-            sig => Some(128u8.saturating_add(u8::try_from(sig).unwrap_or(127))),
-        }
-    }
-
-    fn drain(&self) {
-        let mut buf = [0u8; 64];
-        while matches!((&self.wake).read(&mut buf), Ok(n) if n > 0) {}
-    }
-}
-
-/// Takes SIGWINCH away from every handler (crossterm's included) and turns it into a byte on
-/// `notify`. crossterm reads the terminal through an edge-triggered epoll; when a resize and a
-/// key arrive together it returns the resize and drops the terminal's readiness, so the key
-/// sits unread (and a level-triggered wait on the terminal would spin) until the next key.
-/// With SIGWINCH blocked in all threads and taken by `sigwait` here, crossterm never sees a
-/// resize; the loop redraws at the new size itself. Must run before any thread is started
-/// (threads inherit the signal mask).
-fn watch_resizes(notify: UnixStream) -> io::Result<()> {
-    // SAFETY: plain libc calls on a sigset_t owned by this function.
-    let set = unsafe {
-        let mut set: libc::sigset_t = std::mem::zeroed();
-        libc::sigemptyset(&mut set);
-        libc::sigaddset(&mut set, SIGWINCH);
-        let rc = libc::pthread_sigmask(libc::SIG_BLOCK, &set, std::ptr::null_mut());
-        if rc != 0 {
-            return Err(io::Error::from_raw_os_error(rc));
-        }
-        set
-    };
-    std::thread::spawn(move || loop {
-        let mut sig = 0;
-        // SAFETY: `set` is a valid, initialised signal set; `sig` a valid out-pointer.
-        if unsafe { libc::sigwait(&set, &mut sig) } == 0 && sig == SIGWINCH {
-            let _ = (&notify).write(&[1]);
-        }
-    });
-    Ok(())
-}
-
-/// The descriptor crossterm reads keys from: stdin when it is a terminal, else /dev/tty.
-fn input_fd() -> io::Result<(RawFd, Option<OwnedFd>)> {
-    if io::stdin().is_terminal() {
-        return Ok((io::stdin().as_raw_fd(), None));
-    }
-    let tty: OwnedFd = std::fs::File::open("/dev/tty")?.into();
-    Ok((tty.as_raw_fd(), Some(tty)))
-}
-
-enum Wake {
-    Input,
-    Signal,
-    Timeout,
-    HungUp,
-}
-
-fn wait(tty: RawFd, wake: RawFd, timeout: Option<Duration>) -> io::Result<Wake> {
-    let mut fds = [
-        libc::pollfd { fd: tty, events: libc::POLLIN, revents: 0 },
-        libc::pollfd { fd: wake, events: libc::POLLIN, revents: 0 },
-    ];
-    let ms = timeout.map_or(-1, |t| i32::try_from(t.as_millis()).unwrap_or(i32::MAX));
-    // SAFETY: `fds` is a valid array of two pollfd structs for the duration of the call.
-    let n = unsafe { libc::poll(fds.as_mut_ptr(), 2, ms) };
-    if n < 0 {
-        let e = io::Error::last_os_error();
-        return if e.kind() == io::ErrorKind::Interrupted { Ok(Wake::Signal) } else { Err(e) };
-    }
-    if fds[0].revents & (libc::POLLHUP | libc::POLLERR | libc::POLLNVAL) != 0 {
-        return Ok(Wake::HungUp);
-    }
-    if fds[1].revents != 0 {
-        return Ok(Wake::Signal);
-    }
-    Ok(if fds[0].revents & libc::POLLIN != 0 { Wake::Input } else { Wake::Timeout })
-}
-
 /// Runs the loop; a terminal that went away mid-way ends it like a hang-up, not an error.
-fn event_loop(
-    terminal: &mut Term,
-    app: &mut App,
-    store: &Store,
-    options: &Options,
-    signals: &Signals,
-) -> crate::store::Result<u8> {
+fn event_loop(terminal: &mut Term, app: &mut App, ctx: &mut Ctx) -> crate::store::Result<u8> {
     let (tty, _keep_open) = input_fd()?;
-    match serve(terminal, app, store, options, signals, tty) {
-        Err(StoreError::Io(_))
-            if matches!(wait(tty, signals.wake.as_raw_fd(), Some(Duration::ZERO)), Ok(Wake::HungUp) | Err(_)) =>
-        {
+    let wake = ctx.signals.wake.as_raw_fd();
+    match serve(terminal, app, ctx, tty) {
+        Err(StoreError::Io(_)) if matches!(wait(tty, wake, Some(Duration::ZERO)), Ok(Wake::HungUp) | Err(_)) => {
             Ok(128 + SIGHUP as u8)
         }
         other => other,
     }
 }
 
-fn serve(
-    terminal: &mut Term,
-    app: &mut App,
-    store: &Store,
-    options: &Options,
-    signals: &Signals,
-    tty: RawFd,
-) -> crate::store::Result<u8> {
+fn serve(terminal: &mut Term, app: &mut App, ctx: &mut Ctx, tty: RawFd) -> crate::store::Result<u8> {
+    let (options, signals) = (ctx.options, ctx.signals);
     // Without a pinned date, look at the clock now and then for midnight.
     let timeout = options.today.is_none().then_some(Duration::from_secs(1));
     let mut dirty = true;
@@ -340,7 +274,7 @@ fn serve(
             }
             Wake::Timeout => {
                 if options.today.is_none() && local_today() != app.today {
-                    app.update(Action::Load(Box::new(snapshot(store, local_today())?)));
+                    app.update(Action::Load(Box::new(snapshot(&ctx.store, local_today())?)));
                     dirty = true;
                 }
                 continue;
@@ -358,15 +292,19 @@ fn serve(
                 repaint = true;
             }
             let Some(action) = map_event(app, &ev) else { continue };
-            match app.update(action) {
+            let effect = app.update(action);
+            if effect == Effect::Store {
+                // Show "saving…" before a save that may wait for a colleague's lock.
+                draw(terminal, app)?;
+            }
+            let today = ctx.today();
+            let mut session = Session { store: &mut ctx.store, today, drafts: ctx.slot };
+            let effect = carry_out(app, &mut session, effect)?;
+            keep_form(app, ctx.pending);
+            match effect {
                 Effect::Quit => return Ok(0),
-                Effect::Redraw => dirty = true,
-                Effect::Reload => {
-                    let today = options.today.unwrap_or_else(local_today);
-                    app.update(Action::Load(Box::new(snapshot(store, today)?)));
-                    dirty = true;
-                }
                 Effect::None => {}
+                _ => dirty = true,
             }
         }
     }

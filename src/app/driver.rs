@@ -1,0 +1,135 @@
+//! Carries out what `App::update` asks of the store, the same way for the terminal loop and for
+//! tests: each write is one `Store::write` (one short `BEGIN IMMEDIATE` transaction with the
+//! row's version checked), its outcome goes back into the app as an action, and after a save
+//! the data is read again so every screen (and the header's counts) shows it.
+
+use super::action::{Action, Effect};
+use super::command::{Command, Failure};
+use super::popup::Request;
+use super::view::Tone;
+use super::{App, Snapshot};
+use crate::draft::Slot;
+use crate::store::{changes_between, AuditEntry, Store, StoreError};
+use chrono::NaiveDate;
+
+/// What the app's requests run against.
+pub struct Session<'a> {
+    pub store: &'a mut Store,
+    pub today: NaiveDate,
+    /// Where this user's draft for the database lives (none without a home folder).
+    pub drafts: Option<&'a Slot>,
+}
+
+/// Applies `action`, then carries out the store work it led to. Returns what the terminal
+/// still has to do: draw, nothing, or quit. Only reading the data again can fail here; a
+/// failed write is a message in the app, never an error of the loop.
+pub fn step(app: &mut App, s: &mut Session, action: Action) -> crate::store::Result<Effect> {
+    let effect = app.update(action);
+    carry_out(app, s, effect)
+}
+
+/// The second half of `step`: the store work an update's effect asks for. The terminal loop
+/// draws between the two halves, so "saving…" shows while a save waits on a colleague's lock.
+pub fn carry_out(app: &mut App, s: &mut Session, mut effect: Effect) -> crate::store::Result<Effect> {
+    loop {
+        effect = match effect {
+            Effect::Reload => {
+                app.update(Action::Load(Box::new(Snapshot::read(s.store, s.today)?)));
+                if app.requests.is_empty() {
+                    Effect::Redraw
+                } else {
+                    Effect::Store
+                }
+            }
+            Effect::Store => {
+                let mut next = Effect::Redraw;
+                for request in std::mem::take(&mut app.requests) {
+                    if let Some(result) = execute(request, s) {
+                        match app.update(result) {
+                            Effect::Reload => next = Effect::Reload,
+                            Effect::Store if next != Effect::Reload => next = Effect::Store,
+                            _ => {}
+                        }
+                    }
+                }
+                if next == Effect::Redraw && !app.requests.is_empty() {
+                    next = Effect::Store;
+                }
+                next
+            }
+            other => return Ok(other),
+        };
+    }
+}
+
+fn execute(request: Request, s: &mut Session) -> Option<Action> {
+    match request {
+        Request::Write(cmd) => {
+            Some(Action::Saved(s.store.write(|w| cmd.run(w)).map_err(|e| failure(e, &cmd, s.store))))
+        }
+        Request::History { title, targets } => {
+            let mut entries: Vec<AuditEntry> = Vec::new();
+            for (table, id) in targets {
+                match s.store.history(table, id) {
+                    Ok(found) => entries.extend(found),
+                    Err(e) => return Some(Action::Notice(Tone::Error, e.to_string())),
+                }
+            }
+            entries.sort_by_key(|e| std::cmp::Reverse(e.id));
+            entries.dedup_by_key(|e| e.id);
+            Some(Action::History(title, entries))
+        }
+        Request::PeekUndo => Some(match s.store.last_undoable() {
+            Ok(last) => Action::UndoPeek(last),
+            Err(e) => Action::Notice(Tone::Error, e.to_string()),
+        }),
+        Request::DeleteDraft => {
+            if let Some(slot) = s.drafts {
+                slot.remove();
+            }
+            None
+        }
+    }
+}
+
+/// A store error as the app keeps it. For a conflict, the audit trail says who saved last and
+/// when, and the diff runs from the row as this save knew it (the old values of the first
+/// change after its version) to the row as it is now.
+fn failure(e: StoreError, cmd: &Command, store: &Store) -> Failure {
+    match e {
+        StoreError::Conflict { table, id, current } => {
+            let history = store.history(table, id).unwrap_or_default();
+            let version = |json: &Option<String>| {
+                json.as_deref()
+                    .and_then(|j| serde_json::from_str::<serde_json::Value>(j).ok())
+                    .and_then(|v| v["version"].as_i64())
+            };
+            let mine = cmd.version().unwrap_or(i64::MAX);
+            // Newest first: the changes made since this save's version.
+            let since: Vec<&AuditEntry> =
+                history.iter().filter(|e| version(&e.new_values).is_none_or(|v| v > mine)).collect();
+            let newest = since.first().copied().or(history.first());
+            let loaded = since
+                .last()
+                .and_then(|e| e.old_values.as_deref())
+                .and_then(|j| serde_json::from_str::<serde_json::Value>(j).ok());
+            let loaded = loaded.as_ref().and_then(|v| v.as_object());
+            let now = current.as_ref().and_then(|v| v.as_object());
+            Failure::Conflict {
+                table: table.to_string(),
+                id,
+                who: newest.map(|e| e.os_user.clone()),
+                at: newest.map(|e| e.at.clone()),
+                changes: if loaded.is_some() { changes_between(loaded, now) } else { Vec::new() },
+                deleted: current.is_none(),
+            }
+        }
+        StoreError::Busy => Failure::Busy,
+        StoreError::Full => Failure::Full,
+        StoreError::ReadOnly(why) => Failure::ReadOnly(why),
+        StoreError::Invalid { field, message } => Failure::Invalid { field, message },
+        StoreError::NotFound { .. } => Failure::NotFound(e.to_string()),
+        StoreError::InUse { what } => Failure::InUse(what),
+        other => Failure::Other(other.to_string()),
+    }
+}

@@ -1,0 +1,53 @@
+//! Fields on their own: choices, dates, numbers, lengths, control characters.
+
+use super::field::*;
+use crate::domain::Grade;
+use tui_input::InputRequest;
+
+fn grades() -> Field {
+    let opts = enum_opts(Grade::ALL, true, |g| [g.code(), g.zh(), g.en()]);
+    Field::new("grade", "等级", "Grade", FieldKind::Choice(opts), "")
+}
+
+#[test]
+fn choices_cycle_and_take_digits_and_letters() {
+    let mut f = grades();
+    assert!(f.step(true));
+    assert_eq!(f.value(), "优秀");
+    f.step(false);
+    assert_eq!(f.value(), "不称职");
+    f.edit(InputRequest::InsertChar('2'), true);
+    assert_eq!(f.value(), "称职");
+    f.edit(InputRequest::InsertChar('b'), true);
+    assert_eq!(f.value(), "基本称职");
+    assert_eq!(f.id(), Some(2));
+    f.set("良好");
+    assert!(f.check(true).unwrap().contains("不是可选值"));
+    f.set("excellent");
+    assert_eq!(f.check(false), None, "codes and the other language are accepted");
+}
+
+#[test]
+fn dates_numbers_and_lengths() {
+    let mut d = Field::new("start", "开始", "Start", FieldKind::Date, "2017-02-30");
+    assert!(d.check(false).unwrap().contains("not a real calendar date"));
+    d.set("2017-2-3");
+    assert!(d.check(false).unwrap().contains("YYYY-MM-DD"));
+    let n = Field::new("talks", "谈话", "Talks", FieldKind::Number { min: 0.0, max: 999.0, integer: true }, "十");
+    assert!(n.check(false).unwrap().contains("not a number"));
+    let t = Field::new("name", "姓名", "Name", FieldKind::Text { max: 3 }, "欧阳明远").required();
+    assert!(t.check(true).unwrap().contains("最多 3"));
+    let blank = Field::new("name", "姓名", "Name", FieldKind::Text { max: 3 }, " \u{3000}").required();
+    assert_eq!(blank.check(false).as_deref(), Some("required"));
+}
+
+#[test]
+fn control_characters_are_refused_typed_and_removed_pasted() {
+    let mut t = Field::new("name", "姓名", "Name", FieldKind::Text { max: 50 }, "");
+    assert!(!t.edit(InputRequest::InsertChar('\u{202e}'), false));
+    assert!(t.notice.as_deref().unwrap().contains("U+202E"));
+    assert!(t.paste("欧阳\x1b[2J\n明远", false));
+    assert_eq!(t.value(), "欧阳[2J 明远");
+    assert!(t.notice.as_deref().unwrap().contains("removed"));
+    assert_eq!(t.check(false), None);
+}

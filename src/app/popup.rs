@@ -1,0 +1,76 @@
+//! What is shown over everything else (a question, a save conflict, a record's history, a
+//! draft on offer), what the app asks the store for, and what it does after a reload.
+
+use super::command::Command;
+use super::form::FormKind;
+use super::view::{Rec, TextLine};
+use crate::domain::Id;
+use crate::draft::Draft;
+
+#[derive(Debug, Clone)]
+pub enum Popup {
+    Confirm(Confirm),
+    Conflict(ConflictView),
+    History(HistoryView),
+    Draft(DraftOffer),
+}
+
+/// A yes/no question. Only `y` says yes: a lone Esc (a split escape sequence on a slow link)
+/// or a stray Enter never destroys anything.
+#[derive(Debug, Clone)]
+pub struct Confirm {
+    pub title: String,
+    pub lines: Vec<TextLine>,
+    pub yes: OnYes,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum OnYes {
+    /// Close the form, dropping what was typed.
+    Discard,
+    Run(Command),
+}
+
+/// A colleague saved first: who, when and what they changed; the form stays as typed.
+#[derive(Debug, Clone)]
+pub struct ConflictView {
+    pub lines: Vec<TextLine>,
+}
+
+#[derive(Debug, Clone)]
+pub struct HistoryView {
+    pub title: String,
+    pub lines: Vec<TextLine>,
+    pub scroll: usize,
+}
+
+#[derive(Debug, Clone)]
+pub struct DraftOffer {
+    pub draft: Draft,
+    pub lines: Vec<TextLine>,
+}
+
+/// Work for the store, carried out by the driver between two updates.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Request {
+    Write(Command),
+    /// The audit history of these rows, merged, newest first, under `title`.
+    History {
+        title: String,
+        targets: Vec<(&'static str, Id)>,
+    },
+    /// What `u` would undo, to ask first.
+    PeekUndo,
+    /// The draft has been restored and saved, or discarded: remove its file.
+    DeleteDraft,
+}
+
+/// What to do once fresh data is in.
+#[derive(Debug, Clone)]
+pub enum AfterLoad {
+    /// Open `kind` again on the new data; with `mine`, put the user's edits back on top:
+    /// (field, typed value, value when first opened).
+    Reopen { kind: FormKind, mine: Option<Vec<(String, String, String)>> },
+    /// Show this record (a new cadre, unit or batch).
+    Select(super::Tab, Rec),
+}
