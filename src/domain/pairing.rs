@@ -38,8 +38,9 @@ pub fn mirrors(down: &Secondment, down_home: Id, up: &Secondment, up_home: Id) -
 /// Problems with the stored pairs, mirror warnings, and secondments left without a partner.
 pub fn check_pairs(pairs: &[Pair], secondments: &[Secondment], cadres: &[Cadre]) -> Vec<Finding> {
     let by_id: HashMap<Id, &Secondment> = secondments.iter().map(|s| (s.id, s)).collect();
+    let by_cadre: HashMap<Id, &Cadre> = cadres.iter().map(|c| (c.id, c)).collect();
     let home: HashMap<Id, Id> = cadres.iter().map(|c| (c.id, c.home_unit_id)).collect();
-    let name = |s: &Secondment| cadres.iter().find(|c| c.id == s.cadre_id).map_or("?", |c| c.name.as_str()).to_owned();
+    let name = |s: &Secondment| by_cadre.get(&s.cadre_id).map_or("?", |c| c.name.as_str()).to_owned();
     let mut out = Vec::new();
     for p in pairs {
         let (Some(down), Some(up)) = (by_id.get(&p.down_id), by_id.get(&p.up_id)) else {

@@ -2,11 +2,9 @@
 //! first batch (15 down, 15 up, 7 to Sanshui, 4 to Gaoming, average age 33.8, 7 non-Party
 //! cadres, 3 women) follow the 2017 report.
 
-use super::Rng;
 use crate::domain::*;
-use crate::store::{NewCadre, NewSecondment, Result, Writer};
+use crate::store::{Result, Writer};
 use chrono::{Days, Months, NaiveDate};
-use std::collections::HashMap;
 
 use District::*;
 use Gender::{Female as F, Male as M};
@@ -1067,81 +1065,6 @@ pub fn write_reserve(w: &Writer, cadre: Id, secondment: Id, steps: ReserveStep) 
     let id = w.nominate(cadre, Some(secondment), ReserveOrigin::Rule, date(first_on), first_reason)?;
     for (version, (on, status, reason)) in rest.iter().enumerate() {
         w.move_nomination(id, version as i64 + 1, *status, date(on), reason)?;
-    }
-    Ok(())
-}
-
-const SURNAMES: &[&str] = &[
-    "陈", "李", "黄", "梁", "何", "林", "张", "罗", "吴", "邓", "冯", "曾", "单", "解", "欧阳", "区", "谭", "麦", "周",
-    "叶",
-];
-const GIVEN: &[&str] =
-    &["伟", "文", "志", "嘉", "俊", "明", "晓", "思", "国", "海", "雅", "静", "建", "家", "宇", "婷", "杰", "华"];
-
-/// Generated cadres for size tests: pairs in yearly batches after the demo's, all reviews
-/// due before `as_of` done.
-pub fn write_generated(
-    w: &Writer,
-    cadres: usize,
-    units: &HashMap<&str, Id>,
-    as_of: NaiveDate,
-    rng: &mut Rng,
-) -> Result<()> {
-    let city: Vec<Id> = UNITS.iter().filter(|u| u.1 == CityOrgan).map(|u| units[u.0]).collect();
-    let towns: Vec<Id> = UNITS.iter().filter(|u| u.1 == Town).map(|u| units[u.0]).collect();
-    let per_batch = 2000;
-    let (mut batch, mut last_down) = (0, 0);
-    for i in 0..cadres {
-        let dispatch = NaiveDate::from_ymd_opt(2000 + (i / per_batch % 26) as i32, 4, 1).expect("valid");
-        if i % per_batch == 0 {
-            batch = w.add_batch(&format!("生成批次{:05}", i / per_batch + 1), dispatch, 24)?;
-        }
-        let down = i % 2 == 0;
-        let (home, host) = if down {
-            (city[rng.below(city.len() as u64) as usize], towns[rng.below(towns.len() as u64) as usize])
-        } else {
-            (towns[rng.below(towns.len() as u64) as usize], city[rng.below(city.len() as u64) as usize])
-        };
-        let name = format!(
-            "{}{}{}",
-            SURNAMES[rng.below(SURNAMES.len() as u64) as usize],
-            GIVEN[rng.below(GIVEN.len() as u64) as usize],
-            GIVEN[rng.below(GIVEN.len() as u64) as usize]
-        );
-        let cadre = w.add_cadre(&NewCadre {
-            name: name.clone(),
-            gender: if rng.below(5) == 0 { F } else { M },
-            birth_date: birth_date(28 + rng.below(12) as u32, dispatch, &name),
-            political: if rng.below(4) == 0 { Np } else { P },
-            education: "大学本科".into(),
-            speciality: String::new(),
-            grassroots_years: if down { 0.5 } else { 6.0 },
-            home_unit_id: home,
-            home_post: "科员".into(),
-        })?;
-        let secondment = w.add_secondment(&NewSecondment {
-            cadre_id: cadre,
-            batch_id: batch,
-            direction: if down { Direction::Down } else { Direction::Up },
-            host_unit_id: host,
-            host_post: if down { "党委委员" } else { "科员" }.into(),
-            start: dispatch,
-            planned_end: None,
-        })?;
-        for review in w.reviews_for(secondment)?.into_iter().filter(|r| r.due < as_of) {
-            let result = crate::store::ReviewResult {
-                done: review.due,
-                grade: if rng.below(4) == 0 { Grade::Excellent } else { Grade::Competent },
-                assessor: String::new(),
-                note: String::new(),
-            };
-            w.record_review(review.id, review.version, &result)?;
-        }
-        if down {
-            last_down = secondment;
-        } else {
-            w.pair(last_down, secondment)?;
-        }
     }
     Ok(())
 }
