@@ -1,0 +1,224 @@
+//! The interop commands: `export`, `import`, `template`, `backup` (the work is in `crate::interop`).
+
+use super::Failure;
+use crate::domain::{District, ReviewKind};
+use crate::interop::export::{self, Filter, StatusFilter, What};
+use crate::interop::resolve::Options;
+use crate::interop::run::{self, Prepared};
+use crate::interop::{backup, columns, InteropError, Sheet, SheetFormat};
+use crate::store::{Access, Store};
+use crate::text::display_safe;
+use chrono::NaiveDate;
+use std::io::{BufRead, IsTerminal, Write};
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, clap::Args)]
+pub struct ExportArgs {
+    pub db: PathBuf,
+    /// Which list.
+    #[arg(long, value_enum)]
+    pub what: What,
+    /// csv (UTF-8 with BOM) or xlsx; default from --out's extension, else csv.
+    #[arg(long, value_enum)]
+    pub format: Option<SheetFormat>,
+    /// The file to write (replaced if it exists). Without it CSV goes to standard output and
+    /// xlsx to WHAT-DATE.xlsx in the current folder.
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Review status: overdue, due_today, due_soon, upcoming, done, cancelled, pending, all.
+    #[arg(long, value_parser = StatusFilter::parse)]
+    pub status: Option<StatusFilter>,
+    /// Review kind: routine, annual, end_of_term (or 平时考核, 年度考核, 期满考察).
+    #[arg(long, value_parser = parse_kind)]
+    pub kind: Option<ReviewKind>,
+    /// Only this batch (its name).
+    #[arg(long)]
+    pub batch: Option<String>,
+    /// Only this district: chancheng, nanhai, shunde, sanshui, gaoming (or 禅城 …).
+    #[arg(long, value_parser = parse_district)]
+    pub district: Option<District>,
+    /// Include archived cadres in --what cadres.
+    #[arg(long)]
+    pub archived: bool,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ImportArgs {
+    pub db: PathBuf,
+    /// A sheet (.xlsx, .csv), a 任免审批表 (.lrmx), or a .zip of .lrmx files.
+    pub file: PathBuf,
+    /// Check the file and show what would change; write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Import without asking (needed when standard input is not a terminal).
+    #[arg(long)]
+    pub yes: bool,
+    /// Create units the database does not know, from the sheet's kind and district columns.
+    #[arg(long)]
+    pub create_units: bool,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct TemplateArgs {
+    /// csv or xlsx; default from --out's extension.
+    #[arg(long, value_enum)]
+    pub format: Option<SheetFormat>,
+    #[arg(long)]
+    pub out: PathBuf,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct BackupArgs {
+    pub db: PathBuf,
+    /// A new file, or a folder to hold a dated copy NAME-YYYYMMDD-HHMMSS.db.
+    pub dest: PathBuf,
+    /// Keep only the newest N dated copies in the folder.
+    #[arg(long)]
+    pub keep: Option<usize>,
+}
+
+fn parse_kind(s: &str) -> Result<ReviewKind, String> {
+    ReviewKind::parse(s).ok_or_else(|| format!("'{s}': expected routine, annual or end_of_term"))
+}
+
+fn parse_district(s: &str) -> Result<District, String> {
+    District::parse(s).ok_or_else(|| format!("'{s}': expected chancheng, nanhai, shunde, sanshui or gaoming"))
+}
+
+impl From<InteropError> for Failure {
+    fn from(e: InteropError) -> Self {
+        let code = match &e {
+            InteropError::Store(_) => 0,
+            InteropError::Usage(_) => 2,
+            InteropError::BadFile(_) | InteropError::Rows(_) => 4,
+            InteropError::Check(_) | InteropError::Io(_) => 5,
+        };
+        match e {
+            InteropError::Store(e) => Failure::from(e),
+            InteropError::Rows(problems) => {
+                // One line each, for the user to work through; the summary goes to main.
+                let mut err = std::io::stderr().lock();
+                for p in &problems {
+                    let _ = writeln!(err, "{}", display_safe(&p.to_string()));
+                }
+                Failure { code, message: format!("{} problem(s) in the file; nothing was imported", problems.len()) }
+            }
+            other => Failure { code, message: other.to_string() },
+        }
+    }
+}
+
+/// The format asked for, else the one `path`'s extension names.
+fn format_for(format: Option<SheetFormat>, path: Option<&Path>) -> Result<SheetFormat, Failure> {
+    match (format, path.map(SheetFormat::of_path)) {
+        (Some(f), _) => Ok(f),
+        (None, Some(Some(f))) => Ok(f),
+        (None, Some(None)) => {
+            Err(Failure { code: 2, message: "--format: give csv or xlsx (the file name does not say)".into() })
+        }
+        (None, None) => Ok(SheetFormat::Csv),
+    }
+}
+
+pub fn export(args: ExportArgs, today: NaiveDate) -> Result<u8, Failure> {
+    let format = format_for(args.format, args.out.as_deref())?;
+    let store = Store::open(&args.db, Access::ReadOnly)?;
+    let filter = Filter {
+        status: args.status.unwrap_or_default(),
+        kind: args.kind,
+        batch: args.batch,
+        district: args.district,
+        archived: args.archived,
+    };
+    let sheet = export::build(&store.load()?, args.what, &filter, today)?;
+    let path = match (args.out, format) {
+        (Some(path), _) => path,
+        (None, SheetFormat::Csv) => {
+            let mut out = std::io::stdout().lock();
+            return match crate::interop::write_csv(&sheet, &mut out) {
+                // `| head` stops reading: not a failure.
+                Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(e.into()),
+                _ => Ok(0),
+            };
+        }
+        (None, SheetFormat::Xlsx) => export::default_path(args.what, today, "xlsx"),
+    };
+    crate::interop::save(&sheet, format, &path)?;
+    eprintln!("wrote {} rows to {}", sheet.rows.len(), display_safe(&path.display().to_string()));
+    Ok(0)
+}
+
+pub fn template(args: TemplateArgs) -> Result<u8, Failure> {
+    let format = format_for(args.format, Some(&args.out))?;
+    let sheet = Sheet::new("挂职", &columns::headers());
+    crate::interop::save(&sheet, format, &args.out)?;
+    println!("wrote an empty sheet with {} columns to {}", sheet.header.len(), args.out.display());
+    Ok(0)
+}
+
+fn show(prepared: &Prepared) {
+    let mut err = std::io::stderr().lock();
+    for note in &prepared.notes {
+        let _ = writeln!(err, "note: {}", display_safe(note));
+    }
+    let mut out = std::io::stdout().lock();
+    let _ = writeln!(out, "{}", prepared.plan.summary());
+    for line in prepared.plan.details().lines() {
+        let _ = writeln!(out, "{}", display_safe(line));
+    }
+}
+
+pub fn import(args: ImportArgs) -> Result<u8, Failure> {
+    let mut store = Store::open(&args.db, Access::Auto)?;
+    if let (Some(why), false) = (store.read_only_reason(), args.dry_run) {
+        return Err(Failure { code: 4, message: format!("read-only: {why}; nothing was imported") });
+    }
+    let prepared = run::prepare(&store, &args.file, Options { create_units: args.create_units })?;
+    show(&prepared);
+    if prepared.plan.is_empty() {
+        return Ok(0);
+    }
+    if args.dry_run {
+        let _ = writeln!(std::io::stdout(), "dry run: nothing was written");
+        return Ok(0);
+    }
+    if !args.yes {
+        if !std::io::stdin().is_terminal() {
+            return Err(Failure {
+                code: 4,
+                message: "standard input is not a terminal, so nobody can confirm: pass --yes to import from a \
+                          script (or --dry-run to check); nothing was written"
+                    .into(),
+            });
+        }
+        eprint!("Import these changes into {}? [y/N] ", display_safe(&args.db.display().to_string()));
+        let mut answer = String::new();
+        std::io::stdin().lock().read_line(&mut answer)?;
+        if !matches!(answer.trim().to_lowercase().as_str(), "y" | "yes" | "是") {
+            return Err(Failure { code: 4, message: "not imported (not confirmed); nothing was written".into() });
+        }
+    }
+    run::commit(&mut store, &prepared)?;
+    let db = display_safe(&args.db.display().to_string()).into_owned();
+    let _ = writeln!(std::io::stdout(), "imported into {db}: {}", prepared.plan.summary());
+    Ok(0)
+}
+
+pub fn backup(args: BackupArgs) -> Result<u8, Failure> {
+    let report = backup::backup(&args.db, &args.dest, args.keep, chrono::Local::now().naive_local())?;
+    println!(
+        "backed up {} to {} ({} pages, integrity_check ok{})",
+        args.db.display(),
+        report.path.display(),
+        report.pages,
+        if report.restarts > 0 {
+            format!(", restarted {} times by colleagues' saves", report.restarts)
+        } else {
+            String::new()
+        }
+    );
+    for old in &report.removed {
+        println!("removed old copy {}", old.display());
+    }
+    Ok(0)
+}

@@ -1,0 +1,210 @@
+//! Reading a spreadsheet into rows of typed cells, with the line number and column of each:
+//! xlsx (and xls/ods) with calamine, CSV with the csv crate. CSV is read as UTF-8 (a byte-order
+//! mark is skipped); a file that is not valid UTF-8 is read as GBK (GB18030), which is what
+//! Excel on Chinese Windows writes, and the import says so.
+
+use super::InteropError;
+use calamine::{open_workbook_auto_from_rs, Data, Reader};
+use chrono::NaiveDate;
+use std::io::Cursor;
+use std::path::Path;
+
+/// What a cell of an imported sheet holds.
+#[derive(Debug, Clone, PartialEq)]
+pub enum In {
+    Empty,
+    Text(String),
+    Number(f64),
+    Date(NaiveDate),
+    /// A spreadsheet error value (#N/A, #REF! …).
+    Error(String),
+}
+
+impl In {
+    pub fn is_empty(&self) -> bool {
+        match self {
+            In::Empty => true,
+            In::Text(s) => s.trim().is_empty(),
+            _ => false,
+        }
+    }
+
+    /// The cell as it would read in a message.
+    pub fn shown(&self) -> String {
+        match self {
+            In::Empty => String::new(),
+            In::Text(s) => s.clone(),
+            In::Number(x) => x.to_string(),
+            In::Date(d) => d.to_string(),
+            In::Error(e) => e.clone(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Line {
+    /// 1-based line (CSV) or row (xlsx) number, as the user's spreadsheet program shows it.
+    pub line: usize,
+    pub cells: Vec<In>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Grid {
+    /// Non-blank lines, the header first.
+    pub lines: Vec<Line>,
+    /// The column index of the first cell (xlsx ranges may start right of column A).
+    pub first_col: usize,
+    /// Said to the user: how the file was read (an encoding fallback).
+    pub notes: Vec<String>,
+}
+
+/// Largest sheet file accepted, against accidents and decompression bombs.
+const MAX_BYTES: u64 = 64 * 1024 * 1024;
+
+pub fn read_sheet(path: &Path) -> Result<Grid, InteropError> {
+    let meta = std::fs::metadata(path)?;
+    if meta.len() > MAX_BYTES {
+        return Err(InteropError::BadFile(format!("{}: larger than 64 MiB", path.display())));
+    }
+    let bytes = std::fs::read(path)?;
+    let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
+    match ext.as_str() {
+        "csv" | "txt" => read_csv(&bytes),
+        "xlsx" | "xlsm" | "xls" | "ods" => read_workbook(&bytes, path),
+        _ => Err(InteropError::BadFile(format!(
+            "{}: unknown file type; expected .xlsx, .csv, .lrmx or .zip",
+            path.display()
+        ))),
+    }
+}
+
+/// Decodes CSV bytes: UTF-8 (BOM skipped), else GBK/GB18030.
+pub fn decode_text(bytes: &[u8], notes: &mut Vec<String>) -> Result<String, InteropError> {
+    if bytes.starts_with(&[0xff, 0xfe]) || bytes.starts_with(&[0xfe, 0xff]) {
+        return Err(InteropError::BadFile(
+            "the file is UTF-16 (\"Unicode text\"); save it from Excel as \"CSV UTF-8\" instead".into(),
+        ));
+    }
+    let body = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
+    match std::str::from_utf8(body) {
+        Ok(s) => Ok(s.to_string()),
+        Err(_) => {
+            let (text, had_errors) = encoding_rs::GB18030.decode_without_bom_handling(body);
+            if had_errors {
+                return Err(InteropError::BadFile("the file is neither UTF-8 nor GBK text".into()));
+            }
+            notes
+                .push("the file is not UTF-8; it was read as GBK (GB18030), as Excel on Chinese Windows writes".into());
+            Ok(text.into_owned())
+        }
+    }
+}
+
+fn read_csv(bytes: &[u8]) -> Result<Grid, InteropError> {
+    let mut grid = Grid::default();
+    let text = decode_text(bytes, &mut grid.notes)?;
+    let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(text.as_bytes());
+    // The csv crate reports a record's start before the previous line end; the line number is
+    // counted here from the first byte of the record itself.
+    let bytes = text.as_bytes();
+    let (mut counted_to, mut line) = (0usize, 1usize);
+    for record in reader.records() {
+        let record = record.map_err(|e| InteropError::BadFile(format!("not readable as CSV: {e}")))?;
+        let mut at = record.position().map_or(0, |p| p.byte() as usize).max(counted_to);
+        while at < bytes.len() && (bytes[at] == b'\r' || bytes[at] == b'\n') {
+            at += 1;
+        }
+        line += bytes[counted_to..at].iter().filter(|&&b| b == b'\n').count();
+        counted_to = at;
+        let cells: Vec<In> = record.iter().map(csv_cell).collect();
+        if cells.iter().all(In::is_empty) {
+            continue;
+        }
+        grid.lines.push(Line { line, cells });
+    }
+    Ok(grid)
+}
+
+/// A CSV field as a cell; the `'` the export puts before formula-like text is taken off.
+fn csv_cell(s: &str) -> In {
+    if s.is_empty() {
+        return In::Empty;
+    }
+    match s.strip_prefix('\'') {
+        Some(rest) if rest.starts_with(['=', '+', '-', '@']) => In::Text(rest.to_string()),
+        _ => In::Text(s.to_string()),
+    }
+}
+
+fn read_workbook(bytes: &[u8], path: &Path) -> Result<Grid, InteropError> {
+    let bad =
+        |e: &dyn std::fmt::Display| InteropError::BadFile(format!("{}: not a readable workbook ({e})", path.display()));
+    let mut book = open_workbook_auto_from_rs(Cursor::new(bytes)).map_err(|e| bad(&e))?;
+    let names = book.sheet_names();
+    let range = match book.worksheet_range_at(0) {
+        Some(r) => r.map_err(|e| bad(&e))?,
+        None => return Err(InteropError::BadFile(format!("{}: the workbook has no sheet", path.display()))),
+    };
+    let mut grid = Grid::default();
+    if names.len() > 1 {
+        grid.notes.push(format!("only the first sheet ({}) was read", names[0]));
+    }
+    let (row0, col0) = range.start().unwrap_or((0, 0));
+    grid.first_col = col0 as usize;
+    for (i, row) in range.rows().enumerate() {
+        let cells: Vec<In> = row.iter().map(xlsx_cell).collect();
+        if cells.iter().all(In::is_empty) {
+            continue;
+        }
+        grid.lines.push(Line { line: row0 as usize + i + 1, cells });
+    }
+    Ok(grid)
+}
+
+fn xlsx_cell(d: &Data) -> In {
+    match d {
+        Data::Empty => In::Empty,
+        Data::String(s) => In::Text(s.clone()),
+        Data::Int(n) => In::Number(*n as f64),
+        Data::Float(x) => In::Number(*x),
+        Data::Bool(b) => In::Text(if *b { "TRUE" } else { "FALSE" }.into()),
+        Data::DateTime(dt) => match dt.as_datetime() {
+            Some(t) if dt.is_datetime() => In::Date(t.date()),
+            _ => In::Text(dt.to_string()),
+        },
+        Data::DateTimeIso(s) => match s.get(..10).and_then(|p| crate::domain::dates::parse_date(p).ok()) {
+            Some(d) => In::Date(d),
+            None => In::Text(s.clone()),
+        },
+        Data::DurationIso(s) => In::Text(s.clone()),
+        Data::Error(e) => In::Error(format!("{e:?}")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_lines_follow_multiline_fields() {
+        let g = read_csv("\u{feff}a,b\r\n\"x\ny\",2\r\n\r\n,\r\nz,3\r\n".as_bytes()).unwrap();
+        let lines: Vec<usize> = g.lines.iter().map(|l| l.line).collect();
+        assert_eq!(lines, [1, 2, 6]);
+        assert_eq!(g.lines[0].cells[0], In::Text("a".into()));
+        assert!(g.notes.is_empty());
+    }
+
+    #[test]
+    fn gbk_csv_is_read_and_said() {
+        let (bytes, _, _) = encoding_rs::GBK.encode("姓名,性别\r\n张三,男\r\n");
+        let g = read_csv(&bytes).unwrap();
+        assert_eq!(g.lines[1].cells[0], In::Text("张三".into()));
+        assert_eq!(g.notes.len(), 1);
+    }
+
+    #[test]
+    fn defused_formulas_come_back() {
+        assert_eq!(csv_cell("'=1+1"), In::Text("=1+1".into()));
+        assert_eq!(csv_cell("'quoted"), In::Text("'quoted".into()));
+    }
+}
