@@ -8,6 +8,7 @@ pub mod app;
 pub mod cli;
 pub mod domain;
 pub mod draft;
+pub mod interop;
 pub mod sample;
 pub mod search;
 pub mod store;

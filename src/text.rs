@@ -126,6 +126,28 @@ pub fn truncate_to_width(s: &str, max: usize) -> Cow<'_, str> {
     }
 }
 
+/// `truncate_to_width`, the cut marked with `~` instead of `…` when `ascii` (`--ascii`: `…` has
+/// an ambiguous width, which some terminals draw double).
+pub fn truncate_marked(s: &str, max: usize, ascii: bool) -> Cow<'_, str> {
+    match truncate_to_width(s, max) {
+        Cow::Owned(t) if ascii => match t.strip_suffix(ELLIPSIS) {
+            Some(kept) => Cow::Owned(format!("{kept}~")),
+            None => Cow::Owned(t),
+        },
+        other => other,
+    }
+}
+
+/// `pad_to_width` with the cut marked as `truncate_marked` does.
+pub fn pad_marked(s: &str, w: usize, ascii: bool) -> String {
+    let t = truncate_marked(s, w, ascii);
+    let pad = w - width(&t);
+    let mut out = String::with_capacity(t.len() + pad);
+    out.push_str(&t);
+    out.extend(std::iter::repeat_n(' ', pad));
+    out
+}
+
 /// Truncates to `w` cells, then right-pads with spaces to exactly `w` cells,
 /// so table columns line up with CJK text.
 pub fn pad_to_width(s: &str, w: usize) -> String {
@@ -214,6 +236,14 @@ mod tests {
             assert!(width(&got) <= max);
         }
         assert!(matches!(truncate_to_width(NAME, 20), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn ascii_marks_a_cut_with_a_tilde_and_leaves_the_rest_alone() {
+        assert_eq!(truncate_marked("欧阳明远", 5, true), "欧阳~");
+        assert_eq!(truncate_marked("欧阳明远", 5, false), "欧阳…");
+        assert_eq!(truncate_marked("省略号…在中间", 40, true), "省略号…在中间", "stored text is shown as stored");
+        assert_eq!(pad_marked("欧阳明远", 6, true), "欧阳~ ");
     }
 
     #[test]

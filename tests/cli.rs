@@ -18,6 +18,8 @@ fn arg(p: &Path) -> &str {
 fn sample_copy(dir: &Path) -> PathBuf {
     let path = dir.join("sample.db");
     std::fs::copy(Path::new(env!("CARGO_MANIFEST_DIR")).join("sample.db"), &path).unwrap();
+    // As `guazhi init` makes it (a checkout may give 0644, which the reports warn about).
+    std::fs::set_permissions(&path, std::os::unix::fs::PermissionsExt::from_mode(0o660)).unwrap();
     path
 }
 

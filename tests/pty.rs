@@ -4,7 +4,9 @@
 
 mod pty_support;
 
-use pty_support::{contains, is_red, is_yellow, keys, positions, run_plain, show, SampleDb, Spawn, Term, TODAY, WAIT};
+use pty_support::{
+    assert_restored, contains, is_red, is_yellow, keys, run_plain, show, SampleDb, Spawn, Term, TODAY, WAIT,
+};
 use std::ffi::OsStr;
 use std::time::{Duration, Instant};
 
@@ -59,46 +61,6 @@ fn open(spawn: impl FnOnce(&SampleDb) -> Spawn) -> (SampleDb, Term) {
 fn header(term: &Term) -> String {
     let (tab_row, _) = term.find("Cadres").expect("tab bar");
     (0..tab_row).map(|r| term.row_text(r)).collect::<Vec<_>>().join("\n")
-}
-
-/// The terminal is back as it was: alternate screen left, cursor shown, mouse and bracketed
-/// paste off, in the raw byte stream (each "off" after the last "on") and in the emulator's
-/// state; and raw mode off on the pty.
-fn assert_restored(term: &Term) {
-    let raw = term.raw();
-    let last = |seq: &[u8]| positions(&raw, seq).last().copied();
-    let tail = || show(&raw[raw.len().saturating_sub(200)..]);
-
-    let entered = last(b"\x1b[?1049h").unwrap_or_else(|| panic!("never entered the alternate screen: {}", tail()));
-    let left = last(b"\x1b[?1049l").unwrap_or_else(|| panic!("alternate screen never left; tail: {}", tail()));
-    assert!(left > entered, "the alternate screen was entered again after leaving it; tail: {}", tail());
-    let shown = last(b"\x1b[?25h").unwrap_or_else(|| panic!("cursor never shown; tail: {}", tail()));
-    if let Some(hidden) = last(b"\x1b[?25l") {
-        assert!(shown > hidden, "cursor hidden after it was last shown; tail: {}", tail());
-    }
-    assert!(
-        [&b"\x1b[?1000l"[..], b"\x1b[?1003l", b"\x1b[?1006l"].iter().any(|s| contains(&raw, s)),
-        "mouse capture never disabled; tail: {}",
-        tail()
-    );
-    assert!(contains(&raw, b"\x1b[?2004l"), "bracketed paste never disabled; tail: {}", tail());
-    // Every private mode the program switched on (mouse 1000/1002/1003/1006/1015, paste 2004)
-    // is switched off after its last "on".
-    for mode in ["1000", "1002", "1003", "1006", "1015", "2004"] {
-        if let Some(on) = last(format!("\x1b[?{mode}h").as_bytes()) {
-            let off = last(format!("\x1b[?{mode}l").as_bytes());
-            assert!(off.is_some_and(|off| off > on), "mode ?{mode} left on; tail: {}", tail());
-        }
-    }
-    term.with_screen(|s| {
-        assert!(!s.alternate_screen(), "emulator still on the alternate screen");
-        assert!(!s.hide_cursor(), "emulator cursor still hidden");
-        assert!(!s.bracketed_paste(), "emulator bracketed paste still on");
-        assert_eq!(s.mouse_protocol_mode(), vt100::MouseProtocolMode::None, "emulator mouse reporting still on");
-    });
-    if let Some(cooked) = term.cooked() {
-        assert!(cooked, "the pty is still in raw mode (no ICANON/ECHO)");
-    }
 }
 
 #[test]
@@ -409,6 +371,7 @@ fn fails_before_drawing(path: &std::path::Path, want: &str, code: u32) {
         cols: 80,
         rows: 24,
         env: vec![("LANG".into(), "C.UTF-8".into())],
+        wrapper: Vec::new(),
     }
     .start();
     let (status, _) = term.finish(WAIT);

@@ -109,6 +109,8 @@ pub enum Action {
     CycleBatch,
     CycleDistrict,
     ClearFilters,
+    /// Write the current tab as shown (rows, order, columns) to an xlsx file.
+    Export,
     /// What the last frame looked like (sizes, where things are); sent after every draw.
     Frame(FrameInfo),
     /// Fresh data (a reload, or a new day).

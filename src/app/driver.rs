@@ -11,6 +11,7 @@ use super::{App, Snapshot};
 use crate::draft::Slot;
 use crate::store::{changes_between, AuditEntry, Store, StoreError};
 use chrono::NaiveDate;
+use std::sync::OnceLock;
 
 /// What the app's requests run against.
 pub struct Session<'a> {
@@ -65,7 +66,12 @@ pub fn carry_out(app: &mut App, s: &mut Session, mut effect: Effect) -> crate::s
 fn execute(request: Request, s: &mut Session) -> Option<Action> {
     match request {
         Request::Write(cmd) => {
-            Some(Action::Saved(s.store.write(|w| cmd.run(w)).map_err(|e| failure(e, &cmd, s.store))))
+            let result = s.store.write(|w| {
+                let done = cmd.run(w);
+                test_panic("save");
+                done
+            });
+            Some(Action::Saved(result.map_err(|e| failure(e, &cmd, s.store))))
         }
         Request::History { title, targets } => {
             let mut entries: Vec<AuditEntry> = Vec::new();
@@ -131,5 +137,16 @@ fn failure(e: StoreError, cmd: &Command, store: &Store) -> Failure {
         StoreError::NotFound { .. } => Failure::NotFound(e.to_string()),
         StoreError::InUse { what } => Failure::InUse(what),
         other => Failure::Other(other.to_string()),
+    }
+}
+
+/// Test-only: panics at `point` when `GUAZHI_TEST_PANIC` names it, so the tests can check
+/// what a bug does to the terminal, the open form and the open transaction. The points:
+/// `draw` (a frame drawn while a form has unsaved changes) and `save` (inside the save's
+/// transaction, after its writes, before the commit). Unset, this is one cached lookup.
+pub fn test_panic(point: &str) {
+    static WANTED: OnceLock<Option<String>> = OnceLock::new();
+    if WANTED.get_or_init(|| std::env::var("GUAZHI_TEST_PANIC").ok()).as_deref() == Some(point) {
+        panic!("GUAZHI_TEST_PANIC={point}: a deliberate panic for the reliability tests");
     }
 }

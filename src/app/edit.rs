@@ -120,8 +120,9 @@ impl App {
         let mut lines: Vec<TextLine> =
             lines.into_iter().map(|l| TextLine { spans: vec![(l, Tone::Normal)], indent: 0 }).collect();
         lines.push(TextLine::default());
-        let keys = self.t("y 确定 · n 或 Esc 取消", "y does it · n or Esc does not");
-        lines.push(TextLine { spans: vec![(keys.into(), Tone::Label)], indent: 0 });
+        let keys =
+            self.t("y 确定 · n 或 Esc 取消", "y does it · n or Esc does not").replace(" · ", self.lookup().dot());
+        lines.push(TextLine { spans: vec![(keys, Tone::Label)], indent: 0 });
         self.popup = Some(Popup::Confirm(Confirm { title, lines, yes: OnYes::Run(command) }));
     }
 

@@ -66,12 +66,11 @@ impl App {
             FormAct::Enter | FormAct::Save => return self.save(),
             FormAct::Cancel if form.dirty() => {
                 let title = self.t("放弃未保存的修改？", "Discard your changes?").to_string();
-                let text = self.t("y 放弃修改 · n 或 Esc 继续编辑", "y discards them · n or Esc keeps editing");
-                self.popup = Some(Popup::Confirm(Confirm {
-                    title,
-                    lines: vec![line(text.into(), Tone::Normal)],
-                    yes: OnYes::Discard,
-                }));
+                let text = self
+                    .t("y 放弃修改 · n 或 Esc 继续编辑", "y discards them · n or Esc keeps editing")
+                    .replace(" · ", self.lookup().dot());
+                self.popup =
+                    Some(Popup::Confirm(Confirm { title, lines: vec![line(text, Tone::Normal)], yes: OnYes::Discard }));
                 false
             }
             FormAct::Cancel => {
@@ -170,7 +169,8 @@ impl App {
             line(format!("  {title}"), Tone::Heading),
             TextLine::default(),
             line(
-                self.t("r 恢复到表单 · d 丢弃 · Esc 以后再说", "r restore it · d discard it · Esc decide later").into(),
+                self.t("r 恢复到表单 · d 丢弃 · Esc 以后再说", "r restore it · d discard it · Esc decide later")
+                    .replace(" · ", self.lookup().dot()),
                 Tone::Label,
             ),
         ];
@@ -251,7 +251,9 @@ impl App {
             ));
         }
         lines.push(TextLine::default());
-        lines.push(line(self.t("y 撤销 · n 或 Esc 取消", "y undoes it · n or Esc keeps it").into(), Tone::Label));
+        let keys =
+            self.t("y 撤销 · n 或 Esc 取消", "y undoes it · n or Esc keeps it").replace(" · ", self.lookup().dot());
+        lines.push(line(keys, Tone::Label));
         let title = self.t("撤销你的上一次修改？", "Undo your last change?").to_string();
         self.popup = Some(Popup::Confirm(Confirm { title, lines, yes: OnYes::Run(super::command::Command::Undo) }));
     }

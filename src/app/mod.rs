@@ -6,6 +6,7 @@ mod action;
 pub mod command;
 pub mod driver;
 mod edit;
+mod export;
 mod flow;
 pub mod form;
 pub mod keys;
@@ -39,11 +40,13 @@ pub struct Options {
     pub db_name: String,
     /// Why the database is read-only, if it is.
     pub read_only: Option<String>,
+    /// Every account on the server can read the file: the header warns.
+    pub world_readable: bool,
 }
 
 impl Options {
     pub fn new(lang: Lang) -> Options {
-        Options { lang, ascii: false, color: true, db_name: String::new(), read_only: None }
+        Options { lang, ascii: false, color: true, db_name: String::new(), read_only: None, world_readable: false }
     }
 }
 
@@ -58,8 +61,13 @@ pub struct Snapshot {
 
 impl Snapshot {
     /// Reads the database for `today`: all records and the header's attention counts.
+    /// One read transaction around all of it: a colleague's save that commits meanwhile shows
+    /// wholly or not at all (not a secondment still serving next to its cancelled reviews).
     pub fn read(store: &Store, today: NaiveDate) -> crate::store::Result<Snapshot> {
-        Ok(Snapshot { data: store.load()?, today, counts: store.attention_counts(today)? })
+        let tx = store.connection().unchecked_transaction()?;
+        let snap = Snapshot { data: store.load()?, today, counts: store.attention_counts(today)? };
+        tx.commit()?;
+        Ok(snap)
     }
 
     /// Counts the attention reviews from `data` with the rule `Store::attention_counts` uses.

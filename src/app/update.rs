@@ -121,6 +121,7 @@ impl App {
                 f.district = cycle(f.district, &districts)
             }),
             Action::ClearFilters => self.filter(|f, _| *f = Default::default()),
+            Action::Export => self.export(),
             Action::Edit(e) => return self.edit(e),
             Action::Form(a) => return self.form_act(a),
             Action::Pick(a) => self.pick_act(a),

@@ -1,5 +1,6 @@
 //! The command line: `guazhi DB` opens the screens; the subcommands are for scripts and cron.
 
+mod interop;
 mod report;
 
 use crate::domain::dates::parse_date;
@@ -13,7 +14,8 @@ Exit status:
   0  success
   1  `check` found errors (or a report found nothing it was asked to require)
   2  bad command line
-  3  the database cannot be opened (missing, not a guazhi database, truncated, newer schema, damaged)
+  3  the database cannot be opened (missing, unreadable, not a guazhi database, truncated, newer schema,
+     damaged, needing recovery by a user who can write it)
   4  a write was refused (read-only, busy, conflict, invalid input); nothing was written
   5  any other failure (I/O)";
 
@@ -91,10 +93,66 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t)]
         format: Format,
     },
+    /// Export a list (the screens' filters apply) as CSV or xlsx.
+    Export(interop::ExportArgs),
+    /// Import a sheet of secondments, a 任免审批表 (.lrmx) or a .zip of them; all or nothing.
+    Import(interop::ImportArgs),
+    /// Write an empty import sheet with the documented headers.
+    Template(interop::TemplateArgs),
+    /// Copy the live database safely (SQLite's backup API) and check the copy.
+    Backup(interop::BackupArgs),
 }
 
 fn parse_today(s: &str) -> Result<NaiveDate, String> {
     parse_date(s)
+}
+
+/// When the command line did not parse and its first word is not a command, the message to
+/// give instead of clap's, which would call the second word a subcommand: an unknown command
+/// (`guazhi overdeu db.db`), or a word too many after the database (`guazhi db.db extra`).
+pub fn unknown_command(args: &[std::ffi::OsString]) -> Option<String> {
+    use clap::CommandFactory;
+    let cmd = Cli::command();
+    // Options that take a value: the word after them is not a positional one.
+    let valued: Vec<String> = cmd
+        .get_arguments()
+        .chain(cmd.get_subcommands().flat_map(|c| c.get_arguments()))
+        .filter(|a| a.get_action().takes_values() && !a.is_positional())
+        .filter_map(|a| a.get_long().map(|l| format!("--{l}")))
+        .collect();
+    let mut positional = Vec::new();
+    let mut skip = false;
+    for a in args.iter().skip(1) {
+        let text = a.to_string_lossy();
+        if std::mem::take(&mut skip) {
+            continue;
+        }
+        if text.starts_with('-') {
+            skip = valued.iter().any(|v| *v == text);
+        } else {
+            positional.push(a);
+        }
+    }
+    let mut words = positional.into_iter();
+    let first = words.next()?;
+    let word = first.to_string_lossy();
+    let names: Vec<&str> = cmd.get_subcommands().map(|c| c.get_name()).collect();
+    if names.contains(&word.as_ref()) {
+        return None;
+    }
+    if std::path::Path::new(first).exists() {
+        // The screens on a file, with a word too many (clap would call it a subcommand).
+        let extra = words.next()?;
+        return Some(format!(
+            "unexpected argument '{}' (the screens take one database file)",
+            crate::text::display_safe(&extra.to_string_lossy())
+        ));
+    }
+    Some(format!(
+        "unknown command '{}' (the commands: {}; or give a database file to open the screens)",
+        crate::text::display_safe(&word),
+        names.join(", ")
+    ))
 }
 
 /// A failure and the exit status it maps to.
@@ -114,16 +172,21 @@ impl From<StoreError> for Failure {
             | Truncated { .. }
             | Newer { .. }
             | NeedsUpgrade(_)
+            | NeedsRecovery(_)
+            | FolderNotWritable(_)
+            | NotRegular(_)
+            | Unreadable { .. }
             | Corrupt(_) => 3,
             Exists(_)
             | ReadOnly(_)
+            | Moved(_)
             | Conflict { .. }
             | Busy
             | Full
             | Invalid { .. }
             | NotFound { .. }
             | InUse { .. } => 4,
-            Io(_) | Sqlite(_) => 5,
+            Io(_) | Sqlite(_) | CannotCreate { .. } => 5,
         };
         Failure { code, message: e.to_string() }
     }
@@ -133,6 +196,16 @@ impl From<std::io::Error> for Failure {
     fn from(e: std::io::Error) -> Self {
         Failure { code: 5, message: e.to_string() }
     }
+}
+
+/// Opens `db` read-only for a report; a file every account can read is warned about on
+/// stderr (stdout stays the report's, for scripts).
+fn open_for_report(db: &std::path::Path) -> Result<Store, Failure> {
+    let store = Store::open(db, Access::ReadOnly)?;
+    if let Some(warning) = store.exposure_warning() {
+        eprintln!("guazhi: {warning}");
+    }
+    Ok(store)
 }
 
 /// Runs a parsed command line; `Ok(code)` is the exit status.
@@ -159,10 +232,12 @@ pub fn run(cli: Cli) -> Result<u8, Failure> {
             println!("wrote {}", path.display());
             Ok(0)
         }
-        Some(Command::Overdue { db, format }) => report::overdue(&Store::open(&db, Access::ReadOnly)?, today, format),
-        Some(Command::Stats { db, batch, format }) => {
-            report::stats(&Store::open(&db, Access::ReadOnly)?, batch.as_deref(), format)
-        }
-        Some(Command::Check { db, format }) => report::check(&Store::open(&db, Access::ReadOnly)?, today, format),
+        Some(Command::Overdue { db, format }) => report::overdue(&open_for_report(&db)?, today, format),
+        Some(Command::Stats { db, batch, format }) => report::stats(&open_for_report(&db)?, batch.as_deref(), format),
+        Some(Command::Check { db, format }) => report::check(&open_for_report(&db)?, today, format),
+        Some(Command::Export(args)) => interop::export(args, today),
+        Some(Command::Import(args)) => interop::import(args),
+        Some(Command::Template(args)) => interop::template(args),
+        Some(Command::Backup(args)) => interop::backup(args),
     }
 }

@@ -74,7 +74,10 @@ struct OverdueJson {
 }
 
 pub fn overdue(store: &Store, today: NaiveDate, format: Format) -> Result<u8, Failure> {
-    let rows = store.attention(today)?;
+    let (rows, skipped) = store.attention_checked(today)?;
+    if skipped > 0 {
+        eprintln!("guazhi: {skipped} reviews could not be read and are not listed (see `guazhi check`)");
+    }
     let json: Vec<OverdueJson> = rows
         .iter()
         .map(|r| OverdueJson {

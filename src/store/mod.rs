@@ -5,6 +5,7 @@
 //! instances starting at once cannot both migrate.
 
 mod audit;
+mod bulk;
 mod error;
 mod open;
 mod read;
@@ -14,6 +15,7 @@ pub mod schema;
 pub mod write;
 
 pub use audit::{Actor, AuditEntry};
+pub use bulk::{Bulk, BulkCounts, Indexes};
 pub use error::{Result, StoreError};
 pub use read::{AttentionRow, Data};
 pub use recent::{cell_text, changes, changes_between, Change};
@@ -31,6 +33,10 @@ pub struct Store {
     path: PathBuf,
     read_only: Option<String>,
     actor: Actor,
+    /// The opened file's device and inode: a save checks the path still names it.
+    file: (u64, u64),
+    /// Other accounts on the server can read the file (its mode has o+r).
+    world_readable: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -60,6 +66,23 @@ impl Store {
         self.read_only.as_deref()
     }
 
+    /// Whether every account on the server can read the file (mode o+r): personnel data
+    /// should be readable by the group only (`chmod o-r`).
+    pub fn world_readable(&self) -> bool {
+        self.world_readable
+    }
+
+    /// The warning to show when the file is world-readable, if it is.
+    pub fn exposure_warning(&self) -> Option<String> {
+        self.world_readable.then(|| {
+            format!(
+                "warning: {} can be read by every account on this server (personnel data); \
+                 restrict it with `chmod o-r`",
+                crate::text::display_safe(&self.path.display().to_string())
+            )
+        })
+    }
+
     pub fn actor(&self) -> &Actor {
         &self.actor
     }
@@ -82,6 +105,11 @@ impl Store {
             return Err(StoreError::ReadOnly(why.clone()));
         }
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        // Checked under the write lock: a file moved or deleted since it was opened would take
+        // the save where nobody looks (a deleted one loses it with the last close).
+        if !open::same_file(&self.path, self.file) {
+            return Err(StoreError::Moved(self.path.clone()));
+        }
         let value = f(&write::Writer::new(&tx, &self.actor))?;
         Transaction::commit(tx)?;
         Ok(value)

@@ -5,17 +5,22 @@ use super::{Access, Actor, Result, Store, StoreError, BUSY_TIMEOUT};
 use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 use std::fs::{self, File, OpenOptions};
 use std::io::Read;
-use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+use std::os::unix::fs::{MetadataExt, OpenOptionsExt, PermissionsExt};
 use std::path::Path;
 
 const SQLITE_MAGIC: &[u8; 16] = b"SQLite format 3\0";
 
 pub(super) fn open(path: &Path, access: Access) -> Result<Store> {
-    check_file(path)?;
+    let meta = check_file(path)?;
     let writable = access == Access::Auto && is_writable(path);
     let flags = if writable { OpenFlags::SQLITE_OPEN_READ_WRITE } else { OpenFlags::SQLITE_OPEN_READ_ONLY }
         | OpenFlags::SQLITE_OPEN_NO_MUTEX;
     let conn = Connection::open_with_flags(path, flags)?;
+    conn.busy_timeout(BUSY_TIMEOUT)?;
+    // The first statement that reads the file: where a hot journal or WAL shows.
+    if let Err(e) = conn.pragma_query_value(None, "application_id", |r| r.get::<_, i32>(0)) {
+        return Err(needs_recovery(e, path, writable));
+    }
     configure(&conn)?;
     check_identity(&conn, path)?;
     let read_only = match (access, writable) {
@@ -32,7 +37,14 @@ pub(super) fn open(path: &Path, access: Access) -> Result<Store> {
         migrate(&conn, path)?;
         ensure_wal(&conn)?;
     }
-    Ok(Store { conn, path: path.to_path_buf(), read_only, actor: Actor::current() })
+    Ok(Store {
+        conn,
+        path: path.to_path_buf(),
+        read_only,
+        actor: Actor::current(),
+        file: (meta.dev(), meta.ino()),
+        world_readable: meta.mode() & 0o004 != 0,
+    })
 }
 
 pub(super) fn init(path: &Path) -> Result<Store> {
@@ -41,7 +53,12 @@ pub(super) fn init(path: &Path) -> Result<Store> {
     }
     // Group-writable so colleagues in the group can save (and create the -wal/-shm files);
     // set explicitly because the umask would usually strip the group write bit.
-    let file = OpenOptions::new().write(true).create_new(true).mode(0o660).open(path)?;
+    let file = OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o660)
+        .open(path)
+        .map_err(|error| StoreError::CannotCreate { path: path.to_path_buf(), error })?;
     file.set_permissions(fs::Permissions::from_mode(0o660))?;
     drop(file);
     let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX)?;
@@ -49,22 +66,66 @@ pub(super) fn init(path: &Path) -> Result<Store> {
     conn.pragma_update(None, "application_id", APPLICATION_ID)?;
     migrate(&conn, path)?;
     ensure_wal(&conn)?;
-    Ok(Store { conn, path: path.to_path_buf(), read_only: None, actor: Actor::current() })
+    let meta = fs::metadata(path)?;
+    Ok(Store {
+        conn,
+        path: path.to_path_buf(),
+        read_only: None,
+        actor: Actor::current(),
+        file: (meta.dev(), meta.ino()),
+        world_readable: meta.mode() & 0o004 != 0,
+    })
+}
+
+/// Whether `path` still names the file that was opened as `file` (device and inode): a file
+/// moved away, deleted, or replaced by another since is not saved into.
+pub(super) fn same_file(path: &Path, file: (u64, u64)) -> bool {
+    fs::metadata(path).is_ok_and(|m| (m.dev(), m.ino()) == file)
+}
+
+/// A read-only connection cannot roll back a hot journal (SQLite says READONLY_ROLLBACK) or
+/// rebuild the index of a WAL whose `-shm` is gone (READONLY_RECOVERY, READONLY_CANTINIT, or
+/// CANTOPEN when the `-shm` cannot be created): the user is told who can fix it. Nor can it
+/// read a WAL database at all when no `-shm` exists and the folder is not writable for it
+/// (READONLY_DIRECTORY): the folder's permissions are the fix.
+fn needs_recovery(e: rusqlite::Error, path: &Path, writable: bool) -> StoreError {
+    let rusqlite::Error::SqliteFailure(failure, _) = &e else { return e.into() };
+    let extended = failure.extended_code;
+    const READONLY_RECOVERY: i32 = 264;
+    const READONLY_ROLLBACK: i32 = 776;
+    const READONLY_CANTINIT: i32 = 1288;
+    const CANTOPEN: i32 = 14;
+    const READONLY_DIRECTORY: i32 = 1544;
+    if extended == READONLY_DIRECTORY {
+        return StoreError::FolderNotWritable(path.to_path_buf());
+    }
+    let hot = matches!(extended, READONLY_RECOVERY | READONLY_ROLLBACK | READONLY_CANTINIT)
+        || (!writable && extended == CANTOPEN && (beside(path, "-wal") || beside(path, "-journal")));
+    if hot {
+        StoreError::NeedsRecovery(path.to_path_buf())
+    } else {
+        e.into()
+    }
 }
 
 /// Refuses what is plainly not a guazhi database without letting SQLite touch it.
-fn check_file(path: &Path) -> Result<()> {
+fn check_file(path: &Path) -> Result<fs::Metadata> {
+    let unreadable = |error| StoreError::Unreadable { path: path.to_path_buf(), error };
     let meta = match fs::metadata(path) {
         Ok(m) => m,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Err(StoreError::Missing(path.to_path_buf())),
-        Err(e) => return Err(e.into()),
+        Err(e) => return Err(unreadable(e)),
     };
     if meta.is_dir() {
         return Err(StoreError::IsDirectory(path.to_path_buf()));
     }
+    // A named pipe would block the open below for ever.
+    if !meta.is_file() {
+        return Err(StoreError::NotRegular(path.to_path_buf()));
+    }
     let mut header = [0u8; 100];
-    let mut file = File::open(path)?;
-    let read = read_up_to(&mut file, &mut header)?;
+    let mut file = File::open(path).map_err(unreadable)?;
+    let read = read_up_to(&mut file, &mut header).map_err(unreadable)?;
     if read < header.len() || &header[..16] != SQLITE_MAGIC {
         return Err(StoreError::NotSqlite(path.to_path_buf()));
     }
@@ -73,13 +134,27 @@ fn check_file(path: &Path) -> Result<()> {
         1 => 65_536,
         n => u64::from(n),
     };
+    if !page_size.is_power_of_two() || page_size < 512 {
+        return Err(StoreError::Corrupt(format!("the file header gives an impossible page size, {page_size}")));
+    }
     let pages = u64::from(u32::from_be_bytes([header[28], header[29], header[30], header[31]]));
     let count_valid = header[24..28] == header[92..96];
     let expected = page_size * pages;
-    if count_valid && meta.len() < expected {
+    // A checkpoint writes page 1 (with the new size) before the pages that extend the file,
+    // and a crash can stop it there: with a WAL (or a rollback journal) beside it, a short
+    // file is SQLite's to recover, not damage. Only a file without one is judged by its size.
+    let journal_beside = beside(path, "-wal") || beside(path, "-journal");
+    if count_valid && !journal_beside && meta.len() < expected {
         return Err(StoreError::Truncated { path: path.to_path_buf(), expected, actual: meta.len() });
     }
-    Ok(())
+    Ok(meta)
+}
+
+/// Whether SQLite's `PATH-wal` or `PATH-journal` (`ext`) exists and is not empty.
+fn beside(path: &Path, ext: &str) -> bool {
+    let mut name = path.as_os_str().to_owned();
+    name.push(ext);
+    fs::metadata(name).is_ok_and(|m| m.len() > 0)
 }
 
 fn read_up_to(file: &mut File, buf: &mut [u8]) -> std::io::Result<usize> {
@@ -126,7 +201,18 @@ fn check_identity(conn: &Connection, path: &Path) -> Result<()> {
     if found > LATEST_VERSION {
         return Err(StoreError::Newer { path: path.to_path_buf(), found, supported: LATEST_VERSION });
     }
+    if found < 0 {
+        return Err(StoreError::Corrupt(format!("the file header gives an impossible schema version, {found}")));
+    }
+    // Version 0 is a new file: one with tables already in it lost its version number.
+    if found == 0 && tables(conn)? > 0 {
+        return Err(StoreError::Corrupt("the file has tables but no schema version".into()));
+    }
     Ok(())
+}
+
+fn tables(conn: &Connection) -> Result<i64> {
+    Ok(conn.query_row("SELECT count(*) FROM sqlite_schema WHERE type = 'table'", [], |r| r.get(0))?)
 }
 
 fn user_version(conn: &Connection) -> Result<i64> {
@@ -143,6 +229,12 @@ fn migrate(conn: &Connection, path: &Path) -> Result<()> {
     let current = user_version(&tx)?;
     if current > LATEST_VERSION {
         return Err(StoreError::Newer { path: path.to_path_buf(), found: current, supported: LATEST_VERSION });
+    }
+    if current < 0 {
+        return Err(StoreError::Corrupt(format!("the file header gives an impossible schema version, {current}")));
+    }
+    if current == 0 && tables(&tx)? > 0 {
+        return Err(StoreError::Corrupt("the file has tables but no schema version".into()));
     }
     for sql in &MIGRATIONS[current as usize..] {
         tx.execute_batch(sql)?;

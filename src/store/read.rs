@@ -87,7 +87,20 @@ impl Store {
         while let Some(row) = rows.next()? {
             match convert(row) {
                 Ok(v) => out.push(v),
-                Err(e) => invalid.push(format!("{table} {}: {e}", row.get::<_, i64>(0).unwrap_or_default())),
+                Err(e) => {
+                    let id = row.get::<_, i64>(0).unwrap_or_default();
+                    // Name the column, not its index: "cadres 2: gender: unknown value 'x'".
+                    let column = |i: usize| row.as_ref().column_name(i).unwrap_or("?").to_string();
+                    let why = match &e {
+                        rusqlite::Error::FromSqlConversionFailure(i, _, inner) => format!("{}: {inner}", column(*i)),
+                        rusqlite::Error::IntegralValueOutOfRange(i, v) => {
+                            format!("{}: {v} is out of range", column(*i))
+                        }
+                        rusqlite::Error::InvalidColumnType(i, _, t) => format!("{}: unexpected {t}", column(*i)),
+                        other => other.to_string(),
+                    };
+                    invalid.push(format!("{table} {id}: {why}"));
+                }
             }
         }
         Ok(out)
@@ -95,6 +108,13 @@ impl Store {
 
     /// Open reviews due on or before `today + due_soon_days`, by due date: overdue, due today, due soon.
     pub fn attention(&self, today: NaiveDate) -> Result<Vec<AttentionRow>> {
+        Ok(self.attention_checked(today)?.0)
+    }
+
+    /// `attention`, and how many rows it left out because they could not be read (written by
+    /// hand against the rules: a bad date or code). `load` lists those in `Data::invalid`; one
+    /// of them must not stop the header or the overdue report.
+    pub fn attention_checked(&self, today: NaiveDate) -> Result<(Vec<AttentionRow>, usize)> {
         let policy = self.policy()?;
         let horizon = today + Days::new(policy.due_soon_days.into());
         let mut stmt = self.conn.prepare_cached(
@@ -123,7 +143,19 @@ impl Store {
                 days: (due - today).num_days().abs(),
             })
         })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        let (mut out, mut skipped) = (Vec::new(), 0);
+        for row in rows {
+            match row {
+                Ok(r) => out.push(r),
+                Err(
+                    rusqlite::Error::FromSqlConversionFailure(..)
+                    | rusqlite::Error::IntegralValueOutOfRange(..)
+                    | rusqlite::Error::InvalidColumnType(..),
+                ) => skipped += 1,
+                Err(e) => return Err(e.into()),
+            }
+        }
+        Ok((out, skipped))
     }
 
     /// Counts of overdue, due-today and due-soon reviews (the header).

@@ -91,6 +91,9 @@ fn local_today() -> NaiveDate {
 
 /// Draws the app and tells it what the frame looked like. Tests use it with `TestBackend`.
 pub fn draw<B: Backend>(terminal: &mut Terminal<B>, app: &mut App) -> Result<(), B::Error> {
+    if app.unsaved() {
+        crate::app::driver::test_panic("draw");
+    }
     let mut info = FrameInfo::default();
     terminal.draw(|frame| info = crate::ui::draw(frame, app))?;
     app.update(Action::Frame(info));
@@ -99,14 +102,15 @@ pub fn draw<B: Backend>(terminal: &mut Terminal<B>, app: &mut App) -> Result<(),
 
 /// Opens the screens on `store`; the exit status: 0, or 128 + the signal that ended it.
 pub fn run(store: Store, options: Options) -> crate::store::Result<u8> {
+    let today = options.today.unwrap_or_else(local_today);
+    // Read before touching the terminal: a bad database is reported on a normal screen (and
+    // before "no terminal", the lesser problem).
+    let snap = snapshot(&store, today)?;
     if !io::stdout().is_terminal() {
         return Err(StoreError::Io(io::Error::other(
             "the screens need a terminal; for scripts use `guazhi overdue`, `stats` or `check`",
         )));
     }
-    let today = options.today.unwrap_or_else(local_today);
-    // Read before touching the terminal: a bad database is reported on a normal screen.
-    let snap = snapshot(&store, today)?;
     let db_name = options
         .db_path
         .file_name()
@@ -117,9 +121,13 @@ pub fn run(store: Store, options: Options) -> crate::store::Result<u8> {
         color: options.color,
         db_name: crate::text::display_safe(&db_name).into_owned(),
         read_only: store.read_only_reason().map(str::to_string),
+        world_readable: store.world_readable(),
     };
     let read_only = opts.read_only.is_some();
     let mut app = App::new(snap, opts);
+    if let Some(warning) = store.exposure_warning() {
+        app.status = Some((crate::app::view::Tone::Warning, warning));
+    }
     let slot = Slot::for_db(&options.db_path);
     // A read-only session could not save a restored form: the draft waits for a writable one.
     if let Some(draft) = slot.as_ref().filter(|_| !read_only).and_then(Slot::load) {

@@ -7,7 +7,7 @@ use super::theme::Theme;
 use super::widgets::{cells, centered, clear_margins, wrap};
 use crate::app::form::{Field, FieldKind, Form};
 use crate::app::view::{TextLine, Tone};
-use crate::text::{display_safe, pad_to_width, truncate_to_width};
+use crate::text::{display_safe, pad_marked, truncate_marked};
 use ratatui::layout::{Position, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
@@ -43,7 +43,7 @@ pub fn render(frame: &mut Frame, body: Rect, form: &Form, theme: &Theme) -> Opti
         let label_style = if focused { theme.focused_label() } else { theme.tone(Tone::Label) };
         let mut spans = vec![
             Span::styled(mark, theme.focused_label()),
-            Span::styled(pad_to_width(&label, usize::from(label_w)), label_style),
+            Span::styled(pad_marked(&label, usize::from(label_w), theme.ascii), label_style),
         ];
         let (value, at) = value_spans(f, focused, value_w, zh, theme);
         spans.extend(value);
@@ -53,7 +53,7 @@ pub fn render(frame: &mut Frame, body: Rect, form: &Form, theme: &Theme) -> Opti
         lines.push(Line::from(spans));
         let below = match (&f.error, &f.notice) {
             (Some(e), _) => Some((format!("! {e}"), Tone::Error)),
-            (None, Some(n)) => Some((format!("· {n}"), Tone::Warning)),
+            (None, Some(n)) => Some((format!("{} {n}", theme.dot().trim()), Tone::Warning)),
             _ => None,
         };
         if let Some((text, tone)) = below {
@@ -83,11 +83,10 @@ pub fn render(frame: &mut Frame, body: Rect, form: &Form, theme: &Theme) -> Opti
     let max = total.saturating_sub(page);
     let offset = (focus_line + 2).saturating_sub(page).min(max);
     let title = format!(" {} ", display_safe(&form.title));
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .border_set(theme.border_set())
-        .border_style(theme.border())
-        .title(Span::styled(truncate_to_width(&title, usize::from(width - 2)).into_owned(), theme.title()));
+    let block =
+        Block::default().borders(Borders::ALL).border_set(theme.border_set()).border_style(theme.border()).title(
+            Span::styled(truncate_marked(&title, usize::from(width - 2), theme.ascii).into_owned(), theme.title()),
+        );
     frame.render_widget(Clear, area);
     clear_margins(frame.buffer_mut(), area);
     let inner = block.inner(area);
@@ -121,11 +120,11 @@ fn value_spans(f: &Field, focused: bool, w: u16, zh: bool, theme: &Theme) -> (Ve
                 (FieldKind::Pick { .. }, false) => "type to narrow, Enter lists",
                 _ => "",
             };
-            let (shown, caret) = input_view(&f.input, usize::from(w));
+            let (shown, caret) = input_view(&f.input, usize::from(w), theme.ascii);
             let style = theme.input(focused);
             let mut spans = Vec::new();
             if shown.is_empty() && !placeholder.is_empty() {
-                let p = truncate_to_width(placeholder, usize::from(w)).into_owned();
+                let p = truncate_marked(placeholder, usize::from(w), theme.ascii).into_owned();
                 let pad = usize::from(w).saturating_sub(crate::text::width(&p));
                 spans.push(Span::styled(p, theme.muted().patch(style)));
                 spans.push(Span::styled(" ".repeat(pad), style));
@@ -154,15 +153,22 @@ fn choice_spans(f: &Field, labels: Vec<&str>, focused: bool, w: u16, zh: bool, t
         }
     } else {
         let shown = chosen.and_then(|i| labels.get(i)).copied().unwrap_or(current);
-        spans.push(Span::styled(if focused { "‹ " } else { "  " }, theme.muted()));
+        let (open, close) = if theme.ascii { ("< ", " >") } else { ("‹ ", " ›") };
+        spans.push(Span::styled(if focused { open } else { "  " }, theme.muted()));
         spans.push(Span::styled(display_safe(shown).into_owned(), theme.chosen(focused)));
-        spans.push(Span::styled(if focused { " ›" } else { "" }, theme.muted()));
+        spans.push(Span::styled(if focused { close } else { "" }, theme.muted()));
     }
     if chosen.is_none() && !current.is_empty() {
-        spans.push(Span::styled(format!(" “{}”", display_safe(current)), theme.tone(Tone::Error)));
+        let (open, close) = if theme.ascii { ("\"", "\"") } else { ("“", "”") };
+        spans.push(Span::styled(format!(" {open}{}{close}", display_safe(current)), theme.tone(Tone::Error)));
     }
     if focused && chosen.is_none() && current.is_empty() {
-        let hint = if zh { "←/→ 或数字选择" } else { "←/→ or a digit" };
+        let hint = match (zh, theme.ascii) {
+            (true, false) => "←/→ 或数字选择",
+            (true, true) => "Left/Right 或数字选择",
+            (false, false) => "←/→ or a digit",
+            (false, true) => "Left/Right or a digit",
+        };
         // Side by side the options end in a space already; between arrows they do not.
         let gap = if all <= w { "" } else { " " };
         spans.push(Span::styled(format!("{gap}{hint}"), theme.muted()));
@@ -171,8 +177,9 @@ fn choice_spans(f: &Field, labels: Vec<&str>, focused: bool, w: u16, zh: bool, t
 }
 
 /// The part of an input that fits in `w` cells around the caret, and the caret's cell in it.
-/// One cell is kept free at the end for the caret after the last character.
-pub fn input_view(input: &Input, w: usize) -> (String, usize) {
+/// One cell is kept free at the end for the caret after the last character. A cut is marked
+/// `…` (`~` when `ascii`).
+pub fn input_view(input: &Input, w: usize, ascii: bool) -> (String, usize) {
     let scroll = input.visual_scroll(w.saturating_sub(1));
     let mut skipped = 0;
     let rest: String = input
@@ -186,7 +193,7 @@ pub fn input_view(input: &Input, w: usize) -> (String, usize) {
             skip
         })
         .collect();
-    let shown = truncate_to_width(&display_safe(&rest), w).into_owned();
+    let shown = truncate_marked(&display_safe(&rest), w, ascii).into_owned();
     (shown, input.visual_cursor().saturating_sub(skipped))
 }
 
@@ -197,11 +204,11 @@ mod tests {
     #[test]
     fn the_caret_is_in_cells_and_stays_inside() {
         let input = Input::new("欧阳明远".into());
-        assert_eq!(input_view(&input, 20), ("欧阳明远".into(), 8));
-        let (shown, caret) = input_view(&input, 5);
+        assert_eq!(input_view(&input, 20, false), ("欧阳明远".into(), 8));
+        let (shown, caret) = input_view(&input, 5, false);
         assert!(caret < 5, "{shown} {caret}");
         assert!(crate::text::width(&shown) <= 5);
         let start = Input::new("欧阳明远".into()).with_cursor(0);
-        assert_eq!(input_view(&start, 5).1, 0);
+        assert_eq!(input_view(&start, 5, false).1, 0);
     }
 }

@@ -6,7 +6,7 @@ use crate::app::keys::{self, Binding, Context};
 use crate::app::view::{TextLine, Tone};
 use crate::app::App;
 use crate::cli::Lang;
-use crate::text::pad_to_width;
+use crate::text::pad_marked;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph};
@@ -14,6 +14,15 @@ use ratatui::Frame;
 
 fn label(app: &App, b: &Binding) -> &'static str {
     app.t(b.zh, b.en)
+}
+
+/// With `--ascii`, the arrows in a description spelt out (`←` and `→` have an ambiguous width).
+fn plain_arrows(text: &str, ascii: bool) -> String {
+    if ascii {
+        text.replace('←', "Left").replace('→', "Right").replace('↑', "Up").replace('↓', "Down")
+    } else {
+        text.to_string()
+    }
 }
 
 /// The bar's items for the current mode: (key, what it does).
@@ -134,9 +143,9 @@ pub fn help_lines(app: &App) -> Vec<TextLine> {
             last = Some(heading);
         }
         let keys: Vec<String> = b.keys.iter().map(|k| k.label(app.opts.ascii, zh)).collect();
-        let keys = pad_to_width(&keys.join(" / "), key_w);
+        let keys = pad_marked(&keys.join(" / "), key_w, app.opts.ascii);
         out.push(line(
-            vec![(format!("  {keys}"), Tone::Label), (label(app, b).into(), Tone::Normal)],
+            vec![(format!("  {keys}"), Tone::Label), (plain_arrows(label(app, b), app.opts.ascii), Tone::Normal)],
             key_w as u16 + 2,
         ));
     }

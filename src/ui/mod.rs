@@ -152,10 +152,26 @@ fn render_header(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         Lang::En => ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"],
     }[app.today.weekday().num_days_from_monday() as usize];
     let left = format!("{}{}{} {weekday}", app.opts.db_name, theme.dot(), app.today);
-    // Read-only is a banner, not a footnote: every edit key will be refused.
-    let banner = if app.opts.read_only.is_some() { app.t(" 只读 ", " READ-ONLY ") } else { "" };
+    // Read-only is a banner, not a footnote: every edit key will be refused. So is a file
+    // every account on the server can read (personnel data).
+    let mut banner = String::new();
+    if app.opts.read_only.is_some() {
+        banner.push_str(app.t(" 只读 ", " READ-ONLY "));
+    }
+    if app.opts.world_readable {
+        banner.push_str(app.t(" 他人可读 ", " WORLD-READABLE "));
+    }
+    // Rows typed by hand against the rules are left out of the lists: say so on every tab
+    // (the Overview and `guazhi check` say which).
+    let unreadable = app.data.invalid.len();
+    if unreadable > 0 {
+        banner.push_str(&match app.opts.lang {
+            Lang::Zh => format!(" {unreadable} 行无法读取 "),
+            Lang::En => format!(" {unreadable} unreadable rows "),
+        });
+    }
     let name = format!(" {} ", app.t("挂职", "guazhi"));
-    let banner_w = if banner.is_empty() { 0 } else { cells(banner) + 1 };
+    let banner_w = if banner.is_empty() { 0 } else { cells(&banner) + 1 };
     let room = area.width.saturating_sub(right_w + cells(&name) + banner_w + 1);
     let left = fit(&left, usize::from(room), theme).0.into_owned();
     let pad = area.width.saturating_sub(cells(&name) + cells(&left) + banner_w + right_w);
@@ -219,7 +235,7 @@ fn render_search(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
             skip
         })
         .collect();
-    let shown = crate::text::truncate_to_width(&visible, usize::from(input_w)).into_owned();
+    let shown = crate::text::truncate_marked(&visible, usize::from(input_w), theme.ascii).into_owned();
     let pad = input_w.saturating_sub(cells(&shown));
     let mut spans = vec![Span::styled(prompt, theme.key()), Span::raw(shown), Span::raw(" ".repeat(usize::from(pad)))];
     spans.extend(hints);

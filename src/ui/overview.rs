@@ -73,9 +73,10 @@ fn render_findings(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     if lines.len() > page {
         let more = lines.len() - page + 1;
         lines.truncate(page - 1);
+        let dots = if theme.ascii { "..." } else { "…" };
         let text = match app.opts.lang {
-            crate::cli::Lang::Zh => format!("… 另有 {more} 行"),
-            crate::cli::Lang::En => format!("… {more} more lines"),
+            crate::cli::Lang::Zh => format!("{dots} 另有 {more} 行"),
+            crate::cli::Lang::En => format!("{dots} {more} more lines"),
         };
         lines.push(Line::from(Span::styled(text, theme.muted())));
     }

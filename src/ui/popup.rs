@@ -8,7 +8,7 @@ use crate::app::form::Form;
 use crate::app::popup::Popup;
 use crate::app::view::TextLine;
 use crate::app::App;
-use crate::text::{display_safe, pad_to_width, truncate_to_width};
+use crate::text::{display_safe, pad_marked, truncate_marked};
 use ratatui::layout::{Position, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph};
@@ -61,11 +61,10 @@ fn text_box_sized(
     let h = height.unwrap_or(wrapped.len() as u16 + 2).min(screen.height.saturating_sub(2)).max(3);
     let area = centered(screen, width, h);
     let title = format!(" {} ", display_safe(title));
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .border_set(theme.border_set())
-        .border_style(theme.border())
-        .title(Span::styled(truncate_to_width(&title, usize::from(width - 2)).into_owned(), theme.title()));
+    let block =
+        Block::default().borders(Borders::ALL).border_set(theme.border_set()).border_style(theme.border()).title(
+            Span::styled(truncate_marked(&title, usize::from(width - 2), theme.ascii).into_owned(), theme.title()),
+        );
     frame.render_widget(Clear, area);
     clear_margins(frame.buffer_mut(), area);
     let inner = block.inner(area);
@@ -117,7 +116,7 @@ pub fn render_picker(frame: &mut Frame, body: Rect, form: &Form, theme: &Theme) 
     let prompt = if zh { "筛选 " } else { "Filter " };
     let prompt_w = cells(prompt);
     let input_w = usize::from(inner.width.saturating_sub(prompt_w));
-    let (shown, caret) = input_view(&p.input, input_w);
+    let (shown, caret) = input_view(&p.input, input_w, theme.ascii);
     let pad = input_w.saturating_sub(crate::text::width(&shown));
     let search = Line::from(vec![
         Span::styled(prompt, theme.key()),
@@ -132,8 +131,8 @@ pub fn render_picker(frame: &mut Frame, body: Rect, form: &Form, theme: &Theme) 
     for (row, &i) in p.visible.iter().enumerate().skip(offset).take(page) {
         let o = &opts[i];
         let label_w = crate::text::width(&o.label).min(w);
-        let label = pad_to_width(&o.label, label_w);
-        let detail = truncate_to_width(&o.detail, w.saturating_sub(label_w + 2)).into_owned();
+        let label = pad_marked(&o.label, label_w, theme.ascii);
+        let detail = truncate_marked(&o.detail, w.saturating_sub(label_w + 2), theme.ascii).into_owned();
         let used = label_w + if detail.is_empty() { 0 } else { 2 + crate::text::width(&detail) };
         let mut spans = vec![Span::raw(label)];
         if !detail.is_empty() {

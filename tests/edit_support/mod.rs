@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 pub mod check;
+pub mod invalid;
 
 use guazhi::app::driver::{step, Session};
 use guazhi::app::keys::map_event;

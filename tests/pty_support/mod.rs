@@ -54,6 +54,8 @@ impl SampleDb {
         let path = dir.path().join("sample.db");
         let original = Path::new(env!("CARGO_MANIFEST_DIR")).join("sample.db");
         std::fs::copy(&original, &path).expect("copy sample.db");
+        // As `guazhi init` makes it (a checkout may give 0644, which the program warns about).
+        std::fs::set_permissions(&path, std::os::unix::fs::PermissionsExt::from_mode(0o660)).expect("chmod");
         SampleDb { dir, path }
     }
 }
@@ -99,6 +101,8 @@ pub struct Spawn {
     pub rows: u16,
     /// The environment, on top of a cleared one (only these variables are set).
     pub env: Vec<(String, String)>,
+    /// A command to run the binary through (e.g. `setpriv --reuid=…` for another account).
+    pub wrapper: Vec<std::ffi::OsString>,
 }
 
 impl Spawn {
@@ -109,7 +113,14 @@ impl Spawn {
             cols: 80,
             rows: 24,
             env: vec![("LANG".into(), "C.UTF-8".into())],
+            wrapper: Vec::new(),
         }
+    }
+
+    /// Runs the binary through `wrapper` (its program, then its arguments).
+    pub fn via(mut self, wrapper: &[std::ffi::OsString]) -> Spawn {
+        self.wrapper = wrapper.to_vec();
+        self
     }
 
     pub fn size(mut self, cols: u16, rows: u16) -> Spawn {
@@ -158,7 +169,15 @@ impl Term {
         let pty = native_pty_system();
         let size = PtySize { rows: spawn.rows, cols: spawn.cols, pixel_width: 0, pixel_height: 0 };
         let pair = pty.openpty(size).expect("openpty");
-        let mut cmd = CommandBuilder::new(BIN);
+        let mut cmd = match spawn.wrapper.split_first() {
+            Some((program, rest)) => {
+                let mut cmd = CommandBuilder::new(program);
+                cmd.args(rest);
+                cmd.arg(BIN);
+                cmd
+            }
+            None => CommandBuilder::new(BIN),
+        };
         cmd.args(&spawn.args);
         cmd.env_clear();
         cmd.env("TERM", "xterm-256color");
@@ -623,4 +642,44 @@ pub fn contains(hay: &[u8], needle: &[u8]) -> bool {
 /// A byte string with escapes made visible, for failure messages.
 pub fn show(bytes: &[u8]) -> String {
     bytes.escape_ascii().to_string()
+}
+
+/// The terminal is back as it was: alternate screen left, cursor shown, mouse and bracketed
+/// paste off, in the raw byte stream (each "off" after the last "on") and in the emulator's
+/// state; and raw mode off on the pty.
+pub fn assert_restored(term: &Term) {
+    let raw = term.raw();
+    let last = |seq: &[u8]| positions(&raw, seq).last().copied();
+    let tail = || show(&raw[raw.len().saturating_sub(200)..]);
+
+    let entered = last(b"\x1b[?1049h").unwrap_or_else(|| panic!("never entered the alternate screen: {}", tail()));
+    let left = last(b"\x1b[?1049l").unwrap_or_else(|| panic!("alternate screen never left; tail: {}", tail()));
+    assert!(left > entered, "the alternate screen was entered again after leaving it; tail: {}", tail());
+    let shown = last(b"\x1b[?25h").unwrap_or_else(|| panic!("cursor never shown; tail: {}", tail()));
+    if let Some(hidden) = last(b"\x1b[?25l") {
+        assert!(shown > hidden, "cursor hidden after it was last shown; tail: {}", tail());
+    }
+    assert!(
+        [&b"\x1b[?1000l"[..], b"\x1b[?1003l", b"\x1b[?1006l"].iter().any(|s| contains(&raw, s)),
+        "mouse capture never disabled; tail: {}",
+        tail()
+    );
+    assert!(contains(&raw, b"\x1b[?2004l"), "bracketed paste never disabled; tail: {}", tail());
+    // Every private mode the program switched on (mouse 1000/1002/1003/1006/1015, paste 2004)
+    // is switched off after its last "on".
+    for mode in ["1000", "1002", "1003", "1006", "1015", "2004"] {
+        if let Some(on) = last(format!("\x1b[?{mode}h").as_bytes()) {
+            let off = last(format!("\x1b[?{mode}l").as_bytes());
+            assert!(off.is_some_and(|off| off > on), "mode ?{mode} left on; tail: {}", tail());
+        }
+    }
+    term.with_screen(|s| {
+        assert!(!s.alternate_screen(), "emulator still on the alternate screen");
+        assert!(!s.hide_cursor(), "emulator cursor still hidden");
+        assert!(!s.bracketed_paste(), "emulator bracketed paste still on");
+        assert_eq!(s.mouse_protocol_mode(), vt100::MouseProtocolMode::None, "emulator mouse reporting still on");
+    });
+    if let Some(cooked) = term.cooked() {
+        assert!(cooked, "the pty is still in raw mode (no ICANON/ECHO)");
+    }
 }

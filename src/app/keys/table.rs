@@ -40,6 +40,7 @@ pub static BINDINGS: &[Binding] = &[
     b(List, &[k(PageUp), ctrl('b')], Action::PageUp, "上一页", "page up", false),
     b(List, &[c('g'), k(Home)], Action::Top, "第一行", "first row", false),
     b(List, &[c('G'), k(End)], Action::Bottom, "最后一行", "last row", false),
+    b(List, &[c('E')], Action::Export, "导出本页为 xlsx", "export this list as xlsx", false),
     b(Cadres, &[c('a')], Action::Edit(Edit::AddCadre), "新增干部", "add a cadre", true),
     b(Cadres, &[c('e')], Action::Edit(Edit::EditCadre), "修改", "edit", true),
     b(Cadres, &[c('n')], Action::Edit(Edit::AddSecondment), "新增挂职", "add a secondment", false),

@@ -5,7 +5,7 @@ use super::reviews::period;
 use super::{cadres::political_short, status_text, Lookup, Tone};
 use crate::domain::reserve::{eligibility, Eligibility};
 use crate::domain::*;
-use crate::text::{display_safe, pad_to_width};
+use crate::text::{display_safe, pad_marked};
 
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct TextLine {
@@ -57,7 +57,7 @@ pub struct Dossier {
 /// A "label  value" line; the label padded so values line up.
 fn field(lk: &Lookup, zh: &'static str, en: &'static str, value: &str) -> TextLine {
     let w = if lk.lang == crate::cli::Lang::Zh { 10 } else { 14 };
-    TextLine::new().push(&pad_to_width(lk.t(zh, en), w), Tone::Label).push(value, Tone::Normal).indent(w as u16)
+    TextLine::new().push(&pad_marked(lk.t(zh, en), w, lk.ascii), Tone::Label).push(value, Tone::Normal).indent(w as u16)
 }
 
 pub fn dossier(lk: &Lookup, cadre: Id) -> Option<Dossier> {
@@ -197,8 +197,8 @@ fn review_section(lk: &Lookup, secs: &[&Secondment]) -> Vec<TextLine> {
                     &format!(
                         "{}  {}{}  ",
                         r.due,
-                        pad_to_width(t(r.kind.zh(), r.kind.en()), kind_w),
-                        pad_to_width(&period(lk, r), 6)
+                        pad_marked(t(r.kind.zh(), r.kind.en()), kind_w, lk.ascii),
+                        pad_marked(&period(lk, r), 6, lk.ascii)
                     ),
                     tone,
                 )

@@ -199,4 +199,10 @@ impl<'a> Writer<'a> {
     pub fn policy(&self) -> Result<Policy> {
         Ok(self.tx.query_row(&format!("SELECT {POLICY_COLS} FROM policy WHERE id = 1"), [], rows::policy)?)
     }
+
+    /// The newest audit row's id: the same number as read before means nobody has saved
+    /// anything since (imports plan from a read, ask, then apply only if this still holds).
+    pub fn last_audit_id(&self) -> Result<i64> {
+        Ok(self.tx.query_row("SELECT coalesce(max(id), 0) FROM audit", [], |r| r.get(0))?)
+    }
 }
