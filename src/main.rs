@@ -20,7 +20,9 @@ fn main() -> ExitCode {
     match guazhi::cli::run(cli) {
         Ok(code) => ExitCode::from(code),
         Err(failure) => {
-            eprintln!("guazhi: {}", guazhi::text::display_safe(&failure.message));
+            if !failure.message.is_empty() {
+                eprintln!("guazhi: {}", guazhi::text::display_safe(&failure.message));
+            }
             ExitCode::from(failure.code)
         }
     }

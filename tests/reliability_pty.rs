@@ -296,8 +296,11 @@ fn control_sequences_and_bidi_in_data_never_reach_the_terminal() {
             seen.push_str(&term.screen());
         }
         step("h");
+        // The history is read after the key: wait for it, or Esc and `e` arrive together (Alt-e).
+        term.wait_for("History: ", WAIT);
         seen.push_str(&term.screen());
         step(keys::ESC);
+        term.wait_gone("History: ", WAIT);
         step("e");
         term.wait_for("Edit cadre", WAIT);
         seen.push_str(&term.screen());
@@ -325,6 +328,7 @@ fn control_sequences_and_bidi_in_data_never_reach_the_terminal() {
         seen.push_str(&term.screen());
         step(keys::ESC);
         step("h");
+        term.wait_for("History: ", WAIT);
         seen.push_str(&term.screen());
         step(keys::ESC);
 

@@ -194,6 +194,11 @@ impl From<StoreError> for Failure {
 
 impl From<std::io::Error> for Failure {
     fn from(e: std::io::Error) -> Self {
+        // A reader that stopped early (`guazhi overdue DB | head`) is not an error worth a line;
+        // 141 is what a shell reports for a process ended by SIGPIPE.
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            return Failure { code: 141, message: String::new() };
+        }
         Failure { code: 5, message: e.to_string() }
     }
 }
