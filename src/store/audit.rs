@@ -58,26 +58,32 @@ pub struct AuditEntry {
     pub reverts: Option<i64>,
 }
 
+/// The columns `entry` reads, in its order.
+pub(super) const ENTRY_COLS: &str =
+    "id, op, at, uid, os_user, action, table_name, row_id, old_values, new_values, reverts";
+
+/// One audit row, selected with `ENTRY_COLS`.
+pub(super) fn entry(r: &rusqlite::Row) -> rusqlite::Result<AuditEntry> {
+    Ok(AuditEntry {
+        id: r.get(0)?,
+        op: r.get(1)?,
+        at: r.get(2)?,
+        uid: r.get(3)?,
+        os_user: r.get(4)?,
+        action: r.get(5)?,
+        table: r.get(6)?,
+        row_id: r.get(7)?,
+        old_values: r.get(8)?,
+        new_values: r.get(9)?,
+        reverts: r.get(10)?,
+    })
+}
+
 /// The history of one record, newest first.
 pub fn history(conn: &Connection, table: &str, row_id: i64) -> Result<Vec<AuditEntry>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT id, op, at, uid, os_user, action, table_name, row_id, old_values, new_values, reverts
-         FROM audit WHERE table_name = ?1 AND row_id = ?2 ORDER BY id DESC",
-    )?;
-    let rows = stmt.query_map(params![table, row_id], |r| {
-        Ok(AuditEntry {
-            id: r.get(0)?,
-            op: r.get(1)?,
-            at: r.get(2)?,
-            uid: r.get(3)?,
-            os_user: r.get(4)?,
-            action: r.get(5)?,
-            table: r.get(6)?,
-            row_id: r.get(7)?,
-            old_values: r.get(8)?,
-            new_values: r.get(9)?,
-            reverts: r.get(10)?,
-        })
-    })?;
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {ENTRY_COLS} FROM audit WHERE table_name = ?1 AND row_id = ?2 ORDER BY id DESC"
+    ))?;
+    let rows = stmt.query_map(params![table, row_id], entry)?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }

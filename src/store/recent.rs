@@ -73,24 +73,9 @@ impl Store {
         let Some(op) = op else { return Ok(None) };
         let rows: i64 = conn.query_row("SELECT count(*) FROM audit WHERE op = ?1", [op], |r| r.get(0))?;
         let first = conn.query_row(
-            "SELECT id, op, at, uid, os_user, action, table_name, row_id, old_values, new_values, reverts
-             FROM audit WHERE op = ?1 ORDER BY id LIMIT 1",
+            &format!("SELECT {} FROM audit WHERE op = ?1 ORDER BY id LIMIT 1", super::audit::ENTRY_COLS),
             [op],
-            |r| {
-                Ok(AuditEntry {
-                    id: r.get(0)?,
-                    op: r.get(1)?,
-                    at: r.get(2)?,
-                    uid: r.get(3)?,
-                    os_user: r.get(4)?,
-                    action: r.get(5)?,
-                    table: r.get(6)?,
-                    row_id: r.get(7)?,
-                    old_values: r.get(8)?,
-                    new_values: r.get(9)?,
-                    reverts: r.get(10)?,
-                })
-            },
+            super::audit::entry,
         )?;
         Ok(Some((first, usize::try_from(rows).unwrap_or(0))))
     }
