@@ -131,7 +131,7 @@ fn csv_cell(s: &str) -> In {
         return In::Empty;
     }
     match s.strip_prefix('\'') {
-        Some(rest) if rest.starts_with(['=', '+', '-', '@']) => In::Text(rest.to_string()),
+        Some(rest) if rest.trim_start_matches('\'').starts_with(['=', '+', '-', '@']) => In::Text(rest.to_string()),
         _ => In::Text(s.to_string()),
     }
 }
@@ -139,12 +139,16 @@ fn csv_cell(s: &str) -> In {
 fn read_workbook(bytes: &[u8], path: &Path) -> Result<Grid, InteropError> {
     let bad =
         |e: &dyn std::fmt::Display| InteropError::BadFile(format!("{}: not a readable workbook ({e})", path.display()));
-    let mut book = open_workbook_auto_from_rs(Cursor::new(bytes)).map_err(|e| bad(&e))?;
-    let names = book.sheet_names();
-    let range = match book.worksheet_range_at(0) {
-        Some(r) => r.map_err(|e| bad(&e))?,
-        None => return Err(InteropError::BadFile(format!("{}: the workbook has no sheet", path.display()))),
-    };
+    // calamine can panic on some damaged files (fuzzing found an overflow): refuse them, never crash.
+    let parsed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        let mut book = open_workbook_auto_from_rs(Cursor::new(bytes)).map_err(|e| bad(&e))?;
+        let names = book.sheet_names();
+        match book.worksheet_range_at(0) {
+            Some(r) => Ok((names, r.map_err(|e| bad(&e))?)),
+            None => Err(InteropError::BadFile(format!("{}: the workbook has no sheet", path.display()))),
+        }
+    }));
+    let (names, range) = parsed.map_err(|_| bad(&"damaged"))??;
     let mut grid = Grid::default();
     if names.len() > 1 {
         grid.notes.push(format!("only the first sheet ({}) was read", names[0]));

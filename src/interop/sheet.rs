@@ -84,7 +84,8 @@ impl Cell {
     pub fn csv_text(&self) -> String {
         match &self.value {
             Value::Empty => String::new(),
-            Value::Text(s) if s.starts_with(['=', '+', '-', '@']) => format!("'{s}"),
+            // Text that already looks defused gets a second `'`, so the import's strip gives it back.
+            Value::Text(s) if s.trim_start_matches('\'').starts_with(['=', '+', '-', '@']) => format!("'{s}"),
             Value::Text(s) => s.clone(),
             Value::Date(d) => d.to_string(),
             Value::Int(n) => n.to_string(),
