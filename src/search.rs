@@ -394,6 +394,22 @@ fn step(q: &Query, live: u64, symbol: u16) -> u64 {
     next
 }
 
+/// A sort key that orders Chinese text by its pinyin, as people expect a name list ordered.
+pub fn pinyin_sort_key(s: &str) -> String {
+    use pinyin::ToPinyin;
+    let mut out = String::with_capacity(s.len() * 2);
+    for c in s.chars() {
+        match c.to_pinyin() {
+            Some(p) => {
+                out.push_str(p.plain());
+                out.push(' ');
+            }
+            None => out.extend(c.to_lowercase()),
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -242,6 +242,18 @@ impl Secondment {
         }
     }
 
+    /// Of one cadre's secondments in start order: the one being served, else the last one begun,
+    /// else the next one planned.
+    pub fn current<'a>(in_start_order: &[&'a Secondment], today: NaiveDate) -> Option<&'a Secondment> {
+        in_start_order
+            .iter()
+            .rev()
+            .find(|s| s.status(today) == SecondmentStatus::Active)
+            .or_else(|| in_start_order.iter().rev().find(|s| s.start <= today))
+            .or_else(|| in_start_order.first())
+            .copied()
+    }
+
     /// The term is over once its last day has passed.
     pub fn term_over(&self, today: NaiveDate) -> bool {
         today > self.end()

@@ -6,33 +6,12 @@ use crate::domain::figures::batch_figures;
 use crate::domain::reserve::eligibility;
 use crate::domain::review::ReviewStatus;
 use crate::domain::*;
-use pinyin::ToPinyin;
-
-/// Orders Chinese text by its pinyin, as people expect a name list to be ordered.
-fn pinyin_key(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() * 2);
-    for c in s.chars() {
-        match c.to_pinyin() {
-            Some(p) => {
-                out.push_str(p.plain());
-                out.push(' ');
-            }
-            None => out.extend(c.to_lowercase()),
-        }
-    }
-    out
-}
 
 /// The secondment a cadre is serving, else the last one begun, else the next one planned.
 fn current<'a>(ctx: &Ctx<'a>, cadre: Id) -> Option<&'a Secondment> {
     let mut all: Vec<&Secondment> = ctx.data.secondments.iter().filter(|s| s.cadre_id == cadre).collect();
     all.sort_by_key(|s| (s.start, s.id));
-    all.iter()
-        .rev()
-        .find(|s| s.status(ctx.today) == SecondmentStatus::Active)
-        .or_else(|| all.iter().rev().find(|s| s.start <= ctx.today))
-        .or_else(|| all.first())
-        .copied()
+    Secondment::current(&all, ctx.today)
 }
 
 /// Cadres by pinyin of the name, with the current secondment and the next open review. A cadre
@@ -72,7 +51,7 @@ pub fn cadres(ctx: &Ctx, f: &Filter) -> Sheet {
             !filtered || ctx.data.secondments.iter().any(|s| s.cadre_id == c.id && ctx.secondment_matches(s, f))
         })
         .collect();
-    list.sort_by_cached_key(|c| (pinyin_key(&c.name), c.birth_date, c.id));
+    list.sort_by_cached_key(|c| (crate::search::pinyin_sort_key(&c.name), c.birth_date, c.id));
     for c in list {
         let mut row = vec![
             Cell::text(&c.name),

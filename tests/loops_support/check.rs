@@ -9,20 +9,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 /// Every table the program writes (and audits).
-pub const TABLES: [&str; 12] = [
-    "policy",
-    "units",
-    "batches",
-    "cadres",
-    "secondments",
-    "pairs",
-    "reviews",
-    "vettings",
-    "term_evaluations",
-    "dossier_notes",
-    "reserve_nominations",
-    "reserve_events",
-];
+use guazhi::store::write::TABLES;
 
 /// A connection that can neither write nor checkpoint: looking must not change what the
 /// program finds at its next start (a crashed WAL stays for it to recover).
@@ -80,7 +67,7 @@ pub fn rows_of(conn: &Connection, table: &str) -> BTreeMap<i64, Value> {
 /// makes it), and each operation is one user's and contiguous in the trail (one transaction).
 pub fn half_records(conn: &Connection) -> Vec<String> {
     let mut out = Vec::new();
-    for table in TABLES {
+    for &table in TABLES {
         let rows = rows_of(conn, table);
         let mut st = conn
             .prepare(

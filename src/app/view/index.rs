@@ -131,14 +131,8 @@ impl<'a> Lookup<'a> {
 
     /// The secondment a cadre is serving, else the last one begun, else the next one planned.
     pub fn current(&self, cadre: Id) -> Option<&'a Secondment> {
-        let today = self.today;
         let all: Vec<&Secondment> = self.secondments_of(cadre).collect();
-        all.iter()
-            .rev()
-            .find(|s| s.status(today) == SecondmentStatus::Active)
-            .or_else(|| all.iter().rev().find(|s| s.start <= today))
-            .or_else(|| all.first())
-            .copied()
+        Secondment::current(&all, self.today)
     }
 
     pub fn reviews_of(&self, secondment: Id) -> impl Iterator<Item = &'a Review> + 'a {

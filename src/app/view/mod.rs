@@ -22,7 +22,6 @@ use crate::domain::{District, Id, ReviewKind};
 use crate::search::SearchKey;
 use crate::text::{display_safe, width};
 use chrono::NaiveDate;
-use pinyin::ToPinyin;
 use std::cmp::Ordering;
 
 /// What a piece of text means, for the theme to colour. No colours here.
@@ -119,7 +118,7 @@ impl Cell {
     /// Plain text, sorted by its pinyin.
     pub fn text(s: &str) -> Cell {
         let text = display_safe(s).into_owned();
-        let sort = if text.is_empty() { SortKey::Empty } else { SortKey::Text(pinyin_key(&text)) };
+        let sort = if text.is_empty() { SortKey::Empty } else { SortKey::Text(crate::search::pinyin_sort_key(&text)) };
         Cell { text, sort, key: None, tone: Tone::Normal }
     }
 
@@ -273,21 +272,6 @@ impl Views {
     }
 }
 
-/// A sort key that orders Chinese text by its pinyin, the way Excel users expect.
-fn pinyin_key(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() * 2);
-    for c in s.chars() {
-        match c.to_pinyin() {
-            Some(p) => {
-                out.push_str(p.plain());
-                out.push(' ');
-            }
-            None => out.extend(c.to_lowercase()),
-        }
-    }
-    out
-}
-
 /// "n天" / "nd" and the other small words of status cells.
 pub fn status_text(status: ReviewStatus, due: NaiveDate, today: NaiveDate, lang: Lang) -> String {
     let days = (due - today).num_days().abs();
@@ -312,7 +296,7 @@ mod tests {
     #[test]
     fn pinyin_sort_key_orders_chinese_by_reading() {
         let mut names = ["张三", "欧阳明远", "陈一", "Li"];
-        names.sort_by_key(|n| pinyin_key(n));
+        names.sort_by_key(|n| crate::search::pinyin_sort_key(n));
         assert_eq!(names, ["陈一", "Li", "欧阳明远", "张三"]);
     }
 

@@ -79,7 +79,7 @@ pub fn check_text(field: &str, value: &str, max_chars: usize, required: bool) ->
 }
 
 /// The tables the program writes; undo and snapshots accept no other name.
-const TABLES: &[&str] = &[
+pub const TABLES: &[&str] = &[
     "policy",
     "units",
     "batches",
