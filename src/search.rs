@@ -7,80 +7,48 @@
 //! key is then two mask tests (which reject most rows) and one table lookup per character.
 //! Highlights are **byte ranges into the original text**: folding never moves bytes ([`fold`]).
 
-use pinyin::ToPinyinMulti;
-use std::collections::HashMap;
+// `compute` runs in build.rs and in the tests only.
+#[cfg_attr(not(test), allow(dead_code))]
+mod pinyin_table;
+
+use pinyin_table::{CJK, MAX_SYLLABLE};
 use std::ops::Range;
-use std::sync::OnceLock;
 
 /// Longest whitespace-free query (bytes) for pinyin matching: bit j of a `u64` means
 /// "the first j query bytes are matched", so j runs over 0..=63. Longer queries still
 /// match as substrings.
 const MAX_PINYIN_QUERY: usize = 63;
-/// Longest toneless syllable (`zhuang`).
-const MAX_SYLLABLE: usize = 6;
 /// Symbols of non-ASCII characters without pinyin: letters/digits (`é`, `Ω`) match only
 /// themselves; anything else (spaces, `·`, emoji) may also be skipped inside a match.
 const OTHER: u16 = 0xFFFE;
 const PUNCT: u16 = 0xFFFF;
-/// The `pinyin` crate (pinyin-data 0.15) knows characters in U+3007..=U+32389 only.
-const CJK: Range<u32> = 0x3000..0x32400;
 
-/// Syllables and reading sets, built once from the `pinyin` crate's own data (no
-/// hand-written table) into flat arrays, so building a key is a few array reads.
+// `SYLLABLES`, `SETS`, `IDS` and `BY_CHAR`: [`pinyin_table::compute`] run by build.rs.
+include!(concat!(env!("OUT_DIR"), "/pinyin_table.rs"));
+
+/// Syllables and reading sets (see [`pinyin_table::Tables`]), computed from the `pinyin`
+/// crate's own data at build time, so the first key or query costs no table building.
 struct Table {
-    /// Toneless syllables as ASCII (`ü` → `v`, `ê` → `e`), zero-padded.
-    syllables: Vec<[u8; MAX_SYLLABLE]>,
-    /// Per reading set (symbol − 128): `start << 4 | count` of its syllable ids in `ids`.
-    sets: Vec<u32>,
-    ids: Vec<u16>,
-    /// Per code point in `CJK`: its symbol, 0 when it has no pinyin.
-    by_char: Vec<u16>,
+    syllables: &'static [[u8; MAX_SYLLABLE]],
+    sets: &'static [u32],
+    ids: &'static [u16],
+    /// Per code point in `CJK`: its symbol as little-endian bytes, 0 when it has no pinyin.
+    by_char: &'static [[u8; 2]],
 }
 
+static TABLE: Table = Table { syllables: &SYLLABLES, sets: &SETS, ids: &IDS, by_char: BY_CHAR.as_chunks().0 };
+
 fn table() -> &'static Table {
-    static TABLE: OnceLock<Table> = OnceLock::new();
-    TABLE.get_or_init(|| {
-        let mut t = Table { syllables: vec![], sets: vec![], ids: vec![], by_char: vec![0; CJK.len()] };
-        let (mut syllable_ids, mut set_ids) = (HashMap::new(), HashMap::new());
-        for (slot, c) in t.by_char.iter_mut().zip(CJK) {
-            let mut set = Vec::new();
-            for p in char::from_u32(c).and_then(|c| c.to_pinyin_multi()).into_iter().flatten() {
-                let mut s = [0; MAX_SYLLABLE];
-                let ascii = p.plain().chars().filter_map(|c| match c {
-                    'ü' => Some(b'v'),
-                    'ê' => Some(b'e'),
-                    c if c.is_ascii_alphabetic() => Some(c.to_ascii_lowercase() as u8),
-                    _ => None,
-                });
-                s.iter_mut().zip(ascii).for_each(|(d, b)| *d = b);
-                let next = t.syllables.len() as u16;
-                let id = *syllable_ids.entry(s).or_insert(next);
-                if id == next {
-                    t.syllables.push(s);
-                }
-                if s[0] != 0 && !set.contains(&id) && set.len() < 15 {
-                    set.push(id);
-                }
-            }
-            if !set.is_empty() {
-                *slot = *set_ids.entry(set).or_insert_with_key(|set: &Vec<u16>| {
-                    t.sets.push((t.ids.len() as u32) << 4 | set.len() as u32);
-                    t.ids.extend_from_slice(set);
-                    127 + t.sets.len() as u16
-                });
-            }
-        }
-        t
-    })
+    &TABLE
 }
 
 impl Table {
     /// Symbol of one character: its folded ASCII byte, its reading set, `OTHER` or `PUNCT`.
     fn symbol(&self, c: char) -> u16 {
         let set = (c as u32).checked_sub(CJK.start).and_then(|i| self.by_char.get(i as usize));
-        match set {
+        match set.map(|&s| u16::from_le_bytes(s)) {
             _ if c.is_ascii() => u16::from(c.to_ascii_lowercase() as u8),
-            Some(&s) if s != 0 => s,
+            Some(s) if s != 0 => s,
             _ if c.is_alphanumeric() => OTHER,
             _ => PUNCT,
         }
@@ -413,6 +381,23 @@ pub fn pinyin_sort_key(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use pinyin::ToPinyinMulti;
+
+    /// The tables baked by build.rs are exactly what the `pinyin` crate gives at run time,
+    /// for every code point.
+    #[test]
+    fn baked_table_matches_runtime_computation() {
+        let (baked, fresh) = (table(), pinyin_table::compute());
+        assert_eq!(baked.syllables, fresh.syllables);
+        assert_eq!(baked.sets, fresh.sets);
+        assert_eq!(baked.ids, fresh.ids);
+        assert_eq!(baked.by_char.len(), fresh.by_char.len());
+        for (c, (&b, &f)) in CJK.zip(baked.by_char.iter().zip(&fresh.by_char)) {
+            assert_eq!(u16::from_le_bytes(b), f, "U+{c:04X}");
+        }
+        assert_eq!(fresh.by_char.len(), CJK.len());
+        assert!(fresh.by_char.iter().filter(|&&s| s != 0).count() > 40_000 && fresh.syllables.len() > 400);
+    }
 
     /// Matches `text` against `query`, checking `is_match` agrees; ranges as tuples.
     fn m(text: &str, query: &str) -> Option<Vec<(usize, usize)>> {

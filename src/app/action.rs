@@ -130,6 +130,13 @@ pub enum Action {
     UndoPeek(Option<(AuditEntry, usize)>),
     OfferDraft(Box<Draft>),
     Notice(Tone, String),
+    /// Large mode: the neighbourhood of `window` was read so that the form `then` has every
+    /// record it offers (a pair's candidates are anywhere in the batch).
+    Widened {
+        snapshot: Box<Snapshot>,
+        window: Vec<crate::domain::Id>,
+        then: super::form::FormKind,
+    },
 }
 
 /// The edit keys of the lists and the dossier.

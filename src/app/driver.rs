@@ -35,7 +35,11 @@ pub fn carry_out(app: &mut App, s: &mut Session, mut effect: Effect) -> crate::s
     loop {
         effect = match effect {
             Effect::Reload => {
-                app.update(Action::Load(Box::new(Snapshot::read(s.store, s.today)?)));
+                let snapshot = match &app.lean {
+                    Some(lean) => super::lean::read_window(s.store, s.today, &lean.window)?,
+                    None => Snapshot::read(s.store, s.today)?,
+                };
+                app.update(Action::Load(Box::new(snapshot)));
                 if app.requests.is_empty() {
                     Effect::Redraw
                 } else {
@@ -58,9 +62,17 @@ pub fn carry_out(app: &mut App, s: &mut Session, mut effect: Effect) -> crate::s
                 }
                 next
             }
-            other => return Ok(other),
+            other => return Ok(if sync_window(app, s)? && other == Effect::None { Effect::Redraw } else { other }),
         };
     }
+}
+
+/// Large mode: reads the neighbourhood of the cadres the screen now needs; true when it did.
+pub fn sync_window(app: &mut App, s: &mut Session) -> crate::store::Result<bool> {
+    let Some(window) = app.window_wanted() else { return Ok(false) };
+    let data = s.store.neighbourhood(&window)?;
+    app.take_window(data, window);
+    Ok(true)
 }
 
 fn execute(request: Request, s: &mut Session) -> Option<Action> {
@@ -89,6 +101,22 @@ fn execute(request: Request, s: &mut Session) -> Option<Action> {
             Ok(last) => Action::UndoPeek(last),
             Err(e) => Action::Notice(Tone::Error, e.to_string()),
         }),
+        Request::PairCandidates { secondment, mut window } => {
+            let read = super::lean::pair_candidates(s.store, secondment).and_then(|found| {
+                window.extend(found);
+                window.sort_unstable();
+                window.dedup();
+                super::lean::read_window(s.store, s.today, &window)
+            });
+            Some(match read {
+                Ok(snapshot) => Action::Widened {
+                    snapshot: Box::new(snapshot),
+                    window,
+                    then: super::form::FormKind::Pair { secondment },
+                },
+                Err(e) => Action::Notice(Tone::Error, e.to_string()),
+            })
+        }
         Request::DeleteDraft => {
             if let Some(slot) = s.drafts {
                 slot.remove();

@@ -28,7 +28,13 @@ impl App {
             AddCadre => self.open_form(FormKind::AddCadre),
             EditCadre => self.need(cadre, |c| FormKind::EditCadre { cadre: c }),
             AddSecondment => self.need(cadre, |c| FormKind::AddSecondment { cadre: c }),
-            Pair => self.need(secondment, |s| FormKind::Pair { secondment: s }),
+            Pair => match (&self.lean, secondment) {
+                (Some(lean), Some(s)) => {
+                    self.requests.push(Request::PairCandidates { secondment: s, window: lean.window.clone() });
+                    return Effect::Store;
+                }
+                _ => self.need(secondment, |s| FormKind::Pair { secondment: s }),
+            },
             EndEarly => self.need(secondment, |s| FormKind::EndEarly { secondment: s }),
             Vetting => self.need(secondment, |s| FormKind::Vetting { secondment: s }),
             Evaluation => self.need(secondment, |s| FormKind::Evaluation { secondment: s }),
@@ -52,7 +58,7 @@ impl App {
                 let list = &mut self.lists[Tab::Cadres.index()];
                 list.filters.show_archived = !list.filters.show_archived;
                 let shown = list.filters.show_archived;
-                list.refresh(&self.views.cadres);
+                self.refresh_tab(Tab::Cadres);
                 self.say(
                     if shown { "显示已归档的干部" } else { "隐藏已归档的干部" },
                     if shown { "archived cadres shown" } else { "archived cadres hidden" },

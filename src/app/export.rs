@@ -56,6 +56,18 @@ impl App {
 
     /// The key: into the current folder, else the home folder when that cannot be written.
     pub(super) fn export(&mut self) {
+        if self.is_lean() {
+            // Every row would have to be read and built: the command line streams it instead.
+            self.status = Some((
+                Tone::Warning,
+                self.t(
+                    "大型数据库请在命令行导出：guazhi export（可用 --batch 等筛选）",
+                    "for a large database export on the command line: guazhi export (with --batch etc.)",
+                )
+                .to_string(),
+            ));
+            return;
+        }
         let here = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
         let result = self.export_to(&here).or_else(|e| match std::env::var_os("HOME") {
             Some(home) if e.kind() == std::io::ErrorKind::PermissionDenied => self.export_to(Path::new(&home)),

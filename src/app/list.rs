@@ -1,7 +1,8 @@
 //! One tab's list state: selection, scroll, sort, search and filters, and the rows they leave
 //! (`visible`, indices into the tab's rows, in display order).
 
-use super::view::{Row, Table};
+use super::catalog::Catalog;
+use super::view::{Row, Table, Tags};
 use crate::domain::review::ReviewStatus;
 use crate::domain::{District, Id, ReviewKind};
 use crate::search::Query;
@@ -33,6 +34,14 @@ impl StatusFilter {
         Self::CYCLE[(i + 1) % Self::CYCLE.len()]
     }
 
+    /// Shows no done or cancelled review.
+    pub fn pending_only(self) -> bool {
+        !matches!(
+            self,
+            StatusFilter::All | StatusFilter::Only(ReviewStatus::Done) | StatusFilter::Only(ReviewStatus::Cancelled)
+        )
+    }
+
     pub fn accepts(self, status: ReviewStatus) -> bool {
         match self {
             StatusFilter::Pending => !matches!(status, ReviewStatus::Done | ReviewStatus::Cancelled),
@@ -54,9 +63,13 @@ pub struct Filters {
 
 impl Filters {
     fn accepts(&self, row: &Row) -> bool {
-        let t = &row.tags;
+        self.accepts_tags(&row.tags)
+    }
+
+    /// Whether a row with these tags passes (catalogs keep tags, not rows).
+    pub fn accepts_tags(&self, t: &Tags) -> bool {
         (self.show_archived || !t.archived)
-            && row.tags.status.is_none_or(|s| self.status.accepts(s))
+            && t.status.is_none_or(|s| self.status.accepts(s))
             && self.kind.is_none_or(|k| t.kind == Some(k))
             && self.batch.is_none_or(|b| t.batch == Some(b))
             && self.district.is_none_or(|d| t.district == Some(d))
@@ -124,12 +137,22 @@ impl ListState {
         self.clamp();
     }
 
-    /// Applies the search input's current text.
-    pub fn set_query(&mut self, table: &Table) {
+    /// `refresh` for a list whose records are in a catalog (large databases).
+    pub fn refresh_from(&mut self, catalog: &dyn Catalog) {
+        let keep = self.selected_row();
+        self.visible = catalog.order(self.sort, self.reverse, &self.filters, &self.query);
+        self.selected = keep.and_then(|k| self.visible.iter().position(|&i| i == k)).unwrap_or(0);
+        self.clamp();
+    }
+
+    /// Takes the search input's current text as the query (refresh the list after).
+    pub fn take_query(&mut self) {
         self.query = Query::new(self.input.value());
-        self.refresh(table);
+    }
+
+    /// After a refresh for a new query: typing jumps to the best (first) match.
+    pub fn jump_to_first_match(&mut self) {
         if self.searching() {
-            // Typing jumps to the best (first) match.
             self.selected = 0;
             self.offset = 0;
         }

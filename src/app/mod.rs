@@ -3,6 +3,7 @@
 //! tests build an `App` with a fixed date and apply actions.
 
 mod action;
+pub mod catalog;
 pub mod command;
 pub mod driver;
 mod edit;
@@ -10,6 +11,7 @@ mod export;
 mod flow;
 pub mod form;
 pub mod keys;
+pub mod lean;
 pub mod list;
 pub mod popup;
 mod reply;
@@ -23,9 +25,12 @@ pub use list::{ListState, StatusFilter};
 use crate::cli::Lang;
 use crate::domain::review::ReviewStatus;
 use crate::store::{Data, Store};
+use catalog::Catalog;
 use chrono::NaiveDate;
 use form::Form;
 use popup::Popup;
+use std::collections::HashMap;
+use std::sync::Arc;
 use view::{Dossier, Index, Lookup, Rec, Table, Tone, Views};
 
 /// How the screens are shown; fixed for the session.
@@ -129,6 +134,11 @@ pub struct App {
     /// What to do once the data has been read again (reopen a form after a conflict, select
     /// a new record).
     after_load: Option<popup::AfterLoad>,
+    /// A large database (see `lean`): the lists of `lean::LEAN_TABS` come from catalogs.
+    pub lean: Option<lean::Lean>,
+    pub catalogs: [Option<Arc<dyn Catalog>>; 6],
+    /// Large mode: where each record's row is in `views` (which hold only the window's).
+    by_rec: [HashMap<Rec, usize>; 6],
 }
 
 impl App {
@@ -152,8 +162,26 @@ impl App {
             requests: Vec::new(),
             saving: None,
             after_load: None,
+            lean: None,
+            catalogs: Default::default(),
+            by_rec: Default::default(),
         };
         app.load(snapshot);
+        app
+    }
+
+    /// The screens of a large database: `first` is `lean::first_screen`'s reading.
+    pub fn new_lean(snapshot: Snapshot, opts: Options, lean: lean::Lean, first: lean::Catalogs) -> App {
+        let mut app =
+            App::new(Snapshot { data: Data::default(), today: snapshot.today, counts: snapshot.counts }, opts);
+        app.lean = Some(lean);
+        app.catalogs[Tab::Cadres.index()] = Some(first.cadres);
+        app.catalogs[Tab::Reviews.index()] = Some(first.reviews);
+        app.data = snapshot.data;
+        app.rebuild_views();
+        for tab in Tab::ALL {
+            app.refresh_tab(tab);
+        }
         app
     }
 
@@ -165,12 +193,34 @@ impl App {
         self.today = snapshot.today;
         self.counts = snapshot.counts;
         self.data = snapshot.data;
-        self.index = Index::new(&self.data);
-        self.views = Views::build(&self.lookup());
+        self.rebuild_views();
+        if let Some(lean) = &mut self.lean {
+            // A save: the catalogs are built again; until then the lists keep their order.
+            lean.stale = true;
+        }
         for tab in Tab::ALL {
-            self.lists[tab.index()].refresh(self.views.table(tab));
+            self.refresh_tab(tab);
             if let Some(rec) = kept[tab.index()] {
                 self.select_rec(tab, rec);
+            }
+        }
+        if let Some(next) = self.after_load.take() {
+            self.after_load(next);
+        }
+    }
+
+    /// Builds the views (and the dossier) again from `data`.
+    fn rebuild_views(&mut self) {
+        self.index = Index::new(&self.data);
+        self.views = if self.lean.is_some() {
+            Views::build_lean(&self.lookup(), self.tab)
+        } else {
+            Views::build(&self.lookup())
+        };
+        if self.lean.is_some() {
+            for tab in Tab::ALL {
+                let rows = &self.views.table(tab).rows;
+                self.by_rec[tab.index()] = rows.iter().enumerate().filter_map(|(i, r)| Some((r.rec?, i))).collect();
             }
         }
         if let Some(d) = &self.dossier {
@@ -180,8 +230,32 @@ impl App {
                 self.mode = Mode::List;
             }
         }
-        if let Some(next) = self.after_load.take() {
-            self.after_load(next);
+    }
+
+    /// Sorts, filters and searches `tab`'s list again (by its catalog in large mode).
+    pub fn refresh_tab(&mut self, tab: Tab) {
+        let list = &mut self.lists[tab.index()];
+        match &self.catalogs[tab.index()] {
+            Some(catalog) => list.refresh_from(catalog.as_ref()),
+            None if self.lean.is_some() => list.visible.clear(),
+            None => list.refresh(self.views.table(tab)),
+        }
+    }
+
+    /// The row a list entry (`ListState::visible`) shows, when its cells are in memory.
+    pub fn row(&self, tab: Tab, entry: usize) -> Option<&view::Row> {
+        let rows = &self.table(tab).rows;
+        match &self.catalogs[tab.index()] {
+            Some(catalog) => rows.get(*self.by_rec[tab.index()].get(&catalog.rec(entry)?)?),
+            None => rows.get(entry),
+        }
+    }
+
+    /// How many records `tab` has in all (before filters).
+    pub fn total(&self, tab: Tab) -> usize {
+        match &self.catalogs[tab.index()] {
+            Some(catalog) => catalog.len(),
+            None => self.table(tab).rows.len(),
         }
     }
 
@@ -209,18 +283,28 @@ impl App {
     /// The cadre Enter would open on the current tab.
     pub fn selected_cadre(&self) -> Option<i64> {
         let row = self.list().selected_row()?;
-        self.table(self.tab).rows.get(row)?.cadre
+        match &self.catalogs[self.tab.index()] {
+            Some(catalog) => catalog.cadre(row),
+            None => self.table(self.tab).rows.get(row)?.cadre,
+        }
     }
 
     /// The record of the selected row of `tab`.
     pub fn selected_rec(&self, tab: Tab) -> Option<Rec> {
         let row = self.lists[tab.index()].selected_row()?;
-        self.table(tab).rows.get(row)?.rec
+        match &self.catalogs[tab.index()] {
+            Some(catalog) => catalog.rec(row),
+            None => self.table(tab).rows.get(row)?.rec,
+        }
     }
 
     /// Selects the row showing `rec` on `tab`, if it is shown; true when it is.
     pub fn select_rec(&mut self, tab: Tab, rec: Rec) -> bool {
-        let Some(row) = self.table(tab).rows.iter().position(|r| r.rec == Some(rec)) else { return false };
+        let found = match &self.catalogs[tab.index()] {
+            Some(catalog) => catalog.find(rec),
+            None => self.table(tab).rows.iter().position(|r| r.rec == Some(rec)),
+        };
+        let Some(row) = found else { return false };
         self.lists[tab.index()].select_row(row)
     }
 

@@ -63,6 +63,12 @@ pub enum Request {
     PeekUndo,
     /// The draft has been restored and saved, or discarded: remove its file.
     DeleteDraft,
+    /// Large mode: read the cadres `secondment` could be paired with into `window`, then open
+    /// the pair form.
+    PairCandidates {
+        secondment: Id,
+        window: Vec<Id>,
+    },
 }
 
 /// What to do once fresh data is in.

@@ -22,6 +22,7 @@ impl App {
                 | Action::UndoPeek(_)
                 | Action::OfferDraft(_)
                 | Action::Notice(..)
+                | Action::Widened { .. }
         ) {
             self.status = None;
         }
@@ -113,7 +114,16 @@ impl App {
                 }
                 self.search_changed();
             }
-            Action::CycleStatus => self.filter(|f, _| f.status = f.status.next()),
+            Action::CycleStatus => {
+                // A large database's catalog holds pending reviews only.
+                let lean = self.is_lean();
+                self.filter(|f, _| {
+                    f.status = f.status.next();
+                    while lean && !f.status.pending_only() {
+                        f.status = f.status.next();
+                    }
+                })
+            }
             Action::CycleKind => self.filter(|f, _| f.kind = cycle(f.kind, ReviewKind::ALL)),
             Action::CycleBatch => self.filter(|f, batches| f.batch = cycle(f.batch, batches)),
             Action::CycleDistrict => self.filter(|f, _| {
@@ -134,6 +144,11 @@ impl App {
             Action::UndoPeek(last) => self.undo_peek(last),
             Action::OfferDraft(draft) => self.offer_draft(*draft),
             Action::Notice(tone, text) => self.status = Some((tone, text)),
+            Action::Widened { snapshot, window, then } => {
+                self.counts = snapshot.counts;
+                self.take_window(snapshot.data, window);
+                self.open_form(then);
+            }
         }
         Effect::Redraw
     }
@@ -188,12 +203,16 @@ impl App {
             self.dossier = None;
         }
         self.mode = Mode::List;
+        if self.tab != tab && self.is_lean() {
+            self.tab = tab;
+            // A large database builds only the shown tab's rows.
+            self.rebuild_views();
+        }
         self.tab = tab;
     }
 
     fn refresh(&mut self) {
-        let tab = self.tab;
-        self.lists[tab.index()].refresh(self.views.table(tab));
+        self.refresh_tab(self.tab);
     }
 
     fn filter(&mut self, change: impl FnOnce(&mut super::list::Filters, &[i64])) {
@@ -211,7 +230,9 @@ impl App {
 
     fn search_changed(&mut self) {
         let tab = self.tab;
-        self.lists[tab.index()].set_query(self.views.table(tab));
+        self.lists[tab.index()].take_query();
+        self.refresh_tab(tab);
+        self.lists[tab.index()].jump_to_first_match();
     }
 
     fn clear_search(&mut self) {

@@ -7,10 +7,11 @@
 mod audit;
 mod bulk;
 mod error;
+mod neighbourhood;
 mod open;
 mod read;
 mod recent;
-mod rows;
+pub(crate) mod rows;
 pub mod schema;
 pub mod write;
 

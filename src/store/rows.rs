@@ -12,14 +12,27 @@ fn bad(idx: usize, what: String) -> rusqlite::Error {
 
 pub fn date(row: &Row, idx: usize) -> rusqlite::Result<NaiveDate> {
     let s: String = row.get(idx)?;
-    NaiveDate::parse_from_str(&s, "%Y-%m-%d").map_err(|_| bad(idx, format!("bad date '{s}'")))
+    iso_date(&s).ok_or_else(|| bad(idx, format!("bad date '{s}'")))
 }
 
 pub fn opt_date(row: &Row, idx: usize) -> rusqlite::Result<Option<NaiveDate>> {
     match row.get::<_, Option<String>>(idx)? {
         None => Ok(None),
-        Some(s) => NaiveDate::parse_from_str(&s, "%Y-%m-%d").map(Some).map_err(|_| bad(idx, format!("bad date '{s}'"))),
+        Some(s) => iso_date(&s).map(Some).ok_or_else(|| bad(idx, format!("bad date '{s}'"))),
     }
+}
+
+/// `YYYY-MM-DD` exactly (what the schema's CHECKs store), without chrono's format parser:
+/// dates are most of what a large read converts.
+fn iso_date(s: &str) -> Option<NaiveDate> {
+    let b = s.as_bytes();
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    let num = |r: std::ops::Range<usize>| {
+        b[r].iter().try_fold(0u32, |n, &c| c.is_ascii_digit().then(|| n * 10 + u32::from(c - b'0')))
+    };
+    NaiveDate::from_ymd_opt(i32::try_from(num(0..4)?).ok()?, num(5..7)?, num(8..10)?)
 }
 
 /// Reads a coded enum column through its `parse`.
@@ -188,4 +201,32 @@ pub fn policy(r: &Row) -> rusqlite::Result<Policy> {
         end_of_term_due_days: r.get(5)?,
         version: r.get(6)?,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::iso_date;
+    use chrono::NaiveDate;
+
+    #[test]
+    fn iso_dates_parse_as_chrono_does_for_the_stored_form() {
+        for s in ["2017-04-01", "2026-11-27", "2000-02-29", "0001-01-01", "9999-12-31"] {
+            assert_eq!(iso_date(s), NaiveDate::parse_from_str(s, "%Y-%m-%d").ok(), "{s}");
+        }
+        for s in [
+            "2017-02-30",
+            "2019-02-29",
+            "2017-13-01",
+            "2017-00-10",
+            "2017-4-1",
+            "17-04-01",
+            "2017/04/01",
+            "",
+            "2017-04-01 ",
+            "2017-04-0x",
+            "２０１７-04-01",
+        ] {
+            assert_eq!(iso_date(s), None, "{s}");
+        }
+    }
 }

@@ -8,7 +8,7 @@
 pub const APPLICATION_ID: i32 = 0x4775_615A;
 
 /// Migration `i` takes the schema from version `i` to `i + 1`.
-pub const MIGRATIONS: &[&str] = &[V1];
+pub const MIGRATIONS: &[&str] = &[V1, V2];
 
 pub const LATEST_VERSION: i64 = MIGRATIONS.len() as i64;
 
@@ -204,3 +204,7 @@ CREATE INDEX audit_user_op ON audit(uid, op);
 CREATE INDEX audit_op ON audit(op);
 CREATE INDEX audit_reverts ON audit(reverts) WHERE reverts IS NOT NULL;
 "#;
+
+/// A cadre's nominations by index: the dossier of a large database reads them per cadre
+/// (`reserve_open_per_cadre` covers open nominations only).
+const V2: &str = "CREATE INDEX reserve_nominations_cadre ON reserve_nominations(cadre_id);";

@@ -13,6 +13,7 @@
 //! or cancelling it: a signal, a hung-up terminal, Ctrl-C. The draft is written before the
 //! terminal is restored, and offered at the next start on the same database.
 
+mod loader;
 mod signals;
 
 use crate::app::driver::{carry_out, Session};
@@ -104,8 +105,13 @@ pub fn draw<B: Backend>(terminal: &mut Terminal<B>, app: &mut App) -> Result<(),
 pub fn run(store: Store, options: Options) -> crate::store::Result<u8> {
     let today = options.today.unwrap_or_else(local_today);
     // Read before touching the terminal: a bad database is reported on a normal screen (and
-    // before "no terminal", the lesser problem).
-    let snap = snapshot(&store, today)?;
+    // before "no terminal", the lesser problem). A large one: only what the first screen shows.
+    let (snap, lean) = if app::lean::is_large(&store)? {
+        let (snap, lean, first) = app::lean::first_screen(&store, today)?;
+        (snap, Some((lean, first)))
+    } else {
+        (snapshot(&store, today)?, None)
+    };
     if !io::stdout().is_terminal() {
         return Err(StoreError::Io(io::Error::other(
             "the screens need a terminal; for scripts use `guazhi overdue`, `stats` or `check`",
@@ -124,7 +130,10 @@ pub fn run(store: Store, options: Options) -> crate::store::Result<u8> {
         world_readable: store.world_readable(),
     };
     let read_only = opts.read_only.is_some();
-    let mut app = App::new(snap, opts);
+    let mut app = match lean {
+        Some((lean, first)) => App::new_lean(snap, opts, lean, first),
+        None => App::new(snap, opts),
+    };
     if let Some(warning) = store.exposure_warning() {
         app.status = Some((crate::app::view::Tone::Warning, warning));
     }
@@ -144,7 +153,8 @@ pub fn run(store: Store, options: Options) -> crate::store::Result<u8> {
             return Err(e.into());
         }
     };
-    let mut ctx = Ctx { store, options: &options, signals: &signals, slot: slot.as_ref(), pending: &pending };
+    let loader = loader::Loader::new(options.db_path.clone(), options.lang)?;
+    let mut ctx = Ctx { store, options: &options, signals: &signals, slot: slot.as_ref(), pending: &pending, loader };
     let result = event_loop(&mut terminal, &mut app, &mut ctx);
     // However it ended, a form with unsaved changes is kept, before the terminal is touched.
     keep_form(&app, &pending);
@@ -171,6 +181,7 @@ struct Ctx<'a> {
     signals: &'a Signals,
     slot: Option<&'a Slot>,
     pending: &'a Pending,
+    loader: loader::Loader,
 }
 
 impl Ctx<'_> {
@@ -244,7 +255,7 @@ fn event_loop(terminal: &mut Term, app: &mut App, ctx: &mut Ctx) -> crate::store
     let (tty, _keep_open) = input_fd()?;
     let wake = ctx.signals.wake.as_raw_fd();
     match serve(terminal, app, ctx, tty) {
-        Err(StoreError::Io(_)) if matches!(wait(tty, wake, Some(Duration::ZERO)), Ok(Wake::HungUp) | Err(_)) => {
+        Err(StoreError::Io(_)) if matches!(wait(tty, wake, None, Some(Duration::ZERO)), Ok(Wake::HungUp) | Err(_)) => {
             Ok(128 + SIGHUP as u8)
         }
         other => other,
@@ -272,8 +283,23 @@ fn serve(terminal: &mut Term, app: &mut App, ctx: &mut Ctx, tty: RawFd) -> crate
             draw(terminal, app)?;
             dirty = false;
         }
-        match wait(tty, signals.wake.as_raw_fd(), timeout)? {
+        if app.take_catalog_wish() {
+            ctx.loader.start(ctx.today())?;
+        }
+        match wait(tty, signals.wake.as_raw_fd(), ctx.loader.busy().then(|| ctx.loader.fd()), timeout)? {
             Wake::HungUp => return Ok(128 + SIGHUP as u8),
+            Wake::Loaded => {
+                match ctx.loader.take() {
+                    Some(Ok(catalogs)) => app.take_catalogs(catalogs),
+                    Some(Err(e)) => app.status = Some((app::view::Tone::Error, e.to_string())),
+                    None => continue,
+                }
+                let today = ctx.today();
+                let mut session = Session { store: &mut ctx.store, today, drafts: ctx.slot };
+                crate::app::driver::sync_window(app, &mut session)?;
+                dirty = true;
+                continue;
+            }
             Wake::Signal => {
                 // A resize (SIGWINCH, see `watch_resizes`): draw whole at the new size.
                 signals.drain();
@@ -282,7 +308,11 @@ fn serve(terminal: &mut Term, app: &mut App, ctx: &mut Ctx, tty: RawFd) -> crate
             }
             Wake::Timeout => {
                 if options.today.is_none() && local_today() != app.today {
-                    app.update(Action::Load(Box::new(snapshot(&ctx.store, local_today())?)));
+                    let snap = match &app.lean {
+                        Some(lean) => app::lean::read_window(&ctx.store, local_today(), &lean.window)?,
+                        None => snapshot(&ctx.store, local_today())?,
+                    };
+                    app.update(Action::Load(Box::new(snap)));
                     dirty = true;
                 }
                 continue;

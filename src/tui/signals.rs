@@ -125,16 +125,22 @@ pub enum Wake {
     Signal,
     Timeout,
     HungUp,
+    /// The background catalog build is done.
+    Loaded,
 }
 
-pub fn wait(tty: RawFd, wake: RawFd, timeout: Option<Duration>) -> io::Result<Wake> {
+/// Waits for the terminal, a signal or (with `loaded`, a descriptor the catalog thread
+/// writes to) a finished build.
+pub fn wait(tty: RawFd, wake: RawFd, loaded: Option<RawFd>, timeout: Option<Duration>) -> io::Result<Wake> {
     let mut fds = [
         libc::pollfd { fd: tty, events: libc::POLLIN, revents: 0 },
         libc::pollfd { fd: wake, events: libc::POLLIN, revents: 0 },
+        libc::pollfd { fd: loaded.unwrap_or(-1), events: libc::POLLIN, revents: 0 },
     ];
     let ms = timeout.map_or(-1, |t| i32::try_from(t.as_millis()).unwrap_or(i32::MAX));
-    // SAFETY: `fds` is a valid array of two pollfd structs for the duration of the call.
-    let n = unsafe { libc::poll(fds.as_mut_ptr(), 2, ms) };
+    // SAFETY: `fds` is a valid array of three pollfd structs for the duration of the call
+    // (poll ignores a negative descriptor).
+    let n = unsafe { libc::poll(fds.as_mut_ptr(), 3, ms) };
     if n < 0 {
         let e = io::Error::last_os_error();
         return if e.kind() == io::ErrorKind::Interrupted { Ok(Wake::Signal) } else { Err(e) };
@@ -144,6 +150,9 @@ pub fn wait(tty: RawFd, wake: RawFd, timeout: Option<Duration>) -> io::Result<Wa
     }
     if fds[1].revents != 0 {
         return Ok(Wake::Signal);
+    }
+    if fds[2].revents != 0 {
+        return Ok(Wake::Loaded);
     }
     Ok(if fds[0].revents & libc::POLLIN != 0 { Wake::Input } else { Wake::Timeout })
 }

@@ -53,6 +53,7 @@ pub fn draw(frame: &mut Frame, app: &App) -> FrameInfo {
             let (page, max, scroll) = dossier::render(frame, body, app, d, &theme);
             (info.text_page, info.text_max, info.text_scroll) = (page, max, scroll);
         }
+        _ if app.unavailable(app.tab) => unavailable(frame, body, app, &theme),
         _ => {
             let hits = match app.tab {
                 Tab::Cadres => cadres::render(frame, body, app, &theme),
@@ -97,6 +98,25 @@ pub fn draw(frame: &mut Frame, app: &App) -> FrameInfo {
         frame.set_cursor_position(at);
     }
     info
+}
+
+/// A large database's tab that would need every record in memory.
+fn unavailable(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
+    let lines = vec![
+        Line::from(Span::styled(app.t("大型数据库不显示此页", "Not shown for a large database"), theme.title())),
+        Line::default(),
+        Line::from(app.t(
+            "此页需要把全部记录读入内存。请用命令行：guazhi stats / check / export",
+            "This tab needs every record in memory. Use the command line: guazhi stats / check / export",
+        )),
+        Line::from(app.t(
+            "干部（1）和考核（3）两页及档案、编辑照常可用。",
+            "Cadres (1) and Reviews (3), the dossier and editing work as usual.",
+        )),
+    ];
+    let y = area.y.saturating_add(area.height / 3);
+    let text = Rect { y, height: area.bottom().saturating_sub(y), ..area };
+    frame.render_widget(Paragraph::new(lines).centered().wrap(ratatui::widgets::Wrap { trim: true }), text);
 }
 
 /// The footer as a message (saved, refused, undone) until the next key.
@@ -252,11 +272,13 @@ fn render_search(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
 /// The box around a list, titled with the tab, counts, search, filters and sort.
 pub fn list_block(app: &App, tab: Tab, extra: Vec<Span<'static>>, theme: &Theme) -> Block<'static> {
     let list = &app.lists[tab.index()];
-    let table = app.table(tab);
     let mut spans = vec![
         Span::styled(format!(" {} ", app.t(tab.zh(), tab.en())), theme.title()),
-        Span::styled(format!("{}/{} ", list.visible.len(), table.rows.len()), theme.muted()),
+        Span::styled(format!("{}/{} ", list.visible.len(), app.total(tab)), theme.muted()),
     ];
+    if app.lean.as_ref().is_some_and(|l| l.loading) {
+        spans.push(Span::styled(app.t("正在读取全部记录… ", "reading every record… "), theme.muted()));
+    }
     let dot = theme.dot().trim_start();
     for item in extra {
         spans.push(Span::styled(dot, theme.muted()));
@@ -272,7 +294,7 @@ pub fn list_block(app: &App, tab: Tab, extra: Vec<Span<'static>>, theme: &Theme)
         .border_set(theme.border_set())
         .border_style(theme.border())
         .title(Line::from(spans));
-    if let Some(col) = list.sort.and_then(|c| table.columns.get(c)) {
+    if let Some(col) = list.sort.and_then(|c| app.table(tab).columns.get(c)) {
         let marker = theme.sort_marker(list.reverse);
         let sort = format!(" {} {}{marker} ", app.t("排序", "sort"), col.label);
         block = block.title_top(Line::from(Span::styled(sort, theme.muted())).right_aligned());

@@ -1,6 +1,10 @@
 //! The list widget all tabs share: columns chosen and sized for the width by priority, only
 //! the visible rows turned into widgets, search matches highlighted, the sort shown in the
 //! header.
+//!
+//! The selected row shows as its first cell in reverse video (the whole column width); the
+//! rest of the row keeps its look. A cursor move then rewrites two short cells instead of two
+//! whole rows, which matters over a slow SSH link (docs/SCREENS.md, "The selected row").
 
 use super::theme::Theme;
 use super::widgets::{cell_line, cells};
@@ -100,10 +104,13 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, tab: Tab, theme: &Theme)
         frame.render_widget(Paragraph::new(Line::from(Span::styled(msg, theme.muted())).centered()), line);
     } else {
         let end = offset.saturating_add(page).min(list.visible.len());
-        let shown = list.visible[offset..end].iter().map(|&i| body_row(rows, i, &layout, list, theme));
+        let shown = list.visible[offset..end].iter().map(|&i| body_row(rows, app.row(tab, i), &layout, list, theme));
+        // Reverse video on the selected row's first cell only (see the module doc).
         let table =
-            Table::new(shown, widths).header(header_row).column_spacing(SPACING).row_highlight_style(theme.selected());
-        let mut state = TableState::default().with_selected(list.selected.checked_sub(offset).filter(|s| *s < page));
+            Table::new(shown, widths).header(header_row).column_spacing(SPACING).cell_highlight_style(theme.selected());
+        let mut state = TableState::default()
+            .with_selected(list.selected.checked_sub(offset).filter(|s| *s < page))
+            .with_selected_column(Some(0));
         frame.render_stateful_widget(table, area, &mut state);
     }
     Hits { header, header_y: Some(area.y), body, offset, page }
@@ -123,8 +130,16 @@ fn header_cell(column: &Column, col: usize, w: u16, list: &ListState, theme: &Th
     }
 }
 
-fn body_row(rows: &Rows, i: usize, layout: &[(usize, u16)], list: &ListState, theme: &Theme) -> Row<'static> {
-    let row = &rows.rows[i];
+/// `row` is `None` only for a large database's row whose cells are still being read (a
+/// moment after a jump): it shows blank.
+fn body_row(
+    rows: &Rows,
+    row: Option<&crate::app::view::Row>,
+    layout: &[(usize, u16)],
+    list: &ListState,
+    theme: &Theme,
+) -> Row<'static> {
+    let Some(row) = row else { return Row::new(layout.iter().map(|_| Line::default())) };
     let cells = layout.iter().map(|&(col, w)| {
         let Some(cell) = row.cells.get(col) else { return Line::default() };
         let ranges = match (&cell.key, list.query.is_empty()) {
@@ -138,7 +153,10 @@ fn body_row(rows: &Rows, i: usize, layout: &[(usize, u16)], list: &ListState, th
 }
 
 fn empty_message(app: &App, list: &ListState) -> &'static str {
-    if list.searching() {
+    let loading = app.lean.as_ref().is_some_and(|l| l.loading);
+    if loading && (list.searching() || !list.filters.is_default() || list.sort.is_some() || list.reverse) {
+        app.t("正在读取全部记录，读完即显示结果……", "Reading every record; results show when done…")
+    } else if list.searching() {
         app.t("没有匹配的记录（Esc 清除搜索）", "Nothing matches (Esc clears the search)")
     } else if !list.filters.is_default() {
         app.t("没有符合筛选条件的记录（x 清除筛选）", "Nothing passes the filters (x clears them)")
@@ -164,5 +182,51 @@ mod tests {
         assert_eq!(wide, vec![(0, 10), (1, 20), (2, 4)]);
         assert!(layout_columns(&cols, 0).is_empty());
         assert!(layout_columns(&cols, 3).is_empty());
+    }
+
+    /// The selection is the first cell in reverse video, over its whole column width, and
+    /// nothing else in the row: a cursor move rewrites two short cells, not two rows. With
+    /// `--ascii` and without colour too.
+    #[test]
+    fn only_the_selected_rows_first_cell_is_reversed() {
+        use crate::app::{Action, Options};
+        use crate::cli::Lang;
+        use crate::store::{Access, Store};
+        use ratatui::backend::TestBackend;
+        use ratatui::style::Modifier;
+        use ratatui::Terminal;
+
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("demo.db");
+        crate::sample::generate(Store::init(&path).unwrap(), 0).unwrap();
+        let store = Store::open(&path, Access::ReadOnly).unwrap();
+        let today = crate::domain::dates::parse_date("2026-11-27").unwrap();
+        for (ascii, color) in [(false, true), (true, false)] {
+            let opts = Options { ascii, color, ..Options::new(Lang::Zh) };
+            let mut app = App::new(crate::tui::snapshot(&store, today).unwrap(), opts);
+            app.update(Action::GoTab(Tab::Cadres));
+            let mut terminal = Terminal::new(TestBackend::new(120, 40)).unwrap();
+            let mut info = crate::app::FrameInfo::default();
+            terminal.draw(|f| info = crate::ui::draw(f, &app)).unwrap();
+            let buf = terminal.backend().buffer();
+            let (x0, x1, _) = info.header[0];
+            // The cells a terminal shows (not the second half of a wide character), reversed or not.
+            let shown = |y: u16, xs: std::ops::Range<u16>| -> Vec<bool> {
+                let mut skip = 0;
+                let mut out = Vec::new();
+                for x in info.body.x..info.body.right() {
+                    let cell = &buf[(x, y)];
+                    if skip == 0 && xs.contains(&x) {
+                        out.push(cell.modifier.contains(Modifier::REVERSED));
+                    }
+                    skip = skip.max(cells(cell.symbol())).saturating_sub(1);
+                }
+                out
+            };
+            let (first, second) = (info.body.y, info.body.y + 1);
+            assert!(shown(first, x0..x1).iter().all(|r| *r), "the first cell, padding included");
+            assert!(!shown(first, x1..info.body.right()).contains(&true), "not the rest of the row");
+            assert!(!shown(second, info.body.x..info.body.right()).contains(&true), "not other rows");
+        }
     }
 }

@@ -61,6 +61,9 @@ impl Theme {
         self.tone(row).patch(self.tone(cell))
     }
 
+    /// The selection: reverse video, one attribute, so it shows without colour (and with
+    /// `--ascii`) and costs one SGR sequence each way. In lists only the selected row's first
+    /// cell takes it, not the whole row (docs/SCREENS.md, "The selected row").
     pub fn selected(&self) -> Style {
         Style::new().add_modifier(Modifier::REVERSED)
     }

@@ -50,6 +50,29 @@ impl Rig {
         Rig { dir, path, store, app, slot }
     }
 
+    /// The demo database opened as a large one (catalogs, a window of neighbourhoods), with
+    /// the catalogs built as the terminal loop's background thread would.
+    pub fn lean(lang: Lang) -> Rig {
+        let mut rig = Rig::with(lang, Access::Auto);
+        let (snap, lean, first) = guazhi::app::lean::first_screen(&rig.store, today()).unwrap();
+        rig.app = App::new_lean(snap, rig.app.opts.clone(), lean, first);
+        rig.build_catalogs();
+        rig.act(Action::Redraw);
+        rig
+    }
+
+    /// What the terminal loop does when the app asks for catalogs: builds and hands them over.
+    pub fn build_catalogs(&mut self) -> bool {
+        if !self.app.take_catalog_wish() {
+            return false;
+        }
+        let built = guazhi::app::lean::build_catalogs(&self.store, today(), self.app.opts.lang).unwrap();
+        self.app.take_catalogs(built);
+        let mut s = Session { store: &mut self.store, today: today(), drafts: Some(&self.slot) };
+        guazhi::app::driver::sync_window(&mut self.app, &mut s).unwrap();
+        true
+    }
+
     /// Applies an action the way the terminal loop does (store work included).
     pub fn act(&mut self, action: Action) -> Effect {
         let mut s = Session { store: &mut self.store, today: today(), drafts: Some(&self.slot) };

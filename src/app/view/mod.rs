@@ -258,6 +258,17 @@ impl Views {
         }
     }
 
+    /// A large database's views: only the tab on screen, if it is one a large database shows
+    /// (the others would summarise data that is not in memory). Its rows are those of the
+    /// cadres in the window, which is all the screen draws.
+    pub fn build_lean(lk: &Lookup, tab: Tab) -> Views {
+        match tab {
+            Tab::Cadres => Views { cadres: cadres::build(lk).finish(), ..Views::default() },
+            Tab::Reviews => Views { reviews: reviews::build(lk).finish(), ..Views::default() },
+            _ => Views::default(),
+        }
+    }
+
     pub fn build(lk: &Lookup) -> Views {
         let (overview, findings) = overview::build(lk);
         Views {
