@@ -149,19 +149,21 @@ def visidata_run(tuiprobe, db, first, needle, home, timeout):
 
 
 def guazhi_run(tuiprobe, command, db, ready, needle, timeout):
-    # Hook for the screens: the same session shape as visidata's. The screens filter while
-    # typing, so each typed character is one search; Enter closes the prompt.
-    script = [f"wait {ready}", "repeat 20 j", "key /", f"type {needle}", "key Enter"]
+    # The same session shape as visidata's: first rows, then every record (a large database
+    # reads them on a background thread, "reading every record…"), moves, then the search.
+    # The screens filter while typing, so each typed character is one search; Enter closes it.
+    script = [f"wait {ready}", "gone 're:正在读取全部记录|reading every record'", "repeat 20 j", "key /",
+              f"type {needle}", "key Enter"]
     r = probe(tuiprobe, shlex.split(command) + [db], script, {}, timeout, ["q", "C-c"])
     s = r["steps"]
-    return {"ready_ms": s[0]["found_ms"], "settled_ms": s[0].get("settled_ms"),
-            "move_latency_ms": [k["latency_ms"] for k in keys(s[1])],
-            "move_bytes": [k["bytes"] for k in keys(s[1])],
-            "slash_latency_ms": keys(s[2])[0]["latency_ms"],
-            "type_latency_ms": [k["latency_ms"] for k in keys(s[3])],
-            "type_bytes": [k["bytes"] for k in keys(s[3])],
-            "enter_latency_ms": keys(s[4])[0]["latency_ms"], "enter_bytes": keys(s[4])[0]["bytes"],
-            "search_ms": max((k["latency_ms"] or 0 for k in keys(s[3])), default=None),
+    return {"ready_ms": s[0]["found_ms"], "settled_ms": s[0].get("settled_ms"), "loaded_ms": s[1]["gone_ms"],
+            "move_latency_ms": [k["latency_ms"] for k in keys(s[2])],
+            "move_bytes": [k["bytes"] for k in keys(s[2])],
+            "slash_latency_ms": keys(s[3])[0]["latency_ms"],
+            "type_latency_ms": [k["latency_ms"] for k in keys(s[4])],
+            "type_bytes": [k["bytes"] for k in keys(s[4])],
+            "enter_latency_ms": keys(s[5])[0]["latency_ms"], "enter_bytes": keys(s[5])[0]["bytes"],
+            "search_ms": max((k["latency_ms"] or 0 for k in keys(s[4])), default=None),
             "peak_rss_mb": round(r["peak_rss_kb"] / 1024, 1), "cpu_s": r["cpu_s"],
             "total_bytes": r["total_bytes"]}
 
@@ -246,7 +248,7 @@ def ratio(v, g):
 
 def table(results):
     rows = [("first screen with rows, ms", "ready_ms", "ready_ms"),
-            ("all rows loaded, ms", "loaded_ms", "ready_ms"),
+            ("all rows loaded (guazhi: every record searchable), ms", "loaded_ms", "loaded_ms"),
             ("cursor move (j): latency, ms", "move_latency_ms", "move_latency_ms"),
             ("cursor move (j): bytes written", "move_bytes", "move_bytes"),
             ("'/' opens the prompt, ms", "slash_latency_ms", "slash_latency_ms"),
@@ -270,12 +272,15 @@ def table(results):
             out.append(f"| {label} | {fmt(v)} | {fmt(gv)} | {ratio(v, gv)} |")
         if not ran:
             out.append(f"\nguazhi: {g.get('skipped', 'not run')[:300]}")
-        out.append("\n| sqlite3 shell, LIKE over cadre name and unit name | query ms | process ms |")
-        out.append("|---|---|---|")
+        out.append("\n| sqlite3 shell, LIKE over cadre name and unit name | query ms | process ms "
+                   "| query / guazhi's slowest search key |")
+        out.append("|---|---|---|---|")
         for name, label in [("rare", f"'%{res['needle']}%' (1 hit, full scan)"),
                             ("common", f"'%{COMMON}%' count(*) (full scan)"), ("page", f"'%{COMMON}%' LIMIT 40")]:
             q = res.get(f"sqlite_{name}", {})
-            out.append(f"| {label} | {fmt(q.get('query_ms'))} | {fmt(q.get('process_ms'))} |")
+            gs = g.get("search_ms") if ran else None
+            out.append(f"| {label} | {fmt(q.get('query_ms'))} | {fmt(q.get('process_ms'))} "
+                       f"| {ratio(q.get('query_ms'), gs)} |")
     return "\n".join(out)
 
 

@@ -19,7 +19,7 @@ fn main() {
                 let t = Instant::now();
                 let order = cat.order(None, false, &Filters::default(), &Query::new(q));
                 let ordered = t.elapsed().as_secs_f64() * 1e3;
-                let ids: Vec<i64> = order.iter().take(40).filter_map(|&r| cat.cadre(r)).collect();
+                let ids: Vec<i64> = order.iter().take(37).filter_map(|&r| cat.cadre(r)).collect();
                 let t = Instant::now();
                 let data = store.neighbourhood(&ids).expect("neighbourhood");
                 let read = t.elapsed().as_secs_f64() * 1e3;

@@ -219,6 +219,14 @@ fn order_equals_refresh_with_rows_written_by_hand() {
              FROM secondments WHERE id IN (10, 11, 12);
          INSERT INTO secondments (cadre_id, batch_id, direction, host_unit_id, host_post, start_date, planned_end)
              VALUES (4242, 1, 'down', 1, '无人', '2020-01-01', '2021-12-31');
+         -- A secondment in two pairs: down in one, then (turned up) up in another.
+         UPDATE secondments SET direction = 'up' WHERE id = (SELECT down_id FROM pairs ORDER BY id LIMIT 1 OFFSET 11);
+         INSERT INTO secondments (cadre_id, batch_id, direction, host_unit_id, host_post, start_date, planned_end)
+             SELECT 20, batch_id, 'down', host_unit_id, '双配对', start_date, planned_end FROM secondments
+             WHERE id = (SELECT down_id FROM pairs ORDER BY id LIMIT 1 OFFSET 11);
+         INSERT INTO pairs (batch_id, down_id, up_id)
+             SELECT s.batch_id, (SELECT max(id) FROM secondments), s.id FROM secondments s
+             WHERE s.id = (SELECT down_id FROM pairs ORDER BY id LIMIT 1 OFFSET 11);
          UPDATE reviews SET due_date = '2026-02-30'
              WHERE id = (SELECT min(id) FROM reviews WHERE done_date IS NULL AND cancelled = 0);
          UPDATE reviews SET kind = 'monthly' WHERE id = (SELECT max(id) FROM reviews WHERE done_date IS NULL);
@@ -229,6 +237,11 @@ fn order_equals_refresh_with_rows_written_by_hand() {
     drop(conn);
     let data = Store::open(&path, Access::ReadOnly).unwrap().load().unwrap();
     assert!(data.invalid.len() >= 10, "{:?}", data.invalid);
+    let twice = data
+        .secondments
+        .iter()
+        .filter(|s| data.pairs.iter().filter(|p| [p.down_id, p.up_id].contains(&s.id)).count() > 1);
+    assert_eq!(twice.count(), 1, "one secondment is in two pairs");
     // Every kind of flag is there to sort by.
     for (today, lang, labels) in [
         (

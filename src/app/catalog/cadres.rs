@@ -94,7 +94,6 @@ struct Labels {
 }
 
 /// The Cadres tab's records, compactly; rows are cadres by id (`cadres::build`'s order).
-#[derive(Debug)]
 pub struct CadreCatalog {
     ids: Vec<Id>,
     /// Pool ids of the Name, Home and Host cells.
@@ -511,12 +510,13 @@ impl CadreCatalog {
                 let first = &mut pair_of[at];
                 if *first == NONE {
                     *first = i as u32;
-                } else if *first != i as u32 && !more_pairs.contains(&(at as u32, i as u32)) {
+                } else if *first != i as u32 {
                     more_pairs.push((at as u32, i as u32));
                 }
             }
         }
         more_pairs.sort_unstable();
+        more_pairs.dedup();
         let mut by_cadre: Vec<u32> = (0..secs.len() as u32).collect();
         by_cadre.sort_unstable_by_key(|&i| {
             let s = &secs[i as usize];
@@ -808,6 +808,18 @@ fn in_two<T: Send>(len: usize, parallel: bool, part: impl Fn(std::ops::Range<usi
     });
     left.extend(right);
     left
+}
+
+/// A summary: the rows themselves would be a million lines.
+impl std::fmt::Debug for CadreCatalog {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CadreCatalog")
+            .field("rows", &self.len())
+            .field("texts", &self.pool.len())
+            .field("classes", &self.classes.len())
+            .field("heap_bytes", &self.heap_bytes())
+            .finish_non_exhaustive()
+    }
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
