@@ -109,7 +109,7 @@ fn utf8_len(lead: u8) -> usize {
 }
 
 /// A user's query, folded and tabulated once per keystroke so per-row work is minimal.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Query {
     /// Folded, trimmed query for the substring rule.
     folded: Box<[u8]>,

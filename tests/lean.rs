@@ -120,8 +120,16 @@ fn a_review_recorded_in_a_large_database_leaves_the_pending_list_once_rebuilt() 
     assert!(rig.app.form.is_none(), "saved: {}", rig.status());
     assert_eq!(rig.one::<String>(&format!("SELECT grade FROM reviews WHERE id = {review}")), "excellent");
     assert_eq!(rig.app.counts[0], overdue - 1, "the header's overdue count drops at once");
-    // The save asked for fresh catalogs; until they come the list keeps its order.
+    // The save asked for fresh catalogs; until they come the list keeps its rows, frozen
+    // (the old catalog is dropped), and a new search waits for them.
+    let before = recs(&rig.app, Tab::Reviews);
+    assert!(rig.app.lean.as_ref().unwrap().loading);
+    assert_eq!(before.len(), rig.app.total(Tab::Reviews));
+    rig.find("zh");
+    assert!(rig.app.lists[Tab::Reviews.index()].visible.is_empty(), "a search waits for the catalogs");
     assert!(rig.build_catalogs());
+    assert!(!rig.app.lists[Tab::Reviews.index()].visible.is_empty(), "then shows its results");
+    rig.act(Action::ClearSearch);
     assert!(!recs(&rig.app, Tab::Reviews).contains(&Rec::Review(review)));
     assert!(!rig.build_catalogs(), "built once");
 }

@@ -111,6 +111,58 @@ impl Catalog for FirstRows {
     }
 }
 
+/// A list as it was when a save made its catalog stale: its rows in their order, for the
+/// sort, filters and search that made it. Anything else waits for the new catalog (the list
+/// says the records are being read), as at the start.
+#[derive(Debug, Clone)]
+pub struct Frozen {
+    rows: Vec<(Rec, Id)>,
+    sort: Option<usize>,
+    reverse: bool,
+    filters: Filters,
+    query: Query,
+}
+
+impl Frozen {
+    fn new(catalog: &dyn Catalog, list: &super::ListState) -> Frozen {
+        let rows = list.visible.iter().filter_map(|&r| Some((catalog.rec(r)?, catalog.cadre(r)?))).collect();
+        Frozen {
+            rows,
+            sort: list.sort,
+            reverse: list.reverse,
+            filters: list.filters.clone(),
+            query: list.query.clone(),
+        }
+    }
+}
+
+impl Catalog for Frozen {
+    fn len(&self) -> usize {
+        self.rows.len()
+    }
+
+    fn order(&self, sort: Option<usize>, reverse: bool, filters: &Filters, query: &Query) -> Vec<usize> {
+        let same = sort == self.sort && reverse == self.reverse && *filters == self.filters && *query == self.query;
+        if same {
+            (0..self.rows.len()).collect()
+        } else {
+            Vec::new()
+        }
+    }
+
+    fn rec(&self, row: usize) -> Option<Rec> {
+        self.rows.get(row).map(|r| r.0)
+    }
+
+    fn cadre(&self, row: usize) -> Option<Id> {
+        self.rows.get(row).map(|r| r.1)
+    }
+
+    fn find(&self, rec: Rec) -> Option<usize> {
+        self.rows.iter().position(|r| r.0 == rec)
+    }
+}
+
 /// Reads what the first screen of a large database needs: the header's counts, the first
 /// rows of the lists and the neighbourhood of those on screen. Milliseconds at any size.
 pub fn first_screen(store: &Store, today: NaiveDate) -> Result<(Snapshot, Lean, Catalogs)> {
@@ -226,6 +278,11 @@ impl App {
 
     /// The complete catalogs are in: lists sort and search every record from now on.
     pub fn take_catalogs(&mut self, catalogs: Catalogs) {
+        self.take_catalogs_inner(catalogs);
+        release_free_memory();
+    }
+
+    fn take_catalogs_inner(&mut self, catalogs: Catalogs) {
         // Row numbers change meaning with the catalog: the selection is kept by record.
         let kept: Vec<Option<Rec>> = LEAN_TABS.iter().map(|&tab| self.selected_rec(tab)).collect();
         self.catalogs[Tab::Cadres.index()] = Some(catalogs.cadres);
@@ -241,9 +298,37 @@ impl App {
         }
     }
 
+    /// Replaces the catalogs by their lists as shown (`Frozen`), keeping each selection, and
+    /// marks the records as being read again.
+    pub(super) fn freeze_catalogs(&mut self) {
+        for tab in LEAN_TABS {
+            let i = tab.index();
+            let Some(catalog) = &self.catalogs[i] else { continue };
+            let frozen = Frozen::new(catalog.as_ref(), &self.lists[i]);
+            let list = &mut self.lists[i];
+            list.visible = (0..frozen.len()).collect();
+            self.catalogs[i] = Some(Arc::new(frozen));
+        }
+        if let Some(lean) = &mut self.lean {
+            lean.loading = true;
+        }
+        release_free_memory();
+    }
+
     /// Large mode: the catalogs should be built (again). Taking the wish clears it; a save
     /// while they are being built raises it again.
     pub fn take_catalog_wish(&mut self) -> bool {
         self.lean.as_mut().is_some_and(|l| std::mem::take(&mut l.stale))
+    }
+}
+
+/// Hands memory freed by a catalog back to the system: glibc keeps freed blocks of other
+/// threads' arenas (the catalog thread's), and a session that saves often would otherwise grow
+/// by a catalog's worth each time.
+fn release_free_memory() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: malloc_trim only returns free heap memory to the system; no pointer is touched.
+    unsafe {
+        libc::malloc_trim(0);
     }
 }

@@ -195,8 +195,10 @@ impl App {
         self.data = snapshot.data;
         self.rebuild_views();
         if let Some(lean) = &mut self.lean {
-            // A save: the catalogs are built again; until then the lists keep their order.
+            // A save: the catalogs are built again; until then the lists keep their order
+            // (frozen, so the old catalogs' memory is free for the new ones).
             lean.stale = true;
+            self.freeze_catalogs();
         }
         for tab in Tab::ALL {
             self.refresh_tab(tab);
