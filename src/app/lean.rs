@@ -56,77 +56,48 @@ pub fn build_catalogs(store: &Store, today: NaiveDate, lang: crate::cli::Lang) -
     Ok(Catalogs { cadres: Arc::new(cadres), reviews: Arc::new(reviews) })
 }
 
-/// The first rows of a list in natural order, read by index in milliseconds, shown while the
-/// whole catalog is built. It cannot sort, filter or search all records: while one of those
-/// waits for the catalog the list is empty and says the records are still being read.
+/// A list's rows fixed in one order, standing in for a catalog: the first rows in natural
+/// order, read by index in milliseconds for the first screen, or the list as it was when a
+/// save made its catalog stale. It answers only the sort, filters and search it was made for;
+/// anything else waits for the catalog (the list is empty and says the records are being read).
 #[derive(Debug, Clone)]
-pub struct FirstRows {
+pub struct FixedRows {
     /// (record, cadre, hidden unless archived rows are asked for)
     rows: Vec<(Rec, Id, bool)>,
-}
-
-impl FirstRows {
-    pub fn cadres(store: &Store) -> Result<FirstRows> {
-        let mut stmt = store.connection().prepare("SELECT id, archived FROM cadres ORDER BY id LIMIT ?1")?;
-        let rows = stmt.query_map([FIRST_ROWS as i64], |r| {
-            let id: Id = r.get(0)?;
-            Ok((Rec::Cadre(id), id, r.get::<_, i64>(1)? != 0))
-        })?;
-        Ok(FirstRows { rows: rows.collect::<rusqlite::Result<_>>()? })
-    }
-
-    /// The first pending reviews by due date (the Reviews tab's default filter).
-    pub fn reviews(store: &Store) -> Result<FirstRows> {
-        let mut stmt = store.connection().prepare(
-            "SELECT r.id, s.cadre_id FROM reviews r JOIN secondments s ON s.id = r.secondment_id
-             WHERE r.done_date IS NULL AND r.cancelled = 0 ORDER BY r.due_date, r.id LIMIT ?1",
-        )?;
-        let rows = stmt.query_map([FIRST_ROWS as i64], |r| Ok((Rec::Review(r.get(0)?), r.get(1)?, false)))?;
-        Ok(FirstRows { rows: rows.collect::<rusqlite::Result<_>>()? })
-    }
-}
-
-impl Catalog for FirstRows {
-    fn len(&self) -> usize {
-        self.rows.len()
-    }
-
-    fn order(&self, sort: Option<usize>, reverse: bool, filters: &Filters, query: &Query) -> Vec<usize> {
-        if !query.is_empty() || *filters != Filters::default() || sort.is_some() || reverse {
-            return Vec::new();
-        }
-        (0..self.rows.len()).filter(|&i| !self.rows[i].2).collect()
-    }
-
-    fn rec(&self, row: usize) -> Option<Rec> {
-        self.rows.get(row).map(|r| r.0)
-    }
-
-    fn cadre(&self, row: usize) -> Option<Id> {
-        self.rows.get(row).map(|r| r.1)
-    }
-
-    fn find(&self, rec: Rec) -> Option<usize> {
-        self.rows.iter().position(|r| r.0 == rec)
-    }
-}
-
-/// A list as it was when a save made its catalog stale: its rows in their order, for the
-/// sort, filters and search that made it. Anything else waits for the new catalog (the list
-/// says the records are being read), as at the start.
-#[derive(Debug, Clone)]
-pub struct Frozen {
-    rows: Vec<(Rec, Id)>,
     sort: Option<usize>,
     reverse: bool,
     filters: Filters,
     query: Query,
 }
 
-impl Frozen {
-    fn new(catalog: &dyn Catalog, list: &super::ListState) -> Frozen {
-        let rows = list.visible.iter().filter_map(|&r| Some((catalog.rec(r)?, catalog.cadre(r)?))).collect();
-        Frozen {
+impl FixedRows {
+    fn natural(rows: Vec<(Rec, Id, bool)>) -> FixedRows {
+        FixedRows { rows, sort: None, reverse: false, filters: Filters::default(), query: Query::default() }
+    }
+
+    pub fn first_cadres(store: &Store) -> Result<FixedRows> {
+        let mut stmt = store.connection().prepare("SELECT id, archived FROM cadres ORDER BY id LIMIT ?1")?;
+        let rows = stmt.query_map([FIRST_ROWS as i64], |r| {
+            let id: Id = r.get(0)?;
+            Ok((Rec::Cadre(id), id, r.get::<_, i64>(1)? != 0))
+        })?;
+        Ok(FixedRows::natural(rows.collect::<rusqlite::Result<_>>()?))
+    }
+
+    /// The first pending reviews by due date (the Reviews tab's default filter).
+    pub fn first_reviews(store: &Store) -> Result<FixedRows> {
+        let mut stmt = store.connection().prepare(
+            "SELECT r.id, s.cadre_id FROM reviews r JOIN secondments s ON s.id = r.secondment_id
+             WHERE r.done_date IS NULL AND r.cancelled = 0 ORDER BY r.due_date, r.id LIMIT ?1",
+        )?;
+        let rows = stmt.query_map([FIRST_ROWS as i64], |r| Ok((Rec::Review(r.get(0)?), r.get(1)?, false)))?;
+        Ok(FixedRows::natural(rows.collect::<rusqlite::Result<_>>()?))
+    }
+
+    /// `list` as it shows `catalog`'s rows now.
+    fn frozen(catalog: &dyn Catalog, list: &super::ListState) -> FixedRows {
+        let rows = list.visible.iter().filter_map(|&r| Some((catalog.rec(r)?, catalog.cadre(r)?, false))).collect();
+        FixedRows {
             rows,
             sort: list.sort,
             reverse: list.reverse,
@@ -136,18 +107,17 @@ impl Frozen {
     }
 }
 
-impl Catalog for Frozen {
+impl Catalog for FixedRows {
     fn len(&self) -> usize {
         self.rows.len()
     }
 
     fn order(&self, sort: Option<usize>, reverse: bool, filters: &Filters, query: &Query) -> Vec<usize> {
-        let same = sort == self.sort && reverse == self.reverse && *filters == self.filters && *query == self.query;
-        if same {
-            (0..self.rows.len()).collect()
-        } else {
-            Vec::new()
+        let same_query = *query == self.query || (query.is_empty() && self.query.is_empty());
+        if sort != self.sort || reverse != self.reverse || *filters != self.filters || !same_query {
+            return Vec::new();
         }
+        (0..self.rows.len()).filter(|&i| !self.rows[i].2).collect()
     }
 
     fn rec(&self, row: usize) -> Option<Rec> {
@@ -167,8 +137,10 @@ impl Catalog for Frozen {
 /// rows of the lists and the neighbourhood of those on screen. Milliseconds at any size.
 pub fn first_screen(store: &Store, today: NaiveDate) -> Result<(Snapshot, Lean, Catalogs)> {
     let tx = store.connection().unchecked_transaction()?;
-    let catalogs =
-        Catalogs { cadres: Arc::new(FirstRows::cadres(store)?), reviews: Arc::new(FirstRows::reviews(store)?) };
+    let catalogs = Catalogs {
+        cadres: Arc::new(FixedRows::first_cadres(store)?),
+        reviews: Arc::new(FixedRows::first_reviews(store)?),
+    };
     let first: Vec<Id> = (0..catalogs.cadres.len().min(80)).filter_map(|i| catalogs.cadres.cadre(i)).collect();
     let snap = read_window_in(store, today, &first)?;
     tx.commit()?;
@@ -298,13 +270,13 @@ impl App {
         }
     }
 
-    /// Replaces the catalogs by their lists as shown (`Frozen`), keeping each selection, and
+    /// Replaces the catalogs by their lists as shown (`FixedRows::frozen`), keeping each selection, and
     /// marks the records as being read again.
     pub(super) fn freeze_catalogs(&mut self) {
         for tab in LEAN_TABS {
             let i = tab.index();
             let Some(catalog) = &self.catalogs[i] else { continue };
-            let frozen = Frozen::new(catalog.as_ref(), &self.lists[i]);
+            let frozen = FixedRows::frozen(catalog.as_ref(), &self.lists[i]);
             let list = &mut self.lists[i];
             list.visible = (0..frozen.len()).collect();
             self.catalogs[i] = Some(Arc::new(frozen));
