@@ -35,11 +35,7 @@ pub fn carry_out(app: &mut App, s: &mut Session, mut effect: Effect) -> crate::s
     loop {
         effect = match effect {
             Effect::Reload => {
-                let snapshot = match &app.lean {
-                    Some(lean) => super::lean::read_window(s.store, s.today, &lean.window)?,
-                    None => Snapshot::read(s.store, s.today)?,
-                };
-                app.update(Action::Load(Box::new(snapshot)));
+                app.update(Action::Load(Box::new(reread(app, s.store, s.today)?)));
                 if app.requests.is_empty() {
                     Effect::Redraw
                 } else {
@@ -64,6 +60,15 @@ pub fn carry_out(app: &mut App, s: &mut Session, mut effect: Effect) -> crate::s
             }
             other => return Ok(if sync_window(app, s)? && other == Effect::None { Effect::Redraw } else { other }),
         };
+    }
+}
+
+/// What the app shows, read again for `today`: every record, or for a large database the
+/// window's neighbourhood and the header's counts (its catalogs are rebuilt apart).
+pub fn reread(app: &App, store: &Store, today: NaiveDate) -> crate::store::Result<Snapshot> {
+    match &app.lean {
+        Some(lean) => super::lean::read_window(store, today, &lean.window),
+        None => Snapshot::read(store, today),
     }
 }
 

@@ -203,12 +203,13 @@ impl App {
             self.dossier = None;
         }
         self.mode = Mode::List;
-        if self.tab != tab && self.is_lean() {
-            self.tab = tab;
-            // A large database builds only the shown tab's rows.
+        let changed = self.tab != tab;
+        self.tab = tab;
+        // A large database builds only the shown tab's rows: now, unless the driver is about
+        // to read the new tab's window (which builds them).
+        if changed && self.is_lean() && self.window_wanted().is_none() {
             self.rebuild_views();
         }
-        self.tab = tab;
     }
 
     fn refresh(&mut self) {

@@ -14,6 +14,25 @@ pub struct PlannedReview {
     pub due: NaiveDate,
 }
 
+impl PlannedReview {
+    /// The review as first recorded: open, with no result, version 1.
+    pub fn open(self, id: Id, secondment_id: Id) -> Review {
+        Review {
+            id,
+            secondment_id,
+            kind: self.kind,
+            period: self.period,
+            due: self.due,
+            done: None,
+            grade: None,
+            assessor: String::new(),
+            note: String::new(),
+            cancelled: false,
+            version: 1,
+        }
+    }
+}
+
 /// Every review owed by a term from `start` to `end` (inclusive): a routine review per calendar
 /// quarter the term touches, an annual review per calendar year it touches, and the end-of-term
 /// evaluation after `end`. Sorted by due date.
@@ -108,22 +127,7 @@ mod tests {
     }
 
     fn as_reviews(plan: &[PlannedReview]) -> Vec<Review> {
-        plan.iter()
-            .enumerate()
-            .map(|(i, p)| Review {
-                id: i as Id + 1,
-                secondment_id: 1,
-                kind: p.kind,
-                period: p.period.clone(),
-                due: p.due,
-                done: None,
-                grade: None,
-                assessor: String::new(),
-                note: String::new(),
-                cancelled: false,
-                version: 1,
-            })
-            .collect()
+        plan.iter().enumerate().map(|(i, p)| p.clone().open(i as Id + 1, 1)).collect()
     }
 
     #[test]

@@ -692,19 +692,7 @@ impl Gen {
         let mut reviews: Vec<Review> = owed_reviews(s.start, s.planned_end, &self.policy)
             .into_iter()
             .enumerate()
-            .map(|(i, p)| Review {
-                id: i as Id,
-                secondment_id: s.id,
-                kind: p.kind,
-                period: p.period,
-                due: p.due,
-                done: None,
-                grade: None,
-                assessor: String::new(),
-                note: String::new(),
-                cancelled: false,
-                version: 1,
-            })
+            .map(|(i, p)| p.open(i as Id, s.id))
             .collect();
         if let Some(end) = s.actual_end {
             for change in reconcile(&reviews, &owed_reviews(s.start, end, &self.policy)) {
@@ -717,19 +705,7 @@ impl Gen {
                         reviews[id as usize].due = due;
                         reviews[id as usize].version += 1;
                     }
-                    ScheduleChange::Insert(p) => reviews.push(Review {
-                        id: reviews.len() as Id,
-                        secondment_id: s.id,
-                        kind: p.kind,
-                        period: p.period,
-                        due: p.due,
-                        done: None,
-                        grade: None,
-                        assessor: String::new(),
-                        note: String::new(),
-                        cancelled: false,
-                        version: 1,
-                    }),
+                    ScheduleChange::Insert(p) => reviews.push(p.open(reviews.len() as Id, s.id)),
                 }
             }
         }

@@ -308,10 +308,7 @@ fn serve(terminal: &mut Term, app: &mut App, ctx: &mut Ctx, tty: RawFd) -> crate
             }
             Wake::Timeout => {
                 if options.today.is_none() && local_today() != app.today {
-                    let snap = match &app.lean {
-                        Some(lean) => app::lean::read_window(&ctx.store, local_today(), &lean.window)?,
-                        None => snapshot(&ctx.store, local_today())?,
-                    };
+                    let snap = crate::app::driver::reread(app, &ctx.store, local_today())?;
                     app.update(Action::Load(Box::new(snap)));
                     dirty = true;
                 }
