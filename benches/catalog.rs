@@ -16,7 +16,7 @@ use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
 use guazhi::app::catalog::cadres::CadreCatalog;
 use guazhi::app::catalog::Catalog;
 use guazhi::app::list::Filters;
-use guazhi::cli::Lang;
+use guazhi::lang::Lang;
 use guazhi::search::Query;
 use guazhi::store::{Access, Store};
 use std::hint::black_box;

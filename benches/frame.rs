@@ -7,8 +7,8 @@ mod common;
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
 use guazhi::app::driver::{step, Session};
-use guazhi::app::{lean, Action, App, Options};
-use guazhi::cli::Lang;
+use guazhi::app::{lean, Action, App, Display};
+use guazhi::lang::Lang;
 use guazhi::store::{Access, Store};
 use ratatui::backend::TestBackend;
 use ratatui::Terminal;
@@ -20,7 +20,7 @@ fn today() -> chrono::NaiveDate {
 
 fn app(store: &Store) -> App {
     let (snap, state, first) = lean::first_screen(store, today()).expect("first screen");
-    let opts = Options { db_name: "bench.db".into(), ..Options::new(Lang::Zh) };
+    let opts = Display { db_name: "bench.db".into(), ..Display::new(Lang::Zh) };
     let mut app = App::new_lean(snap, opts, state, first);
     app.take_catalog_wish();
     app.take_catalogs(lean::build_catalogs(store, today(), Lang::Zh).expect("catalogs"));

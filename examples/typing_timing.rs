@@ -1,7 +1,7 @@
 //! Where a keystroke's time goes at scale: the catalog's order, then the neighbourhood of the
 //! first screen of results. `cargo run --release --example typing_timing -- DB`
 use guazhi::app::list::Filters;
-use guazhi::cli::Lang;
+use guazhi::lang::Lang;
 use guazhi::search::Query;
 use guazhi::store::{Access, Store};
 use std::time::Instant;

@@ -9,6 +9,7 @@ pub mod cli;
 pub mod domain;
 pub mod draft;
 pub mod interop;
+pub mod lang;
 pub mod sample;
 pub mod search;
 pub mod store;

@@ -4,7 +4,7 @@
 //! the data is read again so every screen (and the header's counts) shows it.
 
 use super::action::{Action, Effect};
-use super::command::{Command, Failure};
+use super::operation::{Failure, Operation};
 use super::popup::Request;
 use super::view::Tone;
 use super::{App, Snapshot};
@@ -134,7 +134,7 @@ fn execute(request: Request, s: &mut Session) -> Option<Action> {
 /// A store error as the app keeps it. For a conflict, the audit trail says who saved last and
 /// when, and the diff runs from the row as this save knew it (the old values of the first
 /// change after its version) to the row as it is now.
-fn failure(e: StoreError, cmd: &Command, store: &Store) -> Failure {
+fn failure(e: StoreError, cmd: &Operation, store: &Store) -> Failure {
     match e {
         StoreError::Conflict { table, id, current } => {
             let history = store.history(table, id).unwrap_or_default();

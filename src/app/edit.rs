@@ -2,8 +2,8 @@
 //! the questions they ask first, and the refusals (read-only, nothing selected).
 
 use super::action::{Action, Edit, Effect, Tab};
-use super::command::Command;
 use super::form::FormKind;
+use super::operation::Operation;
 use super::popup::{Confirm, OnYes, Popup, Request};
 use super::view::{Rec, TextLine, Tone};
 use super::{keys, App, Mode};
@@ -15,8 +15,8 @@ impl App {
         if let (Some(why), false) = (&self.opts.read_only, matches!(e, ShowArchived | History)) {
             let what = self.edit_label(e);
             let text = match self.opts.lang {
-                crate::cli::Lang::Zh => format!("只读（{why}）：不能{what}"),
-                crate::cli::Lang::En => format!("read-only ({why}): cannot {what}"),
+                crate::lang::Lang::Zh => format!("只读（{why}）：不能{what}"),
+                crate::lang::Lang::En => format!("read-only ({why}): cannot {what}"),
             };
             self.status = Some((Tone::Error, text));
             return Effect::Redraw;
@@ -85,8 +85,8 @@ impl App {
 
     fn say(&mut self, zh: &str, en: &str) {
         let text = match self.opts.lang {
-            crate::cli::Lang::Zh => zh,
-            crate::cli::Lang::En => en,
+            crate::lang::Lang::Zh => zh,
+            crate::lang::Lang::En => en,
         };
         self.status = Some((Tone::Warning, text.to_string()));
     }
@@ -122,7 +122,7 @@ impl App {
         self.lookup().current(self.cadre_here()?).map(|s| s.id)
     }
 
-    fn confirm(&mut self, title: String, lines: Vec<String>, command: Command) {
+    fn confirm(&mut self, title: String, lines: Vec<String>, command: Operation) {
         let mut lines: Vec<TextLine> =
             lines.into_iter().map(|l| TextLine { spans: vec![(l, Tone::Normal)], indent: 0 }).collect();
         lines.push(TextLine::default());
@@ -138,17 +138,17 @@ impl App {
         };
         let name = crate::text::display_safe(&c.name).into_owned();
         let (title, line) = match (self.opts.lang, c.archived) {
-            (crate::cli::Lang::Zh, false) => {
+            (crate::lang::Lang::Zh, false) => {
                 (format!("归档 {name}？"), "归档后不在干部列表中显示（按 v 显示）；所有记录保留，不会删除。")
             }
-            (crate::cli::Lang::Zh, true) => (format!("恢复 {name}？"), "恢复后重新在干部列表中显示。"),
-            (crate::cli::Lang::En, false) => (
+            (crate::lang::Lang::Zh, true) => (format!("恢复 {name}？"), "恢复后重新在干部列表中显示。"),
+            (crate::lang::Lang::En, false) => (
                 format!("Archive {name}?"),
                 "Archived cadres are hidden from the list (v shows them); nothing is deleted.",
             ),
-            (crate::cli::Lang::En, true) => (format!("Restore {name}?"), "The cadre shows in the list again."),
+            (crate::lang::Lang::En, true) => (format!("Restore {name}?"), "The cadre shows in the list again."),
         };
-        let command = Command::UpdateCadre(crate::domain::Cadre { archived: !c.archived, ..c });
+        let command = Operation::UpdateCadre(crate::domain::Cadre { archived: !c.archived, ..c });
         self.confirm(title, vec![line.into()], command);
     }
 
@@ -164,12 +164,12 @@ impl App {
         let name = |s: Id| lk.secondment(s).map_or("?", |s| lk.cadre_name(s.cadre_id)).to_string();
         let (down, up) = (name(p.down_id), name(p.up_id));
         let (title, line) = match self.opts.lang {
-            crate::cli::Lang::Zh => (format!("解除 {down} 与 {up} 的互派？"), "两人的挂职记录保留，只解除配对。"),
-            crate::cli::Lang::En => {
+            crate::lang::Lang::Zh => (format!("解除 {down} 与 {up} 的互派？"), "两人的挂职记录保留，只解除配对。"),
+            crate::lang::Lang::En => {
                 (format!("Unpair {down} and {up}?"), "Both secondments stay; only the pairing goes.")
             }
         };
-        self.confirm(title, vec![line.into()], Command::Unpair { pair: p.id, version: p.version });
+        self.confirm(title, vec![line.into()], Operation::Unpair { pair: p.id, version: p.version });
     }
 
     fn ask_delete(&mut self, table: &'static str, rec: Option<Rec>) {
@@ -184,18 +184,18 @@ impl App {
         };
         let name = crate::text::display_safe(&name).into_owned();
         let (title, line) = match (self.opts.lang, table) {
-            (crate::cli::Lang::Zh, "batches") => (format!("删除批次 {name}？"), "只有没有挂职属于该批次时才能删除。"),
-            (crate::cli::Lang::Zh, _) => {
+            (crate::lang::Lang::Zh, "batches") => (format!("删除批次 {name}？"), "只有没有挂职属于该批次时才能删除。"),
+            (crate::lang::Lang::Zh, _) => {
                 (format!("删除单位 {name}？"), "只有没有干部在该单位工作、也没有挂职在该单位时才能删除。")
             }
-            (crate::cli::Lang::En, "batches") => {
+            (crate::lang::Lang::En, "batches") => {
                 (format!("Delete batch {name}?"), "Only a batch no secondment belongs to can go.")
             }
-            (crate::cli::Lang::En, _) => {
+            (crate::lang::Lang::En, _) => {
                 (format!("Delete unit {name}?"), "Only a unit nobody works at or is hosted by can go.")
             }
         };
-        self.confirm(title, vec![line.into()], Command::Delete { table, id, version });
+        self.confirm(title, vec![line.into()], Operation::Delete { table, id, version });
     }
 
     fn ask_history(&mut self, cadre: Option<Id>, rec: Option<Rec>) -> Effect {

@@ -77,8 +77,8 @@ impl App {
             Ok((path, rows)) => {
                 let path = crate::text::display_safe(&path.display().to_string()).into_owned();
                 let text = match self.opts.lang {
-                    crate::cli::Lang::Zh => format!("已导出 {rows} 行到 {path}"),
-                    crate::cli::Lang::En => format!("exported {rows} rows to {path}"),
+                    crate::lang::Lang::Zh => format!("已导出 {rows} 行到 {path}"),
+                    crate::lang::Lang::En => format!("exported {rows} rows to {path}"),
                 };
                 (Tone::Good, text)
             }

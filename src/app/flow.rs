@@ -7,8 +7,8 @@ use super::popup::{Confirm, DraftOffer, HistoryView, OnYes, Popup, Request};
 use super::view::history::history_lines;
 use super::view::{Lookup, TextLine, Tone};
 use super::App;
-use crate::cli::Lang;
 use crate::draft::Draft;
+use crate::lang::Lang;
 use crate::store::AuditEntry;
 
 pub(super) fn line(text: String, tone: Tone) -> TextLine {
@@ -255,6 +255,6 @@ impl App {
             self.t("y 撤销 · n 或 Esc 取消", "y undoes it · n or Esc keeps it").replace(" · ", self.lookup().dot());
         lines.push(line(keys, Tone::Label));
         let title = self.t("撤销你的上一次修改？", "Undo your last change?").to_string();
-        self.popup = Some(Popup::Confirm(Confirm { title, lines, yes: OnYes::Run(super::command::Command::Undo) }));
+        self.popup = Some(Popup::Confirm(Confirm { title, lines, yes: OnYes::Run(super::operation::Operation::Undo) }));
     }
 }

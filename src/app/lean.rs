@@ -47,7 +47,7 @@ pub struct Catalogs {
 
 /// Builds both catalogs for `today` in one read transaction (a colleague's save shows in both
 /// or neither).
-pub fn build_catalogs(store: &Store, today: NaiveDate, lang: crate::cli::Lang) -> Result<Catalogs> {
+pub fn build_catalogs(store: &Store, today: NaiveDate, lang: crate::lang::Lang) -> Result<Catalogs> {
     let conn = store.connection();
     let tx = conn.unchecked_transaction()?;
     let cadres = super::catalog::cadres::CadreCatalog::build(conn, today, lang)?;

@@ -4,7 +4,6 @@
 
 mod action;
 pub mod catalog;
-pub mod command;
 pub mod driver;
 mod edit;
 mod export;
@@ -13,17 +12,18 @@ pub mod form;
 pub mod keys;
 pub mod lean;
 pub mod list;
+pub mod operation;
 pub mod popup;
 mod reply;
 mod update;
 pub mod view;
 
 pub use action::{Action, ConflictAct, DraftAct, Edit, Effect, FormAct, FrameInfo, PickAct, Tab};
-pub use command::{Command, Failure, Outcome};
 pub use list::{ListState, StatusFilter};
+pub use operation::{Failure, Operation, Outcome};
 
-use crate::cli::Lang;
 use crate::domain::review::ReviewStatus;
+use crate::lang::Lang;
 use crate::store::{Data, Store};
 use catalog::Catalog;
 use chrono::NaiveDate;
@@ -35,7 +35,7 @@ use view::{Dossier, Index, Lookup, Rec, Table, Tone, Views};
 
 /// How the screens are shown; fixed for the session.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Options {
+pub struct Display {
     pub lang: Lang,
     /// Plain ASCII borders and symbols.
     pub ascii: bool,
@@ -49,9 +49,9 @@ pub struct Options {
     pub world_readable: bool,
 }
 
-impl Options {
-    pub fn new(lang: Lang) -> Options {
-        Options { lang, ascii: false, color: true, db_name: String::new(), read_only: None, world_readable: false }
+impl Display {
+    pub fn new(lang: Lang) -> Display {
+        Display { lang, ascii: false, color: true, db_name: String::new(), read_only: None, world_readable: false }
     }
 }
 
@@ -108,7 +108,7 @@ pub struct DossierState {
 }
 
 pub struct App {
-    pub opts: Options,
+    pub opts: Display,
     pub today: NaiveDate,
     pub counts: [usize; 3],
     pub data: Data,
@@ -142,7 +142,7 @@ pub struct App {
 }
 
 impl App {
-    pub fn new(snapshot: Snapshot, opts: Options) -> App {
+    pub fn new(snapshot: Snapshot, opts: Display) -> App {
         let mut app = App {
             opts,
             today: snapshot.today,
@@ -171,7 +171,7 @@ impl App {
     }
 
     /// The screens of a large database: `first` is `lean::first_screen`'s reading.
-    pub fn new_lean(snapshot: Snapshot, opts: Options, lean: lean::Lean, first: lean::Catalogs) -> App {
+    pub fn new_lean(snapshot: Snapshot, opts: Display, lean: lean::Lean, first: lean::Catalogs) -> App {
         let mut app =
             App::new(Snapshot { data: Data::default(), today: snapshot.today, counts: snapshot.counts }, opts);
         app.lean = Some(lean);

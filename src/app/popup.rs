@@ -1,8 +1,8 @@
 //! What is shown over everything else (a question, a save conflict, a record's history, a
 //! draft on offer), what the app asks the store for, and what it does after a reload.
 
-use super::command::Command;
 use super::form::FormKind;
+use super::operation::Operation;
 use super::view::{Rec, TextLine};
 use crate::domain::Id;
 use crate::draft::Draft;
@@ -28,7 +28,7 @@ pub struct Confirm {
 pub enum OnYes {
     /// Close the form, dropping what was typed.
     Discard,
-    Run(Command),
+    Run(Operation),
 }
 
 /// A colleague saved first: who, when and what they changed; the form stays as typed.
@@ -53,7 +53,7 @@ pub struct DraftOffer {
 /// Work for the store, carried out by the driver between two updates.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Request {
-    Write(Command),
+    Write(Operation),
     /// The audit history of these rows, merged, newest first, under `title`.
     History {
         title: String,

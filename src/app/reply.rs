@@ -3,14 +3,14 @@
 //! the colleague changed and lets the user reload or re-apply; the form is never lost.
 
 use super::action::{ConflictAct, Effect, Tab};
-use super::command::{Failure, Outcome};
 use super::flow::line;
 use super::form::{self, FormKind};
+use super::operation::{Failure, Outcome};
 use super::popup::{AfterLoad, ConflictView, Popup};
 use super::view::history::{change_lines, local_time, table_words};
 use super::view::{Rec, TextLine, Tone};
 use super::App;
-use crate::cli::Lang;
+use crate::lang::Lang;
 
 impl App {
     pub(super) fn saved(&mut self, result: Result<Outcome, Failure>) -> Effect {

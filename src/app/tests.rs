@@ -27,7 +27,7 @@ fn demo() -> Snapshot {
 }
 
 fn app(lang: Lang) -> App {
-    App::new(demo(), Options::new(lang))
+    App::new(demo(), Display::new(lang))
 }
 
 fn type_search(app: &mut App, text: &str) {

@@ -1,9 +1,9 @@
 //! The interop commands: `export`, `import`, `template`, `backup` (the work is in `crate::interop`).
 
-use super::Failure;
+use super::ExitError;
 use crate::domain::{District, ReviewKind};
 use crate::interop::export::{self, Filter, StatusFilter, What};
-use crate::interop::resolve::Options;
+use crate::interop::resolve::ImportOptions;
 use crate::interop::run::{self, Prepared};
 use crate::interop::{backup, columns, InteropError, Sheet, SheetFormat};
 use crate::store::{Access, Store};
@@ -85,7 +85,7 @@ fn parse_district(s: &str) -> Result<District, String> {
     District::parse(s).ok_or_else(|| format!("'{s}': expected chancheng, nanhai, shunde, sanshui or gaoming"))
 }
 
-impl From<InteropError> for Failure {
+impl From<InteropError> for ExitError {
     fn from(e: InteropError) -> Self {
         let code = match &e {
             InteropError::Store(_) => 0,
@@ -94,33 +94,33 @@ impl From<InteropError> for Failure {
             InteropError::Check(_) | InteropError::Io(_) => 5,
         };
         match e {
-            InteropError::Store(e) => Failure::from(e),
+            InteropError::Store(e) => ExitError::from(e),
             InteropError::Rows(problems) => {
                 // One line each, for the user to work through; the summary goes to main.
                 let mut err = std::io::stderr().lock();
                 for p in &problems {
                     let _ = writeln!(err, "{}", display_safe(&p.to_string()));
                 }
-                Failure { code, message: format!("{} problem(s) in the file; nothing was imported", problems.len()) }
+                ExitError { code, message: format!("{} problem(s) in the file; nothing was imported", problems.len()) }
             }
-            other => Failure { code, message: other.to_string() },
+            other => ExitError { code, message: other.to_string() },
         }
     }
 }
 
 /// The format asked for, else the one `path`'s extension names.
-fn format_for(format: Option<SheetFormat>, path: Option<&Path>) -> Result<SheetFormat, Failure> {
+fn format_for(format: Option<SheetFormat>, path: Option<&Path>) -> Result<SheetFormat, ExitError> {
     match (format, path.map(SheetFormat::of_path)) {
         (Some(f), _) => Ok(f),
         (None, Some(Some(f))) => Ok(f),
         (None, Some(None)) => {
-            Err(Failure { code: 2, message: "--format: give csv or xlsx (the file name does not say)".into() })
+            Err(ExitError { code: 2, message: "--format: give csv or xlsx (the file name does not say)".into() })
         }
         (None, None) => Ok(SheetFormat::Csv),
     }
 }
 
-pub fn export(args: ExportArgs, today: NaiveDate) -> Result<u8, Failure> {
+pub fn export(args: ExportArgs, today: NaiveDate) -> Result<u8, ExitError> {
     let format = format_for(args.format, args.out.as_deref())?;
     let store = Store::open(&args.db, Access::ReadOnly)?;
     let filter = Filter {
@@ -148,7 +148,7 @@ pub fn export(args: ExportArgs, today: NaiveDate) -> Result<u8, Failure> {
     Ok(0)
 }
 
-pub fn template(args: TemplateArgs) -> Result<u8, Failure> {
+pub fn template(args: TemplateArgs) -> Result<u8, ExitError> {
     let format = format_for(args.format, Some(&args.out))?;
     let sheet = Sheet::new("挂职", &columns::headers());
     crate::interop::save(&sheet, format, &args.out)?;
@@ -168,12 +168,12 @@ fn show(prepared: &Prepared) {
     }
 }
 
-pub fn import(args: ImportArgs) -> Result<u8, Failure> {
+pub fn import(args: ImportArgs) -> Result<u8, ExitError> {
     let mut store = Store::open(&args.db, Access::Auto)?;
     if let (Some(why), false) = (store.read_only_reason(), args.dry_run) {
-        return Err(Failure { code: 4, message: format!("read-only: {why}; nothing was imported") });
+        return Err(ExitError { code: 4, message: format!("read-only: {why}; nothing was imported") });
     }
-    let prepared = run::prepare(&store, &args.file, Options { create_units: args.create_units })?;
+    let prepared = run::prepare(&store, &args.file, ImportOptions { create_units: args.create_units })?;
     show(&prepared);
     if prepared.plan.is_empty() {
         return Ok(0);
@@ -184,7 +184,7 @@ pub fn import(args: ImportArgs) -> Result<u8, Failure> {
     }
     if !args.yes {
         if !std::io::stdin().is_terminal() {
-            return Err(Failure {
+            return Err(ExitError {
                 code: 4,
                 message: "standard input is not a terminal, so nobody can confirm: pass --yes to import from a \
                           script (or --dry-run to check); nothing was written"
@@ -195,7 +195,7 @@ pub fn import(args: ImportArgs) -> Result<u8, Failure> {
         let mut answer = String::new();
         std::io::stdin().lock().read_line(&mut answer)?;
         if !matches!(answer.trim().to_lowercase().as_str(), "y" | "yes" | "是") {
-            return Err(Failure { code: 4, message: "not imported (not confirmed); nothing was written".into() });
+            return Err(ExitError { code: 4, message: "not imported (not confirmed); nothing was written".into() });
         }
     }
     run::commit(&mut store, &prepared)?;
@@ -204,7 +204,7 @@ pub fn import(args: ImportArgs) -> Result<u8, Failure> {
     Ok(0)
 }
 
-pub fn backup(args: BackupArgs) -> Result<u8, Failure> {
+pub fn backup(args: BackupArgs) -> Result<u8, ExitError> {
     let report = backup::backup(&args.db, &args.dest, args.keep, chrono::Local::now().naive_local())?;
     println!(
         "backed up {} to {} ({} pages, integrity_check ok{})",

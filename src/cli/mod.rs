@@ -4,6 +4,7 @@ mod interop;
 mod report;
 
 use crate::domain::dates::parse_date;
+use crate::lang::Lang;
 use crate::store::{Access, Store, StoreError};
 use chrono::NaiveDate;
 use clap::{Parser, Subcommand, ValueEnum};
@@ -45,12 +46,6 @@ pub struct ViewArgs {
     /// Open without write access, even when the file is writable.
     #[arg(long)]
     pub read_only: bool,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Lang {
-    Zh,
-    En,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
@@ -156,12 +151,12 @@ pub fn unknown_command(args: &[std::ffi::OsString]) -> Option<String> {
 }
 
 /// A failure and the exit status it maps to.
-pub struct Failure {
+pub struct ExitError {
     pub code: u8,
     pub message: String,
 }
 
-impl From<StoreError> for Failure {
+impl From<StoreError> for ExitError {
     fn from(e: StoreError) -> Self {
         use StoreError::*;
         let code = match &e {
@@ -188,24 +183,24 @@ impl From<StoreError> for Failure {
             | InUse { .. } => 4,
             Io(_) | Sqlite(_) | CannotCreate { .. } => 5,
         };
-        Failure { code, message: e.to_string() }
+        ExitError { code, message: e.to_string() }
     }
 }
 
-impl From<std::io::Error> for Failure {
+impl From<std::io::Error> for ExitError {
     fn from(e: std::io::Error) -> Self {
         // A reader that stopped early (`guazhi overdue DB | head`) is not an error worth a line;
         // 141 is what a shell reports for a process ended by SIGPIPE.
         if e.kind() == std::io::ErrorKind::BrokenPipe {
-            return Failure { code: 141, message: String::new() };
+            return ExitError { code: 141, message: String::new() };
         }
-        Failure { code: 5, message: e.to_string() }
+        ExitError { code: 5, message: e.to_string() }
     }
 }
 
 /// Opens `db` read-only for a report; a file every account can read is warned about on
 /// stderr (stdout stays the report's, for scripts).
-fn open_for_report(db: &std::path::Path) -> Result<Store, Failure> {
+fn open_for_report(db: &std::path::Path) -> Result<Store, ExitError> {
     let store = Store::open(db, Access::ReadOnly)?;
     if let Some(warning) = store.exposure_warning() {
         eprintln!("guazhi: {warning}");
@@ -214,17 +209,24 @@ fn open_for_report(db: &std::path::Path) -> Result<Store, Failure> {
 }
 
 /// Runs a parsed command line; `Ok(code)` is the exit status.
-pub fn run(cli: Cli) -> Result<u8, Failure> {
+pub fn run(cli: Cli) -> Result<u8, ExitError> {
     let today = cli.view.today.unwrap_or_else(|| chrono::Local::now().date_naive());
     match cli.command {
         None => {
             let Some(db) = cli.db else {
-                return Err(Failure { code: 2, message: "no database given; try `guazhi --help`".into() });
+                return Err(ExitError { code: 2, message: "no database given; try `guazhi --help`".into() });
             };
             let access = if cli.view.read_only { Access::ReadOnly } else { Access::Auto };
             let store = Store::open(&db, access)?;
-            let options = crate::tui::Options::new(&cli.view, &db);
-            Ok(crate::tui::run(store, options)?)
+            let env = |k: &str| std::env::var(k).ok();
+            let launch = crate::tui::Launch {
+                today: cli.view.today,
+                lang: cli.view.lang.unwrap_or_else(|| Lang::from_env(env)),
+                ascii: cli.view.ascii,
+                color: crate::tui::color_from_env(env),
+                db_path: db.clone(),
+            };
+            Ok(crate::tui::run(store, launch)?)
         }
         Some(Command::Init { path }) => {
             Store::init(&path)?;

@@ -1,6 +1,6 @@
 //! Reports for scripts: overdue reviews, batch figures and the rule check, as table, CSV or JSON.
 
-use super::{Failure, Format};
+use super::{ExitError, Format};
 use crate::domain::figures::{batch_figures, BatchFigures};
 use crate::domain::flags::{policy_flags, Finding, Severity};
 use crate::domain::pairing::check_pairs;
@@ -12,7 +12,7 @@ use serde::Serialize;
 use std::io::Write;
 
 /// Prints rows as an aligned table, CSV (RFC 4180 quoting) or JSON.
-fn emit<T: Serialize>(format: Format, header: &[&str], rows: &[Vec<String>], json: &T) -> Result<(), Failure> {
+fn emit<T: Serialize>(format: Format, header: &[&str], rows: &[Vec<String>], json: &T) -> Result<(), ExitError> {
     let mut out = std::io::stdout().lock();
     match format {
         Format::Json => writeln!(out, "{}", serde_json::to_string_pretty(json).expect("report values serialise"))?,
@@ -73,7 +73,7 @@ struct OverdueJson {
     review_id: i64,
 }
 
-pub fn overdue(store: &Store, today: NaiveDate, format: Format) -> Result<u8, Failure> {
+pub fn overdue(store: &Store, today: NaiveDate, format: Format) -> Result<u8, ExitError> {
     let (rows, skipped) = store.attention_checked(today)?;
     if skipped > 0 {
         eprintln!("guazhi: {skipped} reviews could not be read and are not listed (see `guazhi check`)");
@@ -113,12 +113,12 @@ pub fn overdue(store: &Store, today: NaiveDate, format: Format) -> Result<u8, Fa
     Ok(0)
 }
 
-pub fn stats(store: &Store, batch: Option<&str>, format: Format) -> Result<u8, Failure> {
+pub fn stats(store: &Store, batch: Option<&str>, format: Format) -> Result<u8, ExitError> {
     let data = store.load()?;
     let batches: Vec<_> = data.batches.iter().filter(|b| batch.is_none_or(|name| b.name == name)).collect();
     if let (Some(name), true) = (batch, batches.is_empty()) {
         let known: Vec<&str> = data.batches.iter().map(|b| b.name.as_str()).collect();
-        return Err(Failure {
+        return Err(ExitError {
             code: 2,
             message: format!("--batch: no batch named '{name}' (batches: {})", known.join(", ")),
         });
@@ -167,7 +167,7 @@ struct CheckJson {
     warnings: usize,
 }
 
-pub fn check(store: &Store, _today: NaiveDate, format: Format) -> Result<u8, Failure> {
+pub fn check(store: &Store, _today: NaiveDate, format: Format) -> Result<u8, ExitError> {
     let integrity = store.integrity_check()?;
     let data = store.load()?;
     let mut findings = policy_flags(&data.cadres, &data.secondments, data.policy.term_months);

@@ -12,7 +12,7 @@ use chrono::NaiveDate;
 use std::collections::{BTreeMap, HashMap};
 
 #[derive(Debug, Clone, Copy, Default)]
-pub struct Options {
+pub struct ImportOptions {
     /// Create units the database does not know, from the kind and district columns.
     pub create_units: bool,
 }
@@ -39,7 +39,7 @@ pub(super) struct Placed {
     pub batch: String,
 }
 
-pub fn resolve(rows: &[RowIn], layout: &Layout, data: &Data, opts: Options, problems: &mut Vec<Problem>) -> Plan {
+pub fn resolve(rows: &[RowIn], layout: &Layout, data: &Data, opts: ImportOptions, problems: &mut Vec<Problem>) -> Plan {
     let mut cx = Ctx { layout, problems: Vec::new() };
     let mut plan = Plan::default();
     units(&mut cx, &mut plan, rows, data, opts);
@@ -51,7 +51,7 @@ pub fn resolve(rows: &[RowIn], layout: &Layout, data: &Data, opts: Options, prob
     plan
 }
 
-fn units(cx: &mut Ctx, plan: &mut Plan, rows: &[RowIn], data: &Data, opts: Options) {
+fn units(cx: &mut Ctx, plan: &mut Plan, rows: &[RowIn], data: &Data, opts: ImportOptions) {
     let stored: HashMap<&str, &Unit> = data.units.iter().map(|u| (u.name.as_str(), u)).collect();
     let mut new: HashMap<String, (UnitKind, District, usize)> = HashMap::new();
     let mut warned = std::collections::HashSet::new();

@@ -3,7 +3,7 @@
 //! nobody saved anything in between, since the plan was made from what was stored then.
 
 use super::plan::{apply, Plan};
-use super::resolve::Options;
+use super::resolve::ImportOptions;
 use super::{import, lrmx, profile, read, InteropError, Problem};
 use crate::store::{Store, StoreError};
 use std::collections::HashMap;
@@ -44,7 +44,7 @@ pub fn kind(path: &Path) -> Result<Kind, InteropError> {
 }
 
 /// Reads and checks `path` against the database; every problem found is returned at once.
-pub fn prepare(store: &Store, path: &Path, options: Options) -> Result<Prepared, InteropError> {
+pub fn prepare(store: &Store, path: &Path, options: ImportOptions) -> Result<Prepared, InteropError> {
     let kind = kind(path)?;
     let mark: i64 = store
         .connection()

@@ -3,7 +3,7 @@
 //! the loop through a socket the loop polls together with the terminal.
 
 use crate::app::lean::{build_catalogs, Catalogs};
-use crate::cli::Lang;
+use crate::lang::Lang;
 use crate::store::{Access, Store};
 use chrono::NaiveDate;
 use std::io::{self, Read, Write};

@@ -19,8 +19,8 @@ mod signals;
 use crate::app::driver::{carry_out, Session};
 use crate::app::keys::map_event;
 use crate::app::{self, Action, App, Effect, FrameInfo, Snapshot};
-use crate::cli::{Lang, ViewArgs};
 use crate::draft::{Draft, Slot};
+use crate::lang::Lang;
 use crate::store::{Store, StoreError};
 use chrono::NaiveDate;
 use ratatui::backend::{Backend, CrosstermBackend};
@@ -35,43 +35,20 @@ use signal_hook::consts::SIGHUP;
 use signals::{input_fd, wait, write_pending, Pending, Signals, Wake};
 use std::io::{self, BufWriter, IsTerminal, Write};
 use std::os::fd::{AsRawFd, RawFd};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, Once, OnceLock};
 use std::time::Duration;
 
-/// How the screens are opened (from the command line and the environment).
+/// How the screens are opened (the command line and the environment decide it).
 #[derive(Debug, Clone)]
-pub struct Options {
+pub struct Launch {
     /// `--today`: pins the date. Without it the date follows the clock (and midnight).
     pub today: Option<NaiveDate>,
     pub lang: Lang,
     pub ascii: bool,
     pub color: bool,
     pub db_path: PathBuf,
-}
-
-impl Options {
-    /// From the command line, filling in the language and colour from the environment.
-    pub fn new(view: &ViewArgs, db_path: &Path) -> Options {
-        let env = |k: &str| std::env::var(k).ok();
-        Options {
-            today: view.today,
-            lang: view.lang.unwrap_or_else(|| lang_from_env(env)),
-            ascii: view.ascii,
-            color: color_from_env(env),
-            db_path: db_path.to_path_buf(),
-        }
-    }
-}
-
-/// Chinese when the first of LC_ALL, LC_MESSAGES, LANG that is set starts with `zh`.
-pub fn lang_from_env(get: impl Fn(&str) -> Option<String>) -> Lang {
-    let locale = ["LC_ALL", "LC_MESSAGES", "LANG"].into_iter().filter_map(&get).find(|v| !v.is_empty());
-    match locale {
-        Some(l) if l.to_ascii_lowercase().starts_with("zh") => Lang::Zh,
-        _ => Lang::En,
-    }
 }
 
 /// No colour under `NO_COLOR` (set and not empty, see no-color.org) or `TERM=dumb`.
@@ -102,7 +79,7 @@ pub fn draw<B: Backend>(terminal: &mut Terminal<B>, app: &mut App) -> Result<(),
 }
 
 /// Opens the screens on `store`; the exit status: 0, or 128 + the signal that ended it.
-pub fn run(store: Store, options: Options) -> crate::store::Result<u8> {
+pub fn run(store: Store, options: Launch) -> crate::store::Result<u8> {
     let today = options.today.unwrap_or_else(local_today);
     // Read before touching the terminal: a bad database is reported on a normal screen (and
     // before "no terminal", the lesser problem). A large one: only what the first screen shows.
@@ -121,7 +98,7 @@ pub fn run(store: Store, options: Options) -> crate::store::Result<u8> {
         .db_path
         .file_name()
         .map_or_else(|| options.db_path.display().to_string(), |n| n.to_string_lossy().into_owned());
-    let opts = app::Options {
+    let opts = app::Display {
         lang: options.lang,
         ascii: options.ascii,
         color: options.color,
@@ -177,7 +154,7 @@ pub fn run(store: Store, options: Options) -> crate::store::Result<u8> {
 /// What the loop works with besides the terminal and the app.
 struct Ctx<'a> {
     store: Store,
-    options: &'a Options,
+    options: &'a Launch,
     signals: &'a Signals,
     slot: Option<&'a Slot>,
     pending: &'a Pending,
@@ -351,14 +328,6 @@ mod tests {
 
     fn env<'a>(pairs: &'a [(&'a str, &'a str)]) -> impl Fn(&str) -> Option<String> + 'a {
         move |k| pairs.iter().find(|(n, _)| *n == k).map(|(_, v)| v.to_string())
-    }
-
-    #[test]
-    fn language_follows_the_first_locale_variable_set() {
-        assert_eq!(lang_from_env(env(&[("LANG", "zh_CN.UTF-8")])), Lang::Zh);
-        assert_eq!(lang_from_env(env(&[("LC_ALL", "en_US.UTF-8"), ("LANG", "zh_CN.UTF-8")])), Lang::En);
-        assert_eq!(lang_from_env(env(&[("LC_ALL", ""), ("LC_MESSAGES", "zh_TW"), ("LANG", "C")])), Lang::Zh);
-        assert_eq!(lang_from_env(env(&[])), Lang::En);
     }
 
     #[test]

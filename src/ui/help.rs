@@ -5,7 +5,7 @@ use super::widgets::{cells, centered, wrap};
 use crate::app::keys::{self, Binding, Context};
 use crate::app::view::{TextLine, Tone};
 use crate::app::App;
-use crate::cli::Lang;
+use crate::lang::Lang;
 use crate::text::pad_marked;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};

@@ -20,7 +20,7 @@ pub mod widgets;
 
 use crate::app::view::Tone;
 use crate::app::{App, FrameInfo, Mode, Tab};
-use crate::cli::Lang;
+use crate::lang::Lang;
 use chrono::Datelike;
 use ratatui::layout::{Position, Rect};
 use ratatui::text::{Line, Span};

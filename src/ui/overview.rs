@@ -60,10 +60,10 @@ fn render_findings(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     }
     if !app.data.invalid.is_empty() {
         let text = match app.opts.lang {
-            crate::cli::Lang::Zh => {
+            crate::lang::Lang::Zh => {
                 format!("! 数据库中有 {} 行记录无法读取（运行 guazhi check 查看）", app.data.invalid.len())
             }
-            crate::cli::Lang::En => {
+            crate::lang::Lang::En => {
                 format!("! {} rows in the database could not be read (see guazhi check)", app.data.invalid.len())
             }
         };
@@ -75,8 +75,8 @@ fn render_findings(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         lines.truncate(page - 1);
         let dots = if theme.ascii { "..." } else { "…" };
         let text = match app.opts.lang {
-            crate::cli::Lang::Zh => format!("{dots} 另有 {more} 行"),
-            crate::cli::Lang::En => format!("{dots} {more} more lines"),
+            crate::lang::Lang::Zh => format!("{dots} 另有 {more} 行"),
+            crate::lang::Lang::En => format!("{dots} {more} more lines"),
         };
         lines.push(Line::from(Span::styled(text, theme.muted())));
     }

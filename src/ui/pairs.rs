@@ -14,8 +14,8 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) -> Hits {
     let mut extra = vec![Span::styled(format!("{pairs}{} ", app.t(" 对", " pairs")), theme.muted())];
     if unpaired > 0 {
         let text = match app.opts.lang {
-            crate::cli::Lang::Zh => format!("! 未配对 {unpaired} "),
-            crate::cli::Lang::En => format!("! {unpaired} unpaired "),
+            crate::lang::Lang::Zh => format!("! 未配对 {unpaired} "),
+            crate::lang::Lang::En => format!("! {unpaired} unpaired "),
         };
         extra.push(Span::styled(text, theme.tone(Tone::Warning)));
     }

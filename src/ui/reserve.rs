@@ -12,8 +12,8 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) -> Hits {
     let proposed = app.table(Tab::Reserve).rows.len().saturating_sub(app.data.nominations.len());
     let extra = if proposed > 0 {
         let text = match app.opts.lang {
-            crate::cli::Lang::Zh => format!("规则建议 {proposed} 人待研究 "),
-            crate::cli::Lang::En => format!("{proposed} proposed by the rule "),
+            crate::lang::Lang::Zh => format!("规则建议 {proposed} 人待研究 "),
+            crate::lang::Lang::En => format!("{proposed} proposed by the rule "),
         };
         vec![Span::styled(text, theme.tone(Tone::Good))]
     } else {

@@ -189,8 +189,8 @@ mod tests {
     /// `--ascii` and without colour too.
     #[test]
     fn only_the_selected_rows_first_cell_is_reversed() {
-        use crate::app::{Action, Options};
-        use crate::cli::Lang;
+        use crate::app::{Action, Display};
+        use crate::lang::Lang;
         use crate::store::{Access, Store};
         use ratatui::backend::TestBackend;
         use ratatui::style::Modifier;
@@ -202,7 +202,7 @@ mod tests {
         let store = Store::open(&path, Access::ReadOnly).unwrap();
         let today = crate::domain::dates::parse_date("2026-11-27").unwrap();
         for (ascii, color) in [(false, true), (true, false)] {
-            let opts = Options { ascii, color, ..Options::new(Lang::Zh) };
+            let opts = Display { ascii, color, ..Display::new(Lang::Zh) };
             let mut app = App::new(crate::tui::snapshot(&store, today).unwrap(), opts);
             app.update(Action::GoTab(Tab::Cadres));
             let mut terminal = Terminal::new(TestBackend::new(120, 40)).unwrap();

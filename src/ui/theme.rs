@@ -4,7 +4,7 @@
 //! reverse video stay.
 
 use crate::app::view::Tone;
-use crate::app::Options;
+use crate::app::Display;
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::symbols::border;
 
@@ -27,7 +27,7 @@ pub struct Theme {
 }
 
 impl Theme {
-    pub fn new(opts: &Options) -> Theme {
+    pub fn new(opts: &Display) -> Theme {
         Theme { color: opts.color, ascii: opts.ascii }
     }
 
@@ -185,7 +185,7 @@ impl Theme {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::cli::Lang;
+    use crate::lang::Lang;
 
     #[test]
     fn without_colour_overdue_is_still_bold_and_nothing_is_coloured() {
@@ -201,7 +201,7 @@ mod tests {
 
     #[test]
     fn ascii_border_is_plain_ascii() {
-        let theme = Theme::new(&Options { ascii: true, ..Options::new(Lang::En) });
+        let theme = Theme::new(&Display { ascii: true, ..Display::new(Lang::En) });
         let set = theme.border_set();
         for s in [set.top_left, set.vertical_left, set.horizontal_top] {
             assert!(s.is_ascii());

@@ -10,7 +10,7 @@ pub const NEXT_REVIEW: usize = 9;
 
 pub fn build(lk: &Lookup) -> Table {
     let t = |zh, en| lk.t(zh, en);
-    let zh = lk.lang == crate::cli::Lang::Zh;
+    let zh = lk.lang == crate::lang::Lang::Zh;
     let mut table = Table::new(&[
         (t("姓名", "Name"), 8, 10, 0, Align::Left),
         (t("性别", "Sex"), 4, 4, 7, Align::Left),

@@ -56,7 +56,7 @@ pub struct Dossier {
 
 /// A "label  value" line; the label padded so values line up.
 fn field(lk: &Lookup, zh: &'static str, en: &'static str, value: &str) -> TextLine {
-    let w = if lk.lang == crate::cli::Lang::Zh { 10 } else { 14 };
+    let w = if lk.lang == crate::lang::Lang::Zh { 10 } else { 14 };
     TextLine::new().push(&pad_marked(lk.t(zh, en), w, lk.ascii), Tone::Label).push(value, Tone::Normal).indent(w as u16)
 }
 
@@ -69,7 +69,7 @@ pub fn dossier(lk: &Lookup, cadre: Id) -> Option<Dossier> {
 
     let gender = t(c.gender.zh(), c.gender.en());
     let age = c.age_on(lk.today);
-    let age = if lk.lang == crate::cli::Lang::Zh { format!("{age}岁") } else { format!("age {age}") };
+    let age = if lk.lang == crate::lang::Lang::Zh { format!("{age}岁") } else { format!("age {age}") };
     left.push(
         TextLine::heading(&c.name)
             .push("  ", Tone::Normal)
@@ -77,7 +77,7 @@ pub fn dossier(lk: &Lookup, cadre: Id) -> Option<Dossier> {
     );
     left.push(field(lk, "单位职务", "Home post", &lk.home(c)));
     left.push(field(lk, "专业特长", "Speciality", &c.speciality));
-    let years = if lk.lang == crate::cli::Lang::Zh {
+    let years = if lk.lang == crate::lang::Lang::Zh {
         format!("{} 年", c.grassroots_years)
     } else {
         format!("{} years", c.grassroots_years)
@@ -181,7 +181,7 @@ pub fn dossier(lk: &Lookup, cadre: Id) -> Option<Dossier> {
 fn review_section(lk: &Lookup, secs: &[&Secondment]) -> Vec<TextLine> {
     let t = |zh, en| lk.t(zh, en);
     let mut out = vec![TextLine::heading(t("考核记录", "Reviews"))];
-    let kind_w = if lk.lang == crate::cli::Lang::Zh { 9 } else { 12 };
+    let kind_w = if lk.lang == crate::lang::Lang::Zh { 9 } else { 12 };
     for s in secs {
         if secs.len() > 1 {
             out.push(TextLine::new().push(lk.batch_name(s.batch_id), Tone::Label));
@@ -294,8 +294,8 @@ fn reason(lk: &Lookup, why: &str) -> String {
         other => return other.to_string(),
     };
     match lk.lang {
-        crate::cli::Lang::Zh => zh.to_string(),
-        crate::cli::Lang::En => why.to_string(),
+        crate::lang::Lang::Zh => zh.to_string(),
+        crate::lang::Lang::En => why.to_string(),
     }
 }
 
@@ -329,7 +329,7 @@ fn vetting_section(lk: &Lookup, secs: &[&Secondment], out: &mut Vec<TextLine>) {
         if let Some(e) = lk.evaluation(s.id) {
             out.push(TextLine::new());
             out.push(TextLine::heading(t("期满考察", "End-of-term evaluation")));
-            let talks = if lk.lang == crate::cli::Lang::Zh {
+            let talks = if lk.lang == crate::lang::Lang::Zh {
                 format!("谈话 {} 人次", e.talks)
             } else {
                 format!("{} interviews", e.talks)

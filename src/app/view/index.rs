@@ -1,10 +1,10 @@
 //! Lookups by id over `Data`, built once per load; positions, not references, so the app can
 //! own both the data and its index.
 
-use crate::cli::Lang;
 use crate::domain::flags::{policy_flags, Finding};
 use crate::domain::pairing::check_pairs;
 use crate::domain::*;
+use crate::lang::Lang;
 use crate::store::Data;
 use chrono::NaiveDate;
 use std::collections::HashMap;

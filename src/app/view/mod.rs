@@ -16,9 +16,9 @@ pub use index::{Index, Lookup};
 pub use overview::Finding;
 
 use super::Tab;
-use crate::cli::Lang;
 use crate::domain::review::ReviewStatus;
 use crate::domain::{District, Id, ReviewKind};
+use crate::lang::Lang;
 use crate::search::SearchKey;
 use crate::text::{display_safe, width};
 use chrono::NaiveDate;

@@ -89,7 +89,7 @@ fn findings_of_batch(lk: &Lookup, batch: Id) -> Vec<Finding> {
 pub fn finding(lk: &Lookup, f: &flags::Finding) -> Finding {
     let sec = |i: usize| f.secondments.get(i).and_then(|id| lk.secondment(*id));
     let name = |i: usize| sec(i).map_or("?", |s| lk.cadre_name(s.cadre_id));
-    let zh = lk.lang == crate::cli::Lang::Zh;
+    let zh = lk.lang == crate::lang::Lang::Zh;
     let text = match f.rule {
         Rule::GrassrootsExperience => {
             let years = sec(0).and_then(|s| lk.cadre(s.cadre_id)).map_or(0.0, |c| c.grassroots_years);

@@ -8,7 +8,7 @@ pub const STATUS: usize = 1;
 
 pub fn build(lk: &Lookup) -> Table {
     let t = |zh, en| lk.t(zh, en);
-    let zh = lk.lang == crate::cli::Lang::Zh;
+    let zh = lk.lang == crate::lang::Lang::Zh;
     let mut table = Table::new(&[
         (t("姓名", "Name"), 8, 10, 0, Align::Left),
         (t("状态", "Status"), if zh { 8 } else { 13 }, 16, 0, Align::Left),

@@ -10,7 +10,7 @@ pub const NAME: usize = 2;
 
 pub fn build(lk: &Lookup) -> Table {
     let t = |zh, en| lk.t(zh, en);
-    let zh = lk.lang == crate::cli::Lang::Zh;
+    let zh = lk.lang == crate::lang::Lang::Zh;
     let mut table = Table::new(&[
         (t("到期", "Due"), 10, 10, 0, Align::Left),
         (t("状态", "Status"), if zh { 11 } else { 14 }, 16, 0, Align::Left),

@@ -26,14 +26,14 @@ pub fn open(lk: &Lookup, kind: &FormKind) -> Result<Form, String> {
         Some(c) => format!("{} {}", lk.t("修改干部信息", "Edit cadre"), crate::text::display_safe(&c.name)),
         None => lk.t("新增干部", "Add a cadre").to_string(),
     };
-    Ok(Form::new(kind.clone(), title, fields, c.map(|c| c.version), lk.lang == crate::cli::Lang::Zh))
+    Ok(Form::new(kind.clone(), title, fields, c.map(|c| c.version), lk.lang == crate::lang::Lang::Zh))
 }
 
 fn gone(lk: &Lookup) -> String {
     lk.t("该干部已不存在", "that cadre no longer exists").into()
 }
 
-pub fn command(form: &Form, lk: &Lookup) -> Checked<Command> {
+pub fn command(form: &Form, lk: &Lookup) -> Checked<Operation> {
     let born = form.get("birth date").and_then(Field::date).expect("checked");
     if born >= lk.today {
         return Err(Problem("birth date", say(form, "不能是今天或以后".into(), "must be before today".into())));
@@ -52,7 +52,7 @@ pub fn command(form: &Form, lk: &Lookup) -> Checked<Command> {
     match form.kind {
         FormKind::EditCadre { cadre } => {
             let archived = lk.cadre(cadre).is_some_and(|c| c.archived);
-            Ok(Command::UpdateCadre(Cadre {
+            Ok(Operation::UpdateCadre(Cadre {
                 id: cadre,
                 name: new.name,
                 gender: new.gender,
@@ -67,6 +67,6 @@ pub fn command(form: &Form, lk: &Lookup) -> Checked<Command> {
                 version: form.version.unwrap_or_default(),
             }))
         }
-        _ => Ok(Command::AddCadre(new)),
+        _ => Ok(Operation::AddCadre(new)),
     }
 }

@@ -10,7 +10,7 @@ mod secondment;
 
 use super::field::{enum_opts, Field, FieldKind, Opt};
 use super::Form;
-use crate::app::command::Command;
+use crate::app::operation::Operation;
 use crate::app::view::Lookup;
 use crate::domain::*;
 use serde::{Deserialize, Serialize};
@@ -81,7 +81,7 @@ pub fn open(lk: &Lookup, kind: &FormKind) -> Result<Form, String> {
 
 /// The whole form's checks: each field on its own, then across fields. `Some`: the command to
 /// run; `None`: the messages are on the fields and nothing may be written.
-pub fn command(form: &mut Form, lk: &Lookup) -> Option<Command> {
+pub fn command(form: &mut Form, lk: &Lookup) -> Option<Operation> {
     form.message = None;
     if !form.check_fields() {
         return None;
@@ -157,7 +157,7 @@ fn pick(
 /// A choice over a coded enum, set to `value`'s label.
 macro_rules! choice {
     ($key:expr, $zh:expr, $en:expr, $ty:ty, $lk:expr, $value:expr) => {{
-        let zh = $lk.lang == crate::cli::Lang::Zh;
+        let zh = $lk.lang == crate::lang::Lang::Zh;
         let opts = enum_opts(<$ty>::ALL, zh, |v| [v.code(), v.zh(), v.en()]);
         let value: Option<$ty> = $value;
         let label = value.map_or("", |v| if zh { v.zh() } else { v.en() });

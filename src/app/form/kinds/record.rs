@@ -5,7 +5,7 @@ use super::*;
 use crate::store::ReviewResult;
 
 fn zh(lk: &Lookup) -> bool {
-    lk.lang == crate::cli::Lang::Zh
+    lk.lang == crate::lang::Lang::Zh
 }
 
 fn name_of(lk: &Lookup, secondment: Id) -> String {
@@ -52,9 +52,9 @@ pub fn open_review(lk: &Lookup, kind: &FormKind, review: Id) -> Result<Form, Str
     Ok(form)
 }
 
-pub fn command_review(form: &Form, lk: &Lookup, review: Id) -> Checked<Command> {
+pub fn command_review(form: &Form, lk: &Lookup, review: Id) -> Checked<Operation> {
     let done = not_future(form, lk, "done")?;
-    Ok(Command::RecordReview {
+    Ok(Operation::RecordReview {
         review,
         version: form.version.unwrap_or_default(),
         result: ReviewResult {
@@ -92,11 +92,11 @@ pub fn open_vetting(lk: &Lookup, kind: &FormKind, secondment: Id) -> Result<Form
     Ok(Form::new(kind.clone(), title, fields, Some(v.map_or(0, |v| v.version)), zh(lk)))
 }
 
-pub fn command_vetting(form: &Form, lk: &Lookup, secondment: Id) -> Checked<Command> {
+pub fn command_vetting(form: &Form, lk: &Lookup, secondment: Id) -> Checked<Operation> {
     let date = not_future(form, lk, "date")?;
     let dim = |i: usize| chosen(form, DIMENSIONS[i].0, VetResult::ALL).expect("checked");
     let t = |key: &str| form.get(key).map(Field::text).unwrap_or_default();
-    Ok(Command::Vetting(Vetting {
+    Ok(Operation::Vetting(Vetting {
         id: lk.vetting(secondment).map_or(0, |v| v.id),
         secondment_id: secondment,
         date,
@@ -129,9 +129,9 @@ pub fn open_evaluation(lk: &Lookup, kind: &FormKind, secondment: Id) -> Result<F
     Ok(form)
 }
 
-pub fn command_evaluation(form: &Form, lk: &Lookup, secondment: Id) -> Checked<Command> {
+pub fn command_evaluation(form: &Form, lk: &Lookup, secondment: Id) -> Checked<Operation> {
     let talks = form.get("talks").and_then(Field::number).unwrap_or(0.0);
-    Ok(Command::Evaluation(TermEvaluation {
+    Ok(Operation::Evaluation(TermEvaluation {
         id: lk.evaluation(secondment).map_or(0, |e| e.id),
         secondment_id: secondment,
         inspectors: form.get("inspectors").map(Field::text).unwrap_or_default(),
@@ -151,7 +151,7 @@ pub fn open_note(lk: &Lookup, kind: &FormKind, cadre: Id) -> Result<Form, String
     Ok(Form::new(kind.clone(), title, fields, None, zh(lk)))
 }
 
-pub fn command_note(form: &Form, lk: &Lookup, cadre: Id) -> Checked<Command> {
+pub fn command_note(form: &Form, lk: &Lookup, cadre: Id) -> Checked<Operation> {
     let date = not_future(form, lk, "date")?;
-    Ok(Command::AddNote { cadre, date, text: form.get("note").map(Field::text).unwrap_or_default() })
+    Ok(Operation::AddNote { cadre, date, text: form.get("note").map(Field::text).unwrap_or_default() })
 }

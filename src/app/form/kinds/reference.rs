@@ -4,7 +4,7 @@ use super::*;
 use crate::app::view::{TextLine, Tone};
 
 fn zh(lk: &Lookup) -> bool {
-    lk.lang == crate::cli::Lang::Zh
+    lk.lang == crate::lang::Lang::Zh
 }
 
 pub fn open_unit(lk: &Lookup, kind: &FormKind) -> Result<Form, String> {
@@ -40,7 +40,7 @@ fn unique<'a>(
     Ok(name)
 }
 
-pub fn command_unit(form: &Form, lk: &Lookup) -> Checked<Command> {
+pub fn command_unit(form: &Form, lk: &Lookup) -> Checked<Operation> {
     let me = match form.kind {
         FormKind::EditUnit { unit } => Some(unit),
         _ => None,
@@ -60,8 +60,8 @@ pub fn command_unit(form: &Form, lk: &Lookup) -> Checked<Command> {
         return Err(Problem("district", m));
     }
     Ok(match me {
-        Some(id) => Command::UpdateUnit(Unit { id, name, kind, district, version: form.version.unwrap_or_default() }),
-        None => Command::AddUnit { name, kind, district },
+        Some(id) => Operation::UpdateUnit(Unit { id, name, kind, district, version: form.version.unwrap_or_default() }),
+        None => Operation::AddUnit { name, kind, district },
     })
 }
 
@@ -93,7 +93,7 @@ pub fn open_batch(lk: &Lookup, kind: &FormKind) -> Result<Form, String> {
     Ok(form)
 }
 
-pub fn command_batch(form: &Form, lk: &Lookup) -> Checked<Command> {
+pub fn command_batch(form: &Form, lk: &Lookup) -> Checked<Operation> {
     let me = match form.kind {
         FormKind::EditBatch { batch } => Some(batch),
         _ => None,
@@ -102,14 +102,14 @@ pub fn command_batch(form: &Form, lk: &Lookup) -> Checked<Command> {
     let dispatch = form.get("dispatch date").and_then(Field::date).expect("checked");
     let term = form.get("term months").and_then(Field::number).expect("checked") as u32;
     Ok(match me {
-        Some(id) => Command::UpdateBatch(Batch {
+        Some(id) => Operation::UpdateBatch(Batch {
             id,
             name,
             dispatch_date: dispatch,
             term_months: term,
             version: form.version.unwrap_or_default(),
         }),
-        None => Command::AddBatch { name, dispatch, term },
+        None => Operation::AddBatch { name, dispatch, term },
     })
 }
 
@@ -167,7 +167,7 @@ pub fn changed_policy(form: &mut Form) {
     form.notes = lines.into_iter().map(|l| TextLine { spans: vec![(l, Tone::Muted)], indent: 2 }).collect();
 }
 
-pub fn command_policy(form: &Form) -> Checked<Command> {
+pub fn command_policy(form: &Form) -> Checked<Operation> {
     let n = |k: &str| form.get(k).and_then(Field::number).expect("checked") as u32;
     let (month, day) = (n("annual due month"), n("annual due day"));
     if chrono::NaiveDate::from_ymd_opt(2000, month, day).is_none() {
@@ -176,7 +176,7 @@ pub fn command_policy(form: &Form) -> Checked<Command> {
             say(form, format!("{month} 月没有 {day} 日"), format!("month {month} has no day {day}")),
         ));
     }
-    Ok(Command::Policy(Policy {
+    Ok(Operation::Policy(Policy {
         term_months: n("term months"),
         due_soon_days: n("due soon days"),
         routine_due_days: n("routine due days"),

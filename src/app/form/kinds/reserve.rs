@@ -5,7 +5,7 @@ use super::*;
 use crate::app::view::reserve::candidates;
 
 fn zh(lk: &Lookup) -> bool {
-    lk.lang == crate::cli::Lang::Zh
+    lk.lang == crate::lang::Lang::Zh
 }
 
 pub fn open_admit(lk: &Lookup, kind: &FormKind, secondment: Id) -> Result<Form, String> {
@@ -24,7 +24,7 @@ pub fn open_admit(lk: &Lookup, kind: &FormKind, secondment: Id) -> Result<Form, 
     Ok(Form::new(kind.clone(), title, fields, None, zh(lk)))
 }
 
-pub fn command_admit(form: &Form, lk: &Lookup, secondment: Id) -> Checked<Command> {
+pub fn command_admit(form: &Form, lk: &Lookup, secondment: Id) -> Checked<Operation> {
     let Some(s) = candidates(lk).into_iter().find(|s| s.id == secondment) else {
         let m = say(
             form,
@@ -37,7 +37,7 @@ pub fn command_admit(form: &Form, lk: &Lookup, secondment: Id) -> Checked<Comman
     if on > lk.today {
         return Err(Problem("date", say(form, "不能晚于今天".into(), "after today".into())));
     }
-    Ok(Command::Admit {
+    Ok(Operation::Admit {
         cadre: s.cadre_id,
         secondment,
         on,
@@ -90,7 +90,7 @@ pub fn open_move(lk: &Lookup, kind: &FormKind, nomination: Id, withdraw: bool) -
     Ok(form)
 }
 
-pub fn command_move(form: &Form, lk: &Lookup, nomination: Id) -> Checked<Command> {
+pub fn command_move(form: &Form, lk: &Lookup, nomination: Id) -> Checked<Operation> {
     let Some(n) = lk.data.nominations.iter().find(|n| n.id == nomination) else {
         return Err(Problem("status", say(form, "该提名已不存在".into(), "that nomination no longer exists".into())));
     };
@@ -116,5 +116,5 @@ pub fn command_move(form: &Form, lk: &Lookup, nomination: Id) -> Checked<Command
     if to == ReserveStatus::Withdrawn && reason.is_empty() {
         return Err(Problem("reason", say(form, "退出须说明理由".into(), "withdrawing needs a reason".into())));
     }
-    Ok(Command::Move { nomination, version: form.version.unwrap_or_default(), to, on, reason })
+    Ok(Operation::Move { nomination, version: form.version.unwrap_or_default(), to, on, reason })
 }

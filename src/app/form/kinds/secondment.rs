@@ -10,7 +10,7 @@ use crate::domain::schedule::{owed_reviews, reconcile, ScheduleChange};
 use crate::store::NewSecondment;
 
 fn zh(lk: &Lookup) -> bool {
-    lk.lang == crate::cli::Lang::Zh
+    lk.lang == crate::lang::Lang::Zh
 }
 
 fn batch_opts(lk: &Lookup) -> Vec<Opt> {
@@ -85,7 +85,7 @@ pub fn changed_add(form: &mut Form, lk: &Lookup) {
     }
 }
 
-pub fn command_add(form: &Form, lk: &Lookup, cadre: Id) -> Checked<Command> {
+pub fn command_add(form: &Form, lk: &Lookup, cadre: Id) -> Checked<Operation> {
     let start = form.get("start").and_then(Field::date).expect("checked");
     let end = form.get("planned end").and_then(Field::date).expect("checked");
     if end < start {
@@ -107,7 +107,7 @@ pub fn command_add(form: &Form, lk: &Lookup, cadre: Id) -> Checked<Command> {
     }
     let direction = chosen(form, "direction", Direction::ALL).expect("checked");
     let host = form.get("host unit").and_then(Field::id).expect("checked");
-    Ok(Command::AddSecondment(NewSecondment {
+    Ok(Operation::AddSecondment(NewSecondment {
         cadre_id: cadre,
         batch_id: form.get("batch").and_then(Field::id).expect("checked"),
         direction,
@@ -182,13 +182,13 @@ pub fn changed_pair(form: &mut Form, lk: &Lookup, secondment: Id) {
     form.notes.push(TextLine { spans: vec![(line.into(), tone)], indent: 2 });
 }
 
-pub fn command_pair(form: &Form, lk: &Lookup, secondment: Id) -> Checked<Command> {
+pub fn command_pair(form: &Form, lk: &Lookup, secondment: Id) -> Checked<Operation> {
     let partner = form.get("partner").and_then(Field::id).expect("checked");
     let (Some(a), Some(b)) = (lk.secondment(secondment), lk.secondment(partner)) else {
         return Err(Problem("partner", say(form, "挂职记录已不存在".into(), "the secondment no longer exists".into())));
     };
     validate_pair(a, b, &lk.data.pairs).map_err(|m| Problem("partner", m))?;
-    Ok(Command::Pair { a: a.id, b: b.id })
+    Ok(Operation::Pair { a: a.id, b: b.id })
 }
 
 pub fn open_end(lk: &Lookup, kind: &FormKind, secondment: Id) -> Result<Form, String> {
@@ -238,7 +238,7 @@ pub fn changed_end(form: &mut Form, lk: &Lookup, secondment: Id) {
     form.notes.push(TextLine { spans: vec![(line, Tone::Warning)], indent: 2 });
 }
 
-pub fn command_end(form: &Form, lk: &Lookup, secondment: Id) -> Checked<Command> {
+pub fn command_end(form: &Form, lk: &Lookup, secondment: Id) -> Checked<Operation> {
     let Some(s) = lk.secondment(secondment) else {
         return Err(Problem(
             "end date",
@@ -259,7 +259,7 @@ pub fn command_end(form: &Form, lk: &Lookup, secondment: Id) -> Checked<Command>
             say(form, format!("应早于计划期满 {p}"), format!("not before the planned end {p}")),
         ));
     }
-    Ok(Command::EndEarly {
+    Ok(Operation::EndEarly {
         secondment,
         version: form.version.unwrap_or_default(),
         end,

@@ -1,0 +1,193 @@
+//! What a save asks the store to do. `App::update` only describes a write (as a `Operation` in
+//! `App::request`); the driver runs it in one `Store::write` transaction and hands back the
+//! outcome. So the state stays free of I/O, and tests can read the command a form produced.
+
+use crate::domain::*;
+use crate::store::{NewCadre, NewSecondment, Result, ReviewResult, Undone, Writer};
+use chrono::NaiveDate;
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Operation {
+    AddCadre(NewCadre),
+    /// Also archiving and restoring (the `archived` flag).
+    UpdateCadre(Cadre),
+    AddSecondment(NewSecondment),
+    Pair {
+        a: Id,
+        b: Id,
+    },
+    Unpair {
+        pair: Id,
+        version: i64,
+    },
+    RecordReview {
+        review: Id,
+        version: i64,
+        result: ReviewResult,
+    },
+    EndEarly {
+        secondment: Id,
+        version: i64,
+        end: NaiveDate,
+        reason: String,
+    },
+    Vetting(Vetting),
+    Evaluation(TermEvaluation),
+    AddNote {
+        cadre: Id,
+        date: NaiveDate,
+        text: String,
+    },
+    /// Takes a rule proposal into the pool in one operation: nominated, then admitted.
+    Admit {
+        cadre: Id,
+        secondment: Id,
+        on: NaiveDate,
+        reason: String,
+    },
+    Move {
+        nomination: Id,
+        version: i64,
+        to: ReserveStatus,
+        on: NaiveDate,
+        reason: String,
+    },
+    AddUnit {
+        name: String,
+        kind: UnitKind,
+        district: District,
+    },
+    UpdateUnit(Unit),
+    AddBatch {
+        name: String,
+        dispatch: NaiveDate,
+        term: u32,
+    },
+    UpdateBatch(Batch),
+    /// A unit or a batch that nothing refers to.
+    Delete {
+        table: &'static str,
+        id: Id,
+        version: i64,
+    },
+    Policy(Policy),
+    Undo,
+}
+
+/// What a successful write did.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Outcome {
+    /// Saved; the id of a new record, if one was made.
+    Saved(Option<Id>),
+    /// `None`: there was nothing of this user's left to undo.
+    Undone(Option<Undone>),
+}
+
+impl Operation {
+    /// Runs the command inside the caller's transaction.
+    pub fn run(&self, w: &Writer) -> Result<Outcome> {
+        use Operation::*;
+        let saved = |id: Id| Ok(Outcome::Saved(Some(id)));
+        let done = || Ok(Outcome::Saved(None));
+        match self {
+            AddCadre(c) => saved(w.add_cadre(c)?),
+            UpdateCadre(c) => {
+                w.update_cadre(c)?;
+                done()
+            }
+            AddSecondment(s) => saved(w.add_secondment(s)?),
+            Pair { a, b } => saved(w.pair(*a, *b)?),
+            Unpair { pair, version } => {
+                w.unpair(*pair, *version)?;
+                done()
+            }
+            RecordReview { review, version, result } => {
+                w.record_review(*review, *version, result)?;
+                done()
+            }
+            EndEarly { secondment, version, end, reason } => {
+                w.end_early(*secondment, *version, *end, reason)?;
+                done()
+            }
+            Vetting(v) => saved(w.set_vetting(v)?),
+            Evaluation(e) => saved(w.set_evaluation(e)?),
+            AddNote { cadre, date, text } => saved(w.add_note(*cadre, *date, text)?),
+            Admit { cadre, secondment, on, reason } => {
+                let id = w.nominate(*cadre, Some(*secondment), ReserveOrigin::Rule, *on, reason)?;
+                // A nomination starts at version 1 (the schema's default).
+                w.move_nomination(id, 1, ReserveStatus::Admitted, *on, reason)?;
+                saved(id)
+            }
+            Move { nomination, version, to, on, reason } => {
+                w.move_nomination(*nomination, *version, *to, *on, reason)?;
+                done()
+            }
+            AddUnit { name, kind, district } => saved(w.add_unit(name, *kind, *district)?),
+            UpdateUnit(u) => {
+                w.update_unit(u)?;
+                done()
+            }
+            AddBatch { name, dispatch, term } => saved(w.add_batch(name, *dispatch, *term)?),
+            UpdateBatch(b) => {
+                w.update_batch(b)?;
+                done()
+            }
+            Delete { table, id, version } => {
+                w.delete_reference(table, *id, *version)?;
+                done()
+            }
+            Policy(p) => {
+                w.set_policy(p)?;
+                done()
+            }
+            Undo => Ok(Outcome::Undone(w.undo_last()?)),
+        }
+    }
+
+    /// The version the command expects the record to be at (conflicts compare against it).
+    pub fn version(&self) -> Option<i64> {
+        use Operation::*;
+        match self {
+            UpdateCadre(c) => Some(c.version),
+            Unpair { version, .. }
+            | RecordReview { version, .. }
+            | EndEarly { version, .. }
+            | Move { version, .. }
+            | Delete { version, .. } => Some(*version),
+            Vetting(v) => Some(v.version),
+            Evaluation(e) => Some(e.version),
+            UpdateUnit(u) => Some(u.version),
+            UpdateBatch(b) => Some(b.version),
+            Policy(p) => Some(p.version),
+            _ => None,
+        }
+    }
+}
+
+/// Why a write did not happen, in a form the state can keep (`StoreError` holds rusqlite
+/// errors, which cannot be cloned). Nothing was written in any of these cases.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Failure {
+    /// A colleague saved the record first: who, when (the newest audit row), and what they
+    /// changed, column by column, from the version this save started from to the current row.
+    Conflict {
+        table: String,
+        id: Id,
+        who: Option<String>,
+        at: Option<String>,
+        changes: Vec<crate::store::Change>,
+        /// The record is gone altogether.
+        deleted: bool,
+    },
+    /// The lock stayed taken for the whole busy timeout.
+    Busy,
+    Full,
+    ReadOnly(String),
+    Invalid {
+        field: String,
+        message: String,
+    },
+    NotFound(String),
+    InUse(String),
+    Other(String),
+}

@@ -1,0 +1,21 @@
+//! In-process tests of the screens and the app: `App` driven by actions and keys, drawn on `TestBackend`.
+
+#[path = "../support/common/mod.rs"]
+mod common;
+#[path = "../support/edit_support/mod.rs"]
+mod edit_support;
+#[path = "../support/interop_support/mod.rs"]
+mod interop_support;
+
+mod catalog_cadres;
+mod catalog_reviews;
+mod edit_app;
+mod edit_invalid;
+mod edit_reference;
+mod edit_screens;
+mod fuzz_keys;
+mod interop_tui;
+mod lean;
+mod reliability_app;
+mod screens;
+mod screens_random;

@@ -1,0 +1,213 @@
+//! The report commands through the real binary, as a script or cron job runs them.
+
+use crate::common;
+
+use common::*;
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn guazhi(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_guazhi")).args(args).env("LANG", "C").output().expect("run guazhi")
+}
+
+fn arg(p: &Path) -> &str {
+    p.to_str().unwrap()
+}
+
+fn sample_copy(dir: &Path) -> PathBuf {
+    let path = dir.join("sample.db");
+    std::fs::copy(Path::new(env!("CARGO_MANIFEST_DIR")).join("sample.db"), &path).unwrap();
+    // As `guazhi init` makes it (a checkout may give 0644, which the reports warn about).
+    std::fs::set_permissions(&path, std::os::unix::fs::PermissionsExt::from_mode(0o660)).unwrap();
+    path
+}
+
+fn json(out: &Output) -> Value {
+    assert!(out.status.success(), "stderr: {}", String::from_utf8_lossy(&out.stderr));
+    serde_json::from_slice(&out.stdout).expect("valid JSON")
+}
+
+#[test]
+fn stats_of_the_first_batch_are_the_reports_figures() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = sample_copy(dir.path());
+    let v = json(&guazhi(&["stats", arg(&db), "--batch", "2017年第一批", "--format", "json"]));
+    assert_eq!(v["batch"], "2017年第一批");
+    assert_eq!((v["down"].as_u64(), v["up"].as_u64(), v["pairs"].as_u64()), (Some(15), Some(15), Some(15)));
+    assert_eq!(v["down_by_district"]["sanshui"], 7);
+    assert_eq!(v["down_by_district"]["gaoming"], 4);
+    assert_eq!(v["average_age"], 33.8);
+    assert_eq!((v["non_party"].as_u64(), v["women"].as_u64()), (Some(7), Some(3)));
+}
+
+#[test]
+fn stats_for_an_unknown_batch_names_the_known_ones() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = sample_copy(dir.path());
+    let out = guazhi(&["stats", arg(&db), "--batch", "2099"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.contains("--batch") && err.contains("2017年第一批"), "{err}");
+}
+
+/// The overdue report must agree with a query written independently of the program.
+#[test]
+fn overdue_json_equals_an_independent_sql_query() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = sample_copy(dir.path());
+    let v = json(&guazhi(&["overdue", arg(&db), "--today", "2026-11-27", "--format", "json"]));
+    let got: Vec<(String, String, String, String, String, i64)> = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            let s = |k: &str| r[k].as_str().unwrap().to_string();
+            (s("due"), s("cadre"), s("batch"), s("kind"), s("status"), r["days"].as_i64().unwrap())
+        })
+        .collect();
+    let conn = raw(&db);
+    let mut stmt = conn
+        .prepare(
+            "SELECT r.due_date, c.name, b.name, r.kind,
+                    CASE WHEN r.due_date < '2026-11-27' THEN 'overdue'
+                         WHEN r.due_date = '2026-11-27' THEN 'due_today' ELSE 'due_soon' END,
+                    abs(julianday(r.due_date) - julianday('2026-11-27'))
+             FROM reviews r JOIN secondments s ON s.id = r.secondment_id
+             JOIN cadres c ON c.id = s.cadre_id JOIN batches b ON b.id = s.batch_id
+             WHERE r.done_date IS NULL AND r.cancelled = 0
+               AND r.due_date <= date('2026-11-27', '+' || (SELECT due_soon_days FROM policy) || ' days')
+             ORDER BY r.due_date, c.name, r.id",
+        )
+        .unwrap();
+    let expected: Vec<(String, String, String, String, String, i64)> = stmt
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get::<_, f64>(5)? as i64)))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert_eq!(got, expected);
+    let statuses: Vec<&str> = got.iter().map(|g| g.4.as_str()).collect();
+    for s in ["overdue", "due_today", "due_soon"] {
+        assert!(statuses.contains(&s), "the demo has {s} reviews");
+    }
+}
+
+#[test]
+fn overdue_formats_agree() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = sample_copy(dir.path());
+    let n =
+        json(&guazhi(&["overdue", arg(&db), "--today", "2026-11-27", "--format", "json"])).as_array().unwrap().len();
+    let csv = guazhi(&["overdue", arg(&db), "--today", "2026-11-27", "--format", "csv"]);
+    let table = guazhi(&["overdue", arg(&db), "--today", "2026-11-27"]);
+    assert_eq!(String::from_utf8(csv.stdout).unwrap().lines().count(), n + 1);
+    let table = String::from_utf8(table.stdout).unwrap();
+    assert_eq!(table.lines().count(), n + 1);
+    assert!(table.lines().nth(1).unwrap().contains("overdue"));
+}
+
+#[test]
+fn unusable_files_exit_non_zero_with_one_clear_line_and_nothing_created() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    std::fs::write(p.join("roster.txt"), "姓名,单位\n").unwrap();
+    let demo = demo_db(p);
+    let bytes = std::fs::read(&demo).unwrap();
+    std::fs::write(p.join("truncated.db"), &bytes[..bytes.len() / 3]).unwrap();
+    std::fs::write(p.join("newer.db"), &bytes).unwrap();
+    raw(&p.join("newer.db")).pragma_update(None, "user_version", 99).unwrap();
+    let before: Vec<_> = std::fs::read_dir(p).unwrap().map(|e| e.unwrap().file_name()).collect();
+    for (file, words) in [
+        ("missing.db", "no such file"),
+        ("roster.txt", "not a SQLite database"),
+        ("truncated.db", "truncated"),
+        ("newer.db", "newer than this program"),
+    ] {
+        for cmd in [vec!["stats"], vec!["overdue"], vec!["check"], vec![]] {
+            let path = p.join(file);
+            let mut args = cmd.clone();
+            args.push(arg(&path));
+            let out = guazhi(&args);
+            assert_eq!(out.status.code(), Some(3), "{args:?}");
+            let err = String::from_utf8(out.stderr).unwrap();
+            assert_eq!(err.lines().count(), 1, "{err}");
+            assert!(err.contains(words), "{args:?}: {err}");
+        }
+    }
+    let mut after: Vec<_> = std::fs::read_dir(p).unwrap().map(|e| e.unwrap().file_name()).collect();
+    let mut before = before;
+    before.sort();
+    after.sort();
+    assert_eq!(before, after, "no file appeared");
+}
+
+#[test]
+fn check_passes_the_sample_and_fails_on_an_overlap_typed_by_hand() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = sample_copy(dir.path());
+    let out = guazhi(&["check", arg(&db), "--format", "json"]);
+    assert_eq!(out.status.code(), Some(0));
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["integrity"][0], "ok");
+    let rules: Vec<&str> = v["findings"].as_array().unwrap().iter().map(|f| f["rule"].as_str().unwrap()).collect();
+    for rule in ["grassroots_experience", "pair_not_mirrored", "unpaired"] {
+        assert!(rules.contains(&rule), "the demo shows {rule}: {rules:?}");
+    }
+    raw(&db)
+        .execute(
+            "INSERT INTO secondments (cadre_id, batch_id, direction, host_unit_id, host_post, start_date, planned_end)
+             SELECT cadre_id, batch_id, direction, host_unit_id, host_post, '2018-01-01', '2019-12-31'
+             FROM secondments WHERE id = 1",
+            [],
+        )
+        .unwrap();
+    let out = guazhi(&["check", arg(&db)]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8(out.stdout).unwrap().contains("overlapping_secondments"));
+}
+
+#[test]
+fn init_creates_once_and_bad_dates_are_refused_by_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("new.db");
+    assert!(guazhi(&["init", arg(&db)]).status.success());
+    let again = guazhi(&["init", arg(&db)]);
+    assert_eq!(again.status.code(), Some(4));
+    assert!(String::from_utf8(again.stderr).unwrap().contains("already exists"));
+    let bad = guazhi(&["overdue", arg(&db), "--today", "2017-02-30"]);
+    assert_eq!(bad.status.code(), Some(2));
+    let err = String::from_utf8(bad.stderr).unwrap();
+    assert!(err.contains("--today") && err.contains("not a real calendar date"), "{err}");
+    assert_eq!(json(&guazhi(&["overdue", arg(&db), "--format", "json"])), serde_json::json!([]));
+}
+
+/// sample.db is generated by the project's own code: regenerating gives the committed bytes.
+#[test]
+fn committed_sample_db_is_what_the_generator_writes() {
+    let dir = tempfile::tempdir().unwrap();
+    let fresh = dir.path().join("fresh.db");
+    assert!(guazhi(&["sample", arg(&fresh)]).status.success());
+    let committed = std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("sample.db")).unwrap();
+    assert!(std::fs::read(&fresh).unwrap() == committed, "sample.db is stale: run `cargo run -- sample sample.db`");
+}
+
+#[test]
+fn the_plain_sqlite_shell_view_reads_every_table() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = sample_copy(dir.path());
+    let conn = rusqlite::Connection::open_with_flags(&db, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY).unwrap();
+    let tables: Vec<String> = conn
+        .prepare("SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert!(tables.len() >= 12, "{tables:?}");
+    for t in tables {
+        let n: i64 = conn.query_row(&format!("SELECT count(*) FROM \"{t}\""), [], |r| r.get(0)).unwrap();
+        assert!(n > 0, "{t} has rows in the demo");
+    }
+    let ok: String = conn.query_row("PRAGMA integrity_check", [], |r| r.get(0)).unwrap();
+    assert_eq!(ok, "ok");
+}

@@ -1,0 +1,24 @@
+//! Tests of the store, the command line and import/export, on temporary database files.
+
+#[path = "../support/common/mod.rs"]
+mod common;
+#[path = "../support/edit_support/mod.rs"]
+mod edit_support;
+#[path = "../support/interop_support/mod.rs"]
+mod interop_support;
+
+mod cli;
+mod edit_concurrency;
+mod fuzz_import;
+mod fuzz_parsers;
+mod generate;
+mod interop_backup;
+mod interop_bad_rows;
+mod interop_confirm;
+mod interop_export;
+mod interop_lrmx;
+mod interop_roundtrip;
+mod neighbourhood;
+mod reliability_inputs;
+mod reliability_store;
+mod store;
