@@ -2,6 +2,7 @@
 
 use super::dates::term_months;
 use super::model::{Cadre, Direction, Id, Secondment};
+use super::term::Term;
 use serde::Serialize;
 use std::collections::HashMap;
 
@@ -82,63 +83,77 @@ impl Finding {
     }
 }
 
-/// Flags on individual secondments and on each cadre's secondments taken together.
-pub fn policy_flags(cadres: &[Cadre], secondments: &[Secondment], standard_term_months: u32) -> Vec<Finding> {
-    let by_id: HashMap<Id, &Cadre> = cadres.iter().map(|c| (c.id, c)).collect();
+/// The policy rules over one cadre's terms (in any order): for each term, two or more years
+/// of grassroots experience going down, then a planned term other than the standard one; then
+/// every two terms whose days intersect (ordered by their ids). Each with the terms it names.
+pub fn term_rules(grassroots_years: f64, terms: &[Term], standard_term_months: u32) -> Vec<(Rule, Vec<Id>)> {
     let mut out = Vec::new();
-    for s in secondments {
-        let Some(cadre) = by_id.get(&s.cadre_id) else { continue };
-        if s.direction == Direction::Down && cadre.grassroots_years >= 2.0 {
-            out.push(Finding::new(
-                Rule::GrassrootsExperience,
-                vec![s.id],
-                format!("{}: {} years of grassroots experience (policy: under 2)", cadre.name, cadre.grassroots_years),
-            ));
+    for t in terms {
+        if t.direction == Direction::Down && grassroots_years >= 2.0 {
+            out.push((Rule::GrassrootsExperience, vec![t.id]));
         }
-        let months = term_months(s.start, s.planned_end);
-        if months != Some(standard_term_months) {
-            let shown = months.map_or_else(|| "not whole months".to_string(), |m| format!("{m} months"));
-            out.push(Finding::new(
-                Rule::NonStandardTerm,
-                vec![s.id],
-                format!("{}: planned term {} to {} is {shown}", cadre.name, s.start, s.planned_end),
-            ));
+        if term_months(t.start, t.planned_end) != Some(standard_term_months) {
+            out.push((Rule::NonStandardTerm, vec![t.id]));
         }
     }
-    let mut per_cadre: HashMap<Id, Vec<&Secondment>> = HashMap::new();
-    for s in secondments {
-        per_cadre.entry(s.cadre_id).or_default().push(s);
+    let mut sorted = terms.to_vec();
+    sorted.sort_by_key(|t| (t.start, t.id));
+    let mut overlaps = Vec::new();
+    for (i, a) in sorted.iter().enumerate() {
+        for b in &sorted[i + 1..] {
+            if b.start <= a.end() {
+                overlaps.push((Rule::OverlappingSecondments, vec![a.id, b.id]));
+            }
+        }
     }
-    let mut overlaps: Vec<Finding> = per_cadre
-        .values()
-        .flat_map(|list| overlapping(list))
-        .map(|(a, b)| {
-            let name = by_id.get(&a.cadre_id).map_or("?", |c| c.name.as_str());
-            Finding::new(
-                Rule::OverlappingSecondments,
-                vec![a.id, b.id],
-                format!("{name}: {}–{} overlaps {}–{}", a.start, a.end(), b.start, b.end()),
-            )
-        })
-        .collect();
-    overlaps.sort_by_key(|f| f.secondments.clone());
+    overlaps.sort_by(|a, b| a.1.cmp(&b.1));
     out.extend(overlaps);
     out
 }
 
-/// Every pair of a cadre's secondments whose days intersect.
-fn overlapping<'a>(list: &[&'a Secondment]) -> Vec<(&'a Secondment, &'a Secondment)> {
-    let mut sorted = list.to_vec();
-    sorted.sort_by_key(|s| (s.start, s.id));
-    let mut out = Vec::new();
-    for (i, a) in sorted.iter().enumerate() {
-        for b in &sorted[i + 1..] {
-            if b.start <= a.end() {
-                out.push((*a, *b));
+/// Flags on individual secondments and on each cadre's secondments taken together
+/// (`term_rules` per cadre), with the details a report prints.
+pub fn policy_flags(cadres: &[Cadre], secondments: &[Secondment], standard_term_months: u32) -> Vec<Finding> {
+    let by_id: HashMap<Id, &Cadre> = cadres.iter().map(|c| (c.id, c)).collect();
+    let by_sec: HashMap<Id, &Secondment> = secondments.iter().map(|s| (s.id, s)).collect();
+    let mut per_cadre: HashMap<Id, Vec<Term>> = HashMap::new();
+    for s in secondments.iter().filter(|s| by_id.contains_key(&s.cadre_id)) {
+        per_cadre.entry(s.cadre_id).or_default().push(s.term());
+    }
+    let mut single = Vec::new();
+    let mut overlaps = Vec::new();
+    for (cadre, terms) in &per_cadre {
+        let c = by_id[cadre];
+        for (rule, ids) in term_rules(c.grassroots_years, terms, standard_term_months) {
+            let s = by_sec[&ids[0]];
+            let detail = match rule {
+                Rule::GrassrootsExperience => {
+                    format!("{}: {} years of grassroots experience (policy: under 2)", c.name, c.grassroots_years)
+                }
+                Rule::NonStandardTerm => {
+                    let months = term_months(s.start, s.planned_end);
+                    let shown = months.map_or_else(|| "not whole months".to_string(), |m| format!("{m} months"));
+                    format!("{}: planned term {} to {} is {shown}", c.name, s.start, s.planned_end)
+                }
+                _ => {
+                    let b = by_sec[&ids[1]];
+                    format!("{}: {}–{} overlaps {}–{}", c.name, s.start, s.end(), b.start, b.end())
+                }
+            };
+            let finding = Finding::new(rule, ids, detail);
+            if rule == Rule::OverlappingSecondments {
+                overlaps.push(finding);
+            } else {
+                single.push(finding);
             }
         }
     }
-    out
+    // The secondments' own order for the flags on one secondment, as they were always listed.
+    let position: HashMap<Id, usize> = secondments.iter().enumerate().map(|(i, s)| (s.id, i)).collect();
+    single.sort_by_key(|f| (position[&f.secondments[0]], f.rule == Rule::NonStandardTerm));
+    overlaps.sort_by_key(|f| f.secondments.clone());
+    single.extend(overlaps);
+    single
 }
 
 /// Whether a new term from `start` to `end` would overlap one of the cadre's other secondments.

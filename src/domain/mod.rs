@@ -9,5 +9,6 @@ pub mod pairing;
 pub mod reserve;
 pub mod review;
 pub mod schedule;
+pub mod term;
 
 pub use model::*;

@@ -228,35 +228,39 @@ coded_enum!(SecondmentStatus {
 });
 
 impl Secondment {
-    /// The last day served or to be served.
-    pub fn end(&self) -> NaiveDate {
-        self.actual_end.unwrap_or(self.planned_end)
-    }
-
-    pub fn status(&self, today: NaiveDate) -> SecondmentStatus {
-        match self.actual_end {
-            Some(end) if end < self.planned_end && end < today => SecondmentStatus::EndedEarly,
-            _ if today < self.start => SecondmentStatus::Planned,
-            _ if today > self.end() => SecondmentStatus::Completed,
-            _ => SecondmentStatus::Active,
+    /// What the rules read of it.
+    pub fn term(&self) -> super::term::Term {
+        super::term::Term {
+            id: self.id,
+            cadre_id: self.cadre_id,
+            batch_id: self.batch_id,
+            direction: self.direction,
+            host_unit_id: self.host_unit_id,
+            start: self.start,
+            planned_end: self.planned_end,
+            actual_end: self.actual_end,
         }
     }
 
+    /// The last day served or to be served.
+    pub fn end(&self) -> NaiveDate {
+        self.term().end()
+    }
+
+    pub fn status(&self, today: NaiveDate) -> SecondmentStatus {
+        self.term().status(today)
+    }
+
     /// Of one cadre's secondments in start order: the one being served, else the last one begun,
-    /// else the next one planned.
+    /// else the next one planned (`Term::current`).
     pub fn current<'a>(in_start_order: &[&'a Secondment], today: NaiveDate) -> Option<&'a Secondment> {
-        in_start_order
-            .iter()
-            .rev()
-            .find(|s| s.status(today) == SecondmentStatus::Active)
-            .or_else(|| in_start_order.iter().rev().find(|s| s.start <= today))
-            .or_else(|| in_start_order.first())
-            .copied()
+        let terms: Vec<super::term::Term> = in_start_order.iter().map(|s| s.term()).collect();
+        super::term::Term::current(&terms, today).map(|i| in_start_order[i])
     }
 
     /// The term is over once its last day has passed.
     pub fn term_over(&self, today: NaiveDate) -> bool {
-        today > self.end()
+        self.term().term_over(today)
     }
 }
 

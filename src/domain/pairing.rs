@@ -2,6 +2,7 @@
 
 use super::flags::{Finding, Rule};
 use super::model::{Cadre, Direction, Id, Pair, Secondment};
+use super::term::Term;
 use std::collections::{HashMap, HashSet};
 
 /// Why two secondments cannot be paired, or `Ok` with the pair ordered (down, up).
@@ -35,45 +36,51 @@ pub fn mirrors(down: &Secondment, down_home: Id, up: &Secondment, up_home: Id) -
     down.host_unit_id == up_home && up.host_unit_id == down_home
 }
 
+/// What is wrong with a stored pair, if anything: a side missing, not one down and one up, or
+/// sides of another batch (invalid), else units that do not swap (not mirrored). `*_home` is
+/// the home unit of each side's cadre.
+pub fn pair_rule(pair_batch: Id, down: Option<&Term>, up: Option<&Term>, down_home: Id, up_home: Id) -> Option<Rule> {
+    let (Some(down), Some(up)) = (down, up) else { return Some(Rule::PairInvalid) };
+    if down.direction != Direction::Down || up.direction != Direction::Up {
+        return Some(Rule::PairInvalid);
+    }
+    if down.batch_id != up.batch_id || down.batch_id != pair_batch {
+        return Some(Rule::PairInvalid);
+    }
+    let mirrored = down.host_unit_id == up_home && up.host_unit_id == down_home;
+    (!mirrored).then_some(Rule::PairNotMirrored)
+}
+
 /// Problems with the stored pairs, mirror warnings, and secondments left without a partner.
 pub fn check_pairs(pairs: &[Pair], secondments: &[Secondment], cadres: &[Cadre]) -> Vec<Finding> {
     let by_id: HashMap<Id, &Secondment> = secondments.iter().map(|s| (s.id, s)).collect();
     let by_cadre: HashMap<Id, &Cadre> = cadres.iter().map(|c| (c.id, c)).collect();
-    let home: HashMap<Id, Id> = cadres.iter().map(|c| (c.id, c.home_unit_id)).collect();
+    let home = |s: &Secondment| by_cadre.get(&s.cadre_id).map_or(0, |c| c.home_unit_id);
     let name = |s: &Secondment| by_cadre.get(&s.cadre_id).map_or("?", |c| c.name.as_str()).to_owned();
     let mut out = Vec::new();
     for p in pairs {
-        let (Some(down), Some(up)) = (by_id.get(&p.down_id), by_id.get(&p.up_id)) else {
-            out.push(Finding::new(
-                Rule::PairInvalid,
-                vec![p.down_id, p.up_id],
-                format!("pair {} names a missing secondment", p.id),
-            ));
+        let (down, up) = (by_id.get(&p.down_id).copied(), by_id.get(&p.up_id).copied());
+        let rule = pair_rule(
+            p.batch_id,
+            down.map(|s| s.term()).as_ref(),
+            up.map(|s| s.term()).as_ref(),
+            down.map_or(0, home),
+            up.map_or(0, home),
+        );
+        let Some(rule) = rule else { continue };
+        let (Some(down), Some(up)) = (down, up) else {
+            let detail = format!("pair {} names a missing secondment", p.id);
+            out.push(Finding::new(rule, vec![p.down_id, p.up_id], detail));
             continue;
         };
-        if down.direction != Direction::Down || up.direction != Direction::Up {
-            out.push(Finding::new(
-                Rule::PairInvalid,
-                vec![down.id, up.id],
-                format!("pair {}: {} and {} are not one down and one up", p.id, name(down), name(up)),
-            ));
-        } else if down.batch_id != up.batch_id || down.batch_id != p.batch_id {
-            out.push(Finding::new(
-                Rule::PairInvalid,
-                vec![down.id, up.id],
-                format!("pair {}: {} and {} are in different batches", p.id, name(down), name(up)),
-            ));
+        let detail = if rule == Rule::PairNotMirrored {
+            format!("pair {}: {} and {} do not swap units", p.id, name(down), name(up))
+        } else if down.direction != Direction::Down || up.direction != Direction::Up {
+            format!("pair {}: {} and {} are not one down and one up", p.id, name(down), name(up))
         } else {
-            let down_home = home.get(&down.cadre_id).copied().unwrap_or_default();
-            let up_home = home.get(&up.cadre_id).copied().unwrap_or_default();
-            if !mirrors(down, down_home, up, up_home) {
-                out.push(Finding::new(
-                    Rule::PairNotMirrored,
-                    vec![down.id, up.id],
-                    format!("pair {}: {} and {} do not swap units", p.id, name(down), name(up)),
-                ));
-            }
-        }
+            format!("pair {}: {} and {} are in different batches", p.id, name(down), name(up))
+        };
+        out.push(Finding::new(rule, vec![down.id, up.id], detail));
     }
     let paired: HashSet<Id> = pairs.iter().flat_map(|p| [p.down_id, p.up_id]).collect();
     for s in secondments.iter().filter(|s| !paired.contains(&s.id)) {
