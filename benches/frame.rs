@@ -1,13 +1,13 @@
-//! The screens at scale, without a terminal: reading a large database's first screen
-//! (`lean::first_screen`), drawing one frame of the Cadres tab at 120×40 on ratatui's
-//! `TestBackend`, and one cursor move (the update, the window read it may need, the frame).
-//! Sizes: 1,000,000 by default (see `common`).
+//! The screens without a terminal, at every size (see `common`): reading the first screen by
+//! index (`driver::first_screen`), the first frame of each tab at 120×40 on ratatui's
+//! `TestBackend`, a tab switch (the update, the window read, the frame), a cursor move, and a
+//! save at 1M on a copy (acknowledged: the write; shown: the lists updated and drawn).
 
 mod common;
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
-use guazhi::app::driver::{step, Session};
-use guazhi::app::{lean, Action, App, Display};
+use guazhi::app::driver::{first_screen, open, step, Session};
+use guazhi::app::{Action, App, Display, Tab};
 use guazhi::lang::Lang;
 use guazhi::store::{Access, Store};
 use ratatui::backend::TestBackend;
@@ -18,39 +18,48 @@ fn today() -> chrono::NaiveDate {
     guazhi::domain::dates::parse_date("2026-11-27").unwrap()
 }
 
-fn app(store: &Store) -> App {
-    let (snap, state, first) = lean::first_screen(store, today()).expect("first screen");
-    let opts = Display { db_name: "bench.db".into(), ..Display::new(Lang::Zh) };
-    let mut app = App::new_lean(snap, opts, state, first);
-    app.take_catalog_wish();
-    app.take_catalogs(lean::build_catalogs(store, today(), Lang::Zh).expect("catalogs"));
-    app
+fn opts() -> Display {
+    Display { db_name: "bench.db".into(), ..Display::new(Lang::Zh) }
+}
+
+fn act(app: &mut App, store: &mut Store, action: Action) {
+    let mut session = Session { store, today: today(), drafts: None, builder: None };
+    step(app, &mut session, action).expect("step");
 }
 
 fn frame(c: &mut Criterion) {
-    for n in common::sizes(&[1_000_000]) {
+    for n in common::sizes(&[1_000, 10_000, 100_000, 1_000_000]) {
         let path = common::database(n);
+        let label = common::label(n);
         let mut store = Store::open(&path, Access::ReadOnly).expect("open");
-        c.bench_with_input(BenchmarkId::new("first_screen", n), &n, |b, _| {
-            b.iter(|| black_box(lean::first_screen(&store, today()).expect("first screen")))
-        });
-        let mut app = app(&store);
+        let mut group = c.benchmark_group(format!("screens/{label}"));
+        group.sample_size(10);
+        group.bench_function("first_screen", |b| b.iter(|| black_box(first_screen(&store, today()).expect("read"))));
+        let mut app = open(&mut store, today(), opts()).expect("app");
         let mut terminal = Terminal::new(TestBackend::new(120, 40)).expect("terminal");
-        let mut session = Session { store: &mut store, today: today(), drafts: None };
-        step(&mut app, &mut session, Action::Redraw).expect("window");
-        c.bench_with_input(BenchmarkId::new("draw_120x40", n), &n, |b, _| {
-            b.iter(|| guazhi::tui::draw(&mut terminal, &mut app).expect("draw"))
-        });
+        for tab in Tab::ALL {
+            group.bench_with_input(BenchmarkId::new("tab_switch", format!("{tab:?}")), &tab, |b, &tab| {
+                b.iter(|| {
+                    act(&mut app, &mut store, Action::GoTab(Tab::Cadres));
+                    act(&mut app, &mut store, Action::GoTab(tab));
+                    guazhi::tui::draw(&mut terminal, &mut app).expect("draw")
+                })
+            });
+        }
+        act(&mut app, &mut store, Action::GoTab(Tab::Cadres));
+        guazhi::tui::draw(&mut terminal, &mut app).expect("draw");
+        group.bench_function("draw_120x40", |b| b.iter(|| guazhi::tui::draw(&mut terminal, &mut app).expect("draw")));
         let mut down = true;
-        c.bench_with_input(BenchmarkId::new("cursor_move", n), &n, |b, _| {
+        group.bench_function("cursor_move", |b| {
             b.iter(|| {
                 // Down and up in turn: the same rows, so each move is a plain move.
                 let action = if down { Action::Down } else { Action::Up };
                 down = !down;
-                step(&mut app, &mut session, action).expect("move");
+                act(&mut app, &mut store, action);
                 guazhi::tui::draw(&mut terminal, &mut app).expect("draw")
             })
         });
+        group.finish();
     }
 }
 

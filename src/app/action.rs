@@ -1,11 +1,14 @@
 //! What can happen to the application: the tabs, the actions `App::update` applies, the
 //! effects it asks the terminal loop to carry out, and what the last frame looked like.
 
+use super::catalog::build::{Handover, Refresh};
 use super::operation::{Failure, Outcome};
 use super::view::Tone;
-use super::Snapshot;
+use super::FirstScreen;
+use crate::domain::Id;
 use crate::draft::Draft;
 use crate::store::AuditEntry;
+use crate::store::Data;
 use ratatui::layout::Rect;
 use tui_input::InputRequest;
 
@@ -113,8 +116,19 @@ pub enum Action {
     Export,
     /// What the last frame looked like (sizes, where things are); sent after every draw.
     Frame(FrameInfo),
-    /// Fresh data (a reload, or a new day).
-    Load(Box<Snapshot>),
+    /// Everything read again (`R`, a new day): the first screen, then the lists are built.
+    Load(Box<FirstScreen>),
+    /// A list built in the background.
+    Built(Box<Handover>),
+    /// What a save (this window's or a colleague's) changed, read again for the lists.
+    Refreshed(Box<Refresh>),
+    /// The window read (`App::window_wanted`): the neighbourhood of `window`'s cadres, and of
+    /// `batch`'s when there is one.
+    Window {
+        data: Box<Data>,
+        window: Vec<Id>,
+        batch: Option<Id>,
+    },
     /// An edit key on a list or the dossier: opens a form, asks, or asks the store.
     Edit(Edit),
     Form(FormAct),
@@ -130,11 +144,11 @@ pub enum Action {
     UndoPeek(Option<(AuditEntry, usize)>),
     OfferDraft(Box<Draft>),
     Notice(Tone, String),
-    /// Large mode: the neighbourhood of `window` was read so that the form `then` has every
-    /// record it offers (a pair's candidates are anywhere in the batch).
+    /// The neighbourhood of `window` was read so that the form `then` has every record it
+    /// offers (a pair's candidates are anywhere in the batch).
     Widened {
-        snapshot: Box<Snapshot>,
-        window: Vec<crate::domain::Id>,
+        data: Box<Data>,
+        window: Vec<Id>,
         then: super::form::FormKind,
     },
 }
@@ -219,7 +233,6 @@ pub enum Effect {
     Redraw,
     /// Nothing visible changed.
     None,
-    Reload,
     /// The app has requests for the store (`App::requests`): the driver carries them out.
     Store,
     Quit,

@@ -1,17 +1,34 @@
-//! Carries out what `App::update` asks of the store, the same way for the terminal loop and for
-//! tests: each write is one `Store::write` (one short `BEGIN IMMEDIATE` transaction with the
-//! row's version checked), its outcome goes back into the app as an action, and after a save
-//! the data is read again so every screen (and the header's counts) shows it.
+//! The effect runner: carries out what `App::update` asks for, the same way for the terminal
+//! loop and for tests, and hands every answer back to the app as an action. Writes are one
+//! `Store::write` each (one short `BEGIN IMMEDIATE` transaction with the row's version checked);
+//! after a save the lists take in what it changed (`catalog::build::refresh`); the window is read
+//! whenever the screen needs records it lacks; lists are built in the background by the loop's
+//! `Builder`, or here at once when there is none (tests).
 
 use super::action::{Action, Effect};
+use super::catalog::build::{build_all, build_all_reviews, refresh, Shown};
+use super::catalog::first::{FirstRows, FIRST_ROWS};
+use super::export::{sheet_row, ExportJob};
+use super::list::Filters;
 use super::operation::{Failure, Operation};
 use super::popup::Request;
-use super::view::Tone;
-use super::{App, Snapshot};
+use super::view::{Lookup, Rec, Tone, Views};
+use super::window::FirstScreen;
+use super::{App, Tab};
 use crate::draft::Slot;
+use crate::interop::{save, unused_path, SheetFormat};
 use crate::store::{changes_between, AuditEntry, Store, StoreError};
 use chrono::NaiveDate;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
+
+/// Builds lists away from the loop (the terminal's background thread).
+pub trait Builder {
+    /// Starts building the lists (every review, when asked) for `shown`, unless a build of
+    /// the same is under way.
+    fn start(&mut self, shown: Shown, all_reviews: bool) -> std::io::Result<()>;
+}
 
 /// What the app's requests run against.
 pub struct Session<'a> {
@@ -19,11 +36,13 @@ pub struct Session<'a> {
     pub today: NaiveDate,
     /// Where this user's draft for the database lives (none without a home folder).
     pub drafts: Option<&'a Slot>,
+    /// The background builder; without one, lists are built here before returning.
+    pub builder: Option<&'a mut dyn Builder>,
 }
 
 /// Applies `action`, then carries out the store work it led to. Returns what the terminal
-/// still has to do: draw, nothing, or quit. Only reading the data again can fail here; a
-/// failed write is a message in the app, never an error of the loop.
+/// still has to do: draw, nothing, or quit. Only reading the data can fail here; a failed write
+/// is a message in the app, never an error of the loop.
 pub fn step(app: &mut App, s: &mut Session, action: Action) -> crate::store::Result<Effect> {
     let effect = app.update(action);
     carry_out(app, s, effect)
@@ -32,109 +51,216 @@ pub fn step(app: &mut App, s: &mut Session, action: Action) -> crate::store::Res
 /// The second half of `step`: the store work an update's effect asks for. The terminal loop
 /// draws between the two halves, so "saving…" shows while a save waits on a colleague's lock.
 pub fn carry_out(app: &mut App, s: &mut Session, mut effect: Effect) -> crate::store::Result<Effect> {
+    let mut drawn = false;
     loop {
-        effect = match effect {
-            Effect::Reload => {
-                app.update(Action::Load(Box::new(reread(app, s.store, s.today)?)));
-                if app.requests.is_empty() {
-                    Effect::Redraw
-                } else {
-                    Effect::Store
-                }
-            }
-            Effect::Store => {
-                let mut next = Effect::Redraw;
-                for request in std::mem::take(&mut app.requests) {
-                    if let Some(result) = execute(request, s) {
-                        match app.update(result) {
-                            Effect::Reload => next = Effect::Reload,
-                            Effect::Store if next != Effect::Reload => next = Effect::Store,
-                            _ => {}
-                        }
+        if effect == Effect::Quit {
+            return Ok(Effect::Quit);
+        }
+        if effect == Effect::Store || !app.requests.is_empty() {
+            drawn = true;
+            for request in std::mem::take(&mut app.requests) {
+                for action in execute(request, app, s)? {
+                    if app.update(action) == Effect::Quit {
+                        return Ok(Effect::Quit);
                     }
                 }
-                if next == Effect::Redraw && !app.requests.is_empty() {
-                    next = Effect::Store;
-                }
-                next
             }
-            other => return Ok(if sync_window(app, s)? && other == Effect::None { Effect::Redraw } else { other }),
-        };
+            effect = Effect::Redraw;
+            continue;
+        }
+        if let Some(want) = app.window_wanted() {
+            let data = read_window(s.store, &want.cadres, want.batch)?;
+            app.update(Action::Window { data: Box::new(data), window: want.cadres, batch: want.batch });
+            drawn = true;
+            continue;
+        }
+        return Ok(if drawn && effect == Effect::None { Effect::Redraw } else { effect });
     }
 }
 
-/// What the app shows, read again for `today`: every record, or for a large database the
-/// window's neighbourhood and the header's counts (its catalogs are rebuilt apart).
-pub fn reread(app: &App, store: &Store, today: NaiveDate) -> crate::store::Result<Snapshot> {
-    match &app.lean {
-        Some(lean) => super::lean::read_window(store, today, &lean.window),
-        None => Snapshot::read(store, today),
+/// How the app shows its lists (what a build derives them for).
+pub fn shown(app: &App) -> Shown {
+    Shown { today: app.today, lang: app.opts.lang, ascii: app.opts.ascii }
+}
+
+/// The neighbourhood of `cadres`, and of `batch`'s cadres too, in one read transaction.
+fn read_window(
+    store: &Store,
+    cadres: &[crate::domain::Id],
+    batch: Option<crate::domain::Id>,
+) -> crate::store::Result<crate::store::Data> {
+    let tx = store.connection().unchecked_transaction()?;
+    let mut ids = cadres.to_vec();
+    if let Some(b) = batch {
+        ids.extend(store.cadres_in_batches(&[b])?);
+        ids.sort_unstable();
+        ids.dedup();
     }
+    let data = store.neighbourhood(&ids)?;
+    tx.commit()?;
+    Ok(data)
 }
 
-/// Large mode: reads the neighbourhood of the cadres the screen now needs; true when it did.
-pub fn sync_window(app: &mut App, s: &mut Session) -> crate::store::Result<bool> {
-    let Some(window) = app.window_wanted() else { return Ok(false) };
-    let data = s.store.neighbourhood(&window)?;
-    app.take_window(data, window);
-    Ok(true)
+/// What the screens open on (and show after `R` or at midnight): the header's counts, the
+/// first rows of the lists by index, every batch and unit, and the first cadres' window. One
+/// read transaction, milliseconds at any size.
+pub fn first_screen(store: &Store, today: NaiveDate) -> crate::store::Result<FirstScreen> {
+    let tx = store.connection().unchecked_transaction()?;
+    let mark = store.audit_mark()?;
+    let counts = store.attention_counts(today)?;
+    let mut first: [Option<FirstRows>; 6] = Default::default();
+    let cadres: Vec<(Rec, Option<crate::domain::Id>)> = store
+        .first_cadres(FIRST_ROWS)?
+        .into_iter()
+        .filter(|(_, archived)| !archived)
+        .map(|(id, _)| (Rec::Cadre(id), Some(id)))
+        .collect();
+    let window: Vec<crate::domain::Id> = {
+        let mut w: Vec<_> = cadres.iter().take(80).filter_map(|r| r.1).collect();
+        w.sort_unstable();
+        w
+    };
+    first[Tab::Cadres.index()] = Some(FirstRows::new(cadres, Filters::default()));
+    let pairs = store
+        .first_pairs(FIRST_ROWS)?
+        .into_iter()
+        .map(|(id, pair, cadre)| (if pair { Rec::Pair(id) } else { Rec::Secondment(id) }, Some(cadre)));
+    first[Tab::Pairs.index()] = Some(FirstRows::new(pairs.collect(), Filters::default()));
+    let reviews = store.first_open_reviews(FIRST_ROWS)?.into_iter().map(|(id, cadre)| (Rec::Review(id), Some(cadre)));
+    first[Tab::Reviews.index()] = Some(FirstRows::new(reviews.collect(), Filters::default()));
+    let batches = store.batches(None)?;
+    let units = store.units(None)?;
+    let data = store.neighbourhood(&window)?;
+    tx.commit()?;
+    Ok(FirstScreen { today, counts, mark, first, batches, units, data, window })
 }
 
-fn execute(request: Request, s: &mut Session) -> Option<Action> {
-    match request {
-        Request::Write(cmd) => {
+fn execute(request: Request, app: &App, s: &mut Session) -> crate::store::Result<Vec<Action>> {
+    Ok(match request {
+        Request::Write(op) => {
             let result = s.store.write(|w| {
-                let done = cmd.run(w);
+                let done = op.run(w);
                 test_panic("save");
                 done
             });
-            Some(Action::Saved(result.map_err(|e| failure(e, &cmd, s.store))))
+            vec![Action::Saved(result.map_err(|e| failure(e, &op, s.store)))]
         }
         Request::History { title, targets } => {
             let mut entries: Vec<AuditEntry> = Vec::new();
             for (table, id) in targets {
                 match s.store.history(table, id) {
                     Ok(found) => entries.extend(found),
-                    Err(e) => return Some(Action::Notice(Tone::Error, e.to_string())),
+                    Err(e) => return Ok(vec![Action::Notice(Tone::Error, e.to_string())]),
                 }
             }
             entries.sort_by_key(|e| std::cmp::Reverse(e.id));
             entries.dedup_by_key(|e| e.id);
-            Some(Action::History(title, entries))
+            vec![Action::History(title, entries)]
         }
-        Request::PeekUndo => Some(match s.store.last_undoable() {
+        Request::PeekUndo => vec![match s.store.last_undoable() {
             Ok(last) => Action::UndoPeek(last),
             Err(e) => Action::Notice(Tone::Error, e.to_string()),
-        }),
+        }],
         Request::PairCandidates { secondment, mut window } => {
-            let read = super::lean::pair_candidates(s.store, secondment).and_then(|found| {
+            let read = s.store.pair_candidates(secondment).and_then(|found| {
                 window.extend(found);
                 window.sort_unstable();
                 window.dedup();
-                super::lean::read_window(s.store, s.today, &window)
+                s.store.neighbourhood(&window)
             });
-            Some(match read {
-                Ok(snapshot) => Action::Widened {
-                    snapshot: Box::new(snapshot),
-                    window,
-                    then: super::form::FormKind::Pair { secondment },
-                },
+            vec![match read {
+                Ok(data) => {
+                    Action::Widened { data: Box::new(data), window, then: super::form::FormKind::Pair { secondment } }
+                }
                 Err(e) => Action::Notice(Tone::Error, e.to_string()),
-            })
+            }]
         }
         Request::DeleteDraft => {
             if let Some(slot) = s.drafts {
                 slot.remove();
             }
-            None
+            Vec::new()
+        }
+        Request::Refresh => {
+            let holds_all = app.catalogs.reviews.as_ref().is_some_and(|r| r.holds_all());
+            let r = refresh(s.store, app.catalogs.mark, shown(app), holds_all)?;
+            if r.affected.all {
+                vec![Action::Load(Box::new(first_screen(s.store, s.today)?))]
+            } else {
+                vec![Action::Refreshed(Box::new(r))]
+            }
+        }
+        Request::Build { all_reviews } => match s.builder.as_deref_mut() {
+            Some(builder) => {
+                builder.start(shown(app), all_reviews)?;
+                Vec::new()
+            }
+            None if all_reviews => vec![Action::Built(Box::new(build_all_reviews(s.store, shown(app))?))],
+            None => {
+                let mut built = Vec::new();
+                build_all(s.store, shown(app), |h| {
+                    built.push(Action::Built(Box::new(h)));
+                    true
+                })?;
+                built
+            }
+        },
+        Request::Reload => vec![Action::Load(Box::new(first_screen(s.store, s.today)?))],
+        Request::Export(job) => vec![exported(app, s.store, job)],
+    })
+}
+
+/// Writes an export job into the current folder (else the home folder when that cannot be
+/// written), and says where it went.
+fn exported(app: &App, store: &Store, job: ExportJob) -> Action {
+    let here = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+    let result = write_export(app, store, &job, &here).or_else(|e| match std::env::var_os("HOME") {
+        Some(home) if e.kind() == std::io::ErrorKind::PermissionDenied => {
+            write_export(app, store, &job, Path::new(&home))
+        }
+        _ => Err(e),
+    });
+    match result {
+        Ok((path, rows)) => {
+            let path = crate::text::display_safe(&path.display().to_string()).into_owned();
+            let text =
+                app.opts.lang.pick(format!("已导出 {rows} 行到 {path}"), format!("exported {rows} rows to {path}"));
+            Action::Notice(Tone::Good, text)
+        }
+        Err(e) => Action::Notice(Tone::Error, format!("{}{e}", app.t("导出失败：", "export failed: "))),
+    }
+}
+
+/// The rows a slice at a time: their cadres' neighbourhood read, their cells made by the view.
+pub fn write_export(app: &App, store: &Store, job: &ExportJob, dir: &Path) -> std::io::Result<(PathBuf, usize)> {
+    let mut sheet = job.sheet.clone();
+    let io = |e: StoreError| std::io::Error::other(e.to_string());
+    for chunk in job.rows.chunks(2000) {
+        let mut cadres: Vec<crate::domain::Id> = chunk.iter().filter_map(|r| r.1).collect();
+        cadres.sort_unstable();
+        cadres.dedup();
+        let data = store.neighbourhood(&cadres).map_err(io)?;
+        let index = super::view::Index::new(&data);
+        let lk = Lookup { data: &data, ix: &index, today: app.today, lang: app.opts.lang, ascii: app.opts.ascii };
+        let views = Views::build_for(&lk, job.tab);
+        let table = views.table(job.tab);
+        let by_rec: HashMap<Rec, usize> =
+            table.rows.iter().enumerate().filter_map(|(i, r)| Some((r.rec?, i))).collect();
+        for (rec, _) in chunk {
+            if let Some(&i) = by_rec.get(rec) {
+                sheet.rows.push(sheet_row(&table.rows[i], &job.columns));
+            }
         }
     }
+    let path = unused_path(dir, &job.stem, "xlsx");
+    save(&sheet, SheetFormat::Xlsx, &path)?;
+    Ok((std::path::absolute(&path).unwrap_or(path), sheet.rows.len()))
 }
 
 /// A store error as the app keeps it. For a conflict, the audit trail says who saved last and
 /// when, and the diff runs from the row as this save knew it (the old values of the first
 /// change after its version) to the row as it is now.
-fn failure(e: StoreError, cmd: &Operation, store: &Store) -> Failure {
+fn failure(e: StoreError, op: &Operation, store: &Store) -> Failure {
     match e {
         StoreError::Conflict { table, id, current } => {
             let history = store.history(table, id).unwrap_or_default();
@@ -143,7 +269,7 @@ fn failure(e: StoreError, cmd: &Operation, store: &Store) -> Failure {
                     .and_then(|j| serde_json::from_str::<serde_json::Value>(j).ok())
                     .and_then(|v| v["version"].as_i64())
             };
-            let mine = cmd.version().unwrap_or(i64::MAX);
+            let mine = op.version().unwrap_or(i64::MAX);
             // Newest first: the changes made since this save's version.
             let since: Vec<&AuditEntry> =
                 history.iter().filter(|e| version(&e.new_values).is_none_or(|v| v > mine)).collect();
@@ -182,4 +308,13 @@ pub fn test_panic(point: &str) {
     if WANTED.get_or_init(|| std::env::var("GUAZHI_TEST_PANIC").ok()).as_deref() == Some(point) {
         panic!("GUAZHI_TEST_PANIC={point}: a deliberate panic for the reliability tests");
     }
+}
+
+/// The app on `store` for `today`, every list built here before it returns (tests, and tools
+/// without a terminal; the screens build them in the background instead).
+pub fn open(store: &mut Store, today: NaiveDate, opts: super::Display) -> crate::store::Result<App> {
+    let first = first_screen(store, today)?;
+    let mut app = App::new(first, opts);
+    carry_out(&mut app, &mut Session { store, today, drafts: None, builder: None }, Effect::Store)?;
+    Ok(app)
 }

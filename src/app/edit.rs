@@ -28,12 +28,13 @@ impl App {
             AddCadre => self.open_form(FormKind::AddCadre),
             EditCadre => self.need(cadre, |c| FormKind::EditCadre { cadre: c }),
             AddSecondment => self.need(cadre, |c| FormKind::AddSecondment { cadre: c }),
-            Pair => match (&self.lean, secondment) {
-                (Some(lean), Some(s)) => {
-                    self.requests.push(Request::PairCandidates { secondment: s, window: lean.window.clone() });
+            Pair => match secondment {
+                // The candidates are anywhere in the batch: read them into the window first.
+                Some(s) => {
+                    self.requests.push(Request::PairCandidates { secondment: s, window: self.window.clone() });
                     return Effect::Store;
                 }
-                _ => self.need(secondment, |s| FormKind::Pair { secondment: s }),
+                None => self.need(secondment, |s| FormKind::Pair { secondment: s }),
             },
             EndEarly => self.need(secondment, |s| FormKind::EndEarly { secondment: s }),
             Vetting => self.need(secondment, |s| FormKind::Vetting { secondment: s }),

@@ -1,11 +1,49 @@
 //! `E` on a list: the tab as shown — the rows the filters and the search leave, in their sort
-//! order, and the columns on screen, in their order — written as an xlsx file in the current
-//! folder (never over an existing file); the status line says where it went.
+//! order, and the columns on screen, in their order — as an xlsx file in the current folder
+//! (never over an existing file). The app describes the job; the effect runner writes it,
+//! making the rows' cells from the store a slice at a time; the status line says where it went.
 
-use super::view::{SortKey, Tone};
-use super::App;
-use crate::interop::{save, unused_path, Cell, Sheet, SheetFormat};
-use std::path::{Path, PathBuf};
+use super::view::{Rec, Row, SortKey, Tone};
+use super::{App, Tab};
+use crate::domain::Id;
+use crate::interop::{Cell, Sheet};
+
+/// What `E` asks the effect runner to write.
+#[derive(Debug, Clone)]
+pub struct ExportJob {
+    pub tab: Tab,
+    /// The file's name without folder and extension: `cadres-2026-11-27`.
+    pub stem: String,
+    /// The sheet: titled, headed by the columns on screen; filled here for the small tabs,
+    /// by the runner from `rows` for the others.
+    pub sheet: Sheet,
+    pub columns: Vec<usize>,
+    /// The records to write, in display order, with the cadre whose window holds their cells.
+    pub rows: Vec<(Rec, Option<Id>)>,
+}
+
+impl PartialEq for ExportJob {
+    fn eq(&self, other: &Self) -> bool {
+        self.tab == other.tab && self.stem == other.stem && self.rows == other.rows
+    }
+}
+
+/// A view row's cells as a sheet's: dates and plain numbers stay typed; overdue cells are marked.
+pub fn sheet_row(row: &Row, columns: &[usize]) -> Vec<Cell> {
+    columns
+        .iter()
+        .map(|&c| {
+            let Some(cell) = row.cells.get(c) else { return Cell::empty() };
+            let typed = match &cell.sort {
+                SortKey::Date(d) if cell.text == d.to_string() => Cell::date(*d),
+                SortKey::Num(n) if cell.text == n.to_string() => Cell::int(*n),
+                _ => Cell::text(cell.text.as_str()),
+            };
+            let late = cell.tone == Tone::Overdue || (cell.tone == Tone::Normal && row.tone == Tone::Overdue);
+            typed.overdue(late)
+        })
+        .collect()
+}
 
 impl App {
     /// The columns on screen in their order: those the last frame drew, else all of them.
@@ -21,68 +59,37 @@ impl App {
         }
     }
 
-    /// The current tab as a sheet, exactly as listed: visible rows in display order, the
-    /// columns on screen. Dates and plain numbers stay typed; overdue cells are marked.
-    pub fn shown_sheet(&self) -> Sheet {
-        let table = self.table(self.tab);
+    /// The key: the tab as shown, handed to the runner.
+    pub(super) fn export(&mut self) -> super::Effect {
+        let Some(job) = self.export_job() else { return super::Effect::None };
+        self.requests.push(super::popup::Request::Export(job));
+        self.status = Some((Tone::Muted, self.t("正在导出…", "exporting…").to_string()));
+        super::Effect::Store
+    }
+
+    /// What `E` writes now: the current tab as shown.
+    pub fn export_job(&self) -> Option<ExportJob> {
+        let tab = self.tab;
+        let table = self.table(tab);
         let columns = self.shown_columns();
         let labels: Vec<&str> = columns.iter().map(|&c| table.columns[c].label).collect();
-        let mut sheet = Sheet::new(self.t(self.tab.zh(), self.tab.en()), &labels);
-        for &i in &self.list().visible {
-            let row = &table.rows[i];
-            let cells = columns.iter().map(|&c| {
-                let Some(cell) = row.cells.get(c) else { return Cell::empty() };
-                let typed = match &cell.sort {
-                    SortKey::Date(d) if cell.text == d.to_string() => Cell::date(*d),
-                    SortKey::Num(n) if cell.text == n.to_string() => Cell::int(*n),
-                    _ => Cell::text(cell.text.as_str()),
-                };
-                let late = cell.tone == Tone::Overdue || (cell.tone == Tone::Normal && row.tone == Tone::Overdue);
-                typed.overdue(late)
-            });
-            sheet.rows.push(cells.collect());
-        }
-        sheet
-    }
-
-    /// Writes the shown sheet into `dir`; returns the file and the number of rows.
-    pub fn export_to(&self, dir: &Path) -> std::io::Result<(PathBuf, usize)> {
-        let sheet = self.shown_sheet();
-        let stem = format!("{}-{}", self.tab.en().to_lowercase(), self.today);
-        let path = unused_path(dir, &stem, "xlsx");
-        save(&sheet, SheetFormat::Xlsx, &path)?;
-        Ok((std::path::absolute(&path).unwrap_or(path), sheet.rows.len()))
-    }
-
-    /// The key: into the current folder, else the home folder when that cannot be written.
-    pub(super) fn export(&mut self) {
-        if self.is_lean() {
-            // Every row would have to be read and built: the command line streams it instead.
-            self.status = Some((
-                Tone::Warning,
-                self.t(
-                    "大型数据库请在命令行导出：guazhi export（可用 --batch 等筛选）",
-                    "for a large database export on the command line: guazhi export (with --batch etc.)",
-                )
-                .to_string(),
-            ));
-            return;
-        }
-        let here = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
-        let result = self.export_to(&here).or_else(|e| match std::env::var_os("HOME") {
-            Some(home) if e.kind() == std::io::ErrorKind::PermissionDenied => self.export_to(Path::new(&home)),
-            _ => Err(e),
-        });
-        self.status = Some(match result {
-            Ok((path, rows)) => {
-                let path = crate::text::display_safe(&path.display().to_string()).into_owned();
-                let text = match self.opts.lang {
-                    crate::lang::Lang::Zh => format!("已导出 {rows} 行到 {path}"),
-                    crate::lang::Lang::En => format!("exported {rows} rows to {path}"),
-                };
-                (Tone::Good, text)
+        let mut sheet = Sheet::new(self.t(tab.zh(), tab.en()), &labels);
+        let list = self.list();
+        let mut rows = Vec::new();
+        match tab {
+            Tab::Overview | Tab::Units => {
+                for i in list.visible.iter() {
+                    if let Some(row) = table.rows.get(i) {
+                        sheet.rows.push(sheet_row(row, &columns));
+                    }
+                }
             }
-            Err(e) => (Tone::Error, format!("{}{e}", self.t("导出失败：", "export failed: "))),
-        });
+            _ => {
+                let catalog = self.catalogs.get(tab)?;
+                rows = list.visible.iter().filter_map(|r| Some((catalog.rec(r)?, catalog.cadre(r)))).collect();
+            }
+        }
+        let stem = format!("{}-{}", tab.en().to_lowercase(), self.today);
+        Some(ExportJob { tab, stem, sheet, columns, rows })
     }
 }

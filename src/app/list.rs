@@ -1,8 +1,8 @@
 //! One tab's list state: selection, scroll, sort, search and filters, and the rows they leave
 //! (`visible`, indices into the tab's rows, in display order).
 
-use super::catalog::Catalog;
-use super::view::{Row, Table, Tags};
+use super::catalog::Visible;
+use super::view::Tags;
 use crate::domain::review::ReviewStatus;
 use crate::domain::{District, Id, ReviewKind};
 use crate::search::Query;
@@ -62,10 +62,6 @@ pub struct Filters {
 }
 
 impl Filters {
-    fn accepts(&self, row: &Row) -> bool {
-        self.accepts_tags(&row.tags)
-    }
-
     /// Whether a row with these tags passes (catalogs keep tags, not rows).
     pub fn accepts_tags(&self, t: &Tags) -> bool {
         (self.show_archived || !t.archived)
@@ -99,50 +95,18 @@ pub struct ListState {
     pub input: Input,
     pub query: Query,
     pub filters: Filters,
-    /// Rows left by the filters and the search, in sorted order.
-    pub visible: Vec<usize>,
+    /// Rows left by the filters and the search, in display order (rows of the tab's catalog).
+    pub visible: Visible,
 }
 
 impl ListState {
-    /// The index (into the tab's rows) of the selected row.
+    /// The catalog row of the selected entry.
     pub fn selected_row(&self) -> Option<usize> {
-        self.visible.get(self.selected).copied()
+        self.visible.get(self.selected)
     }
 
     pub fn searching(&self) -> bool {
         !self.input.value().trim().is_empty()
-    }
-
-    /// Sorts, filters and searches again, keeping the selected row when it is still there.
-    pub fn refresh(&mut self, table: &Table) {
-        let keep = self.selected_row();
-        let mut order: Vec<usize> = (0..table.rows.len()).collect();
-        if let Some(col) = self.sort.filter(|c| *c < table.columns.len()) {
-            order.sort_by(|&a, &b| {
-                let (ka, kb) = (&table.rows[a].cells[col].sort, &table.rows[b].cells[col].sort);
-                ka.compare(kb)
-            });
-        }
-        if self.reverse {
-            order.reverse();
-        }
-        self.visible = order
-            .into_iter()
-            .filter(|&i| {
-                let row = &table.rows[i];
-                self.filters.accepts(row) && matches(row, &self.query)
-            })
-            .collect();
-        self.selected = keep.and_then(|k| self.visible.iter().position(|&i| i == k)).unwrap_or(0);
-        self.clamp();
-    }
-
-    /// `refresh` for a list whose records are in a catalog (large databases).
-    pub fn refresh_from(&mut self, catalog: &dyn Catalog) {
-        let keep = self.selected_row();
-        self.visible = catalog.order(self.sort, self.reverse, &self.filters, &self.query);
-        self.selected = keep.and_then(|k| self.visible.iter().position(|&i| i == k)).unwrap_or(0);
-        self.clamp();
     }
 
     /// Takes the search input's current text as the query (refresh the list after).
@@ -168,7 +132,7 @@ impl ListState {
     }
 
     pub fn select_row(&mut self, row: usize) -> bool {
-        match self.visible.iter().position(|&i| i == row) {
+        match self.visible.position(row) {
             Some(p) => {
                 self.selected = p;
                 true
@@ -176,13 +140,6 @@ impl ListState {
             None => false,
         }
     }
-}
-
-/// A row matches when any searchable cell (or hidden text) matches.
-pub fn matches(row: &Row, query: &Query) -> bool {
-    query.is_empty()
-        || row.cells.iter().filter_map(|c| c.key.as_ref()).any(|k| k.is_match(query))
-        || row.hidden.iter().any(|k| k.is_match(query))
 }
 
 /// Where the view should start so that `selected` shows in `height` rows, moving as little

@@ -1,6 +1,11 @@
-//! The application state and `App::update`, the only place it changes. No terminal I/O: the
-//! loop in `tui` turns events into actions (`keys::map_event`) and carries out the effects;
-//! tests build an `App` with a fixed date and apply actions.
+//! The application state and `App::update`, the only place it changes. No terminal and no
+//! store: the loop in `tui` turns events into actions (`keys::map_event`), and the effect runner
+//! (`driver`) carries out what the app asks for (`App::requests`) and hands the answers back as
+//! actions. Tests build an `App` with a fixed date and apply actions.
+//!
+//! One data path at every size: each list's order comes from its catalog (`catalog`), built in
+//! the background and updated from what each save changed; the cells of the rows on screen, the
+//! dossier and the forms come from the window (`Store::neighbourhood` of the cadres in view).
 
 mod action;
 pub mod catalog;
@@ -10,27 +15,35 @@ mod export;
 mod flow;
 pub mod form;
 pub mod keys;
-pub mod lean;
 pub mod list;
 pub mod operation;
 pub mod popup;
 mod reply;
 mod update;
 pub mod view;
+mod window;
 
 pub use action::{Action, ConflictAct, DraftAct, Edit, Effect, FormAct, FrameInfo, PickAct, Tab};
 pub use list::{ListState, StatusFilter};
 pub use operation::{Failure, Operation, Outcome};
+pub use window::FirstScreen;
 
-use crate::domain::review::ReviewStatus;
+use crate::domain::figures::UnitCounts;
+use crate::domain::{Id, Unit};
 use crate::lang::Lang;
-use crate::store::{Data, Store};
-use catalog::Catalog;
+use crate::store::Data;
+use catalog::cadres::CadreCatalog;
+use catalog::first::FirstRows;
+use catalog::pairs::PairCatalog;
+use catalog::reserve::ReserveCatalog;
+use catalog::reviews::ReviewCatalog;
+use catalog::table::TableCatalog;
+use catalog::{Ask, Catalog};
 use chrono::NaiveDate;
 use form::Form;
 use popup::Popup;
 use std::collections::HashMap;
-use std::sync::Arc;
+use view::overview::BatchLine;
 use view::{Dossier, Index, Lookup, Rec, Table, Tone, Views};
 
 /// How the screens are shown; fixed for the session.
@@ -55,41 +68,6 @@ impl Display {
     }
 }
 
-/// One reading of the database for one day.
-#[derive(Debug, Clone)]
-pub struct Snapshot {
-    pub data: Data,
-    pub today: NaiveDate,
-    /// Overdue, due today, due soon: `Store::attention_counts`.
-    pub counts: [usize; 3],
-}
-
-impl Snapshot {
-    /// Reads the database for `today`: all records and the header's attention counts.
-    /// One read transaction around all of it: a colleague's save that commits meanwhile shows
-    /// wholly or not at all (not a secondment still serving next to its cancelled reviews).
-    pub fn read(store: &Store, today: NaiveDate) -> crate::store::Result<Snapshot> {
-        let tx = store.connection().unchecked_transaction()?;
-        let snap = Snapshot { data: store.load()?, today, counts: store.attention_counts(today)? };
-        tx.commit()?;
-        Ok(snap)
-    }
-
-    /// Counts the attention reviews from `data` with the rule `Store::attention_counts` uses.
-    pub fn from_data(data: Data, today: NaiveDate) -> Snapshot {
-        let mut counts = [0; 3];
-        for r in &data.reviews {
-            match r.status(today, data.policy.due_soon_days) {
-                ReviewStatus::Overdue => counts[0] += 1,
-                ReviewStatus::DueToday => counts[1] += 1,
-                ReviewStatus::DueSoon => counts[2] += 1,
-                _ => {}
-            }
-        }
-        Snapshot { data, today, counts }
-    }
-}
-
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Mode {
     #[default]
@@ -107,13 +85,71 @@ pub struct DossierState {
     pub back: Vec<i64>,
 }
 
+/// Each tab's catalog once built, and until then its first rows.
+#[derive(Debug, Default)]
+pub struct Catalogs {
+    pub first: [Option<FirstRows>; 6],
+    pub cadres: Option<Box<CadreCatalog>>,
+    pub pairs: Option<Box<PairCatalog>>,
+    pub reviews: Option<Box<ReviewCatalog>>,
+    pub reserve: Option<Box<ReserveCatalog>>,
+    /// The overview's and the units' lines (small: held whole, with their cells).
+    pub batches: Vec<BatchLine>,
+    pub units: Vec<(Unit, Option<UnitCounts>)>,
+    pub overview: TableCatalog,
+    pub unit_table: TableCatalog,
+    /// The audit trail's last row the lists show.
+    pub mark: i64,
+    /// Lists still being built in the background.
+    pub building: bool,
+    /// Every review (done and cancelled too) has been asked for.
+    pub all_reviews_asked: bool,
+}
+
+impl Catalogs {
+    /// What orders `tab`'s list: its catalog, else its first rows.
+    pub fn get(&self, tab: Tab) -> Option<&dyn Catalog> {
+        let built: Option<&dyn Catalog> = match tab {
+            Tab::Cadres => self.cadres.as_deref().map(|c| c as &dyn Catalog),
+            Tab::Pairs => self.pairs.as_deref().map(|c| c as &dyn Catalog),
+            Tab::Reviews => self.reviews.as_deref().map(|c| c as &dyn Catalog),
+            Tab::Reserve => self.reserve.as_deref().map(|c| c as &dyn Catalog),
+            Tab::Overview => Some(&self.overview),
+            Tab::Units => Some(&self.unit_table),
+        };
+        built.or_else(|| self.first[tab.index()].as_ref().map(|f| f as &dyn Catalog))
+    }
+
+    /// Whether `tab` shows its whole catalog (not only its first rows).
+    pub fn ready(&self, tab: Tab) -> bool {
+        match tab {
+            Tab::Cadres => self.cadres.is_some(),
+            Tab::Pairs => self.pairs.is_some(),
+            Tab::Reviews => self.reviews.is_some(),
+            Tab::Reserve => self.reserve.is_some(),
+            Tab::Overview | Tab::Units => true,
+        }
+    }
+}
+
 pub struct App {
     pub opts: Display,
     pub today: NaiveDate,
+    /// Overdue, due today, due soon (the header): `Store::attention_counts`.
     pub counts: [usize; 3],
+    /// The window: the neighbourhood of the cadres on screen, which the rows' cells, the
+    /// dossier and the forms are made from.
     pub data: Data,
     pub index: Index,
+    /// The cadres whose neighbourhood `data` holds, sorted.
+    pub window: Vec<Id>,
+    /// The batch whose cadres the window holds too (the Overview's selected one).
+    window_batch: Option<Id>,
+    /// A save changed records: the window is to be read again.
+    window_stale: bool,
+    /// The rows of the window for the list tabs.
     pub views: Views,
+    pub catalogs: Catalogs,
     pub tab: Tab,
     pub lists: [ListState; 6],
     pub mode: Mode,
@@ -127,29 +163,37 @@ pub struct App {
     pub popup: Option<Popup>,
     /// A one-line message in the footer until the next key (saved, undone, refused).
     pub status: Option<(Tone, String)>,
-    /// What the store should do next (`Effect::Store`); the driver takes them.
+    /// What the effect runner should do next (`Effect::Store`); it takes them.
     pub requests: Vec<popup::Request>,
+    /// Rows of the database that could not be read (written by hand against the rules).
+    pub invalid: Vec<String>,
     /// What the write under way does, in words, for the status line once it is done.
     saving: Option<String>,
-    /// What to do once the data has been read again (reopen a form after a conflict, select
+    /// What to do once the window has been read again (reopen a form after a conflict, select
     /// a new record).
     after_load: Option<popup::AfterLoad>,
-    /// A large database (see `lean`): the lists of `lean::LEAN_TABS` come from catalogs.
-    pub lean: Option<lean::Lean>,
-    pub catalogs: [Option<Arc<dyn Catalog>>; 6],
-    /// Large mode: where each record's row is in `views` (which hold only the window's).
+    /// Where each record's row is in `views` (which hold only the window's).
     by_rec: [HashMap<Rec, usize>; 6],
+    /// The record each list is to select once it shows it (a list waiting for its catalog
+    /// keeps the selection it had).
+    keep: [Option<Rec>; 6],
 }
 
 impl App {
-    pub fn new(snapshot: Snapshot, opts: Display) -> App {
+    /// The screens on a database's first reading (`driver::first_screen`): the first rows of
+    /// each list and the window of the first cadres. The catalogs follow (`Action::Built`).
+    pub fn new(first: FirstScreen, opts: Display) -> App {
         let mut app = App {
             opts,
-            today: snapshot.today,
-            counts: snapshot.counts,
+            today: first.today,
+            counts: [0; 3],
             data: Data::default(),
             index: Index::default(),
+            window: Vec::new(),
+            window_batch: None,
+            window_stale: false,
             views: Views::default(),
+            catalogs: Catalogs::default(),
             tab: Tab::Cadres,
             lists: Default::default(),
             mode: Mode::List,
@@ -160,105 +204,14 @@ impl App {
             popup: None,
             status: None,
             requests: Vec::new(),
+            invalid: Vec::new(),
             saving: None,
             after_load: None,
-            lean: None,
-            catalogs: Default::default(),
             by_rec: Default::default(),
+            keep: Default::default(),
         };
-        app.load(snapshot);
+        app.start(first);
         app
-    }
-
-    /// The screens of a large database: `first` is `lean::first_screen`'s reading.
-    pub fn new_lean(snapshot: Snapshot, opts: Display, lean: lean::Lean, first: lean::Catalogs) -> App {
-        let mut app =
-            App::new(Snapshot { data: Data::default(), today: snapshot.today, counts: snapshot.counts }, opts);
-        app.lean = Some(lean);
-        app.catalogs[Tab::Cadres.index()] = Some(first.cadres);
-        app.catalogs[Tab::Reviews.index()] = Some(first.reviews);
-        app.data = snapshot.data;
-        app.rebuild_views();
-        for tab in Tab::ALL {
-            app.refresh_tab(tab);
-        }
-        app
-    }
-
-    /// Takes in fresh data, keeping tabs, searches, sorts, filters and selections.
-    fn load(&mut self, snapshot: Snapshot) {
-        // Rows are found again by the record they show, not by position: a save can add rows
-        // before the selected one (new reviews sort in by due date).
-        let kept: Vec<Option<Rec>> = Tab::ALL.iter().map(|t| self.selected_rec(*t)).collect();
-        self.today = snapshot.today;
-        self.counts = snapshot.counts;
-        self.data = snapshot.data;
-        self.rebuild_views();
-        if let Some(lean) = &mut self.lean {
-            // A save: the catalogs are built again; until then the lists keep their order
-            // (frozen, so the old catalogs' memory is free for the new ones).
-            lean.stale = true;
-            self.freeze_catalogs();
-        }
-        for tab in Tab::ALL {
-            self.refresh_tab(tab);
-            if let Some(rec) = kept[tab.index()] {
-                self.select_rec(tab, rec);
-            }
-        }
-        if let Some(next) = self.after_load.take() {
-            self.after_load(next);
-        }
-    }
-
-    /// Builds the views (and the dossier) again from `data`.
-    fn rebuild_views(&mut self) {
-        self.index = Index::new(&self.data);
-        self.views = if self.lean.is_some() {
-            Views::build_lean(&self.lookup(), self.tab)
-        } else {
-            Views::build(&self.lookup())
-        };
-        if self.lean.is_some() {
-            for tab in Tab::ALL {
-                let rows = &self.views.table(tab).rows;
-                self.by_rec[tab.index()] = rows.iter().enumerate().filter_map(|(i, r)| Some((r.rec?, i))).collect();
-            }
-        }
-        if let Some(d) = &self.dossier {
-            let (cadre, scroll, back) = (d.doc.cadre, d.scroll, d.back.clone());
-            self.dossier = view::dossier(&self.lookup(), cadre).map(|doc| DossierState { doc, scroll, back });
-            if self.dossier.is_none() {
-                self.mode = Mode::List;
-            }
-        }
-    }
-
-    /// Sorts, filters and searches `tab`'s list again (by its catalog in large mode).
-    pub fn refresh_tab(&mut self, tab: Tab) {
-        let list = &mut self.lists[tab.index()];
-        match &self.catalogs[tab.index()] {
-            Some(catalog) => list.refresh_from(catalog.as_ref()),
-            None if self.lean.is_some() => list.visible.clear(),
-            None => list.refresh(self.views.table(tab)),
-        }
-    }
-
-    /// The row a list entry (`ListState::visible`) shows, when its cells are in memory.
-    pub fn row(&self, tab: Tab, entry: usize) -> Option<&view::Row> {
-        let rows = &self.table(tab).rows;
-        match &self.catalogs[tab.index()] {
-            Some(catalog) => rows.get(*self.by_rec[tab.index()].get(&catalog.rec(entry)?)?),
-            None => rows.get(entry),
-        }
-    }
-
-    /// How many records `tab` has in all (before filters).
-    pub fn total(&self, tab: Tab) -> usize {
-        match &self.catalogs[tab.index()] {
-            Some(catalog) => catalog.len(),
-            None => self.table(tab).rows.len(),
-        }
     }
 
     pub fn lookup(&self) -> Lookup<'_> {
@@ -267,47 +220,99 @@ impl App {
 
     /// The label in the session's language.
     pub fn t(&self, zh: &'static str, en: &'static str) -> &'static str {
-        match self.opts.lang {
-            Lang::Zh => zh,
-            Lang::En => en,
-        }
+        self.opts.lang.pick(zh, en)
     }
 
-    /// The rows of a tab.
+    /// The columns and rows a tab draws from: the window's rows, or the whole small table.
     pub fn table(&self, tab: Tab) -> &Table {
-        self.views.table(tab)
+        match tab {
+            Tab::Overview => &self.catalogs.overview.table,
+            Tab::Units => &self.catalogs.unit_table.table,
+            _ => self.views.table(tab),
+        }
     }
 
     pub fn list(&self) -> &ListState {
         &self.lists[self.tab.index()]
     }
 
+    /// How `tab`'s list asks its catalog.
+    fn ask(&self, tab: Tab) -> Ask<'_> {
+        let list = &self.lists[tab.index()];
+        Ask { sort: list.sort, reverse: list.reverse, filters: &list.filters, query: &list.query }
+    }
+
+    /// Sorts, filters and searches `tab`'s list again; the selection stays on its record.
+    pub fn refresh_tab(&mut self, tab: Tab) {
+        let kept = self.selected_rec(tab).or(self.keep[tab.index()]);
+        let (visible, answered) = match self.catalogs.get(tab) {
+            Some(catalog) => {
+                let ask = self.ask(tab);
+                (catalog.order(&ask), catalog.answers(&ask))
+            }
+            None => (Default::default(), false),
+        };
+        let list = &mut self.lists[tab.index()];
+        list.visible = visible;
+        list.clamp();
+        self.keep[tab.index()] = match kept {
+            Some(rec) if !self.select_rec(tab, rec) && !answered => Some(rec),
+            _ => None,
+        };
+        // Done and cancelled reviews are held only once asked for.
+        if tab == Tab::Reviews && !answered && self.catalogs.ready(tab) && !self.catalogs.all_reviews_asked {
+            self.catalogs.all_reviews_asked = true;
+            self.requests.push(popup::Request::Build { all_reviews: true });
+        }
+    }
+
+    /// The row a list entry shows, when its cells are in memory.
+    pub fn row(&self, tab: Tab, entry: usize) -> Option<&view::Row> {
+        match tab {
+            Tab::Overview | Tab::Units => self.table(tab).rows.get(entry),
+            _ => {
+                let rec = self.catalogs.get(tab)?.rec(entry)?;
+                self.views.table(tab).rows.get(*self.by_rec[tab.index()].get(&rec)?)
+            }
+        }
+    }
+
+    /// How many records `tab` has in all (before filters).
+    pub fn total(&self, tab: Tab) -> usize {
+        self.catalogs.get(tab).map_or(0, |c| c.total())
+    }
+
+    /// Whether `tab`'s whole list is still being read (the title says so).
+    pub fn loading(&self, tab: Tab) -> bool {
+        let ready = self.catalogs.ready(tab) && self.catalogs.get(tab).is_some_and(|c| c.answers(&self.ask(tab)));
+        !ready
+    }
+
     /// The cadre Enter would open on the current tab.
     pub fn selected_cadre(&self) -> Option<i64> {
         let row = self.list().selected_row()?;
-        match &self.catalogs[self.tab.index()] {
-            Some(catalog) => catalog.cadre(row),
-            None => self.table(self.tab).rows.get(row)?.cadre,
-        }
+        self.catalogs.get(self.tab)?.cadre(row)
     }
 
     /// The record of the selected row of `tab`.
     pub fn selected_rec(&self, tab: Tab) -> Option<Rec> {
         let row = self.lists[tab.index()].selected_row()?;
-        match &self.catalogs[tab.index()] {
-            Some(catalog) => catalog.rec(row),
-            None => self.table(tab).rows.get(row)?.rec,
-        }
+        self.catalogs.get(tab)?.rec(row)
     }
 
     /// Selects the row showing `rec` on `tab`, if it is shown; true when it is.
     pub fn select_rec(&mut self, tab: Tab, rec: Rec) -> bool {
-        let found = match &self.catalogs[tab.index()] {
-            Some(catalog) => catalog.find(rec),
-            None => self.table(tab).rows.iter().position(|r| r.rec == Some(rec)),
-        };
-        let Some(row) = found else { return false };
+        let Some(row) = self.catalogs.get(tab).and_then(|c| c.find(rec)) else { return false };
         self.lists[tab.index()].select_row(row)
+    }
+
+    /// The rows that could not be read (written by hand against the rules) that the lists and
+    /// the window met: `guazhi check` names every one in the file.
+    pub fn unreadable(&self) -> Vec<&str> {
+        let mut rows: Vec<&str> = self.invalid.iter().chain(&self.data.invalid).map(String::as_str).collect();
+        rows.sort_unstable();
+        rows.dedup();
+        rows
     }
 
     /// A form is open and has changes that are not saved.

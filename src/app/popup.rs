@@ -63,12 +63,21 @@ pub enum Request {
     PeekUndo,
     /// The draft has been restored and saved, or discarded: remove its file.
     DeleteDraft,
-    /// Large mode: read the cadres `secondment` could be paired with into `window`, then open
-    /// the pair form.
+    /// Read the cadres `secondment` could be paired with into `window`, then open the pair form.
     PairCandidates {
         secondment: Id,
         window: Vec<Id>,
     },
+    /// Read what changed since the lists' audit mark and hand it over (`Action::Refreshed`).
+    Refresh,
+    /// Build the lists in the background (every review too, when asked).
+    Build {
+        all_reviews: bool,
+    },
+    /// Read everything again: the first screen, then the lists.
+    Reload,
+    /// Write a tab's rows as shown to a file.
+    Export(super::export::ExportJob),
 }
 
 /// What to do once fresh data is in.

@@ -32,7 +32,7 @@ impl App {
                 };
                 self.after_load = target.map(|(tab, rec)| AfterLoad::Select(tab, rec));
                 self.status = Some((Tone::Good, self.words(format!("已保存：{what}"), format!("Saved: {what}"))));
-                Effect::Reload
+                self.reread()
             }
             Ok(Outcome::Undone(Some(u))) => {
                 let lk = self.lookup();
@@ -46,7 +46,7 @@ impl App {
                     ),
                 );
                 self.status = Some((Tone::Good, text));
-                Effect::Reload
+                self.reread()
             }
             Ok(Outcome::Undone(None)) => {
                 self.status = Some((Tone::Warning, self.t("没有你可以撤销的修改", "nothing of yours to undo").into()));
@@ -82,7 +82,7 @@ impl App {
         let Some(form) = &mut self.form else {
             self.status = Some((Tone::Error, text));
             // What failed may have changed under us: show the data as it is now.
-            return if matches!(f, Failure::Conflict { .. }) { Effect::Reload } else { Effect::Redraw };
+            return if matches!(f, Failure::Conflict { .. }) { self.reread() } else { Effect::Redraw };
         };
         match f {
             Failure::Invalid { field, message } => form.set_error(&field, message),
@@ -151,13 +151,36 @@ impl App {
             ),
         };
         self.after_load = Some(AfterLoad::Reopen { kind: form.kind.clone(), mine });
-        Effect::Reload
+        self.reread()
+    }
+
+    /// After a save (or a conflict): the lists take in what changed, the window is read again.
+    pub(super) fn reread(&mut self) -> Effect {
+        self.requests.push(super::popup::Request::Refresh);
+        self.window_stale = true;
+        Effect::Store
     }
 
     pub(super) fn after_load(&mut self, next: AfterLoad) {
         match next {
             AfterLoad::Select(tab, rec) => {
-                self.select_rec(tab, rec);
+                if !self.select_rec(tab, rec) {
+                    // A search or a filter hides the new record: clear them, and say so, rather
+                    // than leave the selection (and the next key) on someone else.
+                    let list = &mut self.lists[tab.index()];
+                    let archived = list.filters.show_archived;
+                    list.input.reset();
+                    list.take_query();
+                    list.filters = super::list::Filters { show_archived: archived, ..Default::default() };
+                    self.refresh_tab(tab);
+                    if self.select_rec(tab, rec) {
+                        let text = self.t(
+                            "已清除搜索和筛选，以显示刚保存的记录",
+                            "search and filters cleared to show the record just saved",
+                        );
+                        self.status = Some((Tone::Warning, text.into()));
+                    }
+                }
             }
             AfterLoad::Reopen { kind, mine } => {
                 let zh = self.opts.lang == Lang::Zh;

@@ -1,9 +1,10 @@
 //! State tests: the app built on the demo database with a fixed date, driven by actions.
 
 use super::keys::map_event;
-use super::view::{cadres, reviews};
+use super::view::{cadres, reviews, Columns};
 use super::*;
 use crate::domain::dates::parse_date;
+use crate::domain::review::ReviewStatus;
 use crate::store::{Access, Store};
 use ratatui::crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
 use std::sync::OnceLock;
@@ -13,24 +14,56 @@ fn today() -> NaiveDate {
     parse_date("2026-11-27").unwrap()
 }
 
-/// The demo database read once (for 2026-11-27), with the store's own attention counts.
-fn demo() -> Snapshot {
-    static SNAP: OnceLock<Snapshot> = OnceLock::new();
-    SNAP.get_or_init(|| {
+/// A copy of the demo database and the app on it, every list built, for 2026-11-27; the frame
+/// is tall enough for the window to hold every row shown.
+struct Rig {
+    app: App,
+    store: Store,
+    _dir: tempfile::TempDir,
+}
+
+impl std::ops::Deref for Rig {
+    type Target = App;
+    fn deref(&self) -> &App {
+        &self.app
+    }
+}
+
+impl Rig {
+    fn update(&mut self, action: Action) {
+        let today = self.app.today;
+        let mut s = driver::Session { store: &mut self.store, today, drafts: None, builder: None };
+        driver::step(&mut self.app, &mut s, action).unwrap();
+    }
+}
+
+fn demo_path() -> &'static std::path::Path {
+    static DEMO: OnceLock<(tempfile::TempDir, std::path::PathBuf)> = OnceLock::new();
+    let (_, path) = DEMO.get_or_init(|| {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("demo.db");
         crate::sample::generate(Store::init(&path).unwrap(), 0).unwrap();
-        let store = Store::open(&path, Access::ReadOnly).unwrap();
-        crate::tui::snapshot(&store, today()).unwrap()
-    })
-    .clone()
+        (dir, path)
+    });
+    path
 }
 
-fn app(lang: Lang) -> App {
-    App::new(demo(), Display::new(lang))
+fn rig_on(lang: Lang, day: NaiveDate) -> Rig {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("demo.db");
+    std::fs::copy(demo_path(), &path).unwrap();
+    let mut store = Store::open(&path, Access::ReadOnly).unwrap();
+    let app = driver::open(&mut store, day, Display::new(lang)).unwrap();
+    let mut rig = Rig { app, store, _dir: dir };
+    rig.update(Action::Frame(FrameInfo { page: 10_000, ..FrameInfo::default() }));
+    rig
 }
 
-fn type_search(app: &mut App, text: &str) {
+fn app(lang: Lang) -> Rig {
+    rig_on(lang, today())
+}
+
+fn type_search(app: &mut Rig, text: &str) {
     app.update(Action::StartSearch);
     for c in text.chars() {
         app.update(Action::EditSearch(InputRequest::InsertChar(c)));
@@ -39,8 +72,12 @@ fn type_search(app: &mut App, text: &str) {
 
 /// The text of column `col` of the rows left on the current tab.
 fn column(app: &App, col: usize) -> Vec<String> {
-    let table = app.table(app.tab);
-    app.list().visible.iter().map(|&i| table.rows[i].cells[col].text.clone()).collect()
+    rows(app).iter().map(|r| r.cells[col].text.clone()).collect()
+}
+
+/// The rows left on the current tab, in order.
+fn rows(app: &App) -> Vec<&view::Row> {
+    app.list().visible.iter().map(|i| app.row(app.tab, i).expect("the window holds every row shown")).collect()
 }
 
 fn key(code: KeyCode) -> Event {
@@ -49,9 +86,19 @@ fn key(code: KeyCode) -> Event {
 
 #[test]
 fn header_counts_are_the_stores_and_the_rule_agrees() {
-    let snap = demo();
-    assert_eq!(Snapshot::from_data(snap.data.clone(), snap.today).counts, snap.counts);
-    assert!(snap.counts[0] > 0, "the demo has overdue reviews");
+    let app = app(Lang::Zh);
+    let data = Store::open(demo_path(), Access::ReadOnly).unwrap().load().unwrap();
+    let mut counts = [0; 3];
+    for r in &data.reviews {
+        match r.status(today(), data.policy.due_soon_days) {
+            ReviewStatus::Overdue => counts[0] += 1,
+            ReviewStatus::DueToday => counts[1] += 1,
+            ReviewStatus::DueSoon => counts[2] += 1,
+            _ => {}
+        }
+    }
+    assert_eq!(app.counts, counts);
+    assert!(counts[0] > 0, "the demo has overdue reviews");
 }
 
 #[test]
@@ -59,12 +106,12 @@ fn pinyin_initials_find_a_demo_cadre() {
     let mut app = app(Lang::Zh);
     type_search(&mut app, "oymy");
     assert_eq!(app.mode, Mode::Search);
-    assert_eq!(column(&app, cadres::NAME), ["欧阳明远"]);
+    assert_eq!(column(&app, cadres::Col::Name.position()), ["欧阳明远"]);
     app.update(Action::KeepSearch);
     assert_eq!(app.mode, Mode::List);
-    assert_eq!(column(&app, cadres::NAME), ["欧阳明远"], "Enter keeps the filter");
+    assert_eq!(column(&app, cadres::Col::Name.position()), ["欧阳明远"], "Enter keeps the filter");
     app.update(Action::ClearSearch);
-    assert_eq!(app.list().visible.len(), app.data.cadres.len(), "Esc clears it");
+    assert_eq!(app.list().visible.len(), 65, "Esc clears it");
 }
 
 #[test]
@@ -72,14 +119,13 @@ fn full_and_mixed_pinyin_and_characters_match() {
     for q in ["ouyangmingyuan", "ouyangmy", "欧阳明", "OYMY"] {
         let mut app = app(Lang::En);
         type_search(&mut app, q);
-        assert_eq!(column(&app, cadres::NAME).first().map(String::as_str), Some("欧阳明远"), "{q}");
+        assert_eq!(column(&app, cadres::Col::Name.position()).first().map(String::as_str), Some("欧阳明远"), "{q}");
     }
     let mut app = app(Lang::Zh);
     type_search(&mut app, "狮山");
     assert!(!app.list().visible.is_empty());
-    let table = app.table(Tab::Cadres);
-    for &i in &app.list().visible {
-        let row: String = table.rows[i].cells.iter().map(|c| c.text.as_str()).collect();
+    for r in rows(&app) {
+        let row: String = r.cells.iter().map(|c| c.text.as_str()).collect();
         assert!(row.contains("狮山"), "{row}");
     }
 }
@@ -110,12 +156,12 @@ fn control_characters_are_not_typed_and_pastes_are_cleaned() {
 fn sort_cycles_columns_and_reverses() {
     let mut app = app(Lang::Zh);
     app.update(Action::CycleSort);
-    assert_eq!(app.list().sort, Some(cadres::NAME));
-    let names = column(&app, cadres::NAME);
-    let keys: Vec<_> = app.list().visible.iter().map(|&i| app.views.cadres.rows[i].cells[0].sort.clone()).collect();
+    assert_eq!(app.list().sort, Some(cadres::Col::Name.position()));
+    let names = column(&app, cadres::Col::Name.position());
+    let keys: Vec<_> = rows(&app).iter().map(|r| r.cells[0].sort.clone()).collect();
     assert!(keys.windows(2).all(|w| w[0].compare(&w[1]).is_le()), "by pinyin");
     app.update(Action::ReverseSort);
-    let mut reversed = column(&app, cadres::NAME);
+    let mut reversed = column(&app, cadres::Col::Name.position());
     reversed.reverse();
     assert_eq!(reversed.first(), names.first());
     // Age (a number) sorts by value.
@@ -124,7 +170,7 @@ fn sort_cycles_columns_and_reverses() {
     assert!(ages.windows(2).all(|w| w[0] <= w[1]));
     app.update(Action::SortBy(2));
     assert!(app.list().reverse, "clicking the sorted header reverses");
-    app.update(Action::SortBy(app.views.cadres.columns.len() - 1));
+    app.update(Action::SortBy(cadres::Col::ALL.len() - 1));
     app.update(Action::CycleSort);
     assert_eq!(app.list().sort, None, "cycling goes back to the natural order");
 }
@@ -133,9 +179,7 @@ fn sort_cycles_columns_and_reverses() {
 fn review_filters_match_the_header_counts() {
     let mut app = app(Lang::Zh);
     app.update(Action::GoTab(Tab::Reviews));
-    let statuses = |app: &App| -> Vec<ReviewStatus> {
-        app.list().visible.iter().map(|&i| app.views.reviews.rows[i].tags.status.unwrap()).collect()
-    };
+    let statuses = |app: &App| -> Vec<ReviewStatus> { rows(app).iter().map(|r| r.tags.status.unwrap()).collect() };
     assert!(statuses(&app).iter().all(|s| !matches!(s, ReviewStatus::Done | ReviewStatus::Cancelled)));
     assert_eq!(statuses(&app)[0], ReviewStatus::Overdue, "by due date: overdue first");
     for (i, status) in [ReviewStatus::Overdue, ReviewStatus::DueToday, ReviewStatus::DueSoon].into_iter().enumerate() {
@@ -145,25 +189,25 @@ fn review_filters_match_the_header_counts() {
     }
     app.update(Action::ClearFilters);
     app.update(Action::CycleKind);
-    let kinds: Vec<_> = app.list().visible.iter().map(|&i| app.views.reviews.rows[i].tags.kind).collect();
+    let kinds: Vec<_> = rows(&app).iter().map(|r| r.tags.kind).collect();
     assert!(kinds.iter().all(|k| *k == Some(crate::domain::ReviewKind::Routine)));
     app.update(Action::CycleDistrict);
     let district = app.list().filters.district;
-    assert!(app.list().visible.iter().all(|&i| app.views.reviews.rows[i].tags.district == district));
+    assert!(rows(&app).iter().all(|r| r.tags.district == district));
     app.update(Action::ClearFilters);
     app.update(Action::CycleBatch);
     let batch = app.list().filters.batch;
-    assert!(batch.is_some() && app.list().visible.iter().all(|&i| app.views.reviews.rows[i].tags.batch == batch));
+    assert!(batch.is_some() && rows(&app).iter().all(|r| r.tags.batch == batch));
 }
 
 #[test]
 fn the_status_cell_says_how_late() {
     let mut app = app(Lang::Zh);
     app.update(Action::GoTab(Tab::Reviews));
-    assert_eq!(column(&app, reviews::STATUS)[0], "!逾期 300天");
+    assert_eq!(column(&app, reviews::Col::Status.position())[0], "!逾期 300天");
     let mut app = self::app(Lang::En);
     app.update(Action::GoTab(Tab::Reviews));
-    assert_eq!(column(&app, reviews::STATUS)[0], "! 300d overdue");
+    assert_eq!(column(&app, reviews::Col::Status.position())[0], "! 300d overdue");
 }
 
 #[test]
@@ -193,34 +237,30 @@ fn enter_opens_the_dossier_and_p_jumps_to_the_partner() {
 
 #[test]
 fn unpaired_secondments_are_listed_with_a_warning() {
-    let app = app(Lang::Zh);
-    let table = &app.views.pairs;
-    assert_eq!(table.rows.len(), app.data.pairs.len() + 1);
-    let last = table.rows.last().unwrap();
-    assert_eq!(last.cells[cadres_col_mirror()].text, "! 未配对");
-    assert!(table.rows.iter().any(|r| r.cells[cadres_col_mirror()].text == "! 单位不对应"));
-}
-
-fn cadres_col_mirror() -> usize {
-    super::view::pairs::MIRROR
+    let mut app = app(Lang::Zh);
+    app.update(Action::GoTab(Tab::Pairs));
+    let mirror = super::view::pairs::Col::Mirror.position();
+    let shown = column(&app, mirror);
+    assert_eq!(shown.len(), 33, "32 pairs and one secondment without a partner");
+    assert_eq!(shown.last().unwrap(), "! 未配对");
+    assert!(shown.iter().any(|m| m == "! 单位不对应"));
 }
 
 #[test]
 fn the_rule_proposes_reserve_candidates_before_the_nominations() {
-    let app = app(Lang::Zh);
-    let table = &app.views.reserve;
-    let proposed: Vec<&str> = table
-        .rows
-        .iter()
-        .filter(|r| r.cells[super::view::reserve::STATUS].text == "规则建议")
-        .map(|r| r.cells[0].text.as_str())
-        .collect();
+    let mut app = app(Lang::Zh);
+    app.update(Action::GoTab(Tab::Reserve));
+    let data = Store::open(demo_path(), Access::ReadOnly).unwrap().load().unwrap();
+    let status = column(&app, super::view::reserve::Col::Status.position());
+    let names = column(&app, 0);
+    let proposed: Vec<&String> = names.iter().zip(&status).filter(|(_, s)| *s == "规则建议").map(|(n, _)| n).collect();
     assert!(!proposed.is_empty());
-    assert_eq!(table.rows.len(), proposed.len() + app.data.nominations.len());
+    assert!(status[..proposed.len()].iter().all(|s| s == "规则建议"), "proposals first");
+    assert_eq!(names.len(), proposed.len() + data.nominations.len());
     // Nobody already nominated is proposed again.
     for name in proposed {
-        let cadre = app.data.cadres.iter().find(|c| c.name == name).unwrap();
-        assert!(!app.data.nominations.iter().any(|n| n.cadre_id == cadre.id));
+        let cadre = data.cadres.iter().find(|c| c.name == *name).unwrap();
+        assert!(!data.nominations.iter().any(|n| n.cadre_id == cadre.id));
     }
 }
 
@@ -230,9 +270,9 @@ fn navigation_stays_in_range() {
     app.update(Action::Up);
     assert_eq!(app.list().selected, 0);
     app.update(Action::Bottom);
-    assert_eq!(app.list().selected, app.data.cadres.len() - 1);
+    assert_eq!(app.list().selected, 64);
     app.update(Action::Down);
-    assert_eq!(app.list().selected, app.data.cadres.len() - 1);
+    assert_eq!(app.list().selected, 64);
     app.update(Action::PageUp);
     app.update(Action::Top);
     assert_eq!(app.list().selected, 0);
@@ -279,20 +319,20 @@ fn a_reload_keeps_search_and_selection() {
     app.update(Action::KeepSearch);
     app.update(Action::Down);
     let selected = app.list().selected_row();
-    app.update(Action::Load(Box::new(demo())));
+    app.update(Action::Reload);
     assert_eq!(app.list().selected_row(), selected);
     assert_eq!(app.list().input.value(), "oy");
 }
 
 #[test]
 fn a_new_day_changes_the_statuses() {
+    let before = app(Lang::Zh).counts;
     let mut app = app(Lang::Zh);
-    let mut later = demo();
-    later.today = parse_date("2026-11-28").unwrap();
-    later = Snapshot::from_data(later.data, later.today);
-    app.update(Action::Load(Box::new(later)));
-    assert_eq!(app.today, parse_date("2026-11-28").unwrap());
-    assert!(app.counts[0] > demo().counts[0], "the review due on the 27th is now overdue");
+    let later = parse_date("2026-11-28").unwrap();
+    let first = driver::first_screen(&app.store, later).unwrap();
+    app.update(Action::Load(Box::new(first)));
+    assert_eq!(app.today, later);
+    assert!(app.counts[0] > before[0], "the review due on the 27th is now overdue");
 }
 
 #[test]
@@ -300,12 +340,12 @@ fn enter_on_a_batch_shows_its_reviews() {
     let mut app = app(Lang::Zh);
     app.update(Action::GoTab(Tab::Overview));
     app.update(Action::Down);
-    let batch = app.data.batches[1].id;
+    let batch = app.catalogs.batches[1].batch.id;
     let action = map_event(&app, &key(KeyCode::Enter)).unwrap();
     assert!(matches!(action, Action::BatchReviews));
     app.update(action);
     assert_eq!(app.tab, Tab::Reviews);
     assert_eq!(app.list().filters.batch, Some(batch));
     assert!(!app.list().visible.is_empty());
-    assert!(app.list().visible.iter().all(|&i| app.views.reviews.rows[i].tags.batch == Some(batch)));
+    assert!(rows(&app).iter().all(|r| r.tags.batch == Some(batch)));
 }

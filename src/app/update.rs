@@ -3,7 +3,7 @@
 use super::action::{Action, Effect, FrameInfo, Tab};
 use super::list::{cycle, settle_offset};
 use super::popup::Popup;
-use super::view;
+use super::view::{self, Tone};
 use super::{App, DossierState, Mode};
 use crate::domain::{District, ReviewKind};
 use crate::text::{is_forbidden, sanitize_paste};
@@ -17,6 +17,9 @@ impl App {
             Action::Frame(_)
                 | Action::Redraw
                 | Action::Load(_)
+                | Action::Built(_)
+                | Action::Refreshed(_)
+                | Action::Window { .. }
                 | Action::Saved(_)
                 | Action::History(..)
                 | Action::UndoPeek(_)
@@ -28,10 +31,17 @@ impl App {
         }
         match action {
             Action::Quit => return Effect::Quit,
-            Action::Reload => return Effect::Reload,
+            Action::Reload => {
+                self.requests.push(super::popup::Request::Reload);
+                self.status = Some((Tone::Muted, self.t("正在重新读取数据库…", "reading the database again…").into()));
+                return Effect::Store;
+            }
             Action::Redraw => {}
             Action::Frame(info) => return self.frame(info),
-            Action::Load(snapshot) => self.load(*snapshot),
+            Action::Load(first) => self.start(*first),
+            Action::Built(handover) => self.built(*handover),
+            Action::Refreshed(refresh) => self.refreshed(*refresh),
+            Action::Window { data, window, batch } => self.take_window(*data, window, batch),
             Action::OpenHelp => self.help = Some(0),
             Action::CloseHelp => self.help = None,
             Action::NextTab => self.go_tab(self.tab.next()),
@@ -114,16 +124,7 @@ impl App {
                 }
                 self.search_changed();
             }
-            Action::CycleStatus => {
-                // A large database's catalog holds pending reviews only.
-                let lean = self.is_lean();
-                self.filter(|f, _| {
-                    f.status = f.status.next();
-                    while lean && !f.status.pending_only() {
-                        f.status = f.status.next();
-                    }
-                })
-            }
+            Action::CycleStatus => self.filter(|f, _| f.status = f.status.next()),
             Action::CycleKind => self.filter(|f, _| f.kind = cycle(f.kind, ReviewKind::ALL)),
             Action::CycleBatch => self.filter(|f, batches| f.batch = cycle(f.batch, batches)),
             Action::CycleDistrict => self.filter(|f, _| {
@@ -131,7 +132,7 @@ impl App {
                 f.district = cycle(f.district, &districts)
             }),
             Action::ClearFilters => self.filter(|f, _| *f = Default::default()),
-            Action::Export => self.export(),
+            Action::Export => return self.export(),
             Action::Edit(e) => return self.edit(e),
             Action::Form(a) => return self.form_act(a),
             Action::Pick(a) => self.pick_act(a),
@@ -144,9 +145,8 @@ impl App {
             Action::UndoPeek(last) => self.undo_peek(last),
             Action::OfferDraft(draft) => self.offer_draft(*draft),
             Action::Notice(tone, text) => self.status = Some((tone, text)),
-            Action::Widened { snapshot, window, then } => {
-                self.counts = snapshot.counts;
-                self.take_window(snapshot.data, window);
+            Action::Widened { data, window, then } => {
+                self.take_window(*data, window, None);
                 self.open_form(then);
             }
         }
@@ -205,9 +205,9 @@ impl App {
         self.mode = Mode::List;
         let changed = self.tab != tab;
         self.tab = tab;
-        // A large database builds only the shown tab's rows: now, unless the driver is about
-        // to read the new tab's window (which builds them).
-        if changed && self.is_lean() && self.window_wanted().is_none() {
+        // Only the shown tab's rows are built: now, unless the runner is about to read the new
+        // tab's window (which builds them).
+        if changed && self.window_wanted().is_none() {
             self.rebuild_views();
         }
     }
@@ -217,7 +217,7 @@ impl App {
     }
 
     fn filter(&mut self, change: impl FnOnce(&mut super::list::Filters, &[i64])) {
-        let batches: Vec<i64> = self.data.batches.iter().map(|b| b.id).collect();
+        let batches: Vec<i64> = self.catalogs.batches.iter().map(|l| l.batch.id).collect();
         change(&mut self.lists[self.tab.index()].filters, &batches);
         self.refresh();
     }
@@ -242,11 +242,7 @@ impl App {
     }
 
     fn batch_reviews(&mut self) {
-        let Some(batch) =
-            self.list().selected_row().and_then(|i| self.views.overview.rows.get(i)).and_then(|r| r.tags.batch)
-        else {
-            return;
-        };
+        let Some(super::view::Rec::Batch(batch)) = self.selected_rec(Tab::Overview) else { return };
         self.go_tab(Tab::Reviews);
         let list = &mut self.lists[Tab::Reviews.index()];
         list.filters =

@@ -21,6 +21,48 @@ pub struct BatchFigures {
     pub women: usize,
 }
 
+/// What a batch's figures are made of, however they were counted: over records here, by SQL
+/// aggregates in the store.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct BatchCounts {
+    pub down: usize,
+    pub up: usize,
+    pub pairs: usize,
+    /// Down secondments by the host unit's district (`City` when the unit is not known).
+    pub down_by_district: Vec<(District, usize)>,
+    /// The batch's distinct cadres, the sum of their ages in whole years at the dispatch date,
+    /// how many are non-Party and how many are women.
+    pub people: usize,
+    pub sum_of_ages: i64,
+    pub non_party: usize,
+    pub women: usize,
+}
+
+impl BatchFigures {
+    /// The figures from the counts: the shares and the average, rounded as reported.
+    pub fn from_counts(batch: &Batch, counts: BatchCounts) -> BatchFigures {
+        let mut down_by_district: BTreeMap<String, usize> =
+            District::ALL.iter().filter(|d| **d != District::City).map(|d| (d.code().to_string(), 0)).collect();
+        for (district, n) in counts.down_by_district {
+            *down_by_district.entry(district.code().to_string()).or_default() += n;
+        }
+        let favoured = down_by_district["sanshui"] + down_by_district["gaoming"];
+        let (ages, people) = (counts.sum_of_ages as f64, counts.people as f64);
+        BatchFigures {
+            batch: batch.name.clone(),
+            dispatch_date: batch.dispatch_date,
+            down: counts.down,
+            up: counts.up,
+            pairs: counts.pairs,
+            down_by_district,
+            sanshui_gaoming_share: if counts.down == 0 { 0.0 } else { favoured as f64 / counts.down as f64 },
+            average_age: if counts.people == 0 { 0.0 } else { (ages * 10.0 / people).round() / 10.0 },
+            non_party: counts.non_party,
+            women: counts.women,
+        }
+    }
+}
+
 /// Figures for `batch`, counting each cadre of the batch once for age, party and gender.
 pub fn batch_figures(
     batch: &Batch,
@@ -32,32 +74,30 @@ pub fn batch_figures(
     let in_batch: Vec<&Secondment> = secondments.iter().filter(|s| s.batch_id == batch.id).collect();
     let district_of: HashMap<Id, District> = units.iter().map(|u| (u.id, u.district)).collect();
     let down: Vec<&&Secondment> = in_batch.iter().filter(|s| s.direction == Direction::Down).collect();
-
-    let mut down_by_district: BTreeMap<String, usize> =
-        District::ALL.iter().filter(|d| **d != District::City).map(|d| (d.code().to_string(), 0)).collect();
-    for s in &down {
-        let district = district_of.get(&s.host_unit_id).copied().unwrap_or(District::City);
-        *down_by_district.entry(district.code().to_string()).or_default() += 1;
-    }
-    let favoured = down_by_district["sanshui"] + down_by_district["gaoming"];
-
+    let down_by_district =
+        down.iter().map(|s| (district_of.get(&s.host_unit_id).copied().unwrap_or(District::City), 1)).collect();
     let cadre_ids: HashSet<Id> = in_batch.iter().map(|s| s.cadre_id).collect();
     let people: Vec<&Cadre> = cadres.iter().filter(|c| cadre_ids.contains(&c.id)).collect();
-    let ages: i64 = people.iter().map(|c| i64::from(c.age_on(batch.dispatch_date))).sum();
-    let average_age = if people.is_empty() { 0.0 } else { (ages as f64 * 10.0 / people.len() as f64).round() / 10.0 };
-
-    BatchFigures {
-        batch: batch.name.clone(),
-        dispatch_date: batch.dispatch_date,
+    let counts = BatchCounts {
         down: down.len(),
         up: in_batch.len() - down.len(),
         pairs: pairs.iter().filter(|p| p.batch_id == batch.id).count(),
         down_by_district,
-        sanshui_gaoming_share: if down.is_empty() { 0.0 } else { favoured as f64 / down.len() as f64 },
-        average_age,
+        people: people.len(),
+        sum_of_ages: people.iter().map(|c| i64::from(c.age_on(batch.dispatch_date))).sum(),
         non_party: people.iter().filter(|c| c.political.is_non_party()).count(),
         women: people.iter().filter(|c| c.gender == Gender::Female).count(),
-    }
+    };
+    BatchFigures::from_counts(batch, counts)
+}
+
+/// What depends on a unit: the cadres whose home unit it is (archived ones included) and the
+/// secondments it hosts (past, current and planned), as the Units tab shows them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct UnitCounts {
+    pub unit_id: Id,
+    pub home_cadres: usize,
+    pub hosted_secondments: usize,
 }
 
 #[cfg(test)]

@@ -17,20 +17,64 @@ impl Eligibility {
     }
 }
 
+/// The grades behind a term, from its reviews that are not cancelled: the end-of-term grade
+/// (the first end-of-term review's, `None` until recorded) and the annual grades in the order
+/// the reviews fall due.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Grades {
+    pub final_grade: Option<Grade>,
+    /// Whether the term has an end-of-term review at all (not cancelled).
+    pub has_final: bool,
+    pub annual: Vec<Grade>,
+}
+
+impl Grades {
+    /// From a term's reviews in due order (cancelled ones are skipped).
+    pub fn of<'a>(reviews: impl IntoIterator<Item = &'a Review>) -> Grades {
+        let mut g = Grades::default();
+        for r in reviews.into_iter().filter(|r| !r.cancelled) {
+            g.note(r.kind, r.grade);
+        }
+        g
+    }
+
+    /// Takes in one live review (in due order).
+    pub fn note(&mut self, kind: ReviewKind, grade: Option<Grade>) {
+        match kind {
+            ReviewKind::EndOfTerm if !self.has_final => {
+                self.has_final = true;
+                self.final_grade = grade;
+            }
+            ReviewKind::Annual => self.annual.extend(grade),
+            _ => {}
+        }
+    }
+
+    /// The lowest annual grade.
+    pub fn worst_annual(&self) -> Option<Grade> {
+        self.annual.iter().max().copied()
+    }
+}
+
 /// The term is over, the end-of-term grade is 优秀, and no annual review is below 称职.
-pub fn eligibility(secondment: &Secondment, reviews: &[Review], today: NaiveDate) -> Eligibility {
-    if !secondment.term_over(today) {
+pub fn eligibility_of(term_over: bool, grades: &Grades) -> Eligibility {
+    if !term_over {
         return Eligibility::NotYet("term not over");
     }
-    let live = || reviews.iter().filter(|r| r.secondment_id == secondment.id && !r.cancelled);
-    if live().any(|r| r.kind == ReviewKind::Annual && r.grade.is_some_and(|g| g > Grade::Competent)) {
+    if grades.worst_annual().is_some_and(|g| g > Grade::Competent) {
         return Eligibility::NotEligible("an annual review below 称职");
     }
-    match live().find(|r| r.kind == ReviewKind::EndOfTerm).and_then(|r| r.grade) {
+    match grades.final_grade {
         Some(Grade::Excellent) => Eligibility::Eligible,
         Some(_) => Eligibility::NotEligible("end-of-term grade not 优秀"),
         None => Eligibility::NotYet("end-of-term evaluation not recorded"),
     }
+}
+
+/// `eligibility_of` for a secondment and its reviews (others' reviews are ignored).
+pub fn eligibility(secondment: &Secondment, reviews: &[Review], today: NaiveDate) -> Eligibility {
+    let grades = Grades::of(reviews.iter().filter(|r| r.secondment_id == secondment.id));
+    eligibility_of(secondment.term_over(today), &grades)
 }
 
 #[cfg(test)]

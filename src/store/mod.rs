@@ -6,11 +6,14 @@
 
 mod audit;
 mod bulk;
+pub mod changes;
 mod error;
+pub mod lists;
 mod neighbourhood;
 mod open;
 mod read;
 mod recent;
+mod report;
 pub(crate) mod rows;
 pub mod schema;
 pub mod write;

@@ -185,23 +185,32 @@ pub(super) fn convert_rows<T>(
 ) -> Result<Vec<T>> {
     let mut out = Vec::new();
     while let Some(row) = rows.next()? {
-        match convert(row) {
-            Ok(v) => out.push(v),
-            Err(e) => {
-                let id = row.get::<_, i64>(0).unwrap_or_default();
-                // Name the column, not its index: "cadres 2: gender: unknown value 'x'".
-                let column = |i: usize| row.as_ref().column_name(i).unwrap_or("?").to_string();
-                let why = match &e {
-                    rusqlite::Error::FromSqlConversionFailure(i, _, inner) => format!("{}: {inner}", column(*i)),
-                    rusqlite::Error::IntegralValueOutOfRange(i, v) => {
-                        format!("{}: {v} is out of range", column(*i))
-                    }
-                    rusqlite::Error::InvalidColumnType(i, _, t) => format!("{}: unexpected {t}", column(*i)),
-                    other => other.to_string(),
-                };
-                invalid.push(format!("{table} {id}: {why}"));
-            }
-        }
+        out.extend(convert_one(row, table, &mut convert, invalid));
     }
     Ok(out)
+}
+
+/// One row through `convert`, or `None` with the reason in `invalid` ("cadres 2: gender:
+/// unknown value 'x'": the column named, not its index).
+pub(super) fn convert_one<T>(
+    row: &Row,
+    table: &str,
+    mut convert: impl FnMut(&Row) -> rusqlite::Result<T>,
+    invalid: &mut Vec<String>,
+) -> Option<T> {
+    match convert(row) {
+        Ok(v) => Some(v),
+        Err(e) => {
+            let id = row.get::<_, i64>(0).unwrap_or_default();
+            let column = |i: usize| row.as_ref().column_name(i).unwrap_or("?").to_string();
+            let why = match &e {
+                rusqlite::Error::FromSqlConversionFailure(i, _, inner) => format!("{}: {inner}", column(*i)),
+                rusqlite::Error::IntegralValueOutOfRange(i, v) => format!("{}: {v} is out of range", column(*i)),
+                rusqlite::Error::InvalidColumnType(i, _, t) => format!("{}: unexpected {t}", column(*i)),
+                other => other.to_string(),
+            };
+            invalid.push(format!("{table} {id}: {why}"));
+            None
+        }
+    }
 }

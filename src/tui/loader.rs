@@ -1,70 +1,89 @@
-//! Builds a large database's catalogs on a background thread, on its own read-only
-//! connection, so the screen answers keys while a million records are read. The thread wakes
-//! the loop through a socket the loop polls together with the terminal.
+//! Builds the lists on a background thread, on its own read-only connection, so the screen
+//! answers keys while a million records are read. Each list is handed over as soon as it is
+//! built; the thread wakes the loop through a socket the loop polls with the terminal.
 
-use crate::app::lean::{build_catalogs, Catalogs};
-use crate::lang::Lang;
+use crate::app::catalog::build::{build_all, build_all_reviews, Handover, Shown};
+use crate::app::driver::Builder;
 use crate::store::{Access, Store};
-use chrono::NaiveDate;
 use std::io::{self, Read, Write};
 use std::os::fd::{AsRawFd, RawFd};
 use std::os::unix::net::UnixStream;
 use std::path::PathBuf;
-use std::sync::mpsc::{channel, Receiver, TryRecvError};
+use std::sync::mpsc::{channel, Receiver, Sender};
+use std::thread::JoinHandle;
 
 pub struct Loader {
     path: PathBuf,
-    lang: Lang,
     wake: UnixStream,
     notify: UnixStream,
-    running: Option<Receiver<crate::store::Result<Catalogs>>>,
+    sender: Sender<crate::store::Result<Handover>>,
+    received: Receiver<crate::store::Result<Handover>>,
+    /// The builds under way: every list, every review.
+    running: Vec<(bool, JoinHandle<()>)>,
 }
 
 impl Loader {
-    pub fn new(path: PathBuf, lang: Lang) -> io::Result<Loader> {
+    pub fn new(path: PathBuf) -> io::Result<Loader> {
         let (wake, notify) = UnixStream::pair()?;
         wake.set_nonblocking(true)?;
-        Ok(Loader { path, lang, wake, notify, running: None })
+        let (sender, received) = channel();
+        Ok(Loader { path, wake, notify, sender, received, running: Vec::new() })
     }
 
-    /// What the loop polls: readable when a build has finished.
+    /// What the loop polls: readable when a list is built.
     pub fn fd(&self) -> RawFd {
         self.wake.as_raw_fd()
     }
 
-    pub fn busy(&self) -> bool {
-        self.running.is_some()
+    /// The lists built since the last look (a failed build: its error).
+    pub fn take(&mut self) -> Vec<crate::store::Result<Handover>> {
+        let mut buf = [0u8; 64];
+        while matches!((&self.wake).read(&mut buf), Ok(n) if n > 0) {}
+        self.running.retain(|(_, t)| !t.is_finished());
+        self.received.try_iter().collect()
     }
+}
 
-    /// Starts a build for `today` unless one is under way.
-    pub fn start(&mut self, today: NaiveDate) -> io::Result<()> {
-        if self.running.is_some() {
+impl Builder for Loader {
+    fn start(&mut self, shown: Shown, all_reviews: bool) -> io::Result<()> {
+        self.running.retain(|(_, t)| !t.is_finished());
+        if self.running.iter().any(|(all, _)| *all == all_reviews) {
             return Ok(());
         }
-        let (tx, rx) = channel();
-        let (path, lang, mut notify) = (self.path.clone(), self.lang, self.notify.try_clone()?);
-        std::thread::Builder::new().name("catalogs".into()).spawn(move || {
-            let built = Store::open(&path, Access::ReadOnly).and_then(|store| build_catalogs(&store, today, lang));
-            // The loop may be gone (the user quit): nobody to tell.
-            let _ = tx.send(built);
-            let _ = notify.write_all(&[1]);
+        let (path, sender, mut notify) = (self.path.clone(), self.sender.clone(), self.notify.try_clone()?);
+        let thread = std::thread::Builder::new().name("lists".into()).spawn(move || {
+            // The loop may be gone (the user quit): then nobody listens, and the build stops.
+            let mut hand = |h: crate::store::Result<Handover>| sender.send(h).is_ok() && notify.write_all(&[1]).is_ok();
+            let store = match Store::open(&path, Access::ReadOnly) {
+                Ok(store) => store,
+                Err(e) => {
+                    hand(Err(e));
+                    return;
+                }
+            };
+            let result = if all_reviews {
+                build_all_reviews(&store, shown).map(|h| {
+                    hand(Ok(h));
+                })
+            } else {
+                build_all(&store, shown, |h| hand(Ok(h)))
+            };
+            if let Err(e) = result {
+                hand(Err(e));
+            }
+            release_free_memory();
         })?;
-        self.running = Some(rx);
+        self.running.push((all_reviews, thread));
         Ok(())
     }
+}
 
-    /// The finished build, if there is one.
-    pub fn take(&mut self) -> Option<crate::store::Result<Catalogs>> {
-        let mut buf = [0u8; 16];
-        while matches!((&self.wake).read(&mut buf), Ok(n) if n > 0) {}
-        let result = match self.running.as_ref()?.try_recv() {
-            Ok(result) => result,
-            Err(TryRecvError::Empty) => return None,
-            Err(TryRecvError::Disconnected) => {
-                Err(crate::store::StoreError::Io(io::Error::other("the catalog thread stopped")))
-            }
-        };
-        self.running = None;
-        Some(result)
+/// Hands memory freed by a build back to the system: glibc keeps freed blocks of other
+/// threads' arenas, and a long session would otherwise keep a build's peak for good.
+pub fn release_free_memory() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: malloc_trim only returns free heap memory to the system; no pointer is touched.
+    unsafe {
+        libc::malloc_trim(0);
     }
 }

@@ -18,7 +18,7 @@ mod signals;
 
 use crate::app::driver::{carry_out, Session};
 use crate::app::keys::map_event;
-use crate::app::{self, Action, App, Effect, FrameInfo, Snapshot};
+use crate::app::{self, Action, App, Effect, FrameInfo};
 use crate::draft::{Draft, Slot};
 use crate::lang::Lang;
 use crate::store::{Store, StoreError};
@@ -58,11 +58,6 @@ pub fn color_from_env(get: impl Fn(&str) -> Option<String>) -> bool {
     !no_color && !dumb
 }
 
-/// Reads the database for `today`: all records and the header's attention counts.
-pub fn snapshot(store: &Store, today: NaiveDate) -> crate::store::Result<Snapshot> {
-    Snapshot::read(store, today)
-}
-
 fn local_today() -> NaiveDate {
     chrono::Local::now().date_naive()
 }
@@ -82,13 +77,8 @@ pub fn draw<B: Backend>(terminal: &mut Terminal<B>, app: &mut App) -> Result<(),
 pub fn run(store: Store, options: Launch) -> crate::store::Result<u8> {
     let today = options.today.unwrap_or_else(local_today);
     // Read before touching the terminal: a bad database is reported on a normal screen (and
-    // before "no terminal", the lesser problem). A large one: only what the first screen shows.
-    let (snap, lean) = if app::lean::is_large(&store)? {
-        let (snap, lean, first) = app::lean::first_screen(&store, today)?;
-        (snap, Some((lean, first)))
-    } else {
-        (snapshot(&store, today)?, None)
-    };
+    // before "no terminal", the lesser problem). Only what the first screen shows, by index.
+    let first = app::driver::first_screen(&store, today)?;
     if !io::stdout().is_terminal() {
         return Err(StoreError::Io(io::Error::other(
             "the screens need a terminal; for scripts use `guazhi overdue`, `stats` or `check`",
@@ -107,10 +97,7 @@ pub fn run(store: Store, options: Launch) -> crate::store::Result<u8> {
         world_readable: store.world_readable(),
     };
     let read_only = opts.read_only.is_some();
-    let mut app = match lean {
-        Some((lean, first)) => App::new_lean(snap, opts, lean, first),
-        None => App::new(snap, opts),
-    };
+    let mut app = App::new(first, opts);
     if let Some(warning) = store.exposure_warning() {
         app.status = Some((crate::app::view::Tone::Warning, warning));
     }
@@ -130,7 +117,7 @@ pub fn run(store: Store, options: Launch) -> crate::store::Result<u8> {
             return Err(e.into());
         }
     };
-    let loader = loader::Loader::new(options.db_path.clone(), options.lang)?;
+    let loader = loader::Loader::new(options.db_path.clone())?;
     let mut ctx = Ctx { store, options: &options, signals: &signals, slot: slot.as_ref(), pending: &pending, loader };
     let result = event_loop(&mut terminal, &mut app, &mut ctx);
     // However it ended, a form with unsaved changes is kept, before the terminal is touched.
@@ -244,6 +231,12 @@ fn serve(terminal: &mut Term, app: &mut App, ctx: &mut Ctx, tty: RawFd) -> crate
     // Without a pinned date, look at the clock now and then for midnight.
     let timeout = options.today.is_none().then_some(Duration::from_secs(1));
     let mut dirty = true;
+    // The first screen asks for the lists to be built.
+    {
+        let today = ctx.today();
+        let mut session = Session { store: &mut ctx.store, today, drafts: ctx.slot, builder: Some(&mut ctx.loader) };
+        carry_out(app, &mut session, Effect::Store)?;
+    }
     // After a resize the terminal's contents are unknown (a shrinking terminal drops what no
     // longer fits), so the next frame is drawn whole, even at the size last drawn at.
     let mut repaint = false;
@@ -260,20 +253,21 @@ fn serve(terminal: &mut Term, app: &mut App, ctx: &mut Ctx, tty: RawFd) -> crate
             draw(terminal, app)?;
             dirty = false;
         }
-        if app.take_catalog_wish() {
-            ctx.loader.start(ctx.today())?;
-        }
-        match wait(tty, signals.wake.as_raw_fd(), ctx.loader.busy().then(|| ctx.loader.fd()), timeout)? {
+        match wait(tty, signals.wake.as_raw_fd(), Some(ctx.loader.fd()), timeout)? {
             Wake::HungUp => return Ok(128 + SIGHUP as u8),
             Wake::Loaded => {
-                match ctx.loader.take() {
-                    Some(Ok(catalogs)) => app.take_catalogs(catalogs),
-                    Some(Err(e)) => app.status = Some((app::view::Tone::Error, e.to_string())),
-                    None => continue,
-                }
                 let today = ctx.today();
-                let mut session = Session { store: &mut ctx.store, today, drafts: ctx.slot };
-                crate::app::driver::sync_window(app, &mut session)?;
+                for handed in ctx.loader.take() {
+                    let action = match handed {
+                        Ok(h) => Action::Built(Box::new(h)),
+                        Err(e) => Action::Notice(app::view::Tone::Error, e.to_string()),
+                    };
+                    let effect = app.update(action);
+                    let builder: &mut dyn crate::app::driver::Builder = &mut ctx.loader;
+                    let mut session =
+                        Session { store: &mut ctx.store, today, drafts: ctx.slot, builder: Some(builder) };
+                    carry_out(app, &mut session, effect)?;
+                }
                 dirty = true;
                 continue;
             }
@@ -285,8 +279,12 @@ fn serve(terminal: &mut Term, app: &mut App, ctx: &mut Ctx, tty: RawFd) -> crate
             }
             Wake::Timeout => {
                 if options.today.is_none() && local_today() != app.today {
-                    let snap = crate::app::driver::reread(app, &ctx.store, local_today())?;
-                    app.update(Action::Load(Box::new(snap)));
+                    let first = crate::app::driver::first_screen(&ctx.store, local_today())?;
+                    let effect = app.update(Action::Load(Box::new(first)));
+                    let today = local_today();
+                    let mut session =
+                        Session { store: &mut ctx.store, today, drafts: ctx.slot, builder: Some(&mut ctx.loader) };
+                    carry_out(app, &mut session, effect)?;
                     dirty = true;
                 }
                 continue;
@@ -310,7 +308,8 @@ fn serve(terminal: &mut Term, app: &mut App, ctx: &mut Ctx, tty: RawFd) -> crate
                 draw(terminal, app)?;
             }
             let today = ctx.today();
-            let mut session = Session { store: &mut ctx.store, today, drafts: ctx.slot };
+            let mut session =
+                Session { store: &mut ctx.store, today, drafts: ctx.slot, builder: Some(&mut ctx.loader) };
             let effect = carry_out(app, &mut session, effect)?;
             keep_form(app, ctx.pending);
             match effect {

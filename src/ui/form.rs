@@ -67,7 +67,7 @@ pub fn render(frame: &mut Frame, body: Rect, form: &Form, theme: &Theme) -> Opti
     }
     let mut tail: Vec<TextLine> = form.notes.clone();
     if let Some((tone, m)) = &form.message {
-        tail.push(TextLine { spans: vec![(display_safe(m).into_owned(), *tone)], indent: 2 });
+        tail.push(TextLine { spans: vec![(theme.plain(&display_safe(m)).into_owned(), *tone)], indent: 2 });
     }
     if !tail.is_empty() {
         lines.push(Line::default());

@@ -53,7 +53,6 @@ pub fn draw(frame: &mut Frame, app: &App) -> FrameInfo {
             let (page, max, scroll) = dossier::render(frame, body, app, d, &theme);
             (info.text_page, info.text_max, info.text_scroll) = (page, max, scroll);
         }
-        _ if app.unavailable(app.tab) => unavailable(frame, body, app, &theme),
         _ => {
             let hits = match app.tab {
                 Tab::Cadres => cadres::render(frame, body, app, &theme),
@@ -100,28 +99,9 @@ pub fn draw(frame: &mut Frame, app: &App) -> FrameInfo {
     info
 }
 
-/// A large database's tab that would need every record in memory.
-fn unavailable(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
-    let lines = vec![
-        Line::from(Span::styled(app.t("大型数据库不显示此页", "Not shown for a large database"), theme.title())),
-        Line::default(),
-        Line::from(app.t(
-            "此页需要把全部记录读入内存。请用命令行：guazhi stats / check / export",
-            "This tab needs every record in memory. Use the command line: guazhi stats / check / export",
-        )),
-        Line::from(app.t(
-            "干部（1）和考核（3）两页及档案、编辑照常可用。",
-            "Cadres (1) and Reviews (3), the dossier and editing work as usual.",
-        )),
-    ];
-    let y = area.y.saturating_add(area.height / 3);
-    let text = Rect { y, height: area.bottom().saturating_sub(y), ..area };
-    frame.render_widget(Paragraph::new(lines).centered().wrap(ratatui::widgets::Wrap { trim: true }), text);
-}
-
 /// The footer as a message (saved, refused, undone) until the next key.
 fn render_status(frame: &mut Frame, area: Rect, tone: Tone, text: &str, theme: &Theme) {
-    let text = format!(" {}", crate::text::display_safe(text));
+    let text = format!(" {}", theme.plain(&crate::text::display_safe(text)));
     let shown = fit(&text, usize::from(area.width), theme).0.into_owned();
     frame.render_widget(Paragraph::new(Line::from(Span::styled(shown, theme.tone(tone)))), area);
 }
@@ -183,7 +163,7 @@ fn render_header(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     }
     // Rows typed by hand against the rules are left out of the lists: say so on every tab
     // (the Overview and `guazhi check` say which).
-    let unreadable = app.data.invalid.len();
+    let unreadable = app.unreadable().len();
     if unreadable > 0 {
         banner.push_str(&match app.opts.lang {
             Lang::Zh => format!(" {unreadable} 行无法读取 "),
@@ -276,8 +256,9 @@ pub fn list_block(app: &App, tab: Tab, extra: Vec<Span<'static>>, theme: &Theme)
         Span::styled(format!(" {} ", app.t(tab.zh(), tab.en())), theme.title()),
         Span::styled(format!("{}/{} ", list.visible.len(), app.total(tab)), theme.muted()),
     ];
-    if app.lean.as_ref().is_some_and(|l| l.loading) {
-        spans.push(Span::styled(app.t("正在读取全部记录… ", "reading every record… "), theme.muted()));
+    if app.loading(tab) {
+        let hint = theme.plain(app.t("正在读取全部记录… ", "reading every record… ")).into_owned();
+        spans.push(Span::styled(hint, theme.muted()));
     }
     let dot = theme.dot().trim_start();
     for item in extra {

@@ -4,6 +4,7 @@
 use super::table::Hits;
 use super::theme::Theme;
 use super::widgets::wrap;
+use crate::app::view::overview::findings_of_batch;
 use crate::app::view::{TextLine, Tone};
 use crate::app::{App, Tab};
 use ratatui::layout::Rect;
@@ -26,10 +27,13 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) -> Hits {
 }
 
 fn render_findings(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
-    let list = app.list();
-    let selected = list.selected_row();
-    let batch = selected.and_then(|i| app.data.batches.get(i));
-    let findings = selected.and_then(|i| app.views.findings.get(i)).map(Vec::as_slice).unwrap_or_default();
+    let batch = match app.selected_rec(Tab::Overview) {
+        Some(crate::app::view::Rec::Batch(b)) => {
+            app.catalogs.batches.iter().find(|l| l.batch.id == b).map(|l| &l.batch)
+        }
+        _ => None,
+    };
+    let findings = batch.map(|b| findings_of_batch(&app.lookup(), b.id)).unwrap_or_default();
     let mut title = vec![Span::styled(format!(" {} ", app.t("政策提示", "Policy flags")), theme.title())];
     if let Some(b) = batch {
         title.push(Span::styled(format!("{} ", crate::text::display_safe(&b.name)), theme.muted()));
@@ -58,13 +62,13 @@ fn render_findings(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
             TextLine { spans: vec![(format!("! {}  ", f.rule), f.tone), (f.text.clone(), Tone::Normal)], indent: 2 };
         lines.extend(wrap(&line, usize::from(inner.width), theme));
     }
-    if !app.data.invalid.is_empty() {
+    if !app.unreadable().is_empty() {
         let text = match app.opts.lang {
             crate::lang::Lang::Zh => {
-                format!("! 数据库中有 {} 行记录无法读取（运行 guazhi check 查看）", app.data.invalid.len())
+                format!("! 数据库中有 {} 行记录无法读取（运行 guazhi check 查看）", app.unreadable().len())
             }
             crate::lang::Lang::En => {
-                format!("! {} rows in the database could not be read (see guazhi check)", app.data.invalid.len())
+                format!("! {} rows in the database could not be read (see guazhi check)", app.unreadable().len())
             }
         };
         lines.extend(wrap(&TextLine { spans: vec![(text, Tone::Error)], indent: 2 }, usize::from(inner.width), theme));

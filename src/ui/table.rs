@@ -98,13 +98,14 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, tab: Tab, theme: &Theme)
     if list.visible.is_empty() {
         let table = Table::new(Vec::<Row>::new(), widths).header(header_row).column_spacing(SPACING);
         frame.render_widget(table, area);
-        let msg = empty_message(app, list);
+        let msg = theme.plain(empty_message(app, list)).into_owned();
         let y = body.y.saturating_add(body.height / 2).min(body.bottom().saturating_sub(1));
         let line = Rect { y, height: 1, ..body };
         frame.render_widget(Paragraph::new(Line::from(Span::styled(msg, theme.muted())).centered()), line);
     } else {
         let end = offset.saturating_add(page).min(list.visible.len());
-        let shown = list.visible[offset..end].iter().map(|&i| body_row(rows, app.row(tab, i), &layout, list, theme));
+        let shown =
+            list.visible.slice(offset, end).into_iter().map(|i| body_row(rows, app.row(tab, i), &layout, list, theme));
         // Reverse video on the selected row's first cell only (see the module doc).
         let table =
             Table::new(shown, widths).header(header_row).column_spacing(SPACING).cell_highlight_style(theme.selected());
@@ -153,8 +154,8 @@ fn body_row(
 }
 
 fn empty_message(app: &App, list: &ListState) -> &'static str {
-    let loading = app.lean.as_ref().is_some_and(|l| l.loading);
-    if loading && (list.searching() || !list.filters.is_default() || list.sort.is_some() || list.reverse) {
+    let loading = app.loading(app.tab);
+    if loading {
         app.t("正在读取全部记录，读完即显示结果……", "Reading every record; results show when done…")
     } else if list.searching() {
         app.t("没有匹配的记录（Esc 清除搜索）", "Nothing matches (Esc clears the search)")
@@ -199,11 +200,11 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("demo.db");
         crate::sample::generate(Store::init(&path).unwrap(), 0).unwrap();
-        let store = Store::open(&path, Access::ReadOnly).unwrap();
+        let mut store = Store::open(&path, Access::ReadOnly).unwrap();
         let today = crate::domain::dates::parse_date("2026-11-27").unwrap();
         for (ascii, color) in [(false, true), (true, false)] {
             let opts = Display { ascii, color, ..Display::new(Lang::Zh) };
-            let mut app = App::new(crate::tui::snapshot(&store, today).unwrap(), opts);
+            let mut app = crate::app::driver::open(&mut store, today, opts).unwrap();
             app.update(Action::GoTab(Tab::Cadres));
             let mut terminal = Terminal::new(TestBackend::new(120, 40)).unwrap();
             let mut info = crate::app::FrameInfo::default();

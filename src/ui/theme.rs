@@ -167,6 +167,15 @@ impl Theme {
         }
     }
 
+    /// The program's own words with no ambiguous-width symbol in ASCII mode (`…` as `...`).
+    pub fn plain<'a>(&self, text: &'a str) -> std::borrow::Cow<'a, str> {
+        if self.ascii && text.contains('…') {
+            text.replace('…', "...").into()
+        } else {
+            text.into()
+        }
+    }
+
     /// Separates parts of a title or the header.
     pub fn dot(&self) -> &'static str {
         if self.ascii {

@@ -6,7 +6,7 @@ use crate::edit_support;
 
 use edit_support::{me, Rig, TODAY};
 use guazhi::app::popup::Popup;
-use guazhi::app::{Mode, Tab};
+use guazhi::app::{Action, Mode, Tab};
 use ratatui::crossterm::event::KeyCode::{Enter, Esc, Tab as TabKey};
 
 /// The newest audit row for a table: (action, os_user, row id).
@@ -67,7 +67,9 @@ fn add_a_cadre_then_edit_and_archive_them() {
     assert!(matches!(rig.app.popup, Some(Popup::Confirm(_))));
     rig.keys("y");
     assert_eq!(rig.one::<i64>(&format!("SELECT archived FROM cadres WHERE id = {id}")), 1);
-    let shown = |rig: &Rig| rig.app.list().visible.iter().any(|&i| rig.app.views.cadres.rows[i].cadre == Some(id));
+    let shown = |rig: &Rig| {
+        rig.app.list().visible.iter().any(|i| rig.app.catalogs.get(Tab::Cadres).unwrap().cadre(i) == Some(id))
+    };
     assert!(!shown(&rig), "archived cadres are hidden");
     rig.keys("v");
     assert!(shown(&rig), "v shows them");
@@ -146,6 +148,7 @@ fn record_a_review_in_three_keys_and_the_header_count_drops() {
         rig.keys("f");
     }
     assert!(rig.app.select_rec(Tab::Reviews, guazhi::app::view::Rec::Review(id)));
+    rig.act(Action::Redraw); // the window reads the newly selected row, as after any move
     rig.keys("e");
     assert_eq!(rig.app.form.as_ref().unwrap().value("grade"), "excellent");
     rig.keys("2\r");
@@ -248,7 +251,7 @@ fn reserve_admit_move_along_and_withdraw_with_a_reason() {
     let mut rig = Rig::new();
     rig.keys("4");
     assert!(matches!(rig.app.selected_rec(Tab::Reserve), Some(guazhi::app::view::Rec::Candidate(_))));
-    let name = rig.app.views.reserve.rows[rig.app.list().selected_row().unwrap()].cells[0].text.clone();
+    let name = rig.app.row(Tab::Reserve, rig.app.list().selected_row().unwrap()).unwrap().cells[0].text.clone();
     rig.keys("a\r");
     assert!(rig.app.form.is_none());
     let (id, status, origin): (i64, String, String) = rig

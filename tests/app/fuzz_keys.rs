@@ -19,7 +19,7 @@ use crate::edit_support;
 use edit_support::today;
 use guazhi::app::driver::{step, Session};
 use guazhi::app::keys::map_event;
-use guazhi::app::{Action, App, Display, DraftAct, Effect, Snapshot};
+use guazhi::app::{Action, App, Display, DraftAct, Effect};
 use guazhi::draft::{Draft, Slot};
 use guazhi::lang::Lang;
 use guazhi::store::{Access, Store};
@@ -250,7 +250,7 @@ fn session(template: &Path, g: &mut Gen) -> Fuzzed {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("demo.db");
     std::fs::copy(template, &path).unwrap();
-    let store = Store::open(&path, Access::Auto).unwrap();
+    let mut store = Store::open(&path, Access::Auto).unwrap();
     // No fsync per save: the fuzz is about the screens, and a throw-away copy.
     store.connection().pragma_update(None, "synchronous", "OFF").unwrap();
     let lang = if g.chance(50) { Lang::Zh } else { Lang::En };
@@ -262,8 +262,8 @@ fn session(template: &Path, g: &mut Gen) -> Fuzzed {
         world_readable: g.chance(10),
         ..Display::new(lang)
     };
-    let app = App::new(Snapshot::read(&store, today()).unwrap(), opts);
-    let data_chars = ascii.then(|| format!("{:?}", app.data).chars().collect());
+    let data_chars = ascii.then(|| format!("{:?}", store.load().unwrap()).chars().collect());
+    let app = guazhi::app::driver::open(&mut store, today(), opts).unwrap();
     let slot = Slot::in_dir(&dir.path().join("state"), &path);
     let (w, h) = (g.below(301) as u16, g.below(101) as u16);
     let terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
@@ -299,7 +299,7 @@ fn tampered_draft(app: &App, seed: u64) -> Option<Draft> {
 /// Applies one input the way the terminal loop does; whether the loop would draw now (it
 /// does not when nothing changed).
 fn apply(s: &mut Fuzzed, input: &Input) -> bool {
-    let mut session = Session { store: &mut s.store, today: today(), drafts: Some(&s.slot) };
+    let mut session = Session { store: &mut s.store, today: today(), drafts: Some(&s.slot), builder: None };
     match input {
         Input::Resize(w, h) => {
             s.terminal.backend_mut().resize(*w, *h);

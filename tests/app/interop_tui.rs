@@ -5,23 +5,30 @@ use crate::common;
 use crate::interop_support;
 
 use calamine::Data;
-use guazhi::app::{Action, App, Display, Tab};
+use common::Live;
+use guazhi::app::{Action, Display, Tab};
 use guazhi::lang::Lang;
-use guazhi::store::{Access, Store};
 use interop_support::*;
 use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Terminal;
 
-fn app(dir: &std::path::Path) -> App {
-    let store = Store::open(&common::demo_db(dir), Access::ReadOnly).unwrap();
-    let snapshot = guazhi::tui::snapshot(&store, common::date(TODAY)).unwrap();
-    App::new(snapshot, Display { db_name: "demo.db".into(), ..Display::new(Lang::Zh) })
+fn app(dir: &std::path::Path) -> Live {
+    Live::open(
+        &common::demo_db(dir),
+        common::date(TODAY),
+        Display { db_name: "demo.db".into(), ..Display::new(Lang::Zh) },
+    )
 }
 
-fn draw(app: &mut App, w: u16, h: u16) {
+fn draw(app: &mut Live, w: u16, h: u16) {
     let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
-    guazhi::tui::draw(&mut terminal, app).unwrap();
+    app.draw(&mut terminal);
+}
+
+fn export_to(app: &Live, dir: &std::path::Path) -> std::io::Result<(std::path::PathBuf, usize)> {
+    let job = app.export_job().expect("a list to export");
+    guazhi::app::driver::write_export(app, &app.store, &job, dir)
 }
 
 #[test]
@@ -36,7 +43,7 @@ fn the_reviews_tab_filtered_to_overdue_exports_as_shown() {
     let key = Event::Key(KeyEvent::new(KeyCode::Char('E'), KeyModifiers::SHIFT));
     assert!(matches!(guazhi::app::keys::map_event(&app, &key), Some(Action::Export)));
 
-    let (path, rows) = app.export_to(dir.path()).unwrap();
+    let (path, rows) = export_to(&app, dir.path()).unwrap();
     assert_eq!(rows, 5);
     assert_eq!(path, dir.path().join(format!("reviews-{TODAY}.xlsx")));
     let sheet = read_xlsx(&path);
@@ -53,14 +60,17 @@ fn the_reviews_tab_filtered_to_overdue_exports_as_shown() {
         .list()
         .visible
         .iter()
-        .map(|&i| shown.iter().map(|&c| table.rows[i].cells[c].text.clone()).collect())
+        .map(|i| {
+            let row = app.row(Tab::Reviews, i).expect("the rows on screen");
+            shown.iter().map(|&c| row.cells[c].text.clone()).collect()
+        })
         .collect();
     let got: Vec<Vec<String>> = sheet[1..].iter().map(|r| r.iter().map(text).collect()).collect();
     assert_eq!(got, expected, "the rows on screen, in their (reversed) order");
     let due = shown.iter().position(|&c| c == 0).unwrap();
     assert!(sheet[1..].iter().all(|r| matches!(r[due], Data::DateTime(_))), "due dates are dates");
     // A second export never replaces the first.
-    let (second, _) = app.export_to(dir.path()).unwrap();
+    let (second, _) = export_to(&app, dir.path()).unwrap();
     assert_eq!(second, dir.path().join(format!("reviews-{TODAY}-2.xlsx")));
 }
 
@@ -71,7 +81,7 @@ fn every_tab_exports() {
     for tab in Tab::ALL {
         app.update(Action::GoTab(tab));
         draw(&mut app, 160, 48);
-        let (path, rows) = app.export_to(dir.path()).unwrap();
+        let (path, rows) = export_to(&app, dir.path()).unwrap();
         assert_eq!(rows, app.list().visible.len(), "{tab:?}");
         assert_eq!(read_xlsx(&path).len(), rows + 1, "{tab:?}");
     }

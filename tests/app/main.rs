@@ -7,15 +7,12 @@ mod edit_support;
 #[path = "../support/interop_support/mod.rs"]
 mod interop_support;
 
-mod catalog_cadres;
-mod catalog_reviews;
 mod edit_app;
 mod edit_invalid;
 mod edit_reference;
 mod edit_screens;
 mod fuzz_keys;
 mod interop_tui;
-mod lean;
 mod reliability_app;
 mod screens;
 mod screens_random;

@@ -4,46 +4,30 @@
 
 use crate::common;
 
-use guazhi::app::{Action, App, Display, Snapshot, Tab};
+use common::Live;
+use guazhi::app::{Action, Display, Tab};
 use guazhi::lang::Lang;
-use guazhi::store::{Access, Store};
 use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
 use ratatui::style::{Color, Modifier};
 use ratatui::Terminal;
-use std::path::Path;
-use std::sync::OnceLock;
 use tui_input::InputRequest;
 
 fn today() -> chrono::NaiveDate {
     common::date("2026-11-27")
 }
 
-fn snapshot_of(path: &Path) -> Snapshot {
-    let store = Store::open(path, Access::ReadOnly).expect("open");
-    guazhi::tui::snapshot(&store, today()).expect("load")
-}
-
-fn demo() -> Snapshot {
-    static SNAP: OnceLock<Snapshot> = OnceLock::new();
-    SNAP.get_or_init(|| {
-        let dir = tempfile::tempdir().unwrap();
-        snapshot_of(&common::demo_db(dir.path()))
-    })
-    .clone()
-}
-
 fn options(lang: Lang) -> Display {
     Display { db_name: "demo.db".into(), ..Display::new(lang) }
 }
 
-fn app(lang: Lang) -> App {
-    App::new(demo(), options(lang))
+fn app(lang: Lang) -> Live {
+    Live::demo(options(lang))
 }
 
-fn render(app: &mut App, w: u16, h: u16) -> Terminal<TestBackend> {
+fn render(app: &mut Live, w: u16, h: u16) -> Terminal<TestBackend> {
     let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
-    guazhi::tui::draw(&mut terminal, app).unwrap();
+    app.draw(&mut terminal);
     terminal
 }
 
@@ -149,7 +133,7 @@ fn help_search_partner_and_small_screens() {
 
     let mut app = self::app(Lang::Zh);
     insta::assert_snapshot!("too_small_zh_59x14", screen(&render(&mut app, 59, 14)));
-    let mut app = App::new(demo(), Display { ascii: true, ..options(Lang::Zh) });
+    let mut app = Live::demo(Display { ascii: true, ..options(Lang::Zh) });
     app.update(Action::GoTab(Tab::Pairs));
     let terminal = render(&mut app, 80, 24);
     insta::assert_snapshot!("pairs_ascii_zh_80x24", screen(&terminal));
@@ -164,7 +148,7 @@ fn header_shows_the_stores_attention_counts() {
     let dir = tempfile::tempdir().unwrap();
     let path = common::demo_db(dir.path());
     let counts = common::open(&path).attention_counts(today()).unwrap();
-    let mut app = App::new(snapshot_of(&path), options(Lang::Zh));
+    let mut app = Live::open(&path, today(), options(Lang::Zh));
     let terminal = render(&mut app, 80, 24);
     let header = &rows(terminal.backend().buffer())[0];
     assert!(header.contains(&format!("逾期 {}", counts[0])), "{header}");
@@ -203,7 +187,7 @@ fn overdue_cells_are_red_due_soon_yellow_done_dim() {
 
 #[test]
 fn without_colour_overdue_is_still_marked_and_bold() {
-    let mut app = App::new(demo(), Display { color: false, ..options(Lang::En) });
+    let mut app = Live::demo(Display { color: false, ..options(Lang::En) });
     app.update(Action::GoTab(Tab::Reviews));
     let terminal = render(&mut app, 80, 24);
     let buf = terminal.backend().buffer();
@@ -259,7 +243,7 @@ fn stored_escape_sequences_are_shown_escaped_never_sent() {
     )
     .unwrap();
     drop(conn);
-    let mut app = App::new(snapshot_of(&path), options(Lang::Zh));
+    let mut app = Live::open(&path, today(), options(Lang::Zh));
     for (tab, open) in [(Tab::Cadres, false), (Tab::Cadres, true), (Tab::Pairs, false), (Tab::Reserve, false)] {
         app.update(Action::GoTab(tab));
         if open {

@@ -4,26 +4,14 @@
 
 use crate::common;
 
+use common::Live;
 use guazhi::app::keys::map_event;
-use guazhi::app::{Action, App, Display, Effect, Snapshot};
+use guazhi::app::Display;
 use guazhi::lang::Lang;
-use guazhi::store::{Access, Store};
 use proptest::prelude::*;
 use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
 use ratatui::Terminal;
-use std::sync::OnceLock;
-
-fn demo() -> Snapshot {
-    static SNAP: OnceLock<Snapshot> = OnceLock::new();
-    SNAP.get_or_init(|| {
-        let dir = tempfile::tempdir().unwrap();
-        let path = common::demo_db(dir.path());
-        let store = Store::open(&path, Access::ReadOnly).unwrap();
-        guazhi::tui::snapshot(&store, common::date("2026-11-27")).unwrap()
-    })
-    .clone()
-}
 
 #[derive(Debug, Clone)]
 enum Input {
@@ -87,9 +75,9 @@ fn input() -> impl Strategy<Value = Input> {
 
 fn run(lang: Lang, ascii: bool, size: (u16, u16), inputs: &[Input]) {
     let opts = Display { ascii, color: !ascii, db_name: "demo.db".into(), ..Display::new(lang) };
-    let mut app = App::new(demo(), opts);
+    let mut app = Live::demo(opts);
     let mut terminal = Terminal::new(TestBackend::new(size.0, size.1)).unwrap();
-    guazhi::tui::draw(&mut terminal, &mut app).unwrap();
+    app.draw(&mut terminal);
     for input in inputs {
         match input {
             Input::Resize(w, h) => {
@@ -100,13 +88,11 @@ fn run(lang: Lang, ascii: bool, size: (u16, u16), inputs: &[Input]) {
             }
             Input::Event(ev) => {
                 if let Some(action) = map_event(&app, ev) {
-                    if app.update(action) == Effect::Reload {
-                        app.update(Action::Load(Box::new(demo())));
-                    }
+                    app.update(action);
                 }
             }
         }
-        guazhi::tui::draw(&mut terminal, &mut app).unwrap();
+        app.draw(&mut terminal);
         let list = app.list();
         assert!(list.visible.is_empty() || list.selected < list.visible.len());
         let area = terminal.backend().buffer().area;

@@ -8,7 +8,6 @@ mod loops_support;
 mod pty_support;
 
 mod edit_pty;
-mod lean_pty;
 mod loops;
 mod pty;
 mod reliability_pty;

@@ -585,6 +585,8 @@ fn idle_uses_no_processor_time() {
         }
         let term = spawn.start();
         term.wait_for("q quit", WAIT);
+        // The lists are built on a background thread just after the first frame.
+        term.wait_quiet(Duration::from_millis(300), WAIT);
         let Some(before) = cpu_ticks(term.pid()) else { return }; // no /proc: nothing to measure
         let since = term.written();
         std::thread::sleep(Duration::from_secs(1));

@@ -30,8 +30,23 @@ impl BitSet {
         set
     }
 
+    /// Adds `i`, growing the set when `i` is past its end.
     pub fn insert(&mut self, i: usize) {
+        self.grow(i + 1);
         self.words[i / 64] |= 1 << (i % 64);
+    }
+
+    pub fn remove(&mut self, i: usize) {
+        if let Some(w) = self.words.get_mut(i / 64) {
+            *w &= !(1 << (i % 64));
+        }
+    }
+
+    /// Room for members below `len` (new ones absent).
+    pub fn grow(&mut self, len: usize) {
+        if self.words.len() < len.div_ceil(64) {
+            self.words.resize(len.div_ceil(64), 0);
+        }
     }
 
     /// False for ids past the end (and for [`NONE`]).
@@ -105,56 +120,22 @@ impl BitSet {
     }
 }
 
-/// Interns texts while a catalog is built; `finish` turns it into a [`TextPool`].
-#[derive(Debug, Default)]
-pub struct PoolBuilder {
-    ids: HashMap<Box<str>, u32>,
-    texts: Vec<Box<str>>,
-}
-
-impl PoolBuilder {
-    /// The id of `text` made display-safe (as `Cell::text` shows it).
-    pub fn intern(&mut self, text: &str) -> u32 {
-        let safe = display_safe(text);
-        if let Some(&id) = self.ids.get(safe.as_ref()) {
-            return id;
-        }
-        let id = u32::try_from(self.texts.len()).expect("fewer than 4 billion distinct texts");
-        let boxed: Box<str> = safe.into();
-        self.ids.insert(boxed.clone(), id);
-        self.texts.push(boxed);
-        id
-    }
-
-    /// Keys and ranks every text, on all cores.
-    pub fn finish(self) -> TextPool {
-        let texts = self.texts;
-        drop(self.ids);
-        let keys = parallel_map(&texts, |t| SearchKey::new(t));
-        let sort_keys = parallel_map(&texts, |t| pinyin_sort_key(t));
-        let mut by_key: Vec<u32> = (0..texts.len() as u32).collect();
-        by_key.sort_unstable_by(|&a, &b| sort_keys[a as usize].cmp(&sort_keys[b as usize]));
-        // Equal sort keys share a rank, so a stable sort by rank keeps their natural order.
-        let mut ranks = vec![0u32; texts.len()];
-        let mut rank = 0;
-        for (n, &id) in by_key.iter().enumerate() {
-            if n > 0 && sort_keys[id as usize] != sort_keys[by_key[n - 1] as usize] {
-                rank = n as u32;
-            }
-            ranks[id as usize] = rank;
-        }
-        let empty = texts.iter().map(|t| t.is_empty()).collect();
-        TextPool { texts, keys, ranks, empty }
-    }
-}
-
-/// Distinct texts with their search keys and pinyin ranks.
-#[derive(Debug, Default)]
+/// Distinct texts with their search keys and pinyin ranks. Texts are added while a catalog is
+/// built (`intern`) and ranked once (`finish`); a text added later (a save) is ranked into the
+/// gaps left between the others, or all are ranked again when there is no gap (`epoch` counts
+/// those, so sorted orders by text know to be made again).
+#[derive(Debug, Clone, Default)]
 pub struct TextPool {
     texts: Vec<Box<str>>,
+    ids: HashMap<Box<str>, u32>,
     keys: Vec<SearchKey>,
+    /// Per text, its position in pinyin order (spaced out, equal readings share one).
     ranks: Vec<u32>,
+    /// Text ids in pinyin order (after `finish`).
+    by_rank: Vec<u32>,
     empty: Vec<bool>,
+    finished: bool,
+    epoch: u32,
 }
 
 impl TextPool {
@@ -166,15 +147,97 @@ impl TextPool {
         self.texts.is_empty()
     }
 
+    /// Times every text was ranked again (a text came with no room in pinyin order).
+    pub fn epoch(&self) -> u32 {
+        self.epoch
+    }
+
+    /// The id of `text` made display-safe (as `Cell::text` shows it), added if new.
+    pub fn intern(&mut self, text: &str) -> u32 {
+        let safe = display_safe(text);
+        if let Some(&id) = self.ids.get(safe.as_ref()) {
+            return id;
+        }
+        let id = u32::try_from(self.texts.len()).expect("fewer than 4 billion distinct texts");
+        let boxed: Box<str> = safe.into();
+        self.ids.insert(boxed.clone(), id);
+        self.empty.push(boxed.is_empty());
+        if self.finished {
+            self.keys.push(SearchKey::new(&boxed));
+            self.texts.push(boxed);
+            self.ranks.push(0);
+            self.rank_new(id);
+        } else {
+            self.texts.push(boxed);
+        }
+        id
+    }
+
+    /// Keys and ranks every text, on two threads.
+    pub fn finish(&mut self) {
+        let fresh = self.keys.len();
+        let keys = parallel_map(&self.texts[fresh..], |t| SearchKey::new(t));
+        self.keys.extend(keys);
+        self.rank_all();
+        self.finished = true;
+    }
+
+    fn rank_all(&mut self) {
+        let sort_keys = parallel_map(&self.texts, |t| pinyin_sort_key(t));
+        let mut by_rank: Vec<u32> = (0..self.texts.len() as u32).collect();
+        by_rank.sort_by(|&a, &b| sort_keys[a as usize].cmp(&sort_keys[b as usize]).then(a.cmp(&b)));
+        let distinct = 1 + by_rank.windows(2).filter(|w| sort_keys[w[0] as usize] != sort_keys[w[1] as usize]).count();
+        // Room for texts added later between any two.
+        let gap = (u32::MAX / (distinct as u32 + 1)).max(1);
+        let mut ranks = vec![0u32; self.texts.len()];
+        let mut rank = 0u32;
+        for (n, &id) in by_rank.iter().enumerate() {
+            if n > 0 && sort_keys[id as usize] != sort_keys[by_rank[n - 1] as usize] {
+                rank = rank.saturating_add(gap);
+            }
+            ranks[id as usize] = rank;
+        }
+        self.ranks = ranks;
+        self.by_rank = by_rank;
+    }
+
+    /// Ranks one text added after `finish`: the rank of an equal reading, else one between its
+    /// neighbours, else every text is ranked again.
+    fn rank_new(&mut self, id: u32) {
+        let key = pinyin_sort_key(&self.texts[id as usize]);
+        let at = self.by_rank.partition_point(|&o| pinyin_sort_key(&self.texts[o as usize]) <= key);
+        let before = at.checked_sub(1).map(|i| self.by_rank[i]);
+        let after = self.by_rank.get(at).copied();
+        self.by_rank.insert(at, id);
+        let low = before.map(|b| self.ranks[b as usize]);
+        if let Some(b) = before.filter(|&b| pinyin_sort_key(&self.texts[b as usize]) == key) {
+            self.ranks[id as usize] = self.ranks[b as usize];
+            return;
+        }
+        let high = after.map_or(u32::MAX, |a| self.ranks[a as usize]);
+        let low_bound = low.map_or(0, |l| l.saturating_add(1));
+        if low_bound < high {
+            self.ranks[id as usize] = low_bound + (high - low_bound) / 2;
+        } else {
+            self.rank_all();
+            self.epoch += 1;
+        }
+    }
+
     pub fn text(&self, id: u32) -> &str {
         self.texts.get(id as usize).map_or("", |t| t)
     }
 
-    /// Position in pinyin order (equal texts by reading share one); empty text is
-    /// `None`, which sorts last as `SortKey::Empty` does.
+    /// Position in pinyin order (equal readings share one); empty text is `None`, which sorts
+    /// last as `SortKey::Empty` does.
     pub fn rank(&self, id: u32) -> Option<u32> {
         let i = id as usize;
         (i < self.texts.len() && !self.empty[i]).then(|| self.ranks[i])
+    }
+
+    /// The rank as a sort key: empty text (and no text) last.
+    pub fn sort_key(&self, id: u32) -> u32 {
+        self.rank(id).unwrap_or(u32::MAX)
     }
 
     /// The texts matching `query`. When the query narrows `previous` (one more letter typed),
@@ -214,9 +277,9 @@ impl TextPool {
 
     /// Heap bytes held (for the memory budget in the benchmarks).
     pub fn heap_bytes(&self) -> usize {
-        self.texts.iter().map(|t| t.len() + 16).sum::<usize>()
+        self.texts.iter().map(|t| 2 * (t.len() + 16) + 12).sum::<usize>()
             + self.keys.iter().map(|k| k.heap_bytes() + std::mem::size_of::<SearchKey>()).sum::<usize>()
-            + self.ranks.len() * 5
+            + self.ranks.len() * 9
     }
 }
 
@@ -237,9 +300,10 @@ mod tests {
     use super::*;
 
     fn pool(texts: &[&str]) -> (TextPool, Vec<u32>) {
-        let mut b = PoolBuilder::default();
-        let ids = texts.iter().map(|t| b.intern(t)).collect();
-        (b.finish(), ids)
+        let mut p = TextPool::default();
+        let ids = texts.iter().map(|t| p.intern(t)).collect();
+        p.finish();
+        (p, ids)
     }
 
     #[test]
@@ -250,6 +314,28 @@ mod tests {
         assert!(p.rank(ids[1]) < p.rank(ids[4]) && p.rank(ids[4]) < p.rank(ids[0]));
         assert_eq!(p.rank(ids[3]), None);
         assert_eq!(p.rank(NONE), None);
+    }
+
+    #[test]
+    fn texts_added_later_rank_between_their_neighbours() {
+        let (mut p, ids) = pool(&["张三", "陈一", "李四"]);
+        let wang = p.intern("王五");
+        assert!(p.rank(ids[2]) < p.rank(wang) && p.rank(wang) < p.rank(ids[0]), "li < wang < zhang");
+        let again = p.intern("张三");
+        assert_eq!(again, ids[0]);
+        let first = p.intern("阿一");
+        assert!(p.rank(first) < p.rank(ids[1]));
+        // Many texts squeezed between two neighbours: ranks are made again, order kept.
+        let epoch = p.epoch();
+        let mut added = Vec::new();
+        for i in 0..40 {
+            added.push(p.intern(&format!("陈一{}", "a".repeat(40 - i))));
+        }
+        assert!(p.epoch() > epoch);
+        for w in added.windows(2) {
+            assert!(p.rank(w[1]) < p.rank(w[0]));
+        }
+        assert!(p.rank(ids[1]) < p.rank(*added.last().unwrap()));
     }
 
     #[test]

@@ -1,388 +1,354 @@
-//! Tab 3, 考核, in a large database: the *pending* reviews (neither done nor cancelled; done and
-//! cancelled ones are seen in each cadre's dossier), held compactly. Each review keeps what the
-//! tab's columns sort by, what the filters test and the ids of its searchable texts; rows are
-//! in the tab's natural order (due date, id), as `view::reviews::build` lays them out.
+//! Tab 3 (考核) as a catalog. Either the open reviews only (neither done nor cancelled: what the
+//! tab opens on, a few percent of all reviews) or every review, when the status filter asks for
+//! done or cancelled ones (`answers` says which it can show).
 //!
-//! Per review: id, due date, status, kind, period, assessor and secondment (30 bytes with the
-//! index by id); per secondment with a pending review: cadre, name, host unit, batch, direction
-//! and district. Names, units and assessors are distinct texts in a [`TextPool`]; the short
-//! labels that only sort (periods, directions, districts) in a second, small one. A column's
-//! sorted order is made on first use (a counting sort over ranks, dates and small numbers) and
-//! kept; reversed, it is read backwards, which is `refresh`'s whole-order reversal.
-//!
-//! At 1,000,000 cadres (400,197 pending reviews): built in about 1 s, 20 MB of heap (32 MB with
-//! every column sorted), `order` 2–8 ms per keystroke (`examples/catalog_reviews_timing.rs`).
+//! Per review 15 bytes: id, secondment, due and done dates as day numbers, kind, grade and
+//! cancelled in one byte, and the period's label. Per secondment with a review: cadre, the
+//! name and host unit as searchable texts, and a class (batch and district).
 
-use super::pool::{BitSet, PoolBuilder, TextPool};
-use super::{Catalog, SearchCache};
-use crate::app::list::Filters;
-use crate::app::view::{Rec, Tags};
-use crate::domain::review::{status_on, ReviewStatus};
-use crate::domain::{Direction, District, Gender, Grade, Id, Political, ReviewKind};
+use super::names::Names;
+use super::order::{compose, rows_where, Sorts, Texts, EMPTY};
+use super::pool::{BitSet, TextPool};
+use super::{Ask, Catalog, Visible};
+use crate::app::list::StatusFilter;
+use crate::app::view::reviews::{status_sort, Col};
+use crate::app::view::{Columns, Rec};
+use crate::domain::review::ReviewStatus;
+use crate::domain::*;
 use crate::lang::Lang;
-use crate::search::Query;
-use chrono::{Datelike, NaiveDate};
-use rusqlite::types::ValueRef;
+use crate::store::lists::{ReviewItem, Roster};
+use chrono::{Days, NaiveDate};
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
 
-/// The tab's columns, as in `view::reviews::build`.
-const DUE: usize = crate::app::view::reviews::DUE;
-const STATUS: usize = crate::app::view::reviews::STATUS;
-const NAME: usize = crate::app::view::reviews::NAME;
-const KIND: usize = 3;
-const PERIOD: usize = 4;
-const GRADE: usize = 5;
-const DONE: usize = 6;
-const HOST: usize = 7;
-const BATCH: usize = 8;
-const DIR: usize = 9;
-const DISTRICT: usize = 10;
-const ASSESSOR: usize = 11;
-pub const COLUMNS: usize = 12;
-
-/// `SortKey` classes, in `SortKey::compare`'s order; a key is `class << 48 | value + 2^47`,
-/// so one `u64` comparison is `SortKey::compare` within a column.
-const NUM: u64 = 0;
-const DATE: u64 = 1;
-const TEXT: u64 = 2;
-const EMPTY: u64 = 3 << 48;
-
-fn key(class: u64, value: i64) -> u64 {
-    class << 48 | (value + (1 << 47)) as u64
+/// Day numbers count from 1970-01-01, with 0 kept for "none".
+fn day(d: NaiveDate) -> u16 {
+    let epoch = NaiveDate::from_ymd_opt(1970, 1, 1).expect("a valid date");
+    (d - epoch).num_days().clamp(1, i64::from(u16::MAX)) as u16
 }
 
-/// A column's rows in sorted order, or the natural order itself (due date and status sort
-/// the pending reviews as they come; grade and done date are empty for all of them).
+fn date_of(day: u16) -> NaiveDate {
+    let epoch = NaiveDate::from_ymd_opt(1970, 1, 1).expect("a valid date");
+    epoch + Days::new(u64::from(day))
+}
+
+const KIND_BITS: u8 = 0b11;
+const CANCELLED: u8 = 1 << 5;
+
+fn meta(r: &ReviewItem) -> u8 {
+    let grade = r.grade.map_or(0, |g| g as u8 + 1);
+    (r.kind as u8) | (grade << 2) | if r.cancelled { CANCELLED } else { 0 }
+}
+
+/// Pseudo column of the natural order (due date, then id) in `Sorts`.
+const NATURAL: usize = usize::MAX;
+
+/// One combination of a secondment's filter tags, with the Batch column's sort key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+struct Class {
+    batch: Option<Id>,
+    district: Option<District>,
+    dispatch: u32,
+}
+
 #[derive(Debug, Clone)]
-enum Sorted {
-    Natural,
-    Rows(Arc<[u32]>),
-}
-
-#[derive(Debug)]
 pub struct ReviewCatalog {
-    today: NaiveDate,
-    // Per review, in natural order.
-    ids: Vec<Id>,
-    due: Vec<NaiveDate>,
-    status: Vec<ReviewStatus>,
-    kind: Vec<ReviewKind>,
-    /// Label ids (`labels`).
-    period: Vec<u32>,
-    /// Rows with a grade (none unless written against the rules), by row.
-    graded: Vec<(u32, Grade)>,
-    /// Text ids (`texts`).
-    assessor: Vec<u32>,
-    secondment: Vec<u32>,
-    // Per secondment with a pending review.
-    cadre: Vec<Id>,
-    name: Vec<u32>,
-    host: Vec<u32>,
-    batch: Vec<Id>,
-    /// The batch's dispatch date (what the batch column sorts by); `None` for a missing batch.
-    dispatch: Vec<Option<NaiveDate>>,
-    direction: Vec<Direction>,
-    district: Vec<Option<District>>,
-    /// Searchable texts: names, host units, assessors.
-    texts: TextPool,
-    /// Texts that only sort: periods, direction and district labels.
-    labels: TextPool,
-    /// Label ids of `Direction::ALL` and of `District::ALL` (then of no district).
-    direction_labels: Vec<u32>,
-    district_labels: Vec<u32>,
-    /// Rows by review id.
+    open_only: bool,
+    today: u16,
+    soon: u16,
+    today_date: NaiveDate,
+    // Per review.
+    ids: Vec<u32>,
+    sec: Vec<u32>,
+    due: Vec<u16>,
+    done: Vec<u16>,
+    meta: Vec<u8>,
+    period: Vec<u16>,
+    dead: BitSet,
+    dead_count: usize,
+    /// Rows sorted by review id.
     by_id: Vec<u32>,
-    search: SearchCache,
-    sorted: Mutex<Vec<Option<Sorted>>>,
-}
-
-/// A `YYYY-MM-DD` column as `store::rows::date` reads it (`None` where that fails).
-fn date(v: ValueRef) -> Option<NaiveDate> {
-    let s = v.as_str().ok()?;
-    let b = s.as_bytes();
-    let digits = |r: std::ops::Range<usize>| {
-        b[r].iter().try_fold(0u32, |n, &d| d.is_ascii_digit().then(|| n * 10 + u32::from(d - b'0')))
-    };
-    if b.len() == 10 && b[4] == b'-' && b[7] == b'-' {
-        if let (Some(y), Some(m), Some(d)) = (digits(0..4), digits(5..7), digits(8..10)) {
-            return NaiveDate::from_ymd_opt(y as i32, m, d);
-        }
-    }
-    NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()
+    /// Row order is the natural order (due date, id): true until a save adds rows.
+    rows_natural: bool,
+    // Per secondment with a review.
+    sec_ids: Vec<Id>,
+    sec_of: HashMap<Id, u32>,
+    cadre: Vec<Id>,
+    class: Vec<u32>,
+    direction: Vec<u8>,
+    district: Vec<u8>,
+    /// Name and host unit of each secondment.
+    texts: Texts<2>,
+    classes: Vec<Class>,
+    class_ids: HashMap<Class, u32>,
+    /// Labels that only sort: periods, kinds, directions, districts.
+    labels: TextPool,
+    direction_labels: [u16; 2],
+    district_labels: [u16; 6],
+    lang: Lang,
+    sorts: Sorts,
+    /// Every review of the database, done and cancelled ones too (the title's total), when
+    /// only the open ones are held.
+    all_count: usize,
 }
 
 impl ReviewCatalog {
-    /// Reads the pending reviews (by the partial index `reviews_open_due`) with their
-    /// secondments, cadres, units and batches. Rows that `Store::load` would not read (an
-    /// unknown code, a bad date) are left out as the built table leaves them out.
-    pub fn build(conn: &rusqlite::Connection, today: NaiveDate, lang: Lang) -> crate::store::Result<ReviewCatalog> {
-        let t = |zh: &'static str, en: &'static str| if lang == Lang::Zh { zh } else { en };
-        let due_soon_days: u32 = conn.query_row("SELECT due_soon_days FROM policy WHERE id = 1", [], |r| r.get(0))?;
-        let mut texts = PoolBuilder::default();
-        let mut labels = PoolBuilder::default();
-
-        // Units: name and district; one with a code `load` refuses counts as missing.
-        let mut units: HashMap<Id, (String, District)> = HashMap::new();
-        let mut stmt = conn.prepare("SELECT id, name, kind, district FROM units")?;
-        let mut rows = stmt.query([])?;
-        while let Some(r) = rows.next()? {
-            let kind = r.get_ref(2)?.as_str().ok().and_then(crate::domain::UnitKind::parse);
-            let district = r.get_ref(3)?.as_str().ok().and_then(District::parse);
-            if let (Some(_), Some(district), Ok(name)) = (kind, district, r.get::<_, String>(1)) {
-                units.insert(r.get(0)?, (name, district));
-            }
-        }
-        drop(rows);
-        let mut batches: HashMap<Id, NaiveDate> = HashMap::new();
-        let mut stmt = conn.prepare("SELECT id, dispatch_date, term_months FROM batches")?;
-        let mut rows = stmt.query([])?;
-        while let Some(r) = rows.next()? {
-            if let (Some(d), Ok(_)) = (date(r.get_ref(1)?), r.get::<_, u32>(2)) {
-                batches.insert(r.get(0)?, d);
-            }
-        }
-        drop(rows);
-
-        let direction_labels = Direction::ALL.iter().map(|d| labels.intern(t(d.zh(), d.en()))).collect();
-        let mut district_labels: Vec<u32> = District::ALL.iter().map(|d| labels.intern(t(d.zh(), d.en()))).collect();
-        district_labels.push(labels.intern(""));
-        let end_of_term = labels.intern(t("期满", "term"));
-        let unknown = texts.intern("?");
-
-        let mut c = ReviewCatalog {
-            today,
+    pub fn new(open_only: bool, today: NaiveDate, due_soon_days: u32, lang: Lang) -> ReviewCatalog {
+        let mut labels = TextPool::default();
+        let mut label = |s: &str| labels.intern(s) as u16;
+        let direction_labels: [u16; 2] = std::array::from_fn(|i| {
+            let d = Direction::ALL[i];
+            label(lang.pick(d.zh(), d.en()))
+        });
+        let district_labels: [u16; 6] = std::array::from_fn(|i| {
+            let d = District::ALL[i];
+            label(lang.pick(d.zh(), d.en()))
+        });
+        ReviewCatalog {
+            open_only,
+            today: day(today),
+            soon: day(today + Days::new(due_soon_days.into())),
+            today_date: today,
             ids: Vec::new(),
+            sec: Vec::new(),
             due: Vec::new(),
-            status: Vec::new(),
-            kind: Vec::new(),
+            done: Vec::new(),
+            meta: Vec::new(),
             period: Vec::new(),
-            graded: Vec::new(),
-            assessor: Vec::new(),
-            secondment: Vec::new(),
+            dead: BitSet::new(0),
+            dead_count: 0,
+            by_id: Vec::new(),
+            rows_natural: true,
+            sec_ids: Vec::new(),
+            sec_of: HashMap::new(),
             cadre: Vec::new(),
-            name: Vec::new(),
-            host: Vec::new(),
-            batch: Vec::new(),
-            dispatch: Vec::new(),
+            class: Vec::new(),
             direction: Vec::new(),
             district: Vec::new(),
-            texts: TextPool::default(),
-            labels: TextPool::default(),
+            texts: Texts::default(),
+            classes: Vec::new(),
+            class_ids: HashMap::new(),
+            labels,
             direction_labels,
             district_labels,
-            by_id: Vec::new(),
-            search: SearchCache::default(),
-            sorted: Mutex::new(vec![None; COLUMNS]),
-        };
-        // Secondment id → its index, or `u32::MAX` when `load` would not read it.
-        let mut seen: HashMap<Id, u32> = HashMap::new();
-        let mut stmt = conn.prepare(
-            "SELECT r.id, r.kind, r.period, r.due_date, r.assessor, r.grade, r.secondment_id,
-                    s.cadre_id, s.batch_id, s.direction, s.host_unit_id, s.start_date, s.planned_end, s.actual_end,
-                    cd.name, cd.home_unit_id, cd.gender, cd.birth_date, cd.political
-             FROM reviews r
-             JOIN secondments s ON s.id = r.secondment_id
-             LEFT JOIN cadres cd ON cd.id = s.cadre_id
-             WHERE r.done_date IS NULL AND r.cancelled = 0
-             ORDER BY r.due_date, r.id",
-        )?;
-        let mut rows = stmt.query([])?;
-        while let Some(r) = rows.next()? {
-            let code = |i: usize| r.get_ref(i).ok().and_then(|v| v.as_str().ok());
-            let kind = code(1).and_then(ReviewKind::parse);
-            let grade = match r.get_ref(5)? {
-                ValueRef::Null => Some(None),
-                v => v.as_str().ok().and_then(Grade::parse).map(Some),
-            };
-            let (Some(kind), Some(due), Some(period), Some(assessor), Some(grade)) =
-                (kind, date(r.get_ref(3)?), code(2), code(4), grade)
-            else {
-                continue;
-            };
-            let sid: Id = r.get(6)?;
-            let s = match seen.get(&sid) {
-                Some(&s) => s,
-                None => {
-                    let direction = code(9).and_then(Direction::parse);
-                    let dates_ok = date(r.get_ref(11)?).is_some()
-                        && date(r.get_ref(12)?).is_some()
-                        && (r.get_ref(13)? == ValueRef::Null || date(r.get_ref(13)?).is_some());
-                    let s = match direction {
-                        Some(direction) if dates_ok => {
-                            let host: Id = r.get(10)?;
-                            let batch: Id = r.get(8)?;
-                            // The cadre as `load` reads it: missing, or refused for a bad code or date.
-                            let cadre_ok = code(16).and_then(Gender::parse).is_some()
-                                && date(r.get_ref(17)?).is_some()
-                                && code(18).and_then(Political::parse).is_some();
-                            let (name, home) = match code(14) {
-                                Some(name) if cadre_ok => (texts.intern(name), r.get::<_, Option<Id>>(15)?),
-                                _ => (unknown, None),
-                            };
-                            let district_of = match direction {
-                                Direction::Down => Some(host),
-                                Direction::Up => home,
-                            };
-                            let district =
-                                district_of.and_then(|u| units.get(&u)).map(|u| u.1).filter(|d| *d != District::City);
-                            c.cadre.push(r.get(7)?);
-                            c.name.push(name);
-                            c.host.push(units.get(&host).map_or(unknown, |u| texts.intern(&u.0)));
-                            c.batch.push(batch);
-                            c.dispatch.push(batches.get(&batch).copied());
-                            c.direction.push(direction);
-                            c.district.push(district);
-                            u32::try_from(c.cadre.len() - 1).expect("fewer than 4 billion secondments")
-                        }
-                        _ => u32::MAX,
-                    };
-                    seen.insert(sid, s);
-                    s
-                }
-            };
-            if s == u32::MAX {
-                continue;
-            }
-            if let Some(g) = grade {
-                // Only a row written against the rules has a grade but no done date.
-                c.graded.push((c.ids.len() as u32, g));
-            }
-            c.ids.push(r.get(0)?);
-            c.due.push(due);
-            c.status.push(status_on(due, false, false, today, due_soon_days));
-            c.kind.push(kind);
-            c.period.push(if kind == ReviewKind::EndOfTerm { end_of_term } else { labels.intern(period) });
-            c.assessor.push(texts.intern(assessor));
-            c.secondment.push(s);
+            lang,
+            sorts: Sorts::default(),
+            all_count: 0,
         }
-        drop(rows);
-        drop((seen, units, batches));
-        u32::try_from(c.ids.len()).expect("fewer than 4 billion reviews");
-        c.texts = texts.finish();
-        c.labels = labels.finish();
-        let mut by_id: Vec<u32> = (0..c.ids.len() as u32).collect();
-        by_id.sort_unstable_by_key(|&r| c.ids[r as usize]);
-        c.by_id = by_id;
-        for v in [&mut c.period, &mut c.assessor, &mut c.secondment] {
+    }
+
+    /// How many reviews the database has in all (told by the build, kept by the saves).
+    pub fn set_all_count(&mut self, n: usize) {
+        self.all_count = n;
+    }
+
+    /// Whether it holds every review (not only the open ones).
+    pub fn holds_all(&self) -> bool {
+        !self.open_only
+    }
+
+    /// The side entry of secondment `id`, made from the roster when new or `refresh`.
+    fn side(&mut self, id: Id, roster: &Roster, names: &Names, refresh: bool) -> Option<u32> {
+        if let Some(&s) = self.sec_of.get(&id).filter(|_| !refresh) {
+            return Some(s);
+        }
+        let t = roster.terms.get(roster.term(id)?)?;
+        let host = roster.unit(t.host_unit_id).map_or("?", |u| u.name.as_str());
+        let district = roster.district(t);
+        let class = Class {
+            batch: Some(t.batch_id),
+            district,
+            dispatch: roster.batch(t.batch_id).map_or(EMPTY, |b| super::cadres::date_key(b.dispatch_date)),
+        };
+        let class = *self.class_ids.entry(class).or_insert_with(|| {
+            self.classes.push(class);
+            self.classes.len() as u32 - 1
+        });
+        let district = district.map_or(u8::MAX, |d| d as u8);
+        let name = names.get(t.cadre_id);
+        match self.sec_of.get(&id) {
+            Some(&s) => {
+                let i = s as usize;
+                self.cadre[i] = t.cadre_id;
+                self.class[i] = class;
+                self.direction[i] = t.direction as u8;
+                self.district[i] = district;
+                self.texts.set(i, [name, host]);
+                Some(s)
+            }
+            None => {
+                let s = self.texts.push([name, host]) as u32;
+                self.sec_ids.push(id);
+                self.sec_of.insert(id, s);
+                self.cadre.push(t.cadre_id);
+                self.class.push(class);
+                self.direction.push(t.direction as u8);
+                self.district.push(district);
+                Some(s)
+            }
+        }
+    }
+
+    /// Adds a review (while building: in natural order for the open ones, by id for all).
+    /// Reviews of a secondment the roster does not have are left out, as unreadable.
+    pub fn push(&mut self, r: &ReviewItem, period: &str, roster: &Roster, names: &Names) {
+        let Ok(id) = u32::try_from(r.id) else { return };
+        let Some(sec) = self.side(r.secondment_id, roster, names, false) else { return };
+        let shown = if r.kind == ReviewKind::EndOfTerm { self.lang.pick("期满", "term") } else { period };
+        let label = self.labels.intern(shown);
+        self.ids.push(id);
+        self.sec.push(sec);
+        self.due.push(day(r.due));
+        self.done.push(r.done.map_or(0, day));
+        self.meta.push(meta(r));
+        self.period.push(u16::try_from(label).unwrap_or(u16::MAX));
+    }
+
+    /// Ranks the texts and indexes the rows: the catalog is ready.
+    pub fn finish(&mut self) {
+        self.texts.pool.finish();
+        self.labels.finish();
+        let n = self.ids.len();
+        self.dead = BitSet::new(n);
+        self.rows_natural = self.open_only;
+        let mut by_id: Vec<u32> = (0..n as u32).collect();
+        by_id.sort_unstable_by_key(|&r| self.ids[r as usize]);
+        self.by_id = by_id;
+        for v in [&mut self.ids, &mut self.sec, &mut self.by_id] {
             v.shrink_to_fit();
         }
-        c.ids.shrink_to_fit();
-        c.due.shrink_to_fit();
-        c.status.shrink_to_fit();
-        c.kind.shrink_to_fit();
-        Ok(c)
+        for v in [&mut self.due, &mut self.done, &mut self.period] {
+            v.shrink_to_fit();
+        }
+        self.meta.shrink_to_fit();
     }
 
-    /// Heap bytes held, the cached sort orders included (for the memory budget).
-    pub fn heap_bytes(&self) -> usize {
-        fn bytes<T>(v: &Vec<T>) -> usize {
-            v.capacity() * std::mem::size_of::<T>()
+    /// Takes in what a save changed: every review of `secondments` read again (`reviews`, the
+    /// ones this catalog holds), their secondments' names, units and batches too.
+    pub fn apply(
+        &mut self,
+        secondments: &[Id],
+        reviews: &[(ReviewItem, String)],
+        roster: &Roster,
+        names: &Names,
+        reviews_added: i64,
+    ) {
+        self.all_count = self.all_count.saturating_add_signed(reviews_added as isize);
+        let epoch = self.texts.pool.epoch();
+        let touched: Vec<u32> = secondments.iter().filter_map(|id| self.sec_of.get(id).copied()).collect();
+        for id in secondments {
+            if self.sec_of.contains_key(id) || reviews.iter().any(|(r, _)| r.secondment_id == *id) {
+                self.side(*id, roster, names, true);
+            }
         }
-        let sorted: usize = self
-            .sorted
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .iter()
-            .map(|s| match s {
-                Some(Sorted::Rows(rows)) => rows.len() * 4,
-                _ => 0,
-            })
-            .sum();
-        bytes(&self.ids)
-            + bytes(&self.due)
-            + bytes(&self.status)
-            + bytes(&self.kind)
-            + bytes(&self.period)
-            + bytes(&self.graded)
-            + bytes(&self.assessor)
-            + bytes(&self.secondment)
-            + bytes(&self.cadre)
-            + bytes(&self.name)
-            + bytes(&self.host)
-            + bytes(&self.batch)
-            + bytes(&self.dispatch)
-            + bytes(&self.direction)
-            + bytes(&self.district)
-            + bytes(&self.by_id)
+        let mut gone = BitSet::new(self.sec_ids.len());
+        for s in touched {
+            gone.insert(s as usize);
+        }
+        let mut changed: Vec<u32> = Vec::new();
+        for r in 0..self.ids.len() {
+            if gone.contains(self.sec[r]) && !self.dead.contains(r as u32) {
+                self.dead.insert(r);
+                self.dead_count += 1;
+                changed.push(r as u32);
+            }
+        }
+        let first_new = self.ids.len();
+        for (r, period) in reviews {
+            self.push(r, period, roster, names);
+        }
+        let added = first_new..self.ids.len();
+        if !added.is_empty() {
+            self.rows_natural = false;
+            let mut fresh: Vec<u32> = added.clone().map(|r| r as u32).collect();
+            fresh.sort_unstable_by_key(|&r| self.ids[r as usize]);
+            let mut merged = Vec::with_capacity(self.by_id.len() + fresh.len());
+            let (mut a, mut b) = (self.by_id.iter().peekable(), fresh.iter().peekable());
+            while let (Some(&&x), Some(&&y)) = (a.peek(), b.peek()) {
+                if self.ids[x as usize] <= self.ids[y as usize] {
+                    merged.push(x);
+                    a.next();
+                } else {
+                    merged.push(y);
+                    b.next();
+                }
+            }
+            merged.extend(a);
+            merged.extend(b);
+            self.by_id = merged;
+            changed.extend(added.map(|r| r as u32));
+        }
+        if self.texts.pool.epoch() != epoch {
+            self.sorts.forget(|_| true);
+        }
+        changed.sort_unstable();
+        let mut sorts = std::mem::take(&mut self.sorts);
+        sorts.patch(&changed, |r| !self.dead.contains(r), |col, row| self.key(col, row));
+        self.sorts = sorts;
+    }
+
+    fn status(&self, r: usize) -> ReviewStatus {
+        let m = self.meta[r];
+        if m & CANCELLED != 0 {
+            ReviewStatus::Cancelled
+        } else if self.done[r] != 0 {
+            ReviewStatus::Done
+        } else if self.due[r] < self.today {
+            ReviewStatus::Overdue
+        } else if self.due[r] == self.today {
+            ReviewStatus::DueToday
+        } else if self.due[r] <= self.soon {
+            ReviewStatus::DueSoon
+        } else {
+            ReviewStatus::Upcoming
+        }
+    }
+
+    fn kind(&self, r: usize) -> ReviewKind {
+        ReviewKind::ALL[usize::from(self.meta[r] & KIND_BITS) % 3]
+    }
+
+    fn key(&self, col: usize, r: usize) -> u32 {
+        if col == NATURAL {
+            return u32::from(self.due[r]);
+        }
+        let s = self.sec[r] as usize;
+        let label = |id: u16| self.labels.sort_key(u32::from(id));
+        let Some(col) = Col::at(col) else { return EMPTY };
+        match col {
+            Col::Due => u32::from(self.due[r]),
+            Col::Status => {
+                let order = status_sort(self.status(r), date_of(self.due[r]), self.today_date);
+                (order + (1 << 30)).clamp(0, i64::from(u32::MAX - 1)) as u32
+            }
+            Col::Name => self.texts.pool.sort_key(self.texts.of[s][0]),
+            Col::Kind => self.kind(r) as u32,
+            Col::Period => label(self.period[r]),
+            Col::Grade => match self.meta[r] >> 2 & 0b111 {
+                0 => EMPTY,
+                g => u32::from(g),
+            },
+            Col::Done => match self.done[r] {
+                0 => EMPTY,
+                d => u32::from(d),
+            },
+            Col::Host => self.texts.pool.sort_key(self.texts.of[s][1]),
+            Col::Batch => self.classes[self.class[s] as usize].dispatch,
+            Col::Direction => label(self.direction_labels[usize::from(self.direction[s]) % 2]),
+            Col::District => match self.district[s] {
+                u8::MAX => EMPTY,
+                d => label(self.district_labels[usize::from(d) % 6]),
+            },
+        }
+    }
+
+    /// Heap bytes held (for the memory budget).
+    pub fn heap_bytes(&self) -> usize {
+        self.ids.capacity() * 15
+            + self.by_id.capacity() * 4
+            + self.sec_ids.capacity() * 30
             + self.texts.heap_bytes()
             + self.labels.heap_bytes()
-            + sorted
-    }
-
-    /// The `SortKey` of row `r`'s cell in column `col`, as one comparable number.
-    fn sort_key(&self, col: usize, r: usize) -> u64 {
-        let s = self.secondment[r] as usize;
-        let text = |pool: &TextPool, id: u32| pool.rank(id).map_or(EMPTY, |rank| key(TEXT, i64::from(rank)));
-        let day = |d: NaiveDate| key(DATE, i64::from(d.num_days_from_ce()));
-        match col {
-            DUE => day(self.due[r]),
-            STATUS => {
-                let order = ReviewStatus::ALL.iter().position(|x| *x == self.status[r]).unwrap_or(0) as i64;
-                key(NUM, order * 100_000 + (self.due[r] - self.today).num_days())
-            }
-            NAME => text(&self.texts, self.name[s]),
-            KIND => key(NUM, self.kind[r] as i64),
-            PERIOD => text(&self.labels, self.period[r]),
-            HOST => text(&self.texts, self.host[s]),
-            BATCH => self.dispatch[s].map_or(EMPTY, day),
-            DIR => text(&self.labels, self.direction_labels[self.direction[s] as usize]),
-            DISTRICT => {
-                let i = self.district[s].map_or(District::ALL.len(), |d| d as usize);
-                text(&self.labels, self.district_labels[i])
-            }
-            ASSESSOR => text(&self.texts, self.assessor[r]),
-            GRADE => match self.graded.binary_search_by_key(&(r as u32), |g| g.0) {
-                Ok(i) => key(NUM, self.graded[i].1 as i64),
-                Err(_) => EMPTY,
-            },
-            DONE => EMPTY,
-            _ => EMPTY,
-        }
-    }
-
-    /// Column `col`'s stable ascending order, sorted once and kept.
-    fn sorted(&self, col: usize) -> Sorted {
-        if let Some(s) = &self.sorted.lock().unwrap_or_else(|e| e.into_inner())[col] {
-            return s.clone();
-        }
-        let n = self.len();
-        let keys: Vec<u64> = (0..n).map(|r| self.sort_key(col, r)).collect();
-        let (lo, hi) = keys.iter().filter(|&&k| k != EMPTY).fold((u64::MAX, 0), |(lo, hi), &k| (lo.min(k), hi.max(k)));
-        let rows: Vec<u32> = if lo > hi {
-            (0..n as u32).collect()
-        } else if hi - lo <= 2 * n as u64 + 1024 {
-            // Few distinct keys close together (ranks, dates, small numbers): a counting sort,
-            // stable since rows are placed in natural order; empty keys go last.
-            let buckets = (hi - lo) as usize + 2;
-            let bucket = |k: u64| if k == EMPTY { buckets - 1 } else { (k - lo) as usize };
-            let mut next = vec![0u32; buckets + 1];
-            for &k in &keys {
-                next[bucket(k) + 1] += 1;
-            }
-            for b in 1..next.len() {
-                next[b] += next[b - 1];
-            }
-            let mut rows = vec![0u32; n];
-            for (r, &k) in keys.iter().enumerate() {
-                let slot = &mut next[bucket(k)];
-                rows[*slot as usize] = r as u32;
-                *slot += 1;
-            }
-            rows
-        } else {
-            // Sorting by (key, row) is the stable sort by key.
-            let mut keyed: Vec<(u64, u32)> = keys.into_iter().zip(0..n as u32).collect();
-            keyed.sort_unstable();
-            keyed.into_iter().map(|(_, r)| r).collect()
-        };
-        let sorted = if rows.iter().enumerate().all(|(i, &r)| r as usize == i) {
-            Sorted::Natural
-        } else {
-            Sorted::Rows(rows.into())
-        };
-        self.sorted.lock().unwrap_or_else(|e| e.into_inner())[col] = Some(sorted.clone());
-        sorted
+            + self.sorts.heap_bytes()
     }
 }
 
@@ -391,63 +357,70 @@ impl Catalog for ReviewCatalog {
         self.ids.len()
     }
 
-    fn order(&self, sort: Option<usize>, reverse: bool, filters: &Filters, query: &Query) -> Vec<usize> {
-        let n = self.len();
-        // The texts that match, then the secondments whose name or host unit does.
-        let hits = (!query.is_empty()).then(|| self.search.hits(&self.texts, query));
-        let secondment_hits = hits.as_ref().map(|hits| {
-            let mut set = BitSet::new(self.cadre.len());
-            for s in 0..self.cadre.len() {
-                if hits.contains(self.name[s]) || hits.contains(self.host[s]) {
-                    set.insert(s);
-                }
-            }
-            set
-        });
-        let shown = |r: usize| {
-            let s = self.secondment[r] as usize;
-            let tags = Tags {
-                status: Some(self.status[r]),
-                kind: Some(self.kind[r]),
-                batch: Some(self.batch[s]),
-                district: self.district[s],
-                archived: false,
-            };
-            filters.accepts_tags(&tags)
-                && match (&hits, &secondment_hits) {
-                    (Some(hits), Some(secondments)) => {
-                        secondments.contains(s as u32) || hits.contains(self.assessor[r])
-                    }
-                    _ => true,
-                }
-        };
-        match sort.filter(|c| *c < COLUMNS).map_or(Sorted::Natural, |c| self.sorted(c)) {
-            Sorted::Natural if reverse => (0..n).rev().filter(|&r| shown(r)).collect(),
-            Sorted::Natural => (0..n).filter(|&r| shown(r)).collect(),
-            Sorted::Rows(rows) => {
-                let mut pass = BitSet::new(n);
-                (0..n).filter(|&r| shown(r)).for_each(|r| pass.insert(r));
-                let rows = rows.iter().map(|&r| r as usize);
-                if reverse {
-                    rows.rev().filter(|&r| pass.contains(r as u32)).collect()
-                } else {
-                    rows.filter(|&r| pass.contains(r as u32)).collect()
-                }
-            }
+    fn total(&self) -> usize {
+        if self.open_only {
+            self.all_count
+        } else {
+            self.ids.len() - self.dead_count
         }
     }
 
+    fn answers(&self, ask: &Ask) -> bool {
+        !self.open_only || ask.filters.status.pending_only()
+    }
+
+    fn order(&self, ask: &Ask) -> Visible {
+        let n = self.len();
+        let f = ask.filters;
+        let accept_class: Vec<bool> = self
+            .classes
+            .iter()
+            .map(|c| f.batch.is_none_or(|b| c.batch == Some(b)) && f.district.is_none_or(|d| c.district == Some(d)))
+            .collect();
+        let hits = (!ask.query.is_empty()).then(|| self.texts.search(ask.query));
+        let plain = f.status == StatusFilter::All && f.kind.is_none() && accept_class.iter().all(|&a| a);
+        let keep = if plain && hits.is_none() && self.dead_count == 0 {
+            None
+        } else {
+            let sec_hits = hits.as_ref().map(|h| h.rows.clone());
+            Some(rows_where(n, None, |r| {
+                !self.dead.contains(r as u32)
+                    && f.status.accepts(self.status(r))
+                    && f.kind.is_none_or(|k| self.kind(r) == k)
+                    && accept_class[self.class[self.sec[r] as usize] as usize]
+                    && sec_hits.as_ref().is_none_or(|h| h.contains(self.sec[r]))
+            }))
+        };
+        let sort = ask.sort.filter(|&c| c < Col::ALL.len());
+        let live = || (0..n as u32).filter(|&r| !self.dead.contains(r));
+        let order = match sort {
+            Some(col) => Some(self.sorts.get(col, live(), |r| self.key(col, r))),
+            None if !self.rows_natural => Some(self.sorts.get(NATURAL, live(), |r| self.key(NATURAL, r))),
+            None => None,
+        };
+        let names = hits.as_ref().filter(|_| sort.is_none()).map(|h| {
+            let names = h.names.clone();
+            rows_where(n, keep.as_ref(), |r| names.contains(self.sec[r]))
+        });
+        compose(n, order, keep.as_ref(), names.as_ref(), ask.reverse)
+    }
+
     fn rec(&self, row: usize) -> Option<Rec> {
-        self.ids.get(row).map(|&id| Rec::Review(id))
+        self.ids.get(row).map(|&id| Rec::Review(Id::from(id)))
     }
 
     fn cadre(&self, row: usize) -> Option<Id> {
-        self.secondment.get(row).map(|&s| self.cadre[s as usize])
+        self.sec.get(row).map(|&s| self.cadre[s as usize])
     }
 
     fn find(&self, rec: Rec) -> Option<usize> {
         let Rec::Review(id) = rec else { return None };
-        let at = self.by_id.binary_search_by_key(&id, |&r| self.ids[r as usize]).ok()?;
-        Some(self.by_id[at] as usize)
+        let id = u32::try_from(id).ok()?;
+        let at = self.by_id.partition_point(|&r| self.ids[r as usize] < id);
+        self.by_id[at..]
+            .iter()
+            .take_while(|&&r| self.ids[r as usize] == id)
+            .map(|&r| r as usize)
+            .find(|&r| !self.dead.contains(r as u32))
     }
 }

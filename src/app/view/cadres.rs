@@ -1,65 +1,80 @@
-//! Tab 1, 干部: every cadre with the current or last secondment.
+//! Tab 1, 干部: every cadre with the current or last secondment. The columns are defined here
+//! once; the cells of the rows on screen are made here, the sort keys by the tab's catalog.
 
-use super::{status_text, Align, Cell, Lookup, Rec, Row, SortKey, Table, Tags, Tone};
+use super::{status_text, Align, Cell, ColumnSpec, Columns, Lookup, Rec, Row, SortKey, Table, Tags, Tone};
 use crate::domain::review::ReviewStatus;
 use crate::domain::*;
+use crate::lang::Lang;
 
-/// Column positions, for tests and the default sort.
-pub const NAME: usize = 0;
-pub const NEXT_REVIEW: usize = 9;
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Col {
+    Name,
+    Sex,
+    Age,
+    Politics,
+    Home,
+    Direction,
+    Host,
+    Batch,
+    TermEnd,
+    NextReview,
+    Flags,
+}
 
+impl Columns for Col {
+    const ALL: &'static [Col] = &[
+        Col::Name,
+        Col::Sex,
+        Col::Age,
+        Col::Politics,
+        Col::Home,
+        Col::Direction,
+        Col::Host,
+        Col::Batch,
+        Col::TermEnd,
+        Col::NextReview,
+        Col::Flags,
+    ];
+
+    fn spec(self) -> ColumnSpec {
+        use Align::*;
+        match self {
+            Col::Name => ColumnSpec::new("姓名", "Name", 8, 10, 0, Left),
+            Col::Sex => ColumnSpec::new("性别", "Sex", 4, 4, 7, Left),
+            Col::Age => ColumnSpec::new("年龄", "Age", 4, 4, 5, Right),
+            Col::Politics => ColumnSpec::new("政治面貌", "Politics", 8, 10, 8, Left),
+            Col::Home => ColumnSpec::new("单位职务", "Home unit & post", 16, 28, 6, Left),
+            Col::Direction => ColumnSpec::new("方向", "Dir", 4, 4, 3, Left),
+            Col::Host => ColumnSpec::new("挂任职务", "Host unit & post", 16, 28, 1, Left),
+            Col::Batch => ColumnSpec::new("批次", "Batch", 12, 12, 4, Left),
+            Col::TermEnd => ColumnSpec::new("期满", "Term end", 10, 10, 7, Left),
+            Col::NextReview => ColumnSpec::new("下次考核", "Next review", 21, 26, 1, Left).min_en(24),
+            Col::Flags => ColumnSpec::new("提示", "Flags", 10, 16, 2, Left),
+        }
+    }
+}
+
+/// The rows of the cadres in `lk` (the window), in id order.
 pub fn build(lk: &Lookup) -> Table {
-    let t = |zh, en| lk.t(zh, en);
-    let zh = lk.lang == crate::lang::Lang::Zh;
-    let mut table = Table::new(&[
-        (t("姓名", "Name"), 8, 10, 0, Align::Left),
-        (t("性别", "Sex"), 4, 4, 7, Align::Left),
-        (t("年龄", "Age"), 4, 4, 5, Align::Right),
-        (t("政治面貌", "Politics"), 8, 10, 8, Align::Left),
-        (t("单位职务", "Home unit & post"), 16, 28, 6, Align::Left),
-        (t("方向", "Dir"), 4, 4, 3, Align::Left),
-        (t("挂任职务", "Host unit & post"), 16, 28, 1, Align::Left),
-        (t("批次", "Batch"), 12, 12, 4, Align::Left),
-        (t("期满", "Term end"), 10, 10, 7, Align::Left),
-        (t("下次考核", "Next review"), if zh { 21 } else { 24 }, 26, 1, Align::Left),
-        (t("提示", "Flags"), 10, 16, 2, Align::Left),
-    ]);
+    let mut table = Table::of::<Col>(lk.lang);
     for c in &lk.data.cadres {
         table.rows.push(row(lk, c));
     }
     table
 }
 
-fn row(lk: &Lookup, c: &Cadre) -> Row {
+/// What a cadre's row shows besides the cadre: the current secondment and the flags.
+struct Current<'a> {
+    secondment: Option<&'a Secondment>,
+    flags: Vec<&'static str>,
+}
+
+fn current<'a>(lk: &Lookup<'a>, c: &Cadre) -> Current<'a> {
     let t = |zh, en| lk.t(zh, en);
-    let gender = Cell::text(match c.gender {
-        Gender::Male => t("男", "M"),
-        Gender::Female => t("女", "F"),
-    });
-    let age = c.age_on(lk.today);
-    let mut cells = vec![
-        Cell::search(&c.name),
-        gender,
-        Cell::num(age.into(), age.to_string()),
-        Cell::text(political_short(lk, c.political)),
-        Cell::search(&lk.home(c)),
-    ];
-    let current = lk.current(c.id);
-    let mut tags = Tags::default();
-    let mut flags: Vec<&str> = Vec::new();
-    match current {
+    let secondment = lk.current(c.id);
+    let mut flags: Vec<&'static str> = Vec::new();
+    match secondment {
         Some(s) => {
-            tags.batch = Some(s.batch_id);
-            tags.district = lk.district(s);
-            cells.push(Cell::text(t(s.direction.zh(), s.direction.en())));
-            cells.push(Cell::search(&lk.host(s)));
-            let batch = lk.batch(s.batch_id);
-            cells.push(
-                Cell::text(lk.batch_name(s.batch_id))
-                    .sorted(batch.map_or(SortKey::Empty, |b| SortKey::Date(b.dispatch_date))),
-            );
-            cells.push(Cell::date(Some(s.end())));
-            cells.push(next_review(lk, s));
             match s.status(lk.today) {
                 SecondmentStatus::EndedEarly => flags.push(t("提前结束", "ended early")),
                 SecondmentStatus::Planned => flags.push(t("未开始", "not started")),
@@ -69,17 +84,49 @@ fn row(lk: &Lookup, c: &Cadre) -> Row {
                 flags.push(t(f.rule.zh(), f.rule.en()));
             }
         }
-        None => {
-            cells.extend((0..5).map(|_| Cell::empty()));
-            flags.push(t("无挂职记录", "no secondment"));
-        }
+        None => flags.push(t("无挂职记录", "no secondment")),
     }
     if c.archived {
         flags.push(t("已归档", "archived"));
-        tags.archived = true;
     }
-    let flag_tone = if flags.is_empty() { Tone::Normal } else { Tone::Warning };
-    cells.push(Cell::text(&flags.join(t("，", ", "))).tone(flag_tone));
+    Current { secondment, flags }
+}
+
+fn cell(lk: &Lookup, c: &Cadre, now: &Current, col: Col) -> Cell {
+    let t = |zh, en| lk.t(zh, en);
+    let s = now.secondment;
+    match (col, s) {
+        (Col::Name, _) => Cell::search(&c.name),
+        (Col::Sex, _) => Cell::text(gender_label(lk.lang, c.gender)),
+        (Col::Age, _) => {
+            let age = c.age_on(lk.today);
+            Cell::num(age.into(), age.to_string())
+        }
+        (Col::Politics, _) => Cell::text(political_short(lk.lang, c.political)),
+        (Col::Home, _) => Cell::search(&lk.home(c)),
+        (Col::Direction, Some(s)) => Cell::text(t(s.direction.zh(), s.direction.en())),
+        (Col::Host, Some(s)) => Cell::search(&lk.host(s)),
+        (Col::Batch, Some(s)) => Cell::text(lk.batch_name(s.batch_id))
+            .sorted(lk.batch(s.batch_id).map_or(SortKey::Empty, |b| SortKey::Date(b.dispatch_date))),
+        (Col::TermEnd, Some(s)) => Cell::date(Some(s.end())),
+        (Col::NextReview, Some(s)) => next_review(lk, s),
+        (Col::Flags, _) => {
+            let tone = if now.flags.is_empty() { Tone::Normal } else { Tone::Warning };
+            Cell::text(&now.flags.join(t("，", ", "))).tone(tone)
+        }
+        (_, None) => Cell::empty(),
+    }
+}
+
+fn row(lk: &Lookup, c: &Cadre) -> Row {
+    let now = current(lk, c);
+    let cells = Col::ALL.iter().map(|&col| cell(lk, c, &now, col)).collect();
+    let tags = Tags {
+        batch: now.secondment.map(|s| s.batch_id),
+        district: now.secondment.and_then(|s| lk.district(s)),
+        archived: c.archived,
+        ..Tags::default()
+    };
     Row { cadre: Some(c.id), tags, rec: Some(Rec::Cadre(c.id)), ..Row::new(cells) }
 }
 
@@ -99,11 +146,19 @@ fn next_review(lk: &Lookup, s: &Secondment) -> Cell {
     }
 }
 
-pub fn political_short(lk: &Lookup, p: Political) -> &'static str {
+pub fn political_short(lang: Lang, p: Political) -> &'static str {
     match p {
-        Political::Party => lk.t("中共党员", "CPC"),
-        Political::Democratic => lk.t("民主党派", "Dem. party"),
-        Political::NonParty => lk.t("无党派", "Non-party"),
-        Political::Masses => lk.t("群众", "Masses"),
+        Political::Party => lang.pick("中共党员", "CPC"),
+        Political::Democratic => lang.pick("民主党派", "Dem. party"),
+        Political::NonParty => lang.pick("无党派", "Non-party"),
+        Political::Masses => lang.pick("群众", "Masses"),
+    }
+}
+
+/// "男"/"M".
+pub fn gender_label(lang: Lang, g: Gender) -> &'static str {
+    match g {
+        Gender::Male => lang.pick("男", "M"),
+        Gender::Female => lang.pick("女", "F"),
     }
 }

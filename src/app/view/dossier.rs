@@ -73,7 +73,7 @@ pub fn dossier(lk: &Lookup, cadre: Id) -> Option<Dossier> {
     left.push(
         TextLine::heading(&c.name)
             .push("  ", Tone::Normal)
-            .push(&[gender, &age, political_short(lk, c.political), &c.education].join(lk.dot()), Tone::Normal),
+            .push(&[gender, &age, political_short(lk.lang, c.political), &c.education].join(lk.dot()), Tone::Normal),
     );
     left.push(field(lk, "单位职务", "Home post", &lk.home(c)));
     left.push(field(lk, "专业特长", "Speciality", &c.speciality));

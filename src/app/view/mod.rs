@@ -4,7 +4,7 @@
 pub mod cadres;
 mod dossier;
 pub mod history;
-mod index;
+pub mod index;
 pub mod overview;
 pub mod pairs;
 pub mod reserve;
@@ -207,7 +207,64 @@ pub struct Table {
     pub rows: Vec<Row>,
 }
 
+/// A tab's column as defined once, for its view and its catalog: labels, widths, priority.
+#[derive(Debug, Clone, Copy)]
+pub struct ColumnSpec {
+    pub zh: &'static str,
+    pub en: &'static str,
+    /// Narrowest useful width (cells) in Chinese and in English.
+    pub min: (u16, u16),
+    pub cap: u16,
+    /// Lower is more important: narrow screens drop the highest numbers first.
+    pub priority: u8,
+    pub align: Align,
+}
+
+impl ColumnSpec {
+    pub const fn new(zh: &'static str, en: &'static str, min: u16, cap: u16, priority: u8, align: Align) -> Self {
+        ColumnSpec { zh, en, min: (min, min), cap, priority, align }
+    }
+
+    /// A different narrowest width in English.
+    pub const fn min_en(mut self, min: u16) -> Self {
+        self.min.1 = min;
+        self
+    }
+}
+
+/// A tab's columns: an enum whose values are the columns, in their order on screen.
+pub trait Columns: Copy + Eq + std::fmt::Debug + 'static {
+    const ALL: &'static [Self];
+
+    fn spec(self) -> ColumnSpec;
+
+    /// The column at a position (a sort column is kept as a position).
+    fn at(i: usize) -> Option<Self> {
+        Self::ALL.get(i).copied()
+    }
+
+    fn position(self) -> usize {
+        Self::ALL.iter().position(|c| *c == self).unwrap_or(0)
+    }
+}
+
 impl Table {
+    /// A tab's columns, labelled in `lang`, with no rows yet.
+    pub fn of<C: Columns>(lang: Lang) -> Table {
+        let specs: Vec<(&'static str, u16, u16, u8, Align)> = C::ALL
+            .iter()
+            .map(|c| {
+                let s = c.spec();
+                let (label, min) = match lang {
+                    Lang::Zh => (s.zh, s.min.0),
+                    Lang::En => (s.en, s.min.1),
+                };
+                (label, min, s.cap, s.priority, s.align)
+            })
+            .collect();
+        Table::new(&specs)
+    }
+
     /// Columns as (label, min, cap, priority, align).
     fn new(columns: &[(&'static str, u16, u16, u8, Align)]) -> Table {
         let columns = columns
@@ -222,7 +279,7 @@ impl Table {
     }
 
     /// Measures the content once: each column's ideal width.
-    fn finish(mut self) -> Table {
+    pub fn finish(mut self) -> Table {
         for (i, col) in self.columns.iter_mut().enumerate() {
             let content = self.rows.iter().map(|r| r.cells.get(i).map_or(0, |c| width(&c.text))).max().unwrap_or(0);
             let wanted = u16::try_from(content.max(width(col.label) + 1)).unwrap_or(u16::MAX);
@@ -233,17 +290,16 @@ impl Table {
     }
 }
 
-/// All the tabs' rows, built together from one `Data`.
+/// The rows of the window for the list tabs whose records are in catalogs (the Overview's and
+/// the Units' rows are held whole in theirs).
 #[derive(Debug, Clone, Default)]
 pub struct Views {
     pub cadres: Table,
     pub pairs: Table,
     pub reviews: Table,
     pub reserve: Table,
-    pub overview: Table,
-    pub units: Table,
-    /// For each overview row (batch), its policy findings.
-    pub findings: Vec<Vec<Finding>>,
+    /// The columns of the other two tabs, for a table with no rows.
+    empty: Table,
 }
 
 impl Views {
@@ -253,33 +309,27 @@ impl Views {
             Tab::Pairs => &self.pairs,
             Tab::Reviews => &self.reviews,
             Tab::Reserve => &self.reserve,
-            Tab::Overview => &self.overview,
-            Tab::Units => &self.units,
+            Tab::Overview | Tab::Units => &self.empty,
         }
     }
 
-    /// A large database's views: only the tab on screen, if it is one a large database shows
-    /// (the others would summarise data that is not in memory). Its rows are those of the
-    /// cadres in the window, which is all the screen draws.
-    pub fn build_lean(lk: &Lookup, tab: Tab) -> Views {
+    /// The rows of `tab` (a list tab) over the window; the others keep only their columns.
+    pub fn build_for(lk: &Lookup, tab: Tab) -> Views {
+        let mut views = Views {
+            cadres: Table::of::<cadres::Col>(lk.lang),
+            pairs: pairs::columns(lk),
+            reviews: Table::of::<reviews::Col>(lk.lang),
+            reserve: Table::of::<reserve::Col>(lk.lang),
+            empty: Table::default(),
+        };
         match tab {
-            Tab::Cadres => Views { cadres: cadres::build(lk).finish(), ..Views::default() },
-            Tab::Reviews => Views { reviews: reviews::build(lk).finish(), ..Views::default() },
-            _ => Views::default(),
+            Tab::Cadres => views.cadres = cadres::build(lk).finish(),
+            Tab::Pairs => views.pairs = pairs::build(lk).finish(),
+            Tab::Reviews => views.reviews = reviews::build(lk).finish(),
+            Tab::Reserve => views.reserve = reserve::build(lk).finish(),
+            Tab::Overview | Tab::Units => {}
         }
-    }
-
-    pub fn build(lk: &Lookup) -> Views {
-        let (overview, findings) = overview::build(lk);
-        Views {
-            cadres: cadres::build(lk).finish(),
-            pairs: pairs::build(lk).finish(),
-            reviews: reviews::build(lk).finish(),
-            reserve: reserve::build(lk).finish(),
-            overview: overview.finish(),
-            units: units::build(lk).finish(),
-            findings,
-        }
+        views
     }
 }
 

@@ -1,9 +1,10 @@
 //! Tab 5, 概览: per batch the figures of the `stats` report, and the policy flags.
 
-use super::{Align, Cell, Lookup, Rec, Row, SortKey, Table, Tags, Tone};
-use crate::domain::figures::batch_figures;
+use super::{Align, Cell, ColumnSpec, Columns, Lookup, Rec, Row, SortKey, Table, Tags, Tone};
+use crate::domain::figures::BatchFigures;
 use crate::domain::flags::{self, Rule, Severity};
 use crate::domain::*;
+use crate::lang::Lang;
 use crate::search::SearchKey;
 use crate::text::display_safe;
 
@@ -16,64 +17,113 @@ pub struct Finding {
     pub key: SearchKey,
 }
 
-const DISTRICTS: [District; 5] =
-    [District::Chancheng, District::Nanhai, District::Shunde, District::Sanshui, District::Gaoming];
-
-pub fn build(lk: &Lookup) -> (Table, Vec<Vec<Finding>>) {
-    let t = |zh, en| lk.t(zh, en);
-    let mut columns = vec![
-        (t("批次", "Batch"), 12, 12, 0, Align::Left),
-        (t("派出日期", "Dispatched"), 10, 10, 4, Align::Left),
-        (t("下挂", "Down"), 4, 5, 0, Align::Right),
-        (t("上挂", "Up"), 4, 5, 0, Align::Right),
-        (t("互派", "Pairs"), 4, 5, 0, Align::Right),
-    ];
-    for d in DISTRICTS {
-        columns.push((t(d.zh(), district_abbr(d)), 4, 4, 2, Align::Right));
-    }
-    columns.extend([
-        (t("三水高明", "SS+GM"), 5, 8, 1, Align::Right),
-        (t("年龄", "Age"), 4, 8, 1, Align::Right),
-        (t("党外", "Non-P"), 4, 5, 1, Align::Right),
-        (t("女", "Women"), 3, 5, 1, Align::Right),
-        (t("提示", "Flags"), 4, 6, 3, Align::Right),
-    ]);
-    let mut table = Table::new(&columns);
-    let data = lk.data;
-    let mut all_findings = Vec::new();
-    for b in &data.batches {
-        let f = batch_figures(b, &data.secondments, &data.cadres, &data.units, &data.pairs);
-        let findings = findings_of_batch(lk, b.id);
-        let count = |d: &District| f.down_by_district.get(d.code()).copied().unwrap_or(0);
-        let num = |n: usize| Cell::num(n as i64, n.to_string());
-        let mut cells = vec![
-            Cell::search(&b.name).sorted(SortKey::Date(b.dispatch_date)),
-            Cell::date(Some(b.dispatch_date)),
-            num(f.down),
-            num(f.up),
-            num(f.pairs),
-        ];
-        cells.extend(DISTRICTS.iter().map(|d| num(count(d))));
-        let share = (f.sanshui_gaoming_share * 100.0).round() as i64;
-        cells.push(Cell::num(share, format!("{share}%")));
-        cells.push(Cell::num((f.average_age * 10.0).round() as i64, format!("{:.1}", f.average_age)));
-        cells.push(num(f.non_party));
-        cells.push(num(f.women));
-        let errors = findings.iter().any(|f| f.tone == Tone::Error);
-        let tone = if errors { Tone::Error } else { Tone::Warning };
-        cells.push(match findings.len() {
-            0 => Cell::num(0, "0".into()).tone(Tone::Muted),
-            n => Cell::num(n as i64, format!("! {n}")).tone(tone),
-        });
-        let hidden = findings.iter().map(|f| f.key.clone()).collect();
-        let tags = Tags { batch: Some(b.id), ..Tags::default() };
-        table.rows.push(Row { tags, hidden, rec: Some(Rec::Batch(b.id)), ..Row::new(cells) });
-        all_findings.push(findings);
-    }
-    (table, all_findings)
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Col {
+    Batch,
+    Dispatched,
+    Down,
+    Up,
+    Pairs,
+    District(District),
+    Favoured,
+    Age,
+    NonParty,
+    Women,
+    Flags,
 }
 
-fn findings_of_batch(lk: &Lookup, batch: Id) -> Vec<Finding> {
+impl Columns for Col {
+    const ALL: &'static [Col] = &[
+        Col::Batch,
+        Col::Dispatched,
+        Col::Down,
+        Col::Up,
+        Col::Pairs,
+        Col::District(District::Chancheng),
+        Col::District(District::Nanhai),
+        Col::District(District::Shunde),
+        Col::District(District::Sanshui),
+        Col::District(District::Gaoming),
+        Col::Favoured,
+        Col::Age,
+        Col::NonParty,
+        Col::Women,
+        Col::Flags,
+    ];
+
+    fn spec(self) -> ColumnSpec {
+        use Align::*;
+        match self {
+            Col::Batch => ColumnSpec::new("批次", "Batch", 12, 12, 0, Left),
+            Col::Dispatched => ColumnSpec::new("派出日期", "Dispatched", 10, 10, 4, Left),
+            Col::Down => ColumnSpec::new("下挂", "Down", 4, 5, 0, Right),
+            Col::Up => ColumnSpec::new("上挂", "Up", 4, 5, 0, Right),
+            Col::Pairs => ColumnSpec::new("互派", "Pairs", 4, 5, 0, Right),
+            Col::District(d) => ColumnSpec::new(d.zh(), district_abbr(d), 4, 4, 2, Right),
+            Col::Favoured => ColumnSpec::new("三水高明", "SS+GM", 5, 8, 1, Right),
+            Col::Age => ColumnSpec::new("年龄", "Age", 4, 8, 1, Right),
+            Col::NonParty => ColumnSpec::new("党外", "Non-P", 4, 5, 1, Right),
+            Col::Women => ColumnSpec::new("女", "Women", 3, 5, 1, Right),
+            Col::Flags => ColumnSpec::new("提示", "Flags", 4, 6, 3, Right),
+        }
+    }
+}
+
+/// One batch as the overview shows it: its figures (SQL aggregates, `Store::batch_figures`) and
+/// how many policy flags and pair findings name its secondments (`None` until counted).
+#[derive(Debug, Clone)]
+pub struct BatchLine {
+    pub batch: Batch,
+    pub figures: Option<BatchFigures>,
+    pub flags: Option<usize>,
+}
+
+pub fn build(lang: Lang, lines: &[BatchLine]) -> Table {
+    let mut table = Table::of::<Col>(lang);
+    for line in lines {
+        let b = &line.batch;
+        let pending = || Cell::text("…").tone(Tone::Muted).sorted(SortKey::Empty);
+        let cells = Col::ALL
+            .iter()
+            .map(|col| match (col, &line.figures) {
+                (Col::Batch, _) => Cell::search(&b.name).sorted(SortKey::Date(b.dispatch_date)),
+                (Col::Dispatched, _) => Cell::date(Some(b.dispatch_date)),
+                (Col::Flags, _) => match line.flags {
+                    None => pending(),
+                    Some(0) => Cell::num(0, "0".into()).tone(Tone::Muted),
+                    Some(n) => Cell::num(n as i64, format!("! {n}")).tone(Tone::Warning),
+                },
+                (_, None) => pending(),
+                (col, Some(f)) => figure(*col, f),
+            })
+            .collect();
+        let tags = Tags { batch: Some(b.id), ..Tags::default() };
+        table.rows.push(Row { tags, rec: Some(Rec::Batch(b.id)), ..Row::new(cells) });
+    }
+    table
+}
+
+fn figure(col: Col, f: &BatchFigures) -> Cell {
+    let num = |n: usize| Cell::num(n as i64, n.to_string());
+    match col {
+        Col::Down => num(f.down),
+        Col::Up => num(f.up),
+        Col::Pairs => num(f.pairs),
+        Col::District(d) => num(f.down_by_district.get(d.code()).copied().unwrap_or(0)),
+        Col::Favoured => {
+            let share = (f.sanshui_gaoming_share * 100.0).round() as i64;
+            Cell::num(share, format!("{share}%"))
+        }
+        Col::Age => Cell::num((f.average_age * 10.0).round() as i64, format!("{:.1}", f.average_age)),
+        Col::NonParty => num(f.non_party),
+        Col::Women => num(f.women),
+        Col::Batch | Col::Dispatched | Col::Flags => Cell::empty(),
+    }
+}
+
+/// The selected batch's findings in words, for the box under the list: the window's findings
+/// (policy flags and pair findings) that name one of its secondments, errors first.
+pub fn findings_of_batch(lk: &Lookup, batch: Id) -> Vec<Finding> {
     let mut out: Vec<(Severity, Finding)> = lk
         .ix
         .findings

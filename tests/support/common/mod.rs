@@ -45,3 +45,79 @@ pub fn as_other_user() -> Option<Vec<OsString>> {
         .is_ok_and(|o| o.status.success());
     runs.then_some(via)
 }
+
+/// A demo database generated once per test run, to copy from.
+pub fn demo_template() -> &'static Path {
+    static DEMO: std::sync::OnceLock<(tempfile::TempDir, PathBuf)> = std::sync::OnceLock::new();
+    let (_, path) = DEMO.get_or_init(|| {
+        let dir = tempfile::tempdir().unwrap();
+        let path = demo_db(dir.path());
+        (dir, path)
+    });
+    path
+}
+
+/// The app on a database with the effect runner at hand, as the terminal loop drives it (every
+/// list built at once instead of in the background): `update` carries out what the app asks.
+pub struct Live {
+    pub app: guazhi::app::App,
+    pub store: Store,
+    pub today: chrono::NaiveDate,
+    _dir: Option<tempfile::TempDir>,
+}
+
+impl std::ops::Deref for Live {
+    type Target = guazhi::app::App;
+    fn deref(&self) -> &guazhi::app::App {
+        &self.app
+    }
+}
+
+impl std::ops::DerefMut for Live {
+    fn deref_mut(&mut self) -> &mut guazhi::app::App {
+        &mut self.app
+    }
+}
+
+impl Live {
+    /// The app on `path` for `today` (read-only unless the file is writable and `write` is set).
+    pub fn open(path: &Path, today: chrono::NaiveDate, opts: guazhi::app::Display) -> Live {
+        let mut store = Store::open(path, Access::Auto).expect("open");
+        let app = guazhi::app::driver::open(&mut store, today, opts).expect("open the app");
+        Live { app, store, today, _dir: None }
+    }
+
+    /// The app on a fresh copy of the demo database, for 2026-11-27.
+    pub fn demo(opts: guazhi::app::Display) -> Live {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("demo.db");
+        std::fs::copy(demo_template(), &path).unwrap();
+        let mut live = Live::open(&path, date("2026-11-27"), opts);
+        live._dir = Some(dir);
+        live
+    }
+
+    /// An app and the store it was opened on.
+    pub fn from(app: guazhi::app::App, store: Store, today: chrono::NaiveDate) -> Live {
+        Live { app, store, today, _dir: None }
+    }
+
+    /// Applies an action and carries out what it asks, as the terminal loop does.
+    pub fn update(&mut self, action: guazhi::app::Action) -> guazhi::app::Effect {
+        self.try_update(action).expect("step")
+    }
+
+    /// `update`, a failed read returned.
+    pub fn try_update(&mut self, action: guazhi::app::Action) -> guazhi::store::Result<guazhi::app::Effect> {
+        let mut s =
+            guazhi::app::driver::Session { store: &mut self.store, today: self.today, drafts: None, builder: None };
+        guazhi::app::driver::step(&mut self.app, &mut s, action)
+    }
+
+    /// Draws, reads what the frame showed the screen needs (the window), and draws again.
+    pub fn draw<B: ratatui::backend::Backend>(&mut self, terminal: &mut ratatui::Terminal<B>) {
+        guazhi::tui::draw(terminal, &mut self.app).map_err(|_| ()).expect("draw");
+        self.update(guazhi::app::Action::Redraw);
+        guazhi::tui::draw(terminal, &mut self.app).map_err(|_| ()).expect("draw");
+    }
+}

@@ -7,7 +7,7 @@ pub mod invalid;
 
 use guazhi::app::driver::{step, Session};
 use guazhi::app::keys::map_event;
-use guazhi::app::{Action, App, Display, Effect, Snapshot};
+use guazhi::app::{Action, App, Display, Effect, FrameInfo};
 use guazhi::draft::Slot;
 use guazhi::lang::Lang;
 use guazhi::store::{Access, Actor, Store};
@@ -38,44 +38,25 @@ impl Rig {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("demo.db");
         guazhi::sample::generate(Store::init(&path).unwrap(), 0).unwrap();
-        let store = Store::open(&path, access).unwrap();
-        let snap = Snapshot::read(&store, today()).unwrap();
+        let mut store = Store::open(&path, access).unwrap();
         let opts = Display {
             db_name: "demo.db".into(),
             read_only: store.read_only_reason().map(str::to_string),
             ..Display::new(lang)
         };
-        let app = App::new(snap, opts);
+        let app = guazhi::app::driver::open(&mut store, today(), opts).unwrap();
         let slot = Slot::in_dir(&dir.path().join("state"), &path);
         Rig { dir, path, store, app, slot }
     }
 
-    /// The demo database opened as a large one (catalogs, a window of neighbourhoods), with
-    /// the catalogs built as the terminal loop's background thread would.
-    pub fn lean(lang: Lang) -> Rig {
-        let mut rig = Rig::with(lang, Access::Auto);
-        let (snap, lean, first) = guazhi::app::lean::first_screen(&rig.store, today()).unwrap();
-        rig.app = App::new_lean(snap, rig.app.opts.clone(), lean, first);
-        rig.build_catalogs();
-        rig.act(Action::Redraw);
-        rig
+    /// Tells the app the screen is `page` rows tall (the window holds what it shows).
+    pub fn page(&mut self, page: usize) {
+        self.act(Action::Frame(FrameInfo { page, ..FrameInfo::default() }));
     }
 
-    /// What the terminal loop does when the app asks for catalogs: builds and hands them over.
-    pub fn build_catalogs(&mut self) -> bool {
-        if !self.app.take_catalog_wish() {
-            return false;
-        }
-        let built = guazhi::app::lean::build_catalogs(&self.store, today(), self.app.opts.lang).unwrap();
-        self.app.take_catalogs(built);
-        let mut s = Session { store: &mut self.store, today: today(), drafts: Some(&self.slot) };
-        guazhi::app::driver::sync_window(&mut self.app, &mut s).unwrap();
-        true
-    }
-
-    /// Applies an action the way the terminal loop does (store work included).
+    /// Applies an action the way the terminal loop does (store work included; lists built at once).
     pub fn act(&mut self, action: Action) -> Effect {
-        let mut s = Session { store: &mut self.store, today: today(), drafts: Some(&self.slot) };
+        let mut s = Session { store: &mut self.store, today: today(), drafts: Some(&self.slot), builder: None };
         step(&mut self.app, &mut s, action).expect("step")
     }
 

@@ -342,6 +342,20 @@ impl Term {
     }
 
     /// Waits until `text` is no longer on the screen.
+    /// Waits until nothing has been written for `quiet` (the lists built in the background
+    /// are in, every frame they caused drawn).
+    pub fn wait_quiet(&self, quiet: Duration, timeout: Duration) {
+        let deadline = std::time::Instant::now() + timeout;
+        loop {
+            let before = self.written();
+            std::thread::sleep(quiet);
+            if self.written() == before {
+                return;
+            }
+            assert!(std::time::Instant::now() < deadline, "still drawing after {timeout:?}:\n{}", self.dump());
+        }
+    }
+
     pub fn wait_gone(&self, text: &str, timeout: Duration) -> String {
         self.wait_until(&format!("{text:?} to disappear"), timeout, |s| !s.contents().contains(text))
     }

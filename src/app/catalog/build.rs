@@ -1,0 +1,317 @@
+//! Reading the lists from the store: every catalog at start (on a background thread, tab by tab
+//! as each is done), and after a save the rows the change touched (`refresh`), through the same
+//! derivations. Each reading is one read transaction and says up to which audit row it saw.
+
+use super::cadres::{CadreCatalog, Derived, Deriver};
+use super::names::Names;
+use super::pairs::PairCatalog;
+use super::reserve::{ReserveCatalog, TermGrades};
+use super::reviews::ReviewCatalog;
+use crate::app::view::overview::BatchLine;
+use crate::domain::figures::UnitCounts;
+use crate::domain::flags::term_rules;
+use crate::domain::pairing::pair_rule;
+use crate::domain::term::Term;
+use crate::domain::*;
+use crate::lang::Lang;
+use crate::store::changes::Affected;
+use crate::store::lists::{ReviewItem, Roster};
+use crate::store::{Result, Store};
+use chrono::NaiveDate;
+use std::collections::{BTreeSet, HashMap, HashSet};
+
+/// How the lists are shown: the day (statuses, "current") and the labels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Shown {
+    pub today: NaiveDate,
+    pub lang: Lang,
+    pub ascii: bool,
+}
+
+/// One list, built.
+#[derive(Debug, Clone)]
+pub enum Built {
+    Cadres(Box<CadreCatalog>),
+    Pairs(Box<PairCatalog>),
+    Reserve(Box<ReserveCatalog>),
+    Reviews(Box<ReviewCatalog>),
+    /// Every batch with its figures and flags.
+    Overview(Vec<BatchLine>),
+    Units(Vec<(Unit, Option<UnitCounts>)>),
+    /// Rows that could not be read (written by hand against the rules), as `load` names them.
+    Invalid(Vec<String>),
+}
+
+/// A built list and the last audit row its reading saw.
+#[derive(Debug, Clone)]
+pub struct Handover {
+    pub built: Built,
+    pub mark: i64,
+}
+
+/// Builds every list, handing each over as soon as it is done: the cadres first (the tab the
+/// screens open on), then the pairs, the overview, the reserve pool, the open reviews and the
+/// units. One read transaction: all of them show the same moment.
+pub fn build_all(store: &Store, shown: Shown, mut send: impl FnMut(Handover) -> bool) -> Result<()> {
+    let tx = store.connection().unchecked_transaction()?;
+    let mark = store.audit_mark()?;
+    let mut go = |built: Built| send(Handover { built, mark });
+    let roster = store.roster(None)?;
+    let mut invalid = roster.invalid.clone();
+    let mut cadres = CadreCatalog::new(shown.lang);
+    let mut names = Names::default();
+    let mut grassroots: HashMap<Id, f64> = HashMap::new();
+    {
+        let deriver = Deriver { roster: &roster, today: shown.today, lang: shown.lang };
+        store.each_cadre(None, &mut invalid, |c| {
+            names.push(c.id, &c.name);
+            if c.grassroots_years > 0.0 {
+                grassroots.insert(c.id, c.grassroots_years);
+            }
+            cadres.push(deriver.derive(&c));
+        })?;
+    }
+    cadres.finish();
+    if !go(Built::Cadres(Box::new(cadres))) {
+        return Ok(());
+    }
+    let mut pairs = PairCatalog::new(shown.today, shown.lang, shown.ascii);
+    pairs.add_from(&roster, &names, None);
+    pairs.finish();
+    if !go(Built::Pairs(Box::new(pairs))) {
+        return Ok(());
+    }
+    let flags = count_flags(&roster, &grassroots, None);
+    if !go(Built::Overview(batch_lines(store, None, &flags)?)) {
+        return Ok(());
+    }
+    if !go(Built::Reserve(Box::new(reserve(store, &roster, &names, None, shown, &mut invalid)?))) {
+        return Ok(());
+    }
+    let mut reviews = ReviewCatalog::new(true, shown.today, roster.policy.due_soon_days, shown.lang);
+    store.each_review(true, None, &mut invalid, |r, period| reviews.push(&r, period, &roster, &names))?;
+    reviews.finish();
+    reviews.set_all_count(store.review_count()?);
+    if !go(Built::Reviews(Box::new(reviews))) {
+        return Ok(());
+    }
+    if !go(Built::Units(unit_lines(store, None)?)) {
+        return Ok(());
+    }
+    invalid.sort();
+    invalid.dedup();
+    go(Built::Invalid(invalid));
+    tx.commit()?;
+    Ok(())
+}
+
+/// Every review, done and cancelled ones too (asked for by the Reviews tab's status filter).
+pub fn build_all_reviews(store: &Store, shown: Shown) -> Result<Handover> {
+    let tx = store.connection().unchecked_transaction()?;
+    let mark = store.audit_mark()?;
+    let roster = store.roster(None)?;
+    let mut names = Names::default();
+    let mut invalid = Vec::new();
+    store.each_cadre(None, &mut invalid, |c| names.push(c.id, &c.name))?;
+    let mut reviews = ReviewCatalog::new(false, shown.today, roster.policy.due_soon_days, shown.lang);
+    store.each_review(false, None, &mut invalid, |r, period| reviews.push(&r, period, &roster, &names))?;
+    reviews.finish();
+    tx.commit()?;
+    Ok(Handover { built: Built::Reviews(Box::new(reviews)), mark })
+}
+
+fn reserve(
+    store: &Store,
+    roster: &Roster,
+    names: &Names,
+    cadres: Option<&[Id]>,
+    shown: Shown,
+    invalid: &mut Vec<String>,
+) -> Result<ReserveCatalog> {
+    let (grades, nominations) = reserve_inputs(store, roster, cadres, invalid)?;
+    let mut reserve = ReserveCatalog::new(shown.today, shown.lang);
+    reserve.add_from(roster, names, &grades, &nominations, None);
+    reserve.finish();
+    Ok(reserve)
+}
+
+fn reserve_inputs(
+    store: &Store,
+    roster: &Roster,
+    cadres: Option<&[Id]>,
+    invalid: &mut Vec<String>,
+) -> Result<(TermGrades, Vec<ReserveNomination>)> {
+    let terms: Option<Vec<Id>> = cadres.map(|_| roster.terms.iter().map(|t| t.id).collect());
+    let mut err = None;
+    let grades = TermGrades::collect(|f| {
+        if let Err(e) = store.each_graded(terms.as_deref(), invalid, f) {
+            err = Some(e);
+        }
+    });
+    if let Some(e) = err {
+        return Err(e);
+    }
+    let mut nominations = Vec::new();
+    store.each_nomination(cadres, invalid, |n| nominations.push(n))?;
+    Ok((grades, nominations))
+}
+
+/// The overview's lines: the batches (`only` these) with their figures and flag counts.
+fn batch_lines(store: &Store, only: Option<&[Id]>, flags: &HashMap<Id, usize>) -> Result<Vec<BatchLine>> {
+    let batches = store.batches(only)?;
+    let figures = store.batch_figures(only)?;
+    Ok(batches
+        .into_iter()
+        .zip(figures.into_iter().map(Some))
+        .map(|(batch, figures)| {
+            let flags = Some(flags.get(&batch.id).copied().unwrap_or(0));
+            BatchLine { batch, figures, flags }
+        })
+        .collect())
+}
+
+/// Every unit (`only` these) with what depends on it.
+fn unit_lines(store: &Store, only: Option<&[Id]>) -> Result<Vec<(Unit, Option<UnitCounts>)>> {
+    let units = store.units(only)?;
+    let counts: HashMap<Id, UnitCounts> = store.unit_counts(only)?.into_iter().map(|c| (c.unit_id, c)).collect();
+    Ok(units.into_iter().map(|u| (u.clone(), counts.get(&u.id).copied())).collect())
+}
+
+/// How many findings (policy flags and pair findings) name a secondment of each batch (of the
+/// batches `only`, when given): what the overview's Flags column counts. Each finding counts
+/// once for each batch its secondments belong to.
+pub fn count_flags(roster: &Roster, grassroots: &HashMap<Id, f64>, only: Option<&HashSet<Id>>) -> HashMap<Id, usize> {
+    let mut out: HashMap<Id, usize> = HashMap::new();
+    let batch_of = |id: Id| roster.term(id).map(|i| roster.terms[i].batch_id);
+    let mut count = |batches: BTreeSet<Id>| {
+        for b in batches.into_iter().filter(|b| only.is_none_or(|o| o.contains(b))) {
+            *out.entry(b).or_default() += 1;
+        }
+    };
+    let mut from = 0;
+    while from < roster.by_cadre.len() {
+        let cadre = roster.terms[roster.by_cadre[from] as usize].cadre_id;
+        let n = roster.by_cadre[from..].iter().take_while(|&&t| roster.terms[t as usize].cadre_id == cadre).count();
+        let terms: Vec<Term> = roster.by_cadre[from..from + n].iter().map(|&t| roster.terms[t as usize]).collect();
+        from += n;
+        let years = grassroots.get(&cadre).copied().unwrap_or(0.0);
+        for (_, named) in term_rules(years, &terms, roster.policy.term_months) {
+            count(named.iter().filter_map(|&s| batch_of(s)).collect());
+        }
+    }
+    for p in &roster.pairs {
+        let side = |id: Id| roster.term(id).map(|i| &roster.terms[i]);
+        let (down, up) = (side(p.down_id), side(p.up_id));
+        let home = |t: Option<&Term>| t.and_then(|t| roster.home(t.cadre_id)).unwrap_or(0);
+        if pair_rule(p.batch_id, down, up, home(down), home(up)).is_some() {
+            count([p.down_id, p.up_id].into_iter().filter_map(batch_of).collect());
+        }
+    }
+    for (i, t) in roster.terms.iter().enumerate() {
+        if roster.pairs_of(i).next().is_none() {
+            count(BTreeSet::from([t.batch_id]));
+        }
+    }
+    out
+}
+
+/// What a save changed, read for the lists: the rows of the records it touched, made again.
+#[derive(Debug, Clone)]
+pub struct Refresh {
+    pub affected: Affected,
+    pub cadres: Vec<Derived>,
+    /// The touched cadres' roster and names: the pairs, reserve and reviews lists read them.
+    pub roster: Roster,
+    pub names: Names,
+    pub reviews_open: Vec<(ReviewItem, String)>,
+    /// Every review of the touched secondments (for a list holding done and cancelled ones).
+    pub reviews_all: Option<Vec<(ReviewItem, String)>>,
+    pub grades: TermGrades,
+    pub nominations: Vec<ReserveNomination>,
+    pub batches: Vec<BatchLine>,
+    pub units: Vec<(Unit, Option<UnitCounts>)>,
+    pub counts: [usize; 3],
+}
+
+/// Reads what the changes after audit row `mark` touched (everything changed `affected.all`:
+/// the caller builds every list again instead).
+pub fn refresh(store: &Store, mark: i64, shown: Shown, all_reviews: bool) -> Result<Refresh> {
+    let tx = store.connection().unchecked_transaction()?;
+    let affected = store.affected_since(mark)?;
+    let mut invalid = Vec::new();
+    let roster = if affected.all { Roster::default() } else { store.roster(Some(&affected.cadres))? };
+    let mut names = Names::default();
+    let mut cadres = Vec::new();
+    let people: Vec<Id> = roster
+        .terms
+        .iter()
+        .map(|t| t.cadre_id)
+        .chain(affected.cadres.iter().copied())
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    if !affected.all {
+        let own: HashSet<Id> = affected.cadres.iter().copied().collect();
+        let deriver = Deriver { roster: &roster, today: shown.today, lang: shown.lang };
+        store.each_cadre(Some(&people), &mut invalid, |c| {
+            names.push(c.id, &c.name);
+            if own.contains(&c.id) {
+                cadres.push(deriver.derive(&c));
+            }
+        })?;
+    }
+    let mut reviews_open = Vec::new();
+    let mut reviews_all = all_reviews.then(Vec::new);
+    if !affected.all && !affected.secondments.is_empty() {
+        store.each_review(false, Some(&affected.secondments), &mut invalid, |r, period| {
+            if r.done.is_none() && !r.cancelled {
+                reviews_open.push((r, period.to_string()));
+            }
+            if let Some(all) = &mut reviews_all {
+                all.push((r, period.to_string()));
+            }
+        })?;
+    }
+    let (grades, nominations) = if affected.all || affected.cadres.is_empty() {
+        (TermGrades::default(), Vec::new())
+    } else {
+        reserve_inputs(store, &roster, Some(&affected.cadres), &mut invalid)?
+    };
+    let (batches, units) = if affected.all {
+        (Vec::new(), Vec::new())
+    } else {
+        let flags = batch_flags(store, &affected.batches)?;
+        (batch_lines(store, Some(&affected.batches), &flags)?, unit_lines(store, Some(&affected.units))?)
+    };
+    let counts = store.attention_counts(shown.today)?;
+    tx.commit()?;
+    Ok(Refresh {
+        affected,
+        cadres,
+        roster,
+        names,
+        reviews_open,
+        reviews_all,
+        grades,
+        nominations,
+        batches,
+        units,
+        counts,
+    })
+}
+
+/// The flag counts of `batches`, from every cadre with a secondment in them.
+fn batch_flags(store: &Store, batches: &[Id]) -> Result<HashMap<Id, usize>> {
+    if batches.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let people = store.cadres_in_batches(batches)?;
+    let roster = store.roster(Some(&people))?;
+    let mut grassroots = HashMap::new();
+    let mut invalid = Vec::new();
+    store.each_cadre(Some(&people), &mut invalid, |c| {
+        grassroots.insert(c.id, c.grassroots_years);
+    })?;
+    let only: HashSet<Id> = batches.iter().copied().collect();
+    Ok(count_flags(&roster, &grassroots, Some(&only)))
+}

@@ -1,0 +1,343 @@
+//! What every catalog's `order` is made of: sorted orders kept per column and patched when rows
+//! change ([`Sorts`]), the searchable texts of each row ([`Texts`]), and the composition of an
+//! order, a filter and a search into the rows shown ([`compose`]).
+
+use super::pool::{BitSet, TextPool, NONE};
+use super::Visible;
+use crate::search::Query;
+use std::sync::{Arc, Mutex, MutexGuard};
+
+/// Below this many rows, work stays on one thread.
+pub const PARALLEL_ROWS: usize = 1 << 16;
+
+/// Sort key of an empty cell: after everything (`SortKey::Empty`).
+pub const EMPTY: u32 = u32::MAX;
+
+/// Sorted orders kept: the current sort column and the one before it.
+const KEEP_SORTED: usize = 2;
+
+pub fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// Rows stably sorted by a column's key, ascending, one order per column recently used. Only
+/// live rows are in them.
+#[derive(Debug, Default)]
+pub struct Sorts {
+    cache: Mutex<Vec<(usize, Arc<[u32]>)>>,
+}
+
+impl Clone for Sorts {
+    fn clone(&self) -> Sorts {
+        Sorts { cache: Mutex::new(lock(&self.cache).clone()) }
+    }
+}
+
+impl Sorts {
+    /// The rows of `live` sorted by (`key`, row), made once and kept.
+    pub fn get(&self, col: usize, live: impl Iterator<Item = u32>, key: impl Fn(usize) -> u32 + Sync) -> Arc<[u32]> {
+        let mut cache = lock(&self.cache);
+        if let Some(at) = cache.iter().position(|(c, _)| *c == col) {
+            let hit = cache.remove(at);
+            let rows = hit.1.clone();
+            cache.insert(0, hit);
+            return rows;
+        }
+        let mut keyed: Vec<u64> = live.map(|r| (u64::from(key(r as usize)) << 32) | u64::from(r)).collect();
+        sort_u64(&mut keyed);
+        let rows: Arc<[u32]> = keyed.into_iter().map(|k| k as u32).collect();
+        cache.insert(0, (col, rows.clone()));
+        cache.truncate(KEEP_SORTED);
+        rows
+    }
+
+    /// Puts `changed` rows (sorted, deduplicated) where their keys now sort them: out of every
+    /// kept order, then back in unless they are gone (`live` false). O(rows) per kept order.
+    pub fn patch(&mut self, changed: &[u32], live: impl Fn(u32) -> bool, key: impl Fn(usize, usize) -> u32) {
+        if changed.is_empty() {
+            return;
+        }
+        let cache = self.cache.get_mut().unwrap_or_else(|e| e.into_inner());
+        let max = changed.last().copied().unwrap_or(0) as usize + 1;
+        let mut is_changed = BitSet::new(max);
+        for &r in changed {
+            is_changed.insert(r as usize);
+        }
+        for (col, rows) in cache.iter_mut() {
+            let mut back: Vec<u64> = changed
+                .iter()
+                .filter(|&&r| live(r))
+                .map(|&r| (u64::from(key(*col, r as usize)) << 32) | u64::from(r))
+                .collect();
+            back.sort_unstable();
+            let mut merged: Vec<u32> = Vec::with_capacity(rows.len() + back.len());
+            let mut next = back.iter().peekable();
+            for &r in rows.iter() {
+                if is_changed.contains(r) {
+                    continue;
+                }
+                let k = (u64::from(key(*col, r as usize)) << 32) | u64::from(r);
+                while let Some(&&b) = next.peek() {
+                    if b < k {
+                        merged.push(b as u32);
+                        next.next();
+                    } else {
+                        break;
+                    }
+                }
+                merged.push(r);
+            }
+            merged.extend(next.map(|&b| b as u32));
+            *rows = merged.into();
+        }
+    }
+
+    /// Forgets the kept orders of the columns `which` names (all when it says so).
+    pub fn forget(&mut self, which: impl Fn(usize) -> bool) {
+        self.cache.get_mut().unwrap_or_else(|e| e.into_inner()).retain(|(c, _)| !which(*c));
+    }
+
+    pub fn heap_bytes(&self) -> usize {
+        lock(&self.cache).iter().map(|(_, r)| r.len() * 4).sum()
+    }
+}
+
+/// Sorts, on two threads (halves, then a merge) when there are many.
+pub fn sort_u64(v: &mut Vec<u64>) {
+    if v.len() < PARALLEL_ROWS {
+        v.sort_unstable();
+        return;
+    }
+    let cut = v.len() / 2;
+    let (a, b) = v.split_at_mut(cut);
+    std::thread::scope(|s| {
+        s.spawn(|| b.sort_unstable());
+        a.sort_unstable();
+    });
+    let mut out = Vec::with_capacity(v.len());
+    let (mut i, mut j) = (0, cut);
+    while i < cut && j < v.len() {
+        if v[i] <= v[j] {
+            out.push(v[i]);
+            i += 1;
+        } else {
+            out.push(v[j]);
+            j += 1;
+        }
+    }
+    out.extend_from_slice(&v[i..cut]);
+    out.extend_from_slice(&v[j..]);
+    *v = out;
+}
+
+/// The searchable texts of each row (`K` of them, pool ids, `NONE` for none), the first one a
+/// person's name: a search shows the rows whose name matches first.
+#[derive(Debug)]
+pub struct Texts<const K: usize> {
+    pub pool: TextPool,
+    pub of: Vec<[u32; K]>,
+    /// Which of a row's texts are people's names (the first by default).
+    pub names: [bool; K],
+    /// The last search: its query, the texts it matched, the rows any of whose texts matched and
+    /// the rows whose name matched. The next keystroke (usually a narrowing) starts from them.
+    last: Mutex<Option<Hits>>,
+}
+
+/// What a search matched.
+#[derive(Debug, Clone)]
+pub struct Hits {
+    query: Query,
+    texts: Arc<BitSet>,
+    pub rows: Arc<BitSet>,
+    pub names: Arc<BitSet>,
+}
+
+impl<const K: usize> Clone for Texts<K> {
+    fn clone(&self) -> Self {
+        Texts {
+            pool: self.pool.clone(),
+            of: self.of.clone(),
+            names: self.names,
+            last: Mutex::new(lock(&self.last).clone()),
+        }
+    }
+}
+
+impl<const K: usize> Default for Texts<K> {
+    fn default() -> Self {
+        let mut names = [false; K];
+        if K > 0 {
+            names[0] = true;
+        }
+        Texts { pool: TextPool::default(), of: Vec::new(), names, last: Mutex::new(None) }
+    }
+}
+
+impl<const K: usize> Texts<K> {
+    /// Appends a row's texts; returns the row.
+    pub fn push(&mut self, texts: [&str; K]) -> usize {
+        let ids = texts.map(|t| self.pool.intern(t));
+        self.of.push(ids);
+        self.of.len() - 1
+    }
+
+    /// Sets a row's texts (a row that changed).
+    pub fn set(&mut self, row: usize, texts: [&str; K]) {
+        let ids = texts.map(|t| self.pool.intern(t));
+        self.of[row] = ids;
+        *self.last.get_mut().unwrap_or_else(|e| e.into_inner()) = None;
+    }
+
+    /// Appends a row with no texts (a placeholder), or clears a row's.
+    pub fn clear(&mut self, row: usize) {
+        self.of[row] = [NONE; K];
+        *self.last.get_mut().unwrap_or_else(|e| e.into_inner()) = None;
+    }
+
+    /// The rows matching `query` (not empty): any text, and the name. A query narrowing the
+    /// last one tests only the last one's rows.
+    pub fn search(&self, query: &Query) -> Hits {
+        let mut last = lock(&self.last);
+        if let Some(hit) = last.as_ref().filter(|h| h.query == *query) {
+            return hit.clone();
+        }
+        let previous = last.as_ref().filter(|h| query.narrows(&h.query));
+        let texts = Arc::new(self.pool.search(query, previous.map(|h| (&h.query, h.texts.as_ref()))));
+        let within = previous.map(|h| h.rows.clone());
+        let hit = texts.words();
+        let n = self.of.len();
+        let test_any = |w: usize| {
+            let rows = &self.of[w * 64..(w * 64 + 64).min(n)];
+            rows.iter().enumerate().fold(0u64, |bits, (i, ids)| {
+                let m = ids.iter().fold(0, |m, &t| m | bit(hit, t));
+                bits | ((m & 1) << i)
+            })
+        };
+        let rows = Arc::new(BitSet::select(n, within.as_deref(), test_any));
+        let test_name = |w: usize| {
+            let rows = &self.of[w * 64..(w * 64 + 64).min(n)];
+            rows.iter().enumerate().fold(0u64, |bits, (i, ids)| {
+                let m = ids.iter().zip(&self.names).filter(|(_, &name)| name).fold(0, |m, (&t, _)| m | bit(hit, t));
+                bits | ((m & 1) << i)
+            })
+        };
+        let names = Arc::new(BitSet::select(n, Some(&rows), test_name));
+        let found = Hits { query: query.clone(), texts, rows, names };
+        *last = Some(found.clone());
+        found
+    }
+
+    pub fn heap_bytes(&self) -> usize {
+        self.pool.heap_bytes() + self.of.capacity() * 4 * K
+    }
+}
+
+/// Bit `t` of a text bitset's words, in the lowest bit (0 for `NONE` and past the end).
+fn bit(words: &[u64], t: u32) -> u64 {
+    words.get(t as usize / 64).map_or(0, |w| w >> (t % 64))
+}
+
+/// The rows shown: `order` (a sorted order of live rows, or every row `0..len` in row order when
+/// `None`) kept to the rows of `keep` (every row of `order` when `None`), the rows of `first`
+/// moved ahead of the others (a search's name matches), then reversed when asked.
+pub fn compose(
+    len: usize,
+    order: Option<Arc<[u32]>>,
+    keep: Option<&BitSet>,
+    first: Option<&BitSet>,
+    reverse: bool,
+) -> Visible {
+    let Some(keep) = keep else {
+        return match order {
+            None => Visible::All { len, reversed: reverse },
+            Some(rows) => Visible::Sorted { rows, reversed: reverse },
+        };
+    };
+    let mut rows: Vec<u32> = match &order {
+        None => keep.iter().map(|r| r as u32).collect(),
+        Some(order) => {
+            let words = keep.words();
+            order.iter().copied().filter(|&r| bit(words, r) & 1 != 0).collect()
+        }
+    };
+    if let Some(first) = first {
+        let words = first.words();
+        let (mut ahead, behind): (Vec<u32>, Vec<u32>) = rows.iter().partition(|&&r| bit(words, r) & 1 != 0);
+        ahead.extend(behind);
+        rows = ahead;
+    }
+    if reverse {
+        rows.reverse();
+    }
+    Visible::Rows(rows)
+}
+
+/// A set of rows from per-row tests a word at a time: `accept(row)`.
+pub fn rows_where(len: usize, within: Option<&BitSet>, accept: impl Fn(usize) -> bool + Sync) -> BitSet {
+    BitSet::select(len, within, |w| {
+        let end = (w * 64 + 64).min(len);
+        (w * 64..end).fold(0u64, |bits, r| bits | (u64::from(accept(r)) << (r - w * 64)))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sorted(s: &Sorts, col: usize, keys: &[u32]) -> Vec<u32> {
+        s.get(col, 0..keys.len() as u32, |r| keys[r]).to_vec()
+    }
+
+    #[test]
+    fn sorts_are_stable_and_patched_in_place() {
+        let mut keys = vec![5, 1, 5, 0, 3];
+        let mut s = Sorts::default();
+        assert_eq!(sorted(&s, 0, &keys), vec![3, 1, 4, 0, 2]);
+        // Row 1 moves to the end, row 5 is new, row 3 is gone.
+        keys[1] = 9;
+        keys.push(4);
+        let live = |r: u32| r != 3;
+        let k = keys.clone();
+        s.patch(&[1, 3, 5], live, |_, r| k[r]);
+        assert_eq!(sorted(&s, 0, &keys), vec![4, 5, 0, 2, 1]);
+        let fresh = Sorts::default();
+        let all: Vec<u32> = fresh.get(0, (0..6).filter(|&r| r != 3), |r| keys[r]).to_vec();
+        assert_eq!(all, vec![4, 5, 0, 2, 1]);
+    }
+
+    #[test]
+    fn compose_filters_ranks_and_reverses() {
+        let mut keep = BitSet::new(6);
+        for r in [0, 2, 3, 5] {
+            keep.insert(r);
+        }
+        let mut names = BitSet::new(6);
+        names.insert(3);
+        let order: Arc<[u32]> = vec![5, 4, 3, 2, 1, 0].into();
+        let v = compose(6, Some(order.clone()), Some(&keep), Some(&names), false);
+        assert_eq!(v.iter().collect::<Vec<_>>(), vec![3, 5, 2, 0]);
+        let v = compose(6, None, Some(&keep), None, true);
+        assert_eq!(v.iter().collect::<Vec<_>>(), vec![5, 3, 2, 0]);
+        let v = compose(6, Some(order), None, None, true);
+        assert_eq!(v.iter().collect::<Vec<_>>(), vec![0, 1, 2, 3, 4, 5]);
+        assert_eq!(v.position(4), Some(4));
+        let all = compose(3, None, None, None, true);
+        assert_eq!((all.get(0), all.position(0)), (Some(2), Some(2)));
+    }
+
+    #[test]
+    fn texts_find_names_first_and_narrow() {
+        let mut t: Texts<2> = Texts::default();
+        t.push(["张三", "南海区狮山镇"]);
+        t.push(["李四", "张槎街道"]);
+        t.push(["王五", "高明区"]);
+        t.pool.finish();
+        let hits = t.search(&Query::new("zh"));
+        assert_eq!(hits.rows.iter().collect::<Vec<_>>(), vec![0, 1]);
+        assert_eq!(hits.names.iter().collect::<Vec<_>>(), vec![0]);
+        let narrower = t.search(&Query::new("zhang"));
+        assert_eq!(narrower.rows.iter().collect::<Vec<_>>(), vec![0, 1]);
+        t.set(2, ["张五", "高明区"]);
+        assert_eq!(t.search(&Query::new("zhang")).rows.iter().collect::<Vec<_>>(), vec![0, 1, 2]);
+    }
+}

@@ -1,0 +1,242 @@
+//! The window and the lists' arrivals. The window is the neighbourhood of the cadres the
+//! screen needs (`Store::neighbourhood`): the rows drawn and a page around them, the open
+//! dossier, and on the Overview the selected batch's cadres (for its findings in words). The
+//! lists' order comes from their catalogs, which arrive from the background build
+//! (`Action::Built`) and are updated after a save (`Action::Refreshed`).
+
+use super::catalog::build::{Built, Handover, Refresh};
+use super::catalog::first::FirstRows;
+use super::catalog::table::TableCatalog;
+use super::list::settle_offset;
+use super::popup::Request;
+use super::view::{self, overview, units, Index, Rec, Views};
+use super::{App, DossierState, Mode, Tab};
+use crate::domain::{Batch, Id, Unit};
+use crate::store::Data;
+use chrono::NaiveDate;
+
+/// What the screens open on, read by index in milliseconds at any size: the header's counts,
+/// the first rows of the lists, every batch and unit, and the window of the first cadres.
+#[derive(Debug, Clone)]
+pub struct FirstScreen {
+    pub today: NaiveDate,
+    pub counts: [usize; 3],
+    pub mark: i64,
+    pub first: [Option<FirstRows>; 6],
+    pub batches: Vec<Batch>,
+    pub units: Vec<Unit>,
+    pub data: Data,
+    pub window: Vec<Id>,
+}
+
+/// The cadres (and the batch) the screen needs in the window.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Want {
+    pub cadres: Vec<Id>,
+    /// The Overview's selected batch: its cadres too.
+    pub batch: Option<Id>,
+}
+
+impl App {
+    /// Takes in a first screen: at start, and when everything is read again (`R`, a new day).
+    /// Lists already shown stay until their new catalogs arrive, so keys keep working on them.
+    pub(super) fn start(&mut self, first: FirstScreen) {
+        let kept: Vec<Option<Rec>> = Tab::ALL.iter().map(|t| self.selected_rec(*t)).collect();
+        let fresh = self.catalogs.cadres.is_none();
+        self.today = first.today;
+        self.counts = first.counts;
+        let cats = &mut self.catalogs;
+        cats.first = first.first;
+        if fresh {
+            cats.mark = first.mark;
+            cats.batches = first
+                .batches
+                .into_iter()
+                .map(|batch| overview::BatchLine { batch, figures: None, flags: None })
+                .collect();
+            cats.units = first.units.into_iter().map(|u| (u, None)).collect();
+        }
+        cats.building = true;
+        cats.all_reviews_asked = false;
+        self.rebuild_small_tables();
+        self.take_window(first.data, first.window, None);
+        for tab in Tab::ALL {
+            self.refresh_tab(tab);
+            if let Some(rec) = kept[tab.index()] {
+                self.select_rec(tab, rec);
+            }
+        }
+        self.requests.push(Request::Build { all_reviews: false });
+    }
+
+    /// The Overview's and Units' tables from their lines.
+    fn rebuild_small_tables(&mut self) {
+        let lang = self.opts.lang;
+        self.catalogs.overview = TableCatalog::new(overview::build(lang, &self.catalogs.batches).finish());
+        self.catalogs.unit_table = TableCatalog::new(units::build(lang, &self.catalogs.units).finish());
+    }
+
+    /// A list built in the background (or every review, asked for by the status filter).
+    pub(super) fn built(&mut self, handover: Handover) {
+        let tab = match &handover.built {
+            Built::Cadres(_) => Some(Tab::Cadres),
+            Built::Pairs(_) => Some(Tab::Pairs),
+            Built::Reserve(_) => Some(Tab::Reserve),
+            Built::Reviews(_) => Some(Tab::Reviews),
+            Built::Overview(_) => Some(Tab::Overview),
+            Built::Units(_) => Some(Tab::Units),
+            Built::Invalid(_) => None,
+        };
+        let kept = tab.and_then(|t| self.selected_rec(t));
+        let cats = &mut self.catalogs;
+        match handover.built {
+            Built::Cadres(c) => cats.cadres = Some(c),
+            Built::Pairs(c) => cats.pairs = Some(c),
+            Built::Reserve(c) => cats.reserve = Some(c),
+            Built::Reviews(c) => cats.reviews = Some(c),
+            Built::Overview(lines) => cats.batches = lines,
+            Built::Units(lines) => cats.units = lines,
+            Built::Invalid(rows) => {
+                self.invalid = rows;
+                cats.building = false;
+            }
+        }
+        if matches!(tab, Some(Tab::Overview | Tab::Units)) {
+            self.rebuild_small_tables();
+        }
+        // Saves made while it was read: read what they touched (every list takes it in).
+        if handover.mark < self.catalogs.mark {
+            self.catalogs.mark = handover.mark;
+            self.requests.push(Request::Refresh);
+        }
+        if let Some(tab) = tab {
+            self.refresh_tab(tab);
+            if let Some(rec) = kept {
+                self.select_rec(tab, rec);
+            }
+        }
+    }
+
+    /// What a save (or a colleague's) changed, read again: each list takes in its rows.
+    pub(super) fn refreshed(&mut self, r: Refresh) {
+        let kept: Vec<Option<Rec>> = Tab::ALL.iter().map(|t| self.selected_rec(*t)).collect();
+        let a = &r.affected;
+        self.counts = r.counts;
+        let cats = &mut self.catalogs;
+        cats.mark = cats.mark.max(a.mark);
+        if let Some(c) = &mut cats.cadres {
+            c.apply(&a.cadres, r.cadres);
+        }
+        if let Some(c) = &mut cats.pairs {
+            c.apply(&a.secondments, &r.roster, &r.names);
+        }
+        if let Some(c) = &mut cats.reviews {
+            let reviews = if c.holds_all() { r.reviews_all.as_deref().unwrap_or_default() } else { &r.reviews_open };
+            c.apply(&a.secondments, reviews, &r.roster, &r.names, a.reviews_added);
+        }
+        if let Some(c) = &mut cats.reserve {
+            c.apply(&a.cadres, &r.roster, &r.names, &r.grades, &r.nominations);
+        }
+        for line in r.batches {
+            match cats.batches.iter_mut().find(|l| l.batch.id == line.batch.id) {
+                Some(old) => *old = line,
+                None => cats.batches.push(line),
+            }
+        }
+        cats.batches.sort_by_key(|l| (l.batch.dispatch_date, l.batch.id));
+        for (unit, counts) in r.units {
+            match cats.units.iter_mut().find(|(u, _)| u.id == unit.id) {
+                Some(old) => *old = (unit, counts),
+                None => cats.units.push((unit, counts)),
+            }
+        }
+        cats.units.sort_by(|a, b| a.0.name.cmp(&b.0.name));
+        self.rebuild_small_tables();
+        for tab in Tab::ALL {
+            self.refresh_tab(tab);
+            if let Some(rec) = kept[tab.index()] {
+                self.select_rec(tab, rec);
+            }
+        }
+        // The window is read again: it shows the records as they are now.
+        self.window_stale = true;
+    }
+
+    /// The cadres whose neighbourhood the screen needs and the window lacks: the rows drawn
+    /// and the next page (so paging needs no read every time), the open dossier and the
+    /// dossiers to go back to. `None` when the window has them all.
+    pub fn window_wanted(&self) -> Option<Want> {
+        if self.form.is_some() {
+            // A form works on what it opened with; the list does not move under it. After a
+            // conflict the same records are read again, as they are now.
+            return self.window_stale.then(|| Want { cadres: self.window.clone(), batch: self.window_batch });
+        }
+        let mut drawn: Vec<Id> = Vec::new();
+        let mut ahead: Vec<Id> = Vec::new();
+        let mut batch = None;
+        if let (Some(catalog), false) = (self.catalogs.get(self.tab), matches!(self.tab, Tab::Overview | Tab::Units)) {
+            let list = self.list();
+            // Before the first frame the page is unknown: a tall terminal's worth.
+            let page = if self.frame.page == 0 { 60 } else { self.frame.page };
+            let len = list.visible.len();
+            let offset = settle_offset(list.offset, list.selected, page, len);
+            drawn.extend(list.visible.slice(offset, offset + page).into_iter().filter_map(|r| catalog.cadre(r)));
+            let back = offset.saturating_sub(page / 2);
+            ahead.extend(list.visible.slice(back, offset + 2 * page).into_iter().filter_map(|r| catalog.cadre(r)));
+        }
+        if self.tab == Tab::Overview && self.mode != Mode::Dossier {
+            batch = self.selected_rec(Tab::Overview).and_then(|r| match r {
+                Rec::Batch(b) => Some(b),
+                _ => None,
+            });
+        }
+        if let Some(d) = &self.dossier {
+            drawn.push(d.doc.cadre);
+            drawn.extend(&d.back);
+        }
+        let have_batch = batch.is_none() || self.window_batch == batch;
+        let present = drawn.iter().filter(|id| self.window.binary_search(id).is_ok()).count();
+        if present == drawn.len() && have_batch && !self.window_stale {
+            return None;
+        }
+        // Scrolling: read ahead so the next moves need no read. A jump (a search, a sort, a
+        // filter): only what is drawn, so the keystroke is answered soonest.
+        if present * 2 >= drawn.len() {
+            drawn.extend(ahead);
+        }
+        drawn.sort_unstable();
+        drawn.dedup();
+        Some(Want { cadres: drawn, batch })
+    }
+
+    /// Takes in the neighbourhood of `window` (read for `window_wanted`); `batch`: the batch
+    /// whose cadres it holds too.
+    pub(super) fn take_window(&mut self, data: Data, window: Vec<Id>, batch: Option<Id>) {
+        self.window = window;
+        self.window_batch = batch;
+        self.window_stale = false;
+        self.data = data;
+        self.index = Index::new(&self.data);
+        self.rebuild_views();
+        if let Some(next) = self.after_load.take() {
+            self.after_load(next);
+        }
+    }
+
+    /// Builds the current tab's rows (and the dossier) again from the window.
+    pub(super) fn rebuild_views(&mut self) {
+        let lk = self.lookup();
+        self.views = Views::build_for(&lk, self.tab);
+        for tab in [Tab::Cadres, Tab::Pairs, Tab::Reviews, Tab::Reserve] {
+            let rows = &self.views.table(tab).rows;
+            self.by_rec[tab.index()] = rows.iter().enumerate().filter_map(|(i, r)| Some((r.rec?, i))).collect();
+        }
+        if let Some(d) = &self.dossier {
+            let (cadre, scroll, back) = (d.doc.cadre, d.scroll, d.back.clone());
+            self.dossier = view::dossier(&self.lookup(), cadre).map(|doc| DossierState { doc, scroll, back });
+            if self.dossier.is_none() {
+                self.mode = Mode::List;
+            }
+        }
+    }
+}
