@@ -79,7 +79,7 @@ impl App {
     /// A list built in the background (or every review, asked for by the status filter).
     pub(super) fn built(&mut self, handover: Handover) {
         let tab = match &handover.built {
-            Built::Cadres(_) => Some(Tab::Cadres),
+            Built::Cadres(_) | Built::CadreRules(_) => Some(Tab::Cadres),
             Built::Pairs(_) => Some(Tab::Pairs),
             Built::Reserve(_) => Some(Tab::Reserve),
             Built::Reviews(_) => Some(Tab::Reviews),
@@ -91,6 +91,11 @@ impl App {
         let cats = &mut self.catalogs;
         match handover.built {
             Built::Cadres(c) => cats.cadres = Some(c),
+            Built::CadreRules(rules) => {
+                if let Some(c) = &mut cats.cadres {
+                    c.take_rules(*rules);
+                }
+            }
             Built::Pairs(c) => cats.pairs = Some(c),
             Built::Reserve(c) => cats.reserve = Some(c),
             Built::Reviews(c) => cats.reviews = Some(c),

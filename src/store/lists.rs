@@ -7,7 +7,7 @@
 //! Rows that do not convert (written by hand against the rules) are skipped and named in
 //! `invalid` as `Store::load` names them.
 
-use super::read::convert_one;
+use super::read::{convert_one, note_invalid};
 use super::rows::{self, *};
 use super::{Result, Store};
 use crate::domain::term::Term;
@@ -109,8 +109,8 @@ impl Roster {
     }
 }
 
-/// A term as the lists read it: the fields of `Term` and the host post.
-fn term_row(r: &Row) -> rusqlite::Result<(Term, String)> {
+/// A term as the lists read it: the fields of `Term`, and the host post (borrowed).
+fn term_row<'a>(r: &'a Row<'_>) -> rusqlite::Result<(Term, &'a str)> {
     Ok((
         Term {
             id: r.get(0)?,
@@ -122,121 +122,44 @@ fn term_row(r: &Row) -> rusqlite::Result<(Term, String)> {
             planned_end: date(r, 7)?,
             actual_end: opt_date(r, 8)?,
         },
-        r.get(5)?,
+        text(r, 5)?,
     ))
 }
 
-impl Store {
-    /// The roster of `cadres` (every cadre when `None`): their terms, the pairs naming them, the
-    /// terms and home units on the other side of those pairs, and each term's next open review.
-    /// In the caller's read transaction when one is open.
-    pub fn roster(&self, cadres: Option<&[Id]>) -> Result<Roster> {
-        let conn = self.connection();
-        let mut invalid = Vec::new();
-        let policy = self.policy()?;
-        let mut units = self.all("units", UNIT_COLS, "id", rows::unit, &mut invalid)?;
-        units.sort_by_key(|u| u.id);
-        let mut batches = self.all("batches", BATCH_COLS, "id", rows::batch, &mut invalid)?;
-        batches.sort_by_key(|b| b.id);
-        let keys = cadres.map(|c| json_ids(c.iter().copied()));
+const TERM_COLS: &str =
+    "id, cadre_id, batch_id, direction, host_unit_id, host_post, start_date, planned_end, actual_end";
 
-        let mut terms: Vec<Term> = Vec::new();
-        let mut post: Vec<u32> = Vec::new();
-        let mut posts: Vec<String> = Vec::new();
-        let mut post_ids: HashMap<String, u32> = HashMap::new();
-        let mut take = |row: &Row, invalid: &mut Vec<String>| -> rusqlite::Result<()> {
-            if let Some((t, p)) = convert_one(row, "secondments", term_row, invalid) {
-                let id = match post_ids.get(&p) {
-                    Some(&id) => id,
-                    None => {
-                        let id = posts.len() as u32;
-                        post_ids.insert(p.clone(), id);
-                        posts.push(p);
-                        id
-                    }
-                };
-                terms.push(t);
-                post.push(id);
-            }
-            Ok(())
-        };
-        const TERM_COLS: &str = "id, cadre_id, batch_id, direction, host_unit_id, host_post, start_date, \
-                                 planned_end, actual_end";
-        match &keys {
-            None => {
-                let mut stmt = conn.prepare(&format!("SELECT {TERM_COLS} FROM secondments ORDER BY id"))?;
-                let mut rows = stmt.query([])?;
-                while let Some(r) = rows.next()? {
-                    take(r, &mut invalid)?;
-                }
-            }
-            Some(keys) => {
-                let sql = format!("SELECT {TERM_COLS} FROM secondments WHERE cadre_id IN {IDS} ORDER BY id");
-                let mut stmt = conn.prepare_cached(&sql)?;
-                let mut rows = stmt.query([keys])?;
-                while let Some(r) = rows.next()? {
-                    take(r, &mut invalid)?;
-                }
-            }
-        }
+/// Runs `sql` (with `?1` = `keys` when given) and hands each row to `f`.
+fn each_row(
+    conn: &rusqlite::Connection,
+    sql: &str,
+    keys: Option<&str>,
+    mut f: impl FnMut(&Row<'_>) -> rusqlite::Result<()>,
+) -> Result<()> {
+    let mut stmt = conn.prepare_cached(sql)?;
+    let mut rows = match keys {
+        None => stmt.query([])?,
+        Some(k) => stmt.query([k])?,
+    };
+    while let Some(r) = rows.next()? {
+        f(r)?;
+    }
+    Ok(())
+}
 
-        // The pairs naming those terms, then the terms on their other side not read yet.
-        let mut pairs: Vec<Pair> = Vec::new();
-        match &keys {
-            None => {
-                let mut stmt = conn.prepare(&format!("SELECT {PAIR_COLS} FROM pairs ORDER BY id"))?;
-                let mut rows = stmt.query([])?;
-                while let Some(r) = rows.next()? {
-                    pairs.extend(convert_one(r, "pairs", rows::pair, &mut invalid));
-                }
-            }
-            Some(_) => {
-                let own = json_ids(terms.iter().map(|t| t.id));
-                let sql = format!(
-                    "SELECT {PAIR_COLS} FROM pairs WHERE down_id IN {IDS} UNION \
-                     SELECT {PAIR_COLS} FROM pairs WHERE up_id IN {IDS} ORDER BY 1"
-                );
-                let mut stmt = conn.prepare_cached(&sql)?;
-                let mut rows = stmt.query([&own])?;
-                while let Some(r) = rows.next()? {
-                    pairs.extend(convert_one(r, "pairs", rows::pair, &mut invalid));
-                }
-                let known: std::collections::HashSet<Id> = terms.iter().map(|t| t.id).collect();
-                let others: Vec<Id> = pairs
-                    .iter()
-                    .flat_map(|p| [p.down_id, p.up_id])
-                    .filter(|id| !known.contains(id))
-                    .collect::<std::collections::BTreeSet<_>>()
-                    .into_iter()
-                    .collect();
-                if !others.is_empty() {
-                    let sql = format!("SELECT {TERM_COLS} FROM secondments WHERE id IN {IDS} ORDER BY id");
-                    let mut stmt = conn.prepare_cached(&sql)?;
-                    let mut rows = stmt.query([json_ids(others)])?;
-                    while let Some(r) = rows.next()? {
-                        if let Some((t, p)) = convert_one(r, "secondments", term_row, &mut invalid) {
-                            terms.push(t);
-                            post.push(intern_post(&mut posts, &p));
-                        }
-                    }
-                }
-                let mut order: Vec<usize> = (0..terms.len()).collect();
-                order.sort_by_key(|&i| terms[i].id);
-                terms = order.iter().map(|&i| terms[i]).collect();
-                post = order.iter().map(|&i| post[i]).collect();
-            }
-        }
-
+impl Roster {
+    /// Orders the terms by cadre and indexes the pairs by the terms they name.
+    fn index(&mut self, pairs: Vec<Pair>) {
+        let terms = &self.terms;
         let mut by_cadre: Vec<u32> = (0..terms.len() as u32).collect();
         by_cadre.sort_by_key(|&i| {
             let t = &terms[i as usize];
             (t.cadre_id, t.start, t.id)
         });
-        let position = |id: Id| terms.binary_search_by_key(&id, |t| t.id).ok();
         let mut naming: Vec<(u32, u32)> = Vec::new();
         for (p, pair) in pairs.iter().enumerate() {
             for side in [pair.down_id, pair.up_id] {
-                if let Some(t) = position(side) {
+                if let Some(t) = self.term(side) {
                     naming.push((t as u32, p as u32));
                 }
             }
@@ -250,76 +173,139 @@ impl Store {
         for i in 0..terms.len() {
             pair_start[i + 1] += pair_start[i];
         }
-        let pair_list = naming.into_iter().map(|(_, p)| p).collect();
+        self.by_cadre = by_cadre;
+        self.pair_list = naming.into_iter().map(|(_, p)| p).collect();
+        self.pair_start = pair_start;
+        self.pairs = pairs;
+    }
 
-        // Home units of every cadre a term belongs to.
-        let mut homes: Vec<(Id, Id)> = Vec::new();
-        match &keys {
+    fn push_term(&mut self, t: Term, post: &str, post_ids: &mut HashMap<String, u32>) {
+        let id = match post_ids.get(post) {
+            Some(&id) => id,
             None => {
-                let mut stmt = conn.prepare("SELECT id, home_unit_id FROM cadres ORDER BY id")?;
-                let mut rows = stmt.query([])?;
-                while let Some(r) = rows.next()? {
-                    homes.push((r.get(0)?, r.get(1)?));
-                }
+                let id = self.posts.len() as u32;
+                post_ids.insert(post.to_string(), id);
+                self.posts.push(post.to_string());
+                id
             }
-            Some(_) => {
-                let people: std::collections::BTreeSet<Id> = terms.iter().map(|t| t.cadre_id).collect();
-                let mut stmt =
-                    conn.prepare_cached(&format!("SELECT id, home_unit_id FROM cadres WHERE id IN {IDS} ORDER BY id"))?;
-                let mut rows = stmt.query([json_ids(people)])?;
-                while let Some(r) = rows.next()? {
-                    homes.push((r.get(0)?, r.get(1)?));
-                }
+        };
+        self.terms.push(t);
+        self.post.push(id);
+    }
+}
+
+impl Store {
+    /// The roster of `cadres` (every cadre when `None`): their terms, the pairs naming them, the
+    /// terms and home units on the other side of those pairs, and each term's next open review.
+    /// In the caller's read transaction when one is open.
+    pub fn roster(&self, cadres: Option<&[Id]>) -> Result<Roster> {
+        let mut roster = self.roster_terms(cadres)?;
+        roster.homes = self.homes(cadres.map(|_| {
+            let people: std::collections::BTreeSet<Id> = roster.terms.iter().map(|t| t.cadre_id).collect();
+            people.into_iter().collect::<Vec<_>>()
+        }))?;
+        self.fill_next_due(&mut roster, cadres.is_some())?;
+        Ok(roster)
+    }
+
+    /// The first part of `roster`: the policy, units, batches, terms and pairs (no home units,
+    /// no next reviews yet).
+    pub fn roster_terms(&self, cadres: Option<&[Id]>) -> Result<Roster> {
+        let conn = self.connection();
+        let mut r = Roster { policy: self.policy()?, ..Roster::default() };
+        r.units = self.all("units", UNIT_COLS, "id", rows::unit, &mut r.invalid)?;
+        r.units.sort_by_key(|u| u.id);
+        r.batches = self.all("batches", BATCH_COLS, "id", rows::batch, &mut r.invalid)?;
+        r.batches.sort_by_key(|b| b.id);
+        let keys = cadres.map(|c| json_ids(c.iter().copied()));
+        let mut post_ids: HashMap<String, u32> = HashMap::new();
+        let mut invalid = std::mem::take(&mut r.invalid);
+        let sql = match keys {
+            None => format!("SELECT {TERM_COLS} FROM secondments ORDER BY id"),
+            Some(_) => format!("SELECT {TERM_COLS} FROM secondments WHERE cadre_id IN {IDS} ORDER BY id"),
+        };
+        each_row(conn, &sql, keys.as_deref(), |row| {
+            match term_row(row) {
+                Ok((t, post)) => r.push_term(t, post, &mut post_ids),
+                Err(e) => note_invalid(row, "secondments", &e, &mut invalid),
+            }
+            Ok(())
+        })?;
+
+        // The pairs naming those terms, then the terms on their other side not read yet.
+        let mut pairs: Vec<Pair> = Vec::new();
+        let own = keys.as_ref().map(|_| json_ids(r.terms.iter().map(|t| t.id)));
+        let sql = match keys {
+            None => format!("SELECT {PAIR_COLS} FROM pairs ORDER BY id"),
+            Some(_) => format!(
+                "SELECT {PAIR_COLS} FROM pairs WHERE down_id IN {IDS} UNION \
+                 SELECT {PAIR_COLS} FROM pairs WHERE up_id IN {IDS} ORDER BY 1"
+            ),
+        };
+        each_row(conn, &sql, own.as_deref(), |row| {
+            pairs.extend(convert_one(row, "pairs", rows::pair, &mut invalid));
+            Ok(())
+        })?;
+        if keys.is_some() {
+            let known: std::collections::HashSet<Id> = r.terms.iter().map(|t| t.id).collect();
+            let others: std::collections::BTreeSet<Id> =
+                pairs.iter().flat_map(|p| [p.down_id, p.up_id]).filter(|id| !known.contains(id)).collect();
+            if !others.is_empty() {
+                let sql = format!("SELECT {TERM_COLS} FROM secondments WHERE id IN {IDS} ORDER BY id");
+                each_row(conn, &sql, Some(&json_ids(others)), |row| {
+                    match term_row(row) {
+                        Ok((t, post)) => r.push_term(t, post, &mut post_ids),
+                        Err(e) => note_invalid(row, "secondments", &e, &mut invalid),
+                    }
+                    Ok(())
+                })?;
+                let mut order: Vec<usize> = (0..r.terms.len()).collect();
+                order.sort_by_key(|&i| r.terms[i].id);
+                r.terms = order.iter().map(|&i| r.terms[i]).collect();
+                r.post = order.iter().map(|&i| r.post[i]).collect();
             }
         }
+        r.invalid = invalid;
+        r.index(pairs);
+        Ok(r)
+    }
 
-        // Each term's earliest open review, through the partial index of open reviews.
-        let mut next_due: Vec<Option<NaiveDate>> = vec![None; terms.len()];
-        let mut note = |r: &Row| -> rusqlite::Result<()> {
-            let sid: Id = r.get(0)?;
-            if let (Some(t), Ok(due)) = (position(sid), rows::date(r, 1)) {
+    /// (cadre, home unit) of `cadres` (of every cadre when `None`), by cadre.
+    pub fn homes(&self, cadres: Option<Vec<Id>>) -> Result<Vec<(Id, Id)>> {
+        let mut homes = Vec::new();
+        let keys = cadres.map(json_ids);
+        let sql = match keys {
+            None => "SELECT id, home_unit_id FROM cadres ORDER BY id".to_string(),
+            Some(_) => format!("SELECT id, home_unit_id FROM cadres WHERE id IN {IDS} ORDER BY id"),
+        };
+        each_row(self.connection(), &sql, keys.as_deref(), |r| {
+            homes.push((r.get(0)?, r.get(1)?));
+            Ok(())
+        })?;
+        Ok(homes)
+    }
+
+    /// Each term's earliest open review, through the partial index of open reviews (of the
+    /// roster's terms only when `only_these`).
+    pub fn fill_next_due(&self, roster: &mut Roster, only_these: bool) -> Result<()> {
+        const OPEN: &str = "done_date IS NULL AND cancelled = 0";
+        let keys = only_these.then(|| json_ids(roster.terms.iter().map(|t| t.id)));
+        let sql = match keys {
+            None => format!("SELECT secondment_id, due_date FROM reviews WHERE {OPEN} ORDER BY due_date"),
+            Some(_) => format!("SELECT secondment_id, due_date FROM reviews WHERE secondment_id IN {IDS} AND {OPEN}"),
+        };
+        let mut next_due: Vec<Option<NaiveDate>> = vec![None; roster.terms.len()];
+        each_row(self.connection(), &sql, keys.as_deref(), |r| {
+            if let (Some(t), Ok(due)) = (roster.term(r.get(0)?), rows::date(r, 1)) {
                 let slot = &mut next_due[t];
                 if slot.is_none_or(|d| due < d) {
                     *slot = Some(due);
                 }
             }
             Ok(())
-        };
-        const OPEN: &str = "done_date IS NULL AND cancelled = 0 AND due_date IS NOT NULL";
-        match &keys {
-            None => {
-                let sql = format!("SELECT secondment_id, due_date FROM reviews WHERE {OPEN} ORDER BY due_date");
-                let mut stmt = conn.prepare(&sql)?;
-                let mut rows = stmt.query([])?;
-                while let Some(r) = rows.next()? {
-                    note(r)?;
-                }
-            }
-            Some(_) => {
-                let sql =
-                    format!("SELECT secondment_id, due_date FROM reviews WHERE secondment_id IN {IDS} AND {OPEN}");
-                let mut stmt = conn.prepare_cached(&sql)?;
-                let mut rows = stmt.query([json_ids(terms.iter().map(|t| t.id))])?;
-                while let Some(r) = rows.next()? {
-                    note(r)?;
-                }
-            }
-        }
-        Ok(Roster {
-            policy,
-            units,
-            batches,
-            terms,
-            post,
-            posts,
-            by_cadre,
-            pairs,
-            pair_start,
-            pair_list,
-            next_due,
-            homes,
-            invalid,
-        })
+        })?;
+        roster.next_due = next_due;
+        Ok(())
     }
 
     /// Cadres in id order (those of `ids`, or all), each as the domain reads it.
@@ -347,16 +333,6 @@ impl Store {
             }
         }
         Ok(())
-    }
-}
-
-fn intern_post(posts: &mut Vec<String>, p: &str) -> u32 {
-    match posts.iter().position(|x| x == p) {
-        Some(i) => i as u32,
-        None => {
-            posts.push(p.to_string());
-            posts.len() as u32 - 1
-        }
     }
 }
 
@@ -591,5 +567,75 @@ impl Store {
         )?;
         let ids = stmt.query_map([secondment], |r| r.get(0))?.collect::<rusqlite::Result<Vec<Id>>>()?;
         Ok(ids)
+    }
+}
+
+/// A cadre as the lists read it: what the Cadres tab shows and sorts by, the texts borrowed
+/// from the row (the particulars only the dossier shows are read for the window).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct CadreItem<'a> {
+    pub id: Id,
+    pub name: &'a str,
+    pub gender: Gender,
+    pub birth_date: NaiveDate,
+    pub political: Political,
+    pub grassroots_years: f64,
+    pub home_unit_id: Id,
+    pub home_post: &'a str,
+    pub archived: bool,
+}
+
+impl CadreItem<'_> {
+    pub fn of(c: &Cadre) -> CadreItem<'_> {
+        CadreItem {
+            id: c.id,
+            name: &c.name,
+            gender: c.gender,
+            birth_date: c.birth_date,
+            political: c.political,
+            grassroots_years: c.grassroots_years,
+            home_unit_id: c.home_unit_id,
+            home_post: &c.home_post,
+            archived: c.archived,
+        }
+    }
+}
+
+fn cadre_item<'a>(r: &'a Row<'_>) -> rusqlite::Result<CadreItem<'a>> {
+    Ok(CadreItem {
+        id: r.get(0)?,
+        name: text(r, 1)?,
+        gender: code(r, 2, Gender::parse)?,
+        birth_date: date(r, 3)?,
+        political: code(r, 4, Political::parse)?,
+        grassroots_years: r.get(5)?,
+        home_unit_id: r.get(6)?,
+        home_post: text(r, 7)?,
+        archived: r.get(8)?,
+    })
+}
+
+impl Store {
+    /// Cadres in id order (those of `ids`, or all), as the lists read them.
+    pub fn each_cadre_item(
+        &self,
+        ids: Option<&[Id]>,
+        invalid: &mut Vec<String>,
+        mut f: impl FnMut(CadreItem<'_>),
+    ) -> Result<()> {
+        const COLS: &str =
+            "id, name, gender, birth_date, political, grassroots_years, home_unit_id, home_post, archived";
+        let keys = ids.map(|ids| json_ids(ids.iter().copied()));
+        let sql = match keys {
+            None => format!("SELECT {COLS} FROM cadres ORDER BY id"),
+            Some(_) => format!("SELECT {COLS} FROM cadres WHERE id IN {IDS} ORDER BY id"),
+        };
+        each_row(self.connection(), &sql, keys.as_deref(), |row| {
+            match cadre_item(row) {
+                Ok(c) => f(c),
+                Err(e) => note_invalid(row, "cadres", &e, invalid),
+            }
+            Ok(())
+        })
     }
 }

@@ -201,16 +201,21 @@ pub(super) fn convert_one<T>(
     match convert(row) {
         Ok(v) => Some(v),
         Err(e) => {
-            let id = row.get::<_, i64>(0).unwrap_or_default();
-            let column = |i: usize| row.as_ref().column_name(i).unwrap_or("?").to_string();
-            let why = match &e {
-                rusqlite::Error::FromSqlConversionFailure(i, _, inner) => format!("{}: {inner}", column(*i)),
-                rusqlite::Error::IntegralValueOutOfRange(i, v) => format!("{}: {v} is out of range", column(*i)),
-                rusqlite::Error::InvalidColumnType(i, _, t) => format!("{}: unexpected {t}", column(*i)),
-                other => other.to_string(),
-            };
-            invalid.push(format!("{table} {id}: {why}"));
+            note_invalid(row, table, &e, invalid);
             None
         }
     }
+}
+
+/// Names a row that did not convert in `invalid`.
+pub(super) fn note_invalid(row: &Row, table: &str, e: &rusqlite::Error, invalid: &mut Vec<String>) {
+    let id = row.get::<_, i64>(0).unwrap_or_default();
+    let column = |i: usize| row.as_ref().column_name(i).unwrap_or("?").to_string();
+    let why = match e {
+        rusqlite::Error::FromSqlConversionFailure(i, _, inner) => format!("{}: {inner}", column(*i)),
+        rusqlite::Error::IntegralValueOutOfRange(i, v) => format!("{}: {v} is out of range", column(*i)),
+        rusqlite::Error::InvalidColumnType(i, _, t) => format!("{}: unexpected {t}", column(*i)),
+        other => other.to_string(),
+    };
+    invalid.push(format!("{table} {id}: {why}"));
 }

@@ -3,22 +3,37 @@
 
 use crate::domain::*;
 use chrono::NaiveDate;
-use rusqlite::types::Type;
+use rusqlite::types::{Type, ValueRef};
 use rusqlite::Row;
 
 fn bad(idx: usize, what: String) -> rusqlite::Error {
     rusqlite::Error::FromSqlConversionFailure(idx, Type::Text, what.into())
 }
 
+/// A text column without copying it (lists read millions of them).
+pub fn text<'a>(row: &'a Row<'_>, idx: usize) -> rusqlite::Result<&'a str> {
+    match row.get_ref(idx)? {
+        ValueRef::Text(t) => std::str::from_utf8(t).map_err(rusqlite::Error::Utf8Error),
+        other => Err(rusqlite::Error::InvalidColumnType(idx, String::new(), other.data_type())),
+    }
+}
+
+fn opt_text<'a>(row: &'a Row<'_>, idx: usize) -> rusqlite::Result<Option<&'a str>> {
+    match row.get_ref(idx)? {
+        ValueRef::Null => Ok(None),
+        _ => text(row, idx).map(Some),
+    }
+}
+
 pub fn date(row: &Row, idx: usize) -> rusqlite::Result<NaiveDate> {
-    let s: String = row.get(idx)?;
-    iso_date(&s).ok_or_else(|| bad(idx, format!("bad date '{s}'")))
+    let s = text(row, idx)?;
+    iso_date(s).ok_or_else(|| bad(idx, format!("bad date '{s}'")))
 }
 
 pub fn opt_date(row: &Row, idx: usize) -> rusqlite::Result<Option<NaiveDate>> {
-    match row.get::<_, Option<String>>(idx)? {
+    match opt_text(row, idx)? {
         None => Ok(None),
-        Some(s) => iso_date(&s).map(Some).ok_or_else(|| bad(idx, format!("bad date '{s}'"))),
+        Some(s) => iso_date(s).map(Some).ok_or_else(|| bad(idx, format!("bad date '{s}'"))),
     }
 }
 
@@ -37,14 +52,14 @@ fn iso_date(s: &str) -> Option<NaiveDate> {
 
 /// Reads a coded enum column through its `parse`.
 pub fn code<T>(row: &Row, idx: usize, parse: fn(&str) -> Option<T>) -> rusqlite::Result<T> {
-    let s: String = row.get(idx)?;
-    parse(&s).ok_or_else(|| bad(idx, format!("unknown value '{s}'")))
+    let s = text(row, idx)?;
+    parse(s).ok_or_else(|| bad(idx, format!("unknown value '{s}'")))
 }
 
 pub fn opt_code<T>(row: &Row, idx: usize, parse: fn(&str) -> Option<T>) -> rusqlite::Result<Option<T>> {
-    match row.get::<_, Option<String>>(idx)? {
+    match opt_text(row, idx)? {
         None => Ok(None),
-        Some(s) => parse(&s).map(Some).ok_or_else(|| bad(idx, format!("unknown value '{s}'"))),
+        Some(s) => parse(s).map(Some).ok_or_else(|| bad(idx, format!("unknown value '{s}'"))),
     }
 }
 

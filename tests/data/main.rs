@@ -18,6 +18,7 @@ mod interop_confirm;
 mod interop_export;
 mod interop_lrmx;
 mod interop_roundtrip;
+mod lists_oracle;
 mod neighbourhood;
 mod reliability_inputs;
 mod reliability_store;

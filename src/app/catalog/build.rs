@@ -2,7 +2,7 @@
 //! as each is done), and after a save the rows the change touched (`refresh`), through the same
 //! derivations. Each reading is one read transaction and says up to which audit row it saw.
 
-use super::cadres::{CadreCatalog, Derived, Deriver};
+use super::cadres::{rules, Bulk, CadreCatalog, CadreRules, Derived, Deriver};
 use super::names::Names;
 use super::pairs::PairCatalog;
 use super::reserve::{ReserveCatalog, TermGrades};
@@ -16,7 +16,7 @@ use crate::domain::*;
 use crate::lang::Lang;
 use crate::store::changes::Affected;
 use crate::store::lists::{ReviewItem, Roster};
-use crate::store::{Result, Store};
+use crate::store::{Access, Result, Store};
 use chrono::NaiveDate;
 use std::collections::{BTreeSet, HashMap, HashSet};
 
@@ -35,6 +35,8 @@ pub enum Built {
     Pairs(Box<PairCatalog>),
     Reserve(Box<ReserveCatalog>),
     Reviews(Box<ReviewCatalog>),
+    /// The cadres' flags with the rules, and next reviews (the cadres came before them).
+    CadreRules(Box<CadreRules>),
     /// Every batch with its figures and flags.
     Overview(Vec<BatchLine>),
     Units(Vec<(Unit, Option<UnitCounts>)>),
@@ -49,31 +51,60 @@ pub struct Handover {
     pub mark: i64,
 }
 
-/// Builds every list, handing each over as soon as it is done: the cadres first (the tab the
-/// screens open on), then the pairs, the overview, the reserve pool, the open reviews and the
-/// units. One read transaction: all of them show the same moment.
+/// Builds every list, handing each over as soon as it is done: the cadres first (searchable,
+/// then with the rules' flags), then the pairs, the overview, the reserve pool, the open reviews
+/// and the units. `send` returns false to stop (nobody is listening any more).
+///
+/// The cadres stream on this connection while the terms are read on a second one, each on its
+/// own core. Every reading of this connection is one read transaction; the second connection's
+/// starts just after, so a save committed in between is in the terms and not the cadres: the
+/// hand-overs say the earlier audit mark, and the app reads what changed since (`refresh`).
 pub fn build_all(store: &Store, shown: Shown, mut send: impl FnMut(Handover) -> bool) -> Result<()> {
     let tx = store.connection().unchecked_transaction()?;
     let mark = store.audit_mark()?;
     let mut go = |built: Built| send(Handover { built, mark });
-    let roster = store.roster(None)?;
-    let mut invalid = roster.invalid.clone();
-    let mut cadres = CadreCatalog::new(shown.lang);
+    let units = store.units(None)?;
+    let path = store.path().to_path_buf();
+    let mut bulk = Bulk::new(shown.lang, shown.today, &units);
     let mut names = Names::default();
-    let mut grassroots: HashMap<Id, f64> = HashMap::new();
+    let mut invalid = Vec::new();
+    let (terms, streamed) = std::thread::scope(|s| {
+        let terms = s.spawn(move || -> Result<Roster> {
+            let other = Store::open(&path, Access::ReadOnly)?;
+            let tx = other.connection().unchecked_transaction()?;
+            let roster = other.roster_terms(None)?;
+            tx.commit()?;
+            Ok(roster)
+        });
+        let streamed = store.each_cadre_item(None, &mut invalid, |c| {
+            names.push(c.id, c.name);
+            bulk.push(&c);
+        });
+        (terms.join().expect("terms thread"), streamed)
+    });
+    streamed?;
+    let mut roster = terms?;
+    invalid.extend(std::mem::take(&mut roster.invalid));
+    roster.homes = bulk.homes();
+    let grassroots = std::mem::take(&mut bulk.grassroots);
     {
         let deriver = Deriver { roster: &roster, today: shown.today, lang: shown.lang };
-        store.each_cadre(None, &mut invalid, |c| {
-            names.push(c.id, &c.name);
-            if c.grassroots_years > 0.0 {
-                grassroots.insert(c.id, c.grassroots_years);
-            }
-            cadres.push(deriver.derive(&c));
-        })?;
+        bulk.attach(&deriver);
     }
-    cadres.finish();
+    let cadres = bulk.finish();
+    let ids: Vec<Id> = cadres.ids().to_vec();
+    let archived: Vec<bool> = (0..ids.len()).map(|r| cadres.archived(r)).collect();
     if !go(Built::Cadres(Box::new(cadres))) {
         return Ok(());
+    }
+    store.fill_next_due(&mut roster, false)?;
+    let years = |id: Id| ids.binary_search(&id).map_or(0.0, |r| f64::from(grassroots[r]));
+    {
+        let deriver = Deriver { roster: &roster, today: shown.today, lang: shown.lang };
+        let rules = rules(&deriver, &ids, |r| archived[r], &grassroots);
+        if !go(Built::CadreRules(Box::new(rules))) {
+            return Ok(());
+        }
     }
     let mut pairs = PairCatalog::new(shown.today, shown.lang, shown.ascii);
     pairs.add_from(&roster, &names, None);
@@ -81,7 +112,7 @@ pub fn build_all(store: &Store, shown: Shown, mut send: impl FnMut(Handover) -> 
     if !go(Built::Pairs(Box::new(pairs))) {
         return Ok(());
     }
-    let flags = count_flags(&roster, &grassroots, None);
+    let flags = count_flags(&roster, years, None);
     if !go(Built::Overview(batch_lines(store, None, &flags)?)) {
         return Ok(());
     }
@@ -112,7 +143,7 @@ pub fn build_all_reviews(store: &Store, shown: Shown) -> Result<Handover> {
     let roster = store.roster(None)?;
     let mut names = Names::default();
     let mut invalid = Vec::new();
-    store.each_cadre(None, &mut invalid, |c| names.push(c.id, &c.name))?;
+    store.each_cadre_item(None, &mut invalid, |c| names.push(c.id, c.name))?;
     let mut reviews = ReviewCatalog::new(false, shown.today, roster.policy.due_soon_days, shown.lang);
     store.each_review(false, None, &mut invalid, |r, period| reviews.push(&r, period, &roster, &names))?;
     reviews.finish();
@@ -180,7 +211,7 @@ fn unit_lines(store: &Store, only: Option<&[Id]>) -> Result<Vec<(Unit, Option<Un
 /// How many findings (policy flags and pair findings) name a secondment of each batch (of the
 /// batches `only`, when given): what the overview's Flags column counts. Each finding counts
 /// once for each batch its secondments belong to.
-pub fn count_flags(roster: &Roster, grassroots: &HashMap<Id, f64>, only: Option<&HashSet<Id>>) -> HashMap<Id, usize> {
+pub fn count_flags(roster: &Roster, grassroots: impl Fn(Id) -> f64, only: Option<&HashSet<Id>>) -> HashMap<Id, usize> {
     let mut out: HashMap<Id, usize> = HashMap::new();
     let batch_of = |id: Id| roster.term(id).map(|i| roster.terms[i].batch_id);
     let mut count = |batches: BTreeSet<Id>| {
@@ -194,7 +225,7 @@ pub fn count_flags(roster: &Roster, grassroots: &HashMap<Id, f64>, only: Option<
         let n = roster.by_cadre[from..].iter().take_while(|&&t| roster.terms[t as usize].cadre_id == cadre).count();
         let terms: Vec<Term> = roster.by_cadre[from..from + n].iter().map(|&t| roster.terms[t as usize]).collect();
         from += n;
-        let years = grassroots.get(&cadre).copied().unwrap_or(0.0);
+        let years = grassroots(cadre);
         for (_, named) in term_rules(years, &terms, roster.policy.term_months) {
             count(named.iter().filter_map(|&s| batch_of(s)).collect());
         }
@@ -253,8 +284,8 @@ pub fn refresh(store: &Store, mark: i64, shown: Shown, all_reviews: bool) -> Res
     if !affected.all {
         let own: HashSet<Id> = affected.cadres.iter().copied().collect();
         let deriver = Deriver { roster: &roster, today: shown.today, lang: shown.lang };
-        store.each_cadre(Some(&people), &mut invalid, |c| {
-            names.push(c.id, &c.name);
+        store.each_cadre_item(Some(&people), &mut invalid, |c| {
+            names.push(c.id, c.name);
             if own.contains(&c.id) {
                 cadres.push(deriver.derive(&c));
             }
@@ -309,9 +340,9 @@ fn batch_flags(store: &Store, batches: &[Id]) -> Result<HashMap<Id, usize>> {
     let roster = store.roster(Some(&people))?;
     let mut grassroots = HashMap::new();
     let mut invalid = Vec::new();
-    store.each_cadre(Some(&people), &mut invalid, |c| {
+    store.each_cadre_item(Some(&people), &mut invalid, |c| {
         grassroots.insert(c.id, c.grassroots_years);
     })?;
     let only: HashSet<Id> = batches.iter().copied().collect();
-    Ok(count_flags(&roster, &grassroots, Some(&only)))
+    Ok(count_flags(&roster, |id| grassroots.get(&id).copied().unwrap_or(0.0), Some(&only)))
 }

@@ -12,12 +12,13 @@ use super::pool::BitSet;
 use super::{Ask, Catalog, Visible};
 use crate::app::view::cadres::{gender_label, political_short, Col};
 use crate::app::view::{index::join, Columns, Rec, Tags};
+use crate::domain::dates::age_on;
 use crate::domain::flags::{term_rules, Rule};
 use crate::domain::pairing::pair_rule;
 use crate::domain::term::Term;
 use crate::domain::*;
 use crate::lang::Lang;
-use crate::store::lists::Roster;
+use crate::store::lists::{CadreItem, Roster};
 use chrono::{Datelike, NaiveDate};
 use std::collections::HashMap;
 
@@ -54,7 +55,8 @@ struct Class {
     dispatch: u32,
 }
 
-/// One cadre's row as derived from the roster (before its texts are interned).
+/// One cadre's row as derived from the roster (before its texts are interned): what a save
+/// reads again for the cadres it touched.
 #[derive(Debug, Clone)]
 pub struct Derived {
     pub id: Id,
@@ -77,67 +79,126 @@ pub struct Deriver<'a> {
     pub lang: Lang,
 }
 
+/// What the flags read of a cadre.
+#[derive(Debug, Clone, Copy)]
+pub struct Person {
+    pub id: Id,
+    pub grassroots_years: f64,
+    pub archived: bool,
+}
+
+impl Person {
+    fn of(c: &CadreItem) -> Person {
+        Person { id: c.id, grassroots_years: c.grassroots_years, archived: c.archived }
+    }
+}
+
+/// What a row shows of the cadre's current term.
+struct Shown {
+    host: String,
+    tags: Tags,
+    dispatch: u32,
+    direction: u8,
+    term_end: u32,
+}
+
 impl Deriver<'_> {
-    pub fn derive(&self, c: &Cadre) -> Derived {
-        let (r, lang, today) = (self.roster, self.lang, self.today);
-        let unit_name = |id: Id| r.unit(id).map_or("?", |u| u.name.as_str());
-        let positions = r.terms_of(c.id);
-        let terms: Vec<Term> = positions.iter().map(|&p| r.terms[p as usize]).collect();
-        let mut flags: Vec<&'static str> = Vec::new();
-        let mut d = Derived {
-            id: c.id,
-            texts: [c.name.clone(), join(unit_name(c.home_unit_id), &c.home_post), String::new()],
-            flags: String::new(),
-            tags: Tags { archived: c.archived, ..Tags::default() },
-            dispatch: EMPTY,
-            age: num_key(c.age_on(today)),
-            term_end: EMPTY,
-            next_review: EMPTY,
-            gender: c.gender as u8,
-            political: c.political as u8,
-            direction: NO_DIRECTION,
-        };
-        match Term::current(&terms, today) {
-            Some(i) => {
-                let (t, pos) = (&terms[i], positions[i] as usize);
-                d.texts[2] = join(unit_name(t.host_unit_id), r.post_of(pos));
-                d.tags.batch = Some(t.batch_id);
-                d.tags.district = r.district(t);
-                d.dispatch = r.batch(t.batch_id).map_or(EMPTY, |b| date_key(b.dispatch_date));
-                d.direction = t.direction as u8;
-                d.term_end = date_key(t.end());
-                d.next_review = r.next_due[pos].map_or(EMPTY, date_key);
-                match t.status(today) {
-                    SecondmentStatus::EndedEarly => flags.push(lang.pick("提前结束", "ended early")),
-                    SecondmentStatus::Planned => flags.push(lang.pick("未开始", "not started")),
+    fn unit_name(&self, id: Id) -> &str {
+        self.roster.unit(id).map_or("?", |u| u.name.as_str())
+    }
+
+    /// The roster position of the term the row shows: the domain's "current".
+    pub fn current(&self, cadre: Id) -> Option<usize> {
+        let positions = self.roster.terms_of(cadre);
+        let terms: Vec<Term> = positions.iter().map(|&p| self.roster.terms[p as usize]).collect();
+        Term::current(&terms, self.today).map(|i| positions[i] as usize)
+    }
+
+    fn shown(&self, pos: usize, archived: bool) -> Shown {
+        let (r, t) = (self.roster, &self.roster.terms[pos]);
+        Shown {
+            host: join(self.unit_name(t.host_unit_id), r.post_of(pos)),
+            tags: Tags { batch: Some(t.batch_id), district: r.district(t), archived, ..Tags::default() },
+            dispatch: r.batch(t.batch_id).map_or(EMPTY, |b| date_key(b.dispatch_date)),
+            direction: t.direction as u8,
+            term_end: date_key(t.end()),
+        }
+    }
+
+    /// The Flags cell: the current term's status (ended early, not started), then with `rules`
+    /// the policy flags and pair findings naming it, then "archived". `rules` is false for the
+    /// first pass of a build, before the pairs and the whole roster are read.
+    pub fn flags(&self, c: Person, current: Option<usize>, rules: bool, out: &mut Vec<&'static str>) {
+        let (r, lang) = (self.roster, self.lang);
+        let label = |rule: Rule| lang.pick(rule.zh(), rule.en());
+        match current {
+            Some(pos) => {
+                let t = &r.terms[pos];
+                match t.status(self.today) {
+                    SecondmentStatus::EndedEarly => out.push(lang.pick("提前结束", "ended early")),
+                    SecondmentStatus::Planned => out.push(lang.pick("未开始", "not started")),
                     _ => {}
                 }
-                let label = |rule: Rule| lang.pick(rule.zh(), rule.en());
-                for (rule, named) in term_rules(c.grassroots_years, &terms, r.policy.term_months) {
-                    flags.extend(named.iter().filter(|&&s| s == t.id).map(|_| label(rule)));
-                }
-                let mut paired = false;
-                for p in r.pairs_of(pos) {
-                    paired = true;
-                    let side = |id: Id| r.term(id).map(|i| &r.terms[i]);
-                    let (down, up) = (side(p.down_id), side(p.up_id));
-                    let home = |s: Option<&Term>| s.and_then(|s| r.home(s.cadre_id)).unwrap_or(0);
-                    if let Some(rule) = pair_rule(p.batch_id, down, up, home(down), home(up)) {
-                        flags.push(label(rule));
+                if rules {
+                    let terms: Vec<Term> = r.terms_of(c.id).iter().map(|&p| r.terms[p as usize]).collect();
+                    for (rule, named) in term_rules(c.grassroots_years, &terms, r.policy.term_months) {
+                        out.extend(named.iter().filter(|&&s| s == t.id).map(|_| label(rule)));
+                    }
+                    let mut paired = false;
+                    for p in r.pairs_of(pos) {
+                        paired = true;
+                        let side = |id: Id| r.term(id).map(|i| &r.terms[i]);
+                        let (down, up) = (side(p.down_id), side(p.up_id));
+                        let home = |s: Option<&Term>| s.and_then(|s| r.home(s.cadre_id)).unwrap_or(0);
+                        if let Some(rule) = pair_rule(p.batch_id, down, up, home(down), home(up)) {
+                            out.push(label(rule));
+                        }
+                    }
+                    if !paired {
+                        out.push(label(Rule::Unpaired));
                     }
                 }
-                if !paired {
-                    flags.push(label(Rule::Unpaired));
-                }
             }
-            None => flags.push(lang.pick("无挂职记录", "no secondment")),
+            None => out.push(lang.pick("无挂职记录", "no secondment")),
         }
         if c.archived {
-            flags.push(lang.pick("已归档", "archived"));
+            out.push(lang.pick("已归档", "archived"));
         }
-        d.flags = flags.join(lang.pick("，", ", "));
-        d
     }
+
+    /// The whole row of one cadre (a save's refresh).
+    pub fn derive(&self, c: &CadreItem) -> Derived {
+        let current = self.current(c.id);
+        let mut flags = Vec::new();
+        self.flags(Person::of(c), current, true, &mut flags);
+        let shown = current.map(|pos| self.shown(pos, c.archived));
+        Derived {
+            id: c.id,
+            texts: [
+                c.name.to_string(),
+                join(self.unit_name(c.home_unit_id), c.home_post),
+                shown.as_ref().map_or(String::new(), |s| s.host.clone()),
+            ],
+            flags: flags.join(self.lang.pick("，", ", ")),
+            tags: shown.as_ref().map_or(Tags { archived: c.archived, ..Tags::default() }, |s| s.tags),
+            dispatch: shown.as_ref().map_or(EMPTY, |s| s.dispatch),
+            age: num_key(age_on(c.birth_date, self.today)),
+            term_end: shown.as_ref().map_or(EMPTY, |s| s.term_end),
+            next_review: current.and_then(|pos| self.roster.next_due[pos]).map_or(EMPTY, date_key),
+            gender: c.gender as u8,
+            political: c.political as u8,
+            direction: shown.as_ref().map_or(NO_DIRECTION, |s| s.direction),
+        }
+    }
+}
+
+/// What the rules add to every row of a catalog built without them (the build's last pass):
+/// each row's Flags cell (an index into `texts`, the few distinct ones) and next review.
+#[derive(Debug, Clone, Default)]
+pub struct CadreRules {
+    pub texts: Vec<String>,
+    pub flags: Vec<u32>,
+    pub next_review: Vec<u32>,
 }
 
 /// The Cadres tab's records; rows are cadres, by id.
@@ -155,6 +216,8 @@ pub struct CadreCatalog {
     /// Pool ids of the gender, political and direction labels, by their codes' order.
     labels: Labels,
     sorts: Sorts,
+    /// Every row's flags and next review are in (see `take_rules`).
+    complete: bool,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -185,6 +248,7 @@ impl CadreCatalog {
             class_ids: HashMap::new(),
             labels,
             sorts: Sorts::default(),
+            complete: true,
         }
     }
 
@@ -210,14 +274,45 @@ impl CadreCatalog {
     }
 
     fn class_of(&mut self, d: &Derived) -> u32 {
-        let key = (d.tags.batch, d.tags.district, d.tags.archived);
+        self.class_for(d.tags, d.dispatch)
+    }
+
+    fn class_for(&mut self, tags: Tags, dispatch: u32) -> u32 {
+        let key = (tags.batch, tags.district, tags.archived);
         if let Some(&c) = self.class_ids.get(&key) {
             return c;
         }
-        self.classes.push(Class { tags: d.tags, dispatch: d.dispatch });
+        self.classes.push(Class { tags, dispatch });
         let c = self.classes.len() as u32 - 1;
         self.class_ids.insert(key, c);
         c
+    }
+
+    /// Whether every row's flags and next review are in (a build hands the rules over last).
+    pub fn complete(&self) -> bool {
+        self.complete
+    }
+
+    /// The rows' archived flags and ids, for the rules pass.
+    pub fn ids(&self) -> &[Id] {
+        &self.ids
+    }
+
+    pub fn archived(&self, row: usize) -> bool {
+        self.classes[self.class[row] as usize].tags.archived
+    }
+
+    /// Takes in the rules of every row (the build's last pass, aligned with the rows it built).
+    pub fn take_rules(&mut self, rules: CadreRules) {
+        let ids: Vec<u32> = rules.texts.iter().map(|t| self.texts.pool.intern(t)).collect();
+        for (row, (f, next)) in rules.flags.iter().zip(rules.next_review).enumerate().take(self.info.len()) {
+            self.info[row].flags = ids[*f as usize];
+            self.info[row].next_review = next;
+        }
+        self.complete = true;
+        let flags = Col::Flags.position();
+        let next = Col::NextReview.position();
+        self.sorts.forget(|c| c == flags || c == next);
     }
 
     /// Takes in what a save changed: the rows of `keys` made again from `rows` (the cadres of
@@ -262,7 +357,7 @@ impl CadreCatalog {
             self.sorts.forget(|_| true);
         }
         let mut sorts = std::mem::take(&mut self.sorts);
-        sorts.patch(&changed, |r| !self.dead.contains(r), |col, row| self.key(col, row));
+        sorts.patch(&changed, |r| !self.dead.contains(r), |col, row| self.key(col, row), |r| r);
         self.sorts = sorts;
     }
 
@@ -318,6 +413,169 @@ fn info(d: &Derived, flags: u32) -> Info {
     }
 }
 
+/// A catalog being built from every cadre: the first pass takes the cadres as they stream in
+/// (names, homes, the plain columns), the second attaches each one's current term once the
+/// roster is in; `finish` ranks the texts. The rules come after (`rules`).
+pub struct Bulk {
+    cat: CadreCatalog,
+    units: HashMap<Id, String>,
+    /// Home texts by unit and post, host texts by unit and post index: made once each.
+    homes: HashMap<Id, HashMap<Box<str>, u32>>,
+    hosts: HashMap<(Id, u32), u32>,
+    /// Per row: the cadre's home unit and grassroots years (for the roster and the rules).
+    pub home_units: Vec<Id>,
+    pub grassroots: Vec<f32>,
+    today: NaiveDate,
+}
+
+impl Bulk {
+    pub fn new(lang: Lang, today: NaiveDate, units: &[Unit]) -> Bulk {
+        Bulk {
+            cat: CadreCatalog::new(lang),
+            units: units.iter().map(|u| (u.id, u.name.clone())).collect(),
+            homes: HashMap::new(),
+            hosts: HashMap::new(),
+            home_units: Vec::new(),
+            grassroots: Vec::new(),
+            today,
+        }
+    }
+
+    /// The first pass: one cadre (they come in id order).
+    pub fn push(&mut self, c: &CadreItem) {
+        let pool = &mut self.cat.texts.pool;
+        let name = pool.intern(c.name);
+        let posts = self.homes.entry(c.home_unit_id).or_default();
+        let home = match posts.get(c.home_post) {
+            Some(&id) => id,
+            None => {
+                let unit = self.units.get(&c.home_unit_id).map_or("?", String::as_str);
+                let id = pool.intern(&join(unit, c.home_post));
+                posts.insert(c.home_post.into(), id);
+                id
+            }
+        };
+        self.cat.texts.of.push([name, home, super::pool::NONE]);
+        self.cat.ids.push(c.id);
+        self.cat.info.push(Info {
+            age: num_key(age_on(c.birth_date, self.today)),
+            term_end: EMPTY,
+            next_review: EMPTY,
+            flags: super::pool::NONE,
+            gender: c.gender as u8,
+            political: c.political as u8,
+            direction: NO_DIRECTION,
+        });
+        let tags = Tags { archived: c.archived, ..Tags::default() };
+        let class = self.cat.class_for(tags, EMPTY);
+        self.cat.class.push(class);
+        self.home_units.push(c.home_unit_id);
+        self.grassroots.push(c.grassroots_years as f32);
+    }
+
+    /// The cadres' (id, home unit), by id: what the roster's pair checks read.
+    pub fn homes(&self) -> Vec<(Id, Id)> {
+        self.cat.ids.iter().copied().zip(self.home_units.iter().copied()).collect()
+    }
+
+    /// The second pass: each cadre's current term (host, batch, district, direction, term end)
+    /// and the flags that need no rule.
+    pub fn attach(&mut self, d: &Deriver) {
+        let mut flags: Vec<&'static str> = Vec::new();
+        let mut flag_ids: HashMap<Vec<&'static str>, u32> = HashMap::new();
+        for row in 0..self.cat.ids.len() {
+            let id = self.cat.ids[row];
+            let archived = self.cat.classes[self.cat.class[row] as usize].tags.archived;
+            let current = d.current(id);
+            if let Some(pos) = current {
+                let t = &d.roster.terms[pos];
+                let key = (t.host_unit_id, d.roster.post[pos]);
+                let host = match self.hosts.get(&key) {
+                    Some(&h) => h,
+                    None => {
+                        let h = self.cat.texts.pool.intern(&join(d.unit_name(t.host_unit_id), d.roster.post_of(pos)));
+                        self.hosts.insert(key, h);
+                        h
+                    }
+                };
+                self.cat.texts.of[row][2] = host;
+                let shown = d.shown(pos, archived);
+                let info = &mut self.cat.info[row];
+                info.direction = shown.direction;
+                info.term_end = shown.term_end;
+                self.cat.class[row] = self.cat.class_for(shown.tags, shown.dispatch);
+            }
+            flags.clear();
+            // Without the rules the grassroots years are not read.
+            let person = Person { id, grassroots_years: 0.0, archived };
+            d.flags(person, current, false, &mut flags);
+            let text = match flag_ids.get(&flags) {
+                Some(&t) => t,
+                None => {
+                    let t = self.cat.texts.pool.intern(&flags.join(d.lang.pick("，", ", ")));
+                    flag_ids.insert(flags.clone(), t);
+                    t
+                }
+            };
+            self.cat.info[row].flags = text;
+        }
+    }
+
+    /// Keys and ranks the texts: the catalog is ready, all but the rules.
+    pub fn finish(mut self) -> CadreCatalog {
+        self.cat.finish();
+        self.cat.complete = false;
+        self.cat
+    }
+}
+
+/// The last pass of a build: every row's flags with the rules, and its next review, on two
+/// threads. `grassroots` is per row, as the first pass read it.
+pub fn rules(d: &Deriver, ids: &[Id], archived: impl Fn(usize) -> bool + Sync, grassroots: &[f32]) -> CadreRules {
+    let part = |rows: std::ops::Range<usize>| {
+        let mut texts: Vec<String> = Vec::new();
+        let mut ids_of: HashMap<Vec<&'static str>, u32> = HashMap::new();
+        let mut flags = Vec::with_capacity(rows.len());
+        let mut next = Vec::with_capacity(rows.len());
+        let mut out: Vec<&'static str> = Vec::new();
+        for row in rows {
+            let current = d.current(ids[row]);
+            out.clear();
+            let person = Person { id: ids[row], grassroots_years: f64::from(grassroots[row]), archived: archived(row) };
+            d.flags(person, current, true, &mut out);
+            let t = *ids_of.entry(out.clone()).or_insert_with(|| {
+                texts.push(out.join(d.lang.pick("，", ", ")));
+                texts.len() as u32 - 1
+            });
+            flags.push(t);
+            next.push(current.and_then(|pos| d.roster.next_due[pos]).map_or(EMPTY, date_key));
+        }
+        (texts, flags, next)
+    };
+    let n = ids.len();
+    let cut = n / 2;
+    let ((texts_a, flags_a, next_a), (texts_b, flags_b, next_b)) = std::thread::scope(|s| {
+        let right = s.spawn(|| part(cut..n));
+        (part(0..cut), right.join().expect("rules thread"))
+    });
+    let mut texts = texts_a;
+    let mut remap: Vec<u32> = Vec::with_capacity(texts_b.len());
+    for t in texts_b {
+        match texts.iter().position(|x| *x == t) {
+            Some(i) => remap.push(i as u32),
+            None => {
+                texts.push(t);
+                remap.push(texts.len() as u32 - 1);
+            }
+        }
+    }
+    let mut flags = flags_a;
+    flags.extend(flags_b.into_iter().map(|f| remap[f as usize]));
+    let mut next_review = next_a;
+    next_review.extend(next_b);
+    CadreRules { texts, flags, next_review }
+}
+
 impl Catalog for CadreCatalog {
     fn len(&self) -> usize {
         self.ids.len()
@@ -326,6 +584,11 @@ impl Catalog for CadreCatalog {
     fn total(&self) -> usize {
         let archived: Vec<bool> = self.classes.iter().map(|c| c.tags.archived).collect();
         self.class.iter().enumerate().filter(|(r, &c)| !archived[c as usize] && !self.dead.contains(*r as u32)).count()
+    }
+
+    fn answers(&self, ask: &Ask) -> bool {
+        let rules_only = [Col::Flags.position(), Col::NextReview.position()];
+        self.complete || ask.sort.is_none_or(|c| !rules_only.contains(&c))
     }
 
     fn order(&self, ask: &Ask) -> Visible {
@@ -365,18 +628,4 @@ impl Catalog for CadreCatalog {
             _ => None,
         }
     }
-}
-
-/// Reads the cadres of `ids` (all when `None`) and derives their rows.
-pub fn derive_all(
-    store: &crate::store::Store,
-    roster: &Roster,
-    ids: Option<&[Id]>,
-    today: NaiveDate,
-    lang: Lang,
-    invalid: &mut Vec<String>,
-    mut f: impl FnMut(Derived),
-) -> crate::store::Result<()> {
-    let deriver = Deriver { roster, today, lang };
-    store.each_cadre(ids, invalid, |c| f(deriver.derive(&c)))
 }

@@ -34,8 +34,9 @@ impl Clone for Sorts {
 }
 
 impl Sorts {
-    /// The rows of `live` sorted by (`key`, row), made once and kept.
-    pub fn get(&self, col: usize, live: impl Iterator<Item = u32>, key: impl Fn(usize) -> u32 + Sync) -> Arc<[u32]> {
+    /// The rows of `natural` (the live rows in natural order) stably sorted by `key`, made once
+    /// and kept.
+    pub fn get(&self, col: usize, natural: impl Iterator<Item = u32>, key: impl Fn(usize) -> u32 + Sync) -> Arc<[u32]> {
         let mut cache = lock(&self.cache);
         if let Some(at) = cache.iter().position(|(c, _)| *c == col) {
             let hit = cache.remove(at);
@@ -43,17 +44,26 @@ impl Sorts {
             cache.insert(0, hit);
             return rows;
         }
-        let mut keyed: Vec<u64> = live.map(|r| (u64::from(key(r as usize)) << 32) | u64::from(r)).collect();
+        let rows: Vec<u32> = natural.collect();
+        let mut keyed: Vec<u64> =
+            rows.iter().enumerate().map(|(pos, &r)| (u64::from(key(r as usize)) << 32) | pos as u64).collect();
         sort_u64(&mut keyed);
-        let rows: Arc<[u32]> = keyed.into_iter().map(|k| k as u32).collect();
-        cache.insert(0, (col, rows.clone()));
+        let sorted: Arc<[u32]> = keyed.into_iter().map(|k| rows[k as u32 as usize]).collect();
+        cache.insert(0, (col, sorted.clone()));
         cache.truncate(KEEP_SORTED);
-        rows
+        sorted
     }
 
     /// Puts `changed` rows (sorted, deduplicated) where their keys now sort them: out of every
-    /// kept order, then back in unless they are gone (`live` false). O(rows) per kept order.
-    pub fn patch(&mut self, changed: &[u32], live: impl Fn(u32) -> bool, key: impl Fn(usize, usize) -> u32) {
+    /// kept order, then back in unless they are gone (`live` false), ties in natural order
+    /// (`rank`: a row's position in it). O(rows) per kept order.
+    pub fn patch(
+        &mut self,
+        changed: &[u32],
+        live: impl Fn(u32) -> bool,
+        key: impl Fn(usize, usize) -> u32,
+        rank: impl Fn(u32) -> u32,
+    ) {
         if changed.is_empty() {
             return;
         }
@@ -64,22 +74,19 @@ impl Sorts {
             is_changed.insert(r as usize);
         }
         for (col, rows) in cache.iter_mut() {
-            let mut back: Vec<u64> = changed
-                .iter()
-                .filter(|&&r| live(r))
-                .map(|&r| (u64::from(key(*col, r as usize)) << 32) | u64::from(r))
-                .collect();
-            back.sort_unstable();
+            let order = |r: u32| (key(*col, r as usize), rank(r));
+            let mut back: Vec<u32> = changed.iter().copied().filter(|&r| live(r)).collect();
+            back.sort_unstable_by_key(|&r| order(r));
             let mut merged: Vec<u32> = Vec::with_capacity(rows.len() + back.len());
             let mut next = back.iter().peekable();
             for &r in rows.iter() {
                 if is_changed.contains(r) {
                     continue;
                 }
-                let k = (u64::from(key(*col, r as usize)) << 32) | u64::from(r);
+                let k = order(r);
                 while let Some(&&b) = next.peek() {
-                    if b < k {
-                        merged.push(b as u32);
+                    if order(b) < k {
+                        merged.push(b);
                         next.next();
                     } else {
                         break;
@@ -87,7 +94,7 @@ impl Sorts {
                 }
                 merged.push(r);
             }
-            merged.extend(next.map(|&b| b as u32));
+            merged.extend(next.copied());
             *rows = merged.into();
         }
     }
@@ -100,6 +107,105 @@ impl Sorts {
     pub fn heap_bytes(&self) -> usize {
         lock(&self.cache).iter().map(|(_, r)| r.len() * 4).sum()
     }
+}
+
+/// A catalog's natural order once its rows are no longer in it (a save adds a row, or gives
+/// one a new place): the live rows in natural order and each row's position in it. Until
+/// then the rows are in natural order and a row's number is its position.
+#[derive(Debug, Clone, Default)]
+pub struct Natural {
+    order: Option<(Arc<[u32]>, Vec<u32>)>,
+}
+
+impl Natural {
+    /// A row's position in natural order (any order-preserving number).
+    pub fn rank(&self, row: u32) -> u32 {
+        match &self.order {
+            None => row,
+            Some((_, rank)) => rank.get(row as usize).copied().unwrap_or(u32::MAX),
+        }
+    }
+
+    /// The live rows in natural order, when they are not simply the rows in order.
+    pub fn rows(&self) -> Option<Arc<[u32]>> {
+        self.order.as_ref().map(|(rows, _)| rows.clone())
+    }
+
+    /// Places the `changed` rows again: out of the order, then back in by `key` (ties by row)
+    /// unless gone (`live` false). `len` is the number of rows now.
+    pub fn update(&mut self, len: usize, changed: &[u32], live: impl Fn(u32) -> bool, key: impl Fn(u32) -> u64) {
+        if changed.is_empty() {
+            return;
+        }
+        let mut is_changed = BitSet::new(len);
+        for &r in changed {
+            is_changed.insert(r as usize);
+        }
+        let old: Vec<u32> = match &self.order {
+            Some((rows, _)) => rows.iter().copied().filter(|&r| !is_changed.contains(r)).collect(),
+            None => (0..len as u32).filter(|&r| !is_changed.contains(r) && live(r)).collect(),
+        };
+        let mut back: Vec<u32> = changed.iter().copied().filter(|&r| live(r)).collect();
+        back.sort_unstable_by_key(|&r| (key(r), r));
+        let mut rows: Vec<u32> = Vec::with_capacity(old.len() + back.len());
+        let mut next = back.iter().peekable();
+        for r in old {
+            let k = (key(r), r);
+            while let Some(&&b) = next.peek() {
+                if (key(b), b) < k {
+                    rows.push(b);
+                    next.next();
+                } else {
+                    break;
+                }
+            }
+            rows.push(r);
+        }
+        rows.extend(next.copied());
+        let mut rank = vec![u32::MAX; len];
+        for (pos, &r) in rows.iter().enumerate() {
+            rank[r as usize] = pos as u32;
+        }
+        self.order = Some((rows.into(), rank));
+    }
+}
+
+/// The rows in the order asked: sorted by column `sort` (stably over the natural order, kept in
+/// `sorts`), or in natural order (`None` when that is simply the rows in order).
+pub fn ordered(
+    sorts: &Sorts,
+    natural: &Natural,
+    len: usize,
+    dead: &BitSet,
+    sort: Option<usize>,
+    key: impl Fn(usize, usize) -> u32 + Sync,
+) -> Option<Arc<[u32]>> {
+    let rows = natural.rows();
+    match sort {
+        Some(col) => {
+            let live: Box<dyn Iterator<Item = u32>> = match &rows {
+                Some(rows) => Box::new(rows.iter().copied()),
+                None => Box::new((0..len as u32).filter(|&r| !dead.contains(r))),
+            };
+            Some(sorts.get(col, live, |r| key(col, r)))
+        }
+        None => rows,
+    }
+}
+
+/// After a save: the `changed` rows (sorted: rows changed in place, gone or added) put where
+/// their keys now place them, in the natural order and in every kept sort.
+pub fn replace(
+    natural: &mut Natural,
+    sorts: &mut Sorts,
+    len: usize,
+    changed: &[u32],
+    dead: &BitSet,
+    natural_key: impl Fn(u32) -> u64,
+    key: impl Fn(usize, usize) -> u32,
+) {
+    natural.update(len, changed, |r| !dead.contains(r), natural_key);
+    sorts.patch(changed, |r| !dead.contains(r), key, |r| natural.rank(r));
 }
 
 /// Sorts, on two threads (halves, then a merge) when there are many.
@@ -298,7 +404,7 @@ mod tests {
         keys.push(4);
         let live = |r: u32| r != 3;
         let k = keys.clone();
-        s.patch(&[1, 3, 5], live, |_, r| k[r]);
+        s.patch(&[1, 3, 5], live, |_, r| k[r], |r| r);
         assert_eq!(sorted(&s, 0, &keys), vec![4, 5, 0, 2, 1]);
         let fresh = Sorts::default();
         let all: Vec<u32> = fresh.get(0, (0..6).filter(|&r| r != 3), |r| keys[r]).to_vec();

@@ -2,7 +2,7 @@
 //! derived from the [`Roster`] with the domain's pair check (`pair_rule`).
 
 use super::names::Names;
-use super::order::{compose, rows_where, Sorts, Texts, EMPTY};
+use super::order::{compose, ordered, replace, rows_where, Natural, Sorts, Texts, EMPTY};
 use super::pool::BitSet;
 use super::{Ask, Catalog, Visible};
 use crate::app::view::pairs::{pair_status, route_text, Col, Mirror};
@@ -12,7 +12,7 @@ use crate::domain::term::Term;
 use crate::domain::*;
 use crate::lang::Lang;
 use crate::store::lists::Roster;
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use std::collections::{HashMap, HashSet};
 
 /// A row's record: a pair, or a secondment without one.
@@ -38,8 +38,8 @@ pub struct PairCatalog {
     /// The secondments a row shows (down, up), for a save to find the rows it touched.
     sides: Vec<[Id; 2]>,
     cadre: Vec<Id>,
-    /// Natural order: pairs by id, then the others by start date.
-    natural: Vec<u32>,
+    /// Each row's place in natural order: pairs by id, then the others by start date and id.
+    natural: Vec<u64>,
     mirror: Vec<u8>,
     status: Vec<u32>,
     class: Vec<u32>,
@@ -50,11 +50,11 @@ pub struct PairCatalog {
     mirror_labels: [u32; 4],
     dead: BitSet,
     dead_count: usize,
-    rows_natural: bool,
+    /// The natural order once saves have moved rows out of it.
+    order: Natural,
     sorts: Sorts,
 }
 
-const NATURAL: usize = usize::MAX;
 const MIRRORS: [Mirror; 4] = [Mirror::Mirrored, Mirror::NotMirrored, Mirror::Invalid, Mirror::Unpaired];
 
 impl PairCatalog {
@@ -79,7 +79,7 @@ impl PairCatalog {
             mirror_labels,
             dead: BitSet::new(0),
             dead_count: 0,
-            rows_natural: true,
+            order: Natural::default(),
             sorts: Sorts::default(),
         }
     }
@@ -146,8 +146,11 @@ impl PairCatalog {
             self.classes.len() as u32 - 1
         });
         let natural = match of {
-            Of::Pair(id) => u32::try_from(id).unwrap_or(u32::MAX >> 1).min(u32::MAX >> 1),
-            Of::Single(_) => (1 << 31) | down.or(up).map_or(0, |t| super::cadres::date_key(t.start) >> 1),
+            Of::Pair(id) => id as u64 & ((1 << 62) - 1),
+            Of::Single(id) => {
+                let start = down.or(up).map_or(0, |t| t.start.num_days_from_ce().max(0) as u64);
+                (1 << 63) | (start << 32) | (id as u64 & 0xFFFF_FFFF)
+            }
         };
         self.of.push(of);
         self.sides.push(ids);
@@ -179,22 +182,17 @@ impl PairCatalog {
         }
         let first_new = self.of.len();
         self.add_from(roster, names, Some(&keys));
-        if self.of.len() > first_new {
-            self.rows_natural = false;
-            changed.extend(first_new as u32..self.of.len() as u32);
-        }
+        changed.extend(first_new as u32..self.of.len() as u32);
         if self.texts.pool.epoch() != epoch {
             self.sorts.forget(|_| true);
         }
-        let mut sorts = std::mem::take(&mut self.sorts);
-        sorts.patch(&changed, |r| !self.dead.contains(r), |col, row| self.key(col, row));
-        self.sorts = sorts;
+        let (mut order, mut sorts) = (std::mem::take(&mut self.order), std::mem::take(&mut self.sorts));
+        let natural = |r: u32| self.natural[r as usize];
+        replace(&mut order, &mut sorts, self.of.len(), &changed, &self.dead, natural, |c, r| self.key(c, r));
+        (self.order, self.sorts) = (order, sorts);
     }
 
     fn key(&self, col: usize, r: usize) -> u32 {
-        if col == NATURAL {
-            return self.natural[r];
-        }
         let pool = &self.texts.pool;
         let Some(col) = Col::at(col) else { return EMPTY };
         match col {
@@ -245,12 +243,7 @@ impl Catalog for PairCatalog {
             }
         };
         let sort = ask.sort.filter(|&c| c < Col::ALL.len());
-        let live = || (0..n as u32).filter(|&r| !self.dead.contains(r));
-        let order = match sort {
-            Some(col) => Some(self.sorts.get(col, live(), |r| self.key(col, r))),
-            None if !self.rows_natural => Some(self.sorts.get(NATURAL, live(), |r| self.key(NATURAL, r))),
-            None => None,
-        };
+        let order = ordered(&self.sorts, &self.order, n, &self.dead, sort, |c, r| self.key(c, r));
         let first = hits.as_ref().filter(|_| sort.is_none()).map(|h| h.names.as_ref());
         compose(n, order, keep.as_ref(), first, ask.reverse)
     }

@@ -2,7 +2,7 @@
 //! nobody has nominated, then every nomination on record, with the grades behind them.
 
 use super::names::Names;
-use super::order::{compose, rows_where, Sorts, Texts, EMPTY};
+use super::order::{compose, ordered, replace, rows_where, Natural, Sorts, Texts, EMPTY};
 use super::pool::BitSet;
 use super::{Ask, Catalog, Visible};
 use crate::app::view::reserve::{annual_text, origin_label, proposal_reason, Col};
@@ -78,7 +78,8 @@ pub struct ReserveCatalog {
     today: NaiveDate,
     of: Vec<Of>,
     cadre: Vec<Id>,
-    natural: Vec<u32>,
+    /// Each row's place in natural order: the candidates by term, then the nominations by id.
+    natural: Vec<u64>,
     /// 0 for a rule proposal, else 1 + the nomination's status.
     status: Vec<u8>,
     /// 0 for none, else 1 + the grade.
@@ -97,11 +98,9 @@ pub struct ReserveCatalog {
     texts: Texts<2>,
     dead: BitSet,
     dead_count: usize,
-    rows_natural: bool,
+    order: Natural,
     sorts: Sorts,
 }
-
-const NATURAL: usize = usize::MAX;
 
 impl ReserveCatalog {
     pub fn new(today: NaiveDate, lang: Lang) -> ReserveCatalog {
@@ -126,7 +125,7 @@ impl ReserveCatalog {
             texts,
             dead: BitSet::new(0),
             dead_count: 0,
-            rows_natural: true,
+            order: Natural::default(),
             sorts: Sorts::default(),
         }
     }
@@ -216,8 +215,8 @@ impl ReserveCatalog {
             self.classes.len() as u32 - 1
         });
         let natural = match of {
-            Of::Candidate(id) => u32::try_from(id).unwrap_or(u32::MAX >> 1).min(u32::MAX >> 1),
-            Of::Nomination(id) => (1 << 31) | u32::try_from(id).unwrap_or(u32::MAX >> 1).min(u32::MAX >> 1),
+            Of::Candidate(id) => id as u64 & ((1 << 62) - 1),
+            Of::Nomination(id) => (1 << 63) | (id as u64 & ((1 << 62) - 1)),
         };
         self.of.push(of);
         self.cadre.push(cadre);
@@ -261,22 +260,17 @@ impl ReserveCatalog {
         let first_new = self.of.len();
         let own: Vec<ReserveNomination> = nominations.iter().filter(|n| keys.contains(&n.cadre_id)).cloned().collect();
         self.add_from(roster, names, grades, &own, Some(&keys));
-        if self.of.len() > first_new {
-            self.rows_natural = false;
-            changed.extend(first_new as u32..self.of.len() as u32);
-        }
+        changed.extend(first_new as u32..self.of.len() as u32);
         if self.texts.pool.epoch() != epoch {
             self.sorts.forget(|_| true);
         }
-        let mut sorts = std::mem::take(&mut self.sorts);
-        sorts.patch(&changed, |r| !self.dead.contains(r), |col, row| self.key(col, row));
-        self.sorts = sorts;
+        let (mut order, mut sorts) = (std::mem::take(&mut self.order), std::mem::take(&mut self.sorts));
+        let natural = |r: u32| self.natural[r as usize];
+        replace(&mut order, &mut sorts, self.of.len(), &changed, &self.dead, natural, |c, r| self.key(c, r));
+        (self.order, self.sorts) = (order, sorts);
     }
 
     fn key(&self, col: usize, r: usize) -> u32 {
-        if col == NATURAL {
-            return self.natural[r];
-        }
         let pool = &self.texts.pool;
         let grade = |g: u8| if g == 0 { EMPTY } else { u32::from(g) };
         let Some(col) = Col::at(col) else { return EMPTY };
@@ -326,12 +320,7 @@ impl Catalog for ReserveCatalog {
             }
         };
         let sort = ask.sort.filter(|&c| c < Col::ALL.len());
-        let live = || (0..n as u32).filter(|&r| !self.dead.contains(r));
-        let order = match sort {
-            Some(col) => Some(self.sorts.get(col, live(), |r| self.key(col, r))),
-            None if !self.rows_natural => Some(self.sorts.get(NATURAL, live(), |r| self.key(NATURAL, r))),
-            None => None,
-        };
+        let order = ordered(&self.sorts, &self.order, n, &self.dead, sort, |c, r| self.key(c, r));
         let first = hits.as_ref().filter(|_| sort.is_none()).map(|h| h.names.as_ref());
         compose(n, order, keep.as_ref(), first, ask.reverse)
     }

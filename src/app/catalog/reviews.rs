@@ -7,7 +7,7 @@
 //! name and host unit as searchable texts, and a class (batch and district).
 
 use super::names::Names;
-use super::order::{compose, rows_where, Sorts, Texts, EMPTY};
+use super::order::{compose, ordered, replace, rows_where, Natural, Sorts, Texts, EMPTY};
 use super::pool::{BitSet, TextPool};
 use super::{Ask, Catalog, Visible};
 use crate::app::list::StatusFilter;
@@ -39,9 +39,6 @@ fn meta(r: &ReviewItem) -> u8 {
     (r.kind as u8) | (grade << 2) | if r.cancelled { CANCELLED } else { 0 }
 }
 
-/// Pseudo column of the natural order (due date, then id) in `Sorts`.
-const NATURAL: usize = usize::MAX;
-
 /// One combination of a secondment's filter tags, with the Batch column's sort key.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 struct Class {
@@ -67,8 +64,9 @@ pub struct ReviewCatalog {
     dead_count: usize,
     /// Rows sorted by review id.
     by_id: Vec<u32>,
-    /// Row order is the natural order (due date, id): true until a save adds rows.
-    rows_natural: bool,
+    /// The natural order (due date, then id) once the rows are not in it: every review read
+    /// by id, or a save adding some.
+    natural: Natural,
     // Per secondment with a review.
     sec_ids: Vec<Id>,
     sec_of: HashMap<Id, u32>,
@@ -117,7 +115,7 @@ impl ReviewCatalog {
             dead: BitSet::new(0),
             dead_count: 0,
             by_id: Vec::new(),
-            rows_natural: true,
+            natural: Natural::default(),
             sec_ids: Vec::new(),
             sec_of: HashMap::new(),
             cadre: Vec::new(),
@@ -209,7 +207,12 @@ impl ReviewCatalog {
         self.labels.finish();
         let n = self.ids.len();
         self.dead = BitSet::new(n);
-        self.rows_natural = self.open_only;
+        if !self.open_only {
+            let all: Vec<u32> = (0..n as u32).collect();
+            let mut natural = std::mem::take(&mut self.natural);
+            natural.update(n, &all, |_| true, |r| self.natural_key(r));
+            self.natural = natural;
+        }
         let mut by_id: Vec<u32> = (0..n as u32).collect();
         by_id.sort_unstable_by_key(|&r| self.ids[r as usize]);
         self.by_id = by_id;
@@ -258,7 +261,6 @@ impl ReviewCatalog {
         }
         let added = first_new..self.ids.len();
         if !added.is_empty() {
-            self.rows_natural = false;
             let mut fresh: Vec<u32> = added.clone().map(|r| r as u32).collect();
             fresh.sort_unstable_by_key(|&r| self.ids[r as usize]);
             let mut merged = Vec::with_capacity(self.by_id.len() + fresh.len());
@@ -281,9 +283,15 @@ impl ReviewCatalog {
             self.sorts.forget(|_| true);
         }
         changed.sort_unstable();
-        let mut sorts = std::mem::take(&mut self.sorts);
-        sorts.patch(&changed, |r| !self.dead.contains(r), |col, row| self.key(col, row));
-        self.sorts = sorts;
+        let (mut natural, mut sorts) = (std::mem::take(&mut self.natural), std::mem::take(&mut self.sorts));
+        let key = |r: u32| self.natural_key(r);
+        replace(&mut natural, &mut sorts, self.ids.len(), &changed, &self.dead, key, |c, r| self.key(c, r));
+        (self.natural, self.sorts) = (natural, sorts);
+    }
+
+    /// A row's place in natural order: due date, then id.
+    fn natural_key(&self, r: u32) -> u64 {
+        (u64::from(self.due[r as usize]) << 32) | u64::from(self.ids[r as usize])
     }
 
     fn status(&self, r: usize) -> ReviewStatus {
@@ -308,9 +316,6 @@ impl ReviewCatalog {
     }
 
     fn key(&self, col: usize, r: usize) -> u32 {
-        if col == NATURAL {
-            return u32::from(self.due[r]);
-        }
         let s = self.sec[r] as usize;
         let label = |id: u16| self.labels.sort_key(u32::from(id));
         let Some(col) = Col::at(col) else { return EMPTY };
@@ -392,12 +397,7 @@ impl Catalog for ReviewCatalog {
             }))
         };
         let sort = ask.sort.filter(|&c| c < Col::ALL.len());
-        let live = || (0..n as u32).filter(|&r| !self.dead.contains(r));
-        let order = match sort {
-            Some(col) => Some(self.sorts.get(col, live(), |r| self.key(col, r))),
-            None if !self.rows_natural => Some(self.sorts.get(NATURAL, live(), |r| self.key(NATURAL, r))),
-            None => None,
-        };
+        let order = ordered(&self.sorts, &self.natural, n, &self.dead, sort, |c, r| self.key(c, r));
         let names = hits.as_ref().filter(|_| sort.is_none()).map(|h| {
             let names = h.names.clone();
             rows_where(n, keep.as_ref(), |r| names.contains(self.sec[r]))

@@ -46,6 +46,9 @@ impl Clerk {
             }
             assert!(t0.elapsed() < SOON, "{name}: no first frame within {SOON:?}; screen:\n{}", term.dump());
         }
+        // Every record is read on a background thread just after the first frame: a search
+        // typed before then shows its results only once they are in.
+        term.wait_gone("reading every record", SOON);
         Clerk { term, name: name.into() }
     }
 
