@@ -13,11 +13,12 @@
 mod common;
 
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
-use guazhi::app::catalog::build::{build_all, Built, Shown};
 use guazhi::app::catalog::cadres::CadreCatalog;
+use guazhi::app::catalog::handover::{Built, Shown};
 use guazhi::app::catalog::{Ask, Catalog};
 use guazhi::app::list::Filters;
 use guazhi::lang::Lang;
+use guazhi::runner::lists::build_all;
 use guazhi::search::Query;
 use guazhi::store::{Access, Store};
 use std::hint::black_box;

@@ -6,9 +6,9 @@
 mod common;
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
-use guazhi::app::driver::{first_screen, open, step, Session};
 use guazhi::app::{Action, App, Display, Tab};
 use guazhi::lang::Lang;
+use guazhi::runner::{first_screen, open, step, Session};
 use guazhi::store::{Access, Store};
 use ratatui::backend::TestBackend;
 use ratatui::Terminal;

@@ -1,8 +1,9 @@
 //! Times each phase of building the lists on a database: `cargo run --release --example
 //! build_phases -- DB`. One line per phase: wall time and the process's resident memory.
 
-use guazhi::app::catalog::build::{build_all, Built, Shown};
+use guazhi::app::catalog::handover::{Built, Shown};
 use guazhi::lang::Lang;
+use guazhi::runner::lists::build_all;
 use guazhi::store::{Access, Store};
 use std::time::Instant;
 

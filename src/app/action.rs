@@ -1,7 +1,7 @@
 //! What can happen to the application: the tabs, the actions `App::update` applies, the
 //! effects it asks the terminal loop to carry out, and what the last frame looked like.
 
-use super::catalog::build::{Handover, Refresh};
+use super::catalog::handover::{Handover, Refresh};
 use super::operation::{Failure, Outcome};
 use super::view::Tone;
 use super::FirstScreen;

@@ -1,7 +1,7 @@
 //! The application state and `App::update`, the only place it changes. No terminal and no
 //! store: the loop in `tui` turns events into actions (`keys::map_event`), and the effect runner
-//! (`driver`) carries out what the app asks for (`App::requests`) and hands the answers back as
-//! actions. Tests build an `App` with a fixed date and apply actions.
+//! (`crate::runner`) carries out what the app asks for (`App::requests`) and hands the answers
+//! back as actions. Tests build an `App` with a fixed date and apply actions.
 //!
 //! One data path at every size: each list's order comes from its catalog (`catalog`), built in
 //! the background and updated from what each save changed; the cells of the rows on screen, the
@@ -9,9 +9,8 @@
 
 mod action;
 pub mod catalog;
-pub mod driver;
 mod edit;
-mod export;
+pub mod export;
 mod flow;
 pub mod form;
 pub mod keys;

@@ -1,9 +1,10 @@
-//! What a save asks the store to do. `App::update` only describes a write (as a `Operation` in
-//! `App::request`); the driver runs it in one `Store::write` transaction and hands back the
-//! outcome. So the state stays free of I/O, and tests can read the command a form produced.
+//! What a save asks the store to do. `App::update` only describes a write (an `Operation` in
+//! `App::requests`); the effect runner carries it out in one `Store::write` transaction
+//! (`runner::write`) and hands back the outcome. So the state stays free of I/O, and tests can
+//! read the operation a form produced.
 
 use crate::domain::*;
-use crate::store::{NewCadre, NewSecondment, Result, ReviewResult, Undone, Writer};
+use crate::store::{NewCadre, NewSecondment, ReviewResult, Undone};
 use chrono::NaiveDate;
 
 #[derive(Debug, Clone, PartialEq)]
@@ -84,66 +85,6 @@ pub enum Outcome {
 }
 
 impl Operation {
-    /// Runs the command inside the caller's transaction.
-    pub fn run(&self, w: &Writer) -> Result<Outcome> {
-        use Operation::*;
-        let saved = |id: Id| Ok(Outcome::Saved(Some(id)));
-        let done = || Ok(Outcome::Saved(None));
-        match self {
-            AddCadre(c) => saved(w.add_cadre(c)?),
-            UpdateCadre(c) => {
-                w.update_cadre(c)?;
-                done()
-            }
-            AddSecondment(s) => saved(w.add_secondment(s)?),
-            Pair { a, b } => saved(w.pair(*a, *b)?),
-            Unpair { pair, version } => {
-                w.unpair(*pair, *version)?;
-                done()
-            }
-            RecordReview { review, version, result } => {
-                w.record_review(*review, *version, result)?;
-                done()
-            }
-            EndEarly { secondment, version, end, reason } => {
-                w.end_early(*secondment, *version, *end, reason)?;
-                done()
-            }
-            Vetting(v) => saved(w.set_vetting(v)?),
-            Evaluation(e) => saved(w.set_evaluation(e)?),
-            AddNote { cadre, date, text } => saved(w.add_note(*cadre, *date, text)?),
-            Admit { cadre, secondment, on, reason } => {
-                let id = w.nominate(*cadre, Some(*secondment), ReserveOrigin::Rule, *on, reason)?;
-                // A nomination starts at version 1 (the schema's default).
-                w.move_nomination(id, 1, ReserveStatus::Admitted, *on, reason)?;
-                saved(id)
-            }
-            Move { nomination, version, to, on, reason } => {
-                w.move_nomination(*nomination, *version, *to, *on, reason)?;
-                done()
-            }
-            AddUnit { name, kind, district } => saved(w.add_unit(name, *kind, *district)?),
-            UpdateUnit(u) => {
-                w.update_unit(u)?;
-                done()
-            }
-            AddBatch { name, dispatch, term } => saved(w.add_batch(name, *dispatch, *term)?),
-            UpdateBatch(b) => {
-                w.update_batch(b)?;
-                done()
-            }
-            Delete { table, id, version } => {
-                w.delete_reference(table, *id, *version)?;
-                done()
-            }
-            Policy(p) => {
-                w.set_policy(p)?;
-                done()
-            }
-            Undo => Ok(Outcome::Undone(w.undo_last()?)),
-        }
-    }
-
     /// The version the command expects the record to be at (conflicts compare against it).
     pub fn version(&self) -> Option<i64> {
         use Operation::*;

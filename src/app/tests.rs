@@ -32,8 +32,8 @@ impl std::ops::Deref for Rig {
 impl Rig {
     fn update(&mut self, action: Action) {
         let today = self.app.today;
-        let mut s = driver::Session { store: &mut self.store, today, drafts: None, builder: None };
-        driver::step(&mut self.app, &mut s, action).unwrap();
+        let mut s = crate::runner::Session { store: &mut self.store, today, drafts: None, builder: None };
+        crate::runner::step(&mut self.app, &mut s, action).unwrap();
     }
 }
 
@@ -53,7 +53,7 @@ fn rig_on(lang: Lang, day: NaiveDate) -> Rig {
     let path = dir.path().join("demo.db");
     std::fs::copy(demo_path(), &path).unwrap();
     let mut store = Store::open(&path, Access::ReadOnly).unwrap();
-    let app = driver::open(&mut store, day, Display::new(lang)).unwrap();
+    let app = crate::runner::open(&mut store, day, Display::new(lang)).unwrap();
     let mut rig = Rig { app, store, _dir: dir };
     rig.update(Action::Frame(FrameInfo { page: 10_000, ..FrameInfo::default() }));
     rig
@@ -329,7 +329,7 @@ fn a_new_day_changes_the_statuses() {
     let before = app(Lang::Zh).counts;
     let mut app = app(Lang::Zh);
     let later = parse_date("2026-11-28").unwrap();
-    let first = driver::first_screen(&app.store, later).unwrap();
+    let first = crate::runner::first_screen(&app.store, later).unwrap();
     app.update(Action::Load(Box::new(first)));
     assert_eq!(app.today, later);
     assert!(app.counts[0] > before[0], "the review due on the 27th is now overdue");

@@ -4,8 +4,8 @@
 //! lists' order comes from their catalogs, which arrive from the background build
 //! (`Action::Built`) and are updated after a save (`Action::Refreshed`).
 
-use super::catalog::build::{Built, Handover, Refresh};
 use super::catalog::first::FirstRows;
+use super::catalog::handover::{Built, Handover, Refresh};
 use super::catalog::table::TableCatalog;
 use super::list::settle_offset;
 use super::popup::Request;

@@ -46,10 +46,7 @@ pub fn kind(path: &Path) -> Result<Kind, InteropError> {
 /// Reads and checks `path` against the database; every problem found is returned at once.
 pub fn prepare(store: &Store, path: &Path, options: ImportOptions) -> Result<Prepared, InteropError> {
     let kind = kind(path)?;
-    let mark: i64 = store
-        .connection()
-        .query_row("SELECT coalesce(max(id), 0) FROM audit", [], |r| r.get(0))
-        .map_err(StoreError::from)?;
+    let mark = store.audit_mark()?;
     let data = store.load()?;
     let mut problems: Vec<Problem> = Vec::new();
     let mut notes = Vec::new();

@@ -68,11 +68,7 @@ pub fn generate(mut store: Store, extra_cadres: usize) -> Result<()> {
     // One compact file with no -wal beside it: what gets committed is the whole database.
     // A generated database skips VACUUM: its indexes were built sorted, so it would gain about
     // 2% of the file for a copy of all of it.
-    let conn = store.connection();
-    conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE);")?;
-    if extra_cadres == 0 {
-        conn.execute_batch("VACUUM;")?;
-    }
+    store.compact(extra_cadres == 0)?;
     Ok(())
 }
 

@@ -119,6 +119,16 @@ impl Store {
         Ok(value)
     }
 
+    /// Moves the WAL into the file (and with `vacuum`, rewrites the file compactly): one file
+    /// with nothing beside it, for a file that is committed or sent whole.
+    pub fn compact(&self, vacuum: bool) -> Result<()> {
+        self.conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE);")?;
+        if vacuum {
+            self.conn.execute_batch("VACUUM;")?;
+        }
+        Ok(())
+    }
+
     /// `PRAGMA integrity_check`: "ok" or the problems found.
     pub fn integrity_check(&self) -> Result<Vec<String>> {
         let mut stmt = self.conn.prepare("PRAGMA integrity_check")?;

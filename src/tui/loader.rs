@@ -2,8 +2,9 @@
 //! answers keys while a million records are read. Each list is handed over as soon as it is
 //! built; the thread wakes the loop through a socket the loop polls with the terminal.
 
-use crate::app::catalog::build::{build_all, build_all_reviews, Handover, Shown};
-use crate::app::driver::Builder;
+use crate::app::catalog::handover::{Handover, Shown};
+use crate::runner::lists::{build_all, build_all_reviews};
+use crate::runner::Builder;
 use crate::store::{Access, Store};
 use std::io::{self, Read, Write};
 use std::os::fd::{AsRawFd, RawFd};

@@ -16,11 +16,11 @@
 mod loader;
 mod signals;
 
-use crate::app::driver::{carry_out, Session};
 use crate::app::keys::map_event;
 use crate::app::{self, Action, App, Effect, FrameInfo};
 use crate::draft::{Draft, Slot};
 use crate::lang::Lang;
+use crate::runner::{carry_out, Session};
 use crate::store::{Store, StoreError};
 use chrono::NaiveDate;
 use ratatui::backend::{Backend, CrosstermBackend};
@@ -65,7 +65,7 @@ fn local_today() -> NaiveDate {
 /// Draws the app and tells it what the frame looked like. Tests use it with `TestBackend`.
 pub fn draw<B: Backend>(terminal: &mut Terminal<B>, app: &mut App) -> Result<(), B::Error> {
     if app.unsaved() {
-        crate::app::driver::test_panic("draw");
+        crate::runner::test_panic("draw");
     }
     let mut info = FrameInfo::default();
     terminal.draw(|frame| info = crate::ui::draw(frame, app))?;
@@ -78,7 +78,7 @@ pub fn run(store: Store, options: Launch) -> crate::store::Result<u8> {
     let today = options.today.unwrap_or_else(local_today);
     // Read before touching the terminal: a bad database is reported on a normal screen (and
     // before "no terminal", the lesser problem). Only what the first screen shows, by index.
-    let first = app::driver::first_screen(&store, today)?;
+    let first = crate::runner::first_screen(&store, today)?;
     if !io::stdout().is_terminal() {
         return Err(StoreError::Io(io::Error::other(
             "the screens need a terminal; for scripts use `guazhi overdue`, `stats` or `check`",
@@ -99,7 +99,7 @@ pub fn run(store: Store, options: Launch) -> crate::store::Result<u8> {
     let read_only = opts.read_only.is_some();
     let mut app = App::new(first, opts);
     if let Some(warning) = store.exposure_warning() {
-        app.status = Some((crate::app::view::Tone::Warning, warning));
+        app.update(Action::Notice(crate::app::view::Tone::Warning, warning));
     }
     let slot = Slot::for_db(&options.db_path);
     // A read-only session could not save a restored form: the draft waits for a writable one.
@@ -263,7 +263,7 @@ fn serve(terminal: &mut Term, app: &mut App, ctx: &mut Ctx, tty: RawFd) -> crate
                         Err(e) => Action::Notice(app::view::Tone::Error, e.to_string()),
                     };
                     let effect = app.update(action);
-                    let builder: &mut dyn crate::app::driver::Builder = &mut ctx.loader;
+                    let builder: &mut dyn crate::runner::Builder = &mut ctx.loader;
                     let mut session =
                         Session { store: &mut ctx.store, today, drafts: ctx.slot, builder: Some(builder) };
                     carry_out(app, &mut session, effect)?;
@@ -279,7 +279,7 @@ fn serve(terminal: &mut Term, app: &mut App, ctx: &mut Ctx, tty: RawFd) -> crate
             }
             Wake::Timeout => {
                 if options.today.is_none() && local_today() != app.today {
-                    let first = crate::app::driver::first_screen(&ctx.store, local_today())?;
+                    let first = crate::runner::first_screen(&ctx.store, local_today())?;
                     let effect = app.update(Action::Load(Box::new(first)));
                     let today = local_today();
                     let mut session =

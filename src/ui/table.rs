@@ -204,7 +204,7 @@ mod tests {
         let today = crate::domain::dates::parse_date("2026-11-27").unwrap();
         for (ascii, color) in [(false, true), (true, false)] {
             let opts = Display { ascii, color, ..Display::new(Lang::Zh) };
-            let mut app = crate::app::driver::open(&mut store, today, opts).unwrap();
+            let mut app = crate::runner::open(&mut store, today, opts).unwrap();
             app.update(Action::GoTab(Tab::Cadres));
             let mut terminal = Terminal::new(TestBackend::new(120, 40)).unwrap();
             let mut info = crate::app::FrameInfo::default();

@@ -17,11 +17,11 @@
 use crate::edit_support;
 
 use edit_support::today;
-use guazhi::app::driver::{step, Session};
 use guazhi::app::keys::map_event;
 use guazhi::app::{Action, App, Display, DraftAct, Effect};
 use guazhi::draft::{Draft, Slot};
 use guazhi::lang::Lang;
+use guazhi::runner::{step, Session};
 use guazhi::store::{Access, Store};
 use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
@@ -263,7 +263,7 @@ fn session(template: &Path, g: &mut Gen) -> Fuzzed {
         ..Display::new(lang)
     };
     let data_chars = ascii.then(|| format!("{:?}", store.load().unwrap()).chars().collect());
-    let app = guazhi::app::driver::open(&mut store, today(), opts).unwrap();
+    let app = guazhi::runner::open(&mut store, today(), opts).unwrap();
     let slot = Slot::in_dir(&dir.path().join("state"), &path);
     let (w, h) = (g.below(301) as u16, g.below(101) as u16);
     let terminal = Terminal::new(TestBackend::new(w, h)).unwrap();

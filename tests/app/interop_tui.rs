@@ -28,7 +28,7 @@ fn draw(app: &mut Live, w: u16, h: u16) {
 
 fn export_to(app: &Live, dir: &std::path::Path) -> std::io::Result<(std::path::PathBuf, usize)> {
     let job = app.export_job().expect("a list to export");
-    guazhi::app::driver::write_export(app, &app.store, &job, dir)
+    guazhi::runner::write_export(app, &app.store, &job, dir)
 }
 
 #[test]

@@ -405,7 +405,7 @@ fn ascii_mode_draws_no_ambiguous_width_symbol_anywhere() {
     use unicode_width::UnicodeWidthStr;
     let mut rig = Rig::with(Lang::Zh, Access::Auto);
     let opts = Display { ascii: true, db_name: "demo.db".into(), ..Display::new(Lang::Zh) };
-    rig.app = guazhi::app::driver::open(&mut rig.store, today(), opts).unwrap();
+    rig.app = guazhi::runner::open(&mut rig.store, today(), opts).unwrap();
     let data_chars: std::collections::HashSet<char> = format!("{:?}", rig.store.load().unwrap()).chars().collect();
     let mut checked = 0;
     let mut look = |rig: &mut Rig, what: &str| {

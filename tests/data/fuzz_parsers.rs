@@ -194,7 +194,7 @@ proptest! {
             if let Ok(mut store) = Store::open(&copy, access) {
                 let _ = store.integrity_check();
                 let today = common::date("2026-11-27");
-                if let Ok(app) = guazhi::app::driver::open(&mut store, today, Display::new(Lang::En)) {
+                if let Ok(app) = guazhi::runner::open(&mut store, today, Display::new(Lang::En)) {
                     let mut app = Live::from(app, store, today);
                     let mut terminal = Terminal::new(TestBackend::new(120, 40)).unwrap();
                     for tab in Tab::ALL {

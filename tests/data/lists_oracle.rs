@@ -6,8 +6,8 @@
 
 use crate::common;
 
-use guazhi::app::catalog::build::{build_all, build_all_reviews, refresh, Built, Shown};
 use guazhi::app::catalog::cadres::CadreCatalog;
+use guazhi::app::catalog::handover::{Built, Shown};
 use guazhi::app::catalog::pairs::PairCatalog;
 use guazhi::app::catalog::reserve::ReserveCatalog;
 use guazhi::app::catalog::reviews::ReviewCatalog;
@@ -18,6 +18,7 @@ use guazhi::app::view::{self, Columns, Rec};
 use guazhi::domain::review::ReviewStatus;
 use guazhi::domain::{District, ReviewKind};
 use guazhi::lang::Lang;
+use guazhi::runner::lists::{build_all, build_all_reviews, refresh};
 use guazhi::search::{pinyin_sort_key, Query, SearchKey};
 use guazhi::store::{Access, Store};
 use rusqlite::Connection;

@@ -6,9 +6,9 @@
 //! they are updated from what changed (`apply`), never rebuilt. Until a tab's catalog is in,
 //! its first rows come from an index (`FirstRows`).
 
-pub mod build;
 pub mod cadres;
 pub mod first;
+pub mod handover;
 pub mod names;
 pub mod order;
 pub mod pairs;

@@ -83,7 +83,7 @@ impl Live {
     /// The app on `path` for `today` (read-only unless the file is writable and `write` is set).
     pub fn open(path: &Path, today: chrono::NaiveDate, opts: guazhi::app::Display) -> Live {
         let mut store = Store::open(path, Access::Auto).expect("open");
-        let app = guazhi::app::driver::open(&mut store, today, opts).expect("open the app");
+        let app = guazhi::runner::open(&mut store, today, opts).expect("open the app");
         Live { app, store, today, _dir: None }
     }
 
@@ -109,9 +109,8 @@ impl Live {
 
     /// `update`, a failed read returned.
     pub fn try_update(&mut self, action: guazhi::app::Action) -> guazhi::store::Result<guazhi::app::Effect> {
-        let mut s =
-            guazhi::app::driver::Session { store: &mut self.store, today: self.today, drafts: None, builder: None };
-        guazhi::app::driver::step(&mut self.app, &mut s, action)
+        let mut s = guazhi::runner::Session { store: &mut self.store, today: self.today, drafts: None, builder: None };
+        guazhi::runner::step(&mut self.app, &mut s, action)
     }
 
     /// Draws, reads what the frame showed the screen needs (the window), and draws again.

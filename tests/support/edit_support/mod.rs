@@ -5,11 +5,11 @@
 pub mod check;
 pub mod invalid;
 
-use guazhi::app::driver::{step, Session};
 use guazhi::app::keys::map_event;
 use guazhi::app::{Action, App, Display, Effect, FrameInfo};
 use guazhi::draft::Slot;
 use guazhi::lang::Lang;
+use guazhi::runner::{step, Session};
 use guazhi::store::{Access, Actor, Store};
 use ratatui::crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
 use std::path::PathBuf;
@@ -44,7 +44,7 @@ impl Rig {
             read_only: store.read_only_reason().map(str::to_string),
             ..Display::new(lang)
         };
-        let app = guazhi::app::driver::open(&mut store, today(), opts).unwrap();
+        let app = guazhi::runner::open(&mut store, today(), opts).unwrap();
         let slot = Slot::in_dir(&dir.path().join("state"), &path);
         Rig { dir, path, store, app, slot }
     }

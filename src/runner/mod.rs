@@ -1,26 +1,26 @@
 //! The effect runner: carries out what `App::update` asks for, the same way for the terminal
 //! loop and for tests, and hands every answer back to the app as an action. Writes are one
 //! `Store::write` each (one short `BEGIN IMMEDIATE` transaction with the row's version checked);
-//! after a save the lists take in what it changed (`catalog::build::refresh`); the window is read
+//! after a save the lists take in what it changed (`lists::refresh`); the window is read
 //! whenever the screen needs records it lacks; lists are built in the background by the loop's
-//! `Builder`, or here at once when there is none (tests).
+//! `Builder`, or here at once when there is none (tests). The app itself does no I/O.
 
-use super::action::{Action, Effect};
-use super::catalog::build::{build_all, build_all_reviews, refresh, Shown};
-use super::catalog::first::{FirstRows, FIRST_ROWS};
-use super::export::{sheet_row, ExportJob};
-use super::list::Filters;
-use super::operation::{Failure, Operation};
-use super::popup::Request;
-use super::view::{Lookup, Rec, Tone, Views};
-use super::window::FirstScreen;
-use super::{App, Tab};
+mod export;
+pub mod lists;
+mod write;
+
+pub use export::write_export;
+
+use crate::app::catalog::first::{FirstRows, FIRST_ROWS};
+use crate::app::catalog::handover::Shown;
+use crate::app::list::Filters;
+use crate::app::popup::Request;
+use crate::app::view::{Rec, Tone};
+use crate::app::{Action, App, Display, Effect, Failure, FirstScreen, Operation, Tab};
 use crate::draft::Slot;
-use crate::interop::{save, unused_path, SheetFormat};
 use crate::store::{changes_between, AuditEntry, Store, StoreError};
 use chrono::NaiveDate;
-use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+use lists::{build_all, build_all_reviews, refresh};
 use std::sync::OnceLock;
 
 /// Builds lists away from the loop (the terminal's background thread).
@@ -139,7 +139,7 @@ fn execute(request: Request, app: &App, s: &mut Session) -> crate::store::Result
     Ok(match request {
         Request::Write(op) => {
             let result = s.store.write(|w| {
-                let done = op.run(w);
+                let done = write::write(&op, w);
                 test_panic("save");
                 done
             });
@@ -169,9 +169,11 @@ fn execute(request: Request, app: &App, s: &mut Session) -> crate::store::Result
                 s.store.neighbourhood(&window)
             });
             vec![match read {
-                Ok(data) => {
-                    Action::Widened { data: Box::new(data), window, then: super::form::FormKind::Pair { secondment } }
-                }
+                Ok(data) => Action::Widened {
+                    data: Box::new(data),
+                    window,
+                    then: crate::app::form::FormKind::Pair { secondment },
+                },
                 Err(e) => Action::Notice(Tone::Error, e.to_string()),
             }]
         }
@@ -206,55 +208,8 @@ fn execute(request: Request, app: &App, s: &mut Session) -> crate::store::Result
             }
         },
         Request::Reload => vec![Action::Load(Box::new(first_screen(s.store, s.today)?))],
-        Request::Export(job) => vec![exported(app, s.store, job)],
+        Request::Export(job) => vec![export::exported(app, s.store, job)],
     })
-}
-
-/// Writes an export job into the current folder (else the home folder when that cannot be
-/// written), and says where it went.
-fn exported(app: &App, store: &Store, job: ExportJob) -> Action {
-    let here = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
-    let result = write_export(app, store, &job, &here).or_else(|e| match std::env::var_os("HOME") {
-        Some(home) if e.kind() == std::io::ErrorKind::PermissionDenied => {
-            write_export(app, store, &job, Path::new(&home))
-        }
-        _ => Err(e),
-    });
-    match result {
-        Ok((path, rows)) => {
-            let path = crate::text::display_safe(&path.display().to_string()).into_owned();
-            let text =
-                app.opts.lang.pick(format!("已导出 {rows} 行到 {path}"), format!("exported {rows} rows to {path}"));
-            Action::Notice(Tone::Good, text)
-        }
-        Err(e) => Action::Notice(Tone::Error, format!("{}{e}", app.t("导出失败：", "export failed: "))),
-    }
-}
-
-/// The rows a slice at a time: their cadres' neighbourhood read, their cells made by the view.
-pub fn write_export(app: &App, store: &Store, job: &ExportJob, dir: &Path) -> std::io::Result<(PathBuf, usize)> {
-    let mut sheet = job.sheet.clone();
-    let io = |e: StoreError| std::io::Error::other(e.to_string());
-    for chunk in job.rows.chunks(2000) {
-        let mut cadres: Vec<crate::domain::Id> = chunk.iter().filter_map(|r| r.1).collect();
-        cadres.sort_unstable();
-        cadres.dedup();
-        let data = store.neighbourhood(&cadres).map_err(io)?;
-        let index = super::view::Index::new(&data);
-        let lk = Lookup { data: &data, ix: &index, today: app.today, lang: app.opts.lang, ascii: app.opts.ascii };
-        let views = Views::build_for(&lk, job.tab);
-        let table = views.table(job.tab);
-        let by_rec: HashMap<Rec, usize> =
-            table.rows.iter().enumerate().filter_map(|(i, r)| Some((r.rec?, i))).collect();
-        for (rec, _) in chunk {
-            if let Some(&i) = by_rec.get(rec) {
-                sheet.rows.push(sheet_row(&table.rows[i], &job.columns));
-            }
-        }
-    }
-    let path = unused_path(dir, &job.stem, "xlsx");
-    save(&sheet, SheetFormat::Xlsx, &path)?;
-    Ok((std::path::absolute(&path).unwrap_or(path), sheet.rows.len()))
 }
 
 /// A store error as the app keeps it. For a conflict, the audit trail says who saved last and
@@ -312,7 +267,7 @@ pub fn test_panic(point: &str) {
 
 /// The app on `store` for `today`, every list built here before it returns (tests, and tools
 /// without a terminal; the screens build them in the background instead).
-pub fn open(store: &mut Store, today: NaiveDate, opts: super::Display) -> crate::store::Result<App> {
+pub fn open(store: &mut Store, today: NaiveDate, opts: Display) -> crate::store::Result<App> {
     let first = first_screen(store, today)?;
     let mut app = App::new(first, opts);
     carry_out(&mut app, &mut Session { store, today, drafts: None, builder: None }, Effect::Store)?;

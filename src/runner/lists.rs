@@ -1,55 +1,23 @@
 //! Reading the lists from the store: every catalog at start (on a background thread, tab by tab
 //! as each is done), and after a save the rows the change touched (`refresh`), through the same
-//! derivations. Each reading is one read transaction and says up to which audit row it saw.
+//! derivations (`app::catalog`). Each reading is one read transaction and says up to which
+//! audit row it saw.
 
-use super::cadres::{rules, Bulk, CadreCatalog, CadreRules, Derived, Deriver};
-use super::names::Names;
-use super::pairs::PairCatalog;
-use super::reserve::{ReserveCatalog, TermGrades};
-use super::reviews::ReviewCatalog;
+use crate::app::catalog::cadres::{rules, Bulk, Deriver};
+use crate::app::catalog::handover::{Built, Handover, Refresh, Shown};
+use crate::app::catalog::names::Names;
+use crate::app::catalog::pairs::PairCatalog;
+use crate::app::catalog::reserve::{ReserveCatalog, TermGrades};
+use crate::app::catalog::reviews::ReviewCatalog;
 use crate::app::view::overview::BatchLine;
 use crate::domain::figures::UnitCounts;
 use crate::domain::flags::term_rules;
 use crate::domain::pairing::pair_rule;
 use crate::domain::term::Term;
 use crate::domain::*;
-use crate::lang::Lang;
-use crate::store::changes::Affected;
-use crate::store::lists::{ReviewItem, Roster};
+use crate::store::lists::Roster;
 use crate::store::{Access, Result, Store};
-use chrono::NaiveDate;
 use std::collections::{BTreeSet, HashMap, HashSet};
-
-/// How the lists are shown: the day (statuses, "current") and the labels.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Shown {
-    pub today: NaiveDate,
-    pub lang: Lang,
-    pub ascii: bool,
-}
-
-/// One list, built.
-#[derive(Debug, Clone)]
-pub enum Built {
-    Cadres(Box<CadreCatalog>),
-    Pairs(Box<PairCatalog>),
-    Reserve(Box<ReserveCatalog>),
-    Reviews(Box<ReviewCatalog>),
-    /// The cadres' flags with the rules, and next reviews (the cadres came before them).
-    CadreRules(Box<CadreRules>),
-    /// Every batch with its figures and flags.
-    Overview(Vec<BatchLine>),
-    Units(Vec<(Unit, Option<UnitCounts>)>),
-    /// Rows that could not be read (written by hand against the rules), as `load` names them.
-    Invalid(Vec<String>),
-}
-
-/// A built list and the last audit row its reading saw.
-#[derive(Debug, Clone)]
-pub struct Handover {
-    pub built: Built,
-    pub mark: i64,
-}
 
 /// Builds every list, handing each over as soon as it is done: the cadres first (searchable,
 /// then with the rules' flags), then the pairs, the overview, the reserve pool, the open reviews
@@ -244,24 +212,6 @@ pub fn count_flags(roster: &Roster, grassroots: impl Fn(Id) -> f64, only: Option
         }
     }
     out
-}
-
-/// What a save changed, read for the lists: the rows of the records it touched, made again.
-#[derive(Debug, Clone)]
-pub struct Refresh {
-    pub affected: Affected,
-    pub cadres: Vec<Derived>,
-    /// The touched cadres' roster and names: the pairs, reserve and reviews lists read them.
-    pub roster: Roster,
-    pub names: Names,
-    pub reviews_open: Vec<(ReviewItem, String)>,
-    /// Every review of the touched secondments (for a list holding done and cancelled ones).
-    pub reviews_all: Option<Vec<(ReviewItem, String)>>,
-    pub grades: TermGrades,
-    pub nominations: Vec<ReserveNomination>,
-    pub batches: Vec<BatchLine>,
-    pub units: Vec<(Unit, Option<UnitCounts>)>,
-    pub counts: [usize; 3],
 }
 
 /// Reads what the changes after audit row `mark` touched (everything changed `affected.all`:

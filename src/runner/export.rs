@@ -1,0 +1,57 @@
+//! Writing what `E` asks for: the rows a slice at a time, their cadres' neighbourhood read and
+//! their cells made by the view, then the file; the status line says where it went.
+
+use crate::app::export::{sheet_row, ExportJob};
+use crate::app::view::{Index, Lookup, Rec, Tone, Views};
+use crate::app::{Action, App};
+use crate::interop::{save, unused_path, SheetFormat};
+use crate::store::{Store, StoreError};
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+/// Writes an export job into the current folder (else the home folder when that cannot be
+/// written), and says where it went.
+pub(super) fn exported(app: &App, store: &Store, job: ExportJob) -> Action {
+    let here = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+    let result = write_export(app, store, &job, &here).or_else(|e| match std::env::var_os("HOME") {
+        Some(home) if e.kind() == std::io::ErrorKind::PermissionDenied => {
+            write_export(app, store, &job, Path::new(&home))
+        }
+        _ => Err(e),
+    });
+    match result {
+        Ok((path, rows)) => {
+            let path = crate::text::display_safe(&path.display().to_string()).into_owned();
+            let text =
+                app.opts.lang.pick(format!("已导出 {rows} 行到 {path}"), format!("exported {rows} rows to {path}"));
+            Action::Notice(Tone::Good, text)
+        }
+        Err(e) => Action::Notice(Tone::Error, format!("{}{e}", app.t("导出失败：", "export failed: "))),
+    }
+}
+
+/// The rows a slice at a time: their cadres' neighbourhood read, their cells made by the view.
+pub fn write_export(app: &App, store: &Store, job: &ExportJob, dir: &Path) -> std::io::Result<(PathBuf, usize)> {
+    let mut sheet = job.sheet.clone();
+    let io = |e: StoreError| std::io::Error::other(e.to_string());
+    for chunk in job.rows.chunks(2000) {
+        let mut cadres: Vec<crate::domain::Id> = chunk.iter().filter_map(|r| r.1).collect();
+        cadres.sort_unstable();
+        cadres.dedup();
+        let data = store.neighbourhood(&cadres).map_err(io)?;
+        let index = Index::new(&data);
+        let lk = Lookup { data: &data, ix: &index, today: app.today, lang: app.opts.lang, ascii: app.opts.ascii };
+        let views = Views::build_for(&lk, job.tab);
+        let table = views.table(job.tab);
+        let by_rec: HashMap<Rec, usize> =
+            table.rows.iter().enumerate().filter_map(|(i, r)| Some((r.rec?, i))).collect();
+        for (rec, _) in chunk {
+            if let Some(&i) = by_rec.get(rec) {
+                sheet.rows.push(sheet_row(&table.rows[i], &job.columns));
+            }
+        }
+    }
+    let path = unused_path(dir, &job.stem, "xlsx");
+    save(&sheet, SheetFormat::Xlsx, &path)?;
+    Ok((std::path::absolute(&path).unwrap_or(path), sheet.rows.len()))
+}
