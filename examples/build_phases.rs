@@ -7,14 +7,19 @@ use guazhi::runner::lists::build_all;
 use guazhi::store::{Access, Store};
 use std::time::Instant;
 
-fn rss_mb() -> f64 {
+fn status_mb(field: &str) -> f64 {
     let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
     let kb: f64 = status
         .lines()
-        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .find_map(|l| l.strip_prefix(field))
         .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
         .unwrap_or(0.0);
     kb / 1024.0
+}
+
+/// Resident memory now and at its peak so far.
+fn rss_mb() -> String {
+    format!("{:.0} (peak {:.0})", status_mb("VmRSS:"), status_mb("VmHWM:"))
 }
 
 fn main() {
@@ -35,7 +40,7 @@ fn main() {
             Built::Units(_) => "units".into(),
             Built::Invalid(_) => "invalid".into(),
         };
-        println!("  {what} at {:.2} s, rss {:.0} MB", t.elapsed().as_secs_f64(), rss_mb());
+        println!("  {what} at {:.2} s, rss {} MB", t.elapsed().as_secs_f64(), rss_mb());
         true
     })
     .expect("build");

@@ -176,6 +176,9 @@ pub struct App {
     /// The record each list is to select once it shows it (a list waiting for its catalog
     /// keeps the selection it had).
     keep: [Option<Rec>; 6],
+    /// Enter pressed on a list still being read: the dossier opens once its row is shown
+    /// (typing a search and Enter before a large catalog is ready is normal use).
+    open_when_shown: Option<Tab>,
 }
 
 impl App {
@@ -208,6 +211,7 @@ impl App {
             after_load: None,
             by_rec: Default::default(),
             keep: Default::default(),
+            open_when_shown: None,
         };
         app.start(first);
         app

@@ -11,8 +11,7 @@ use tui_input::InputRequest;
 
 impl App {
     pub fn update(&mut self, action: Action) -> Effect {
-        // A status message lasts until the next key (not a redraw, nor the store's answers).
-        if !matches!(
+        let answer = matches!(
             action,
             Action::Frame(_)
                 | Action::Redraw
@@ -26,9 +25,21 @@ impl App {
                 | Action::OfferDraft(_)
                 | Action::Notice(..)
                 | Action::Widened { .. }
-        ) {
+        );
+        // A status message lasts until the next key (not a redraw, nor the store's answers);
+        // so does an Enter waiting for its row.
+        if !answer {
             self.status = None;
+            self.open_when_shown = None;
         }
+        let effect = self.apply(action);
+        if answer && self.open_when_shown.is_some() && self.open_if_shown() {
+            return Effect::Redraw;
+        }
+        effect
+    }
+
+    fn apply(&mut self, action: Action) -> Effect {
         match action {
             Action::Quit => return Effect::Quit,
             Action::Reload => {
@@ -254,6 +265,25 @@ impl App {
         if let Some(cadre) = self.selected_cadre() {
             self.open_dossier(cadre, Vec::new());
         }
+        if self.mode == Mode::List && self.loading(self.tab) {
+            self.open_when_shown = Some(self.tab);
+        }
+    }
+
+    /// Opens the dossier an earlier Enter asked for, once the list answers; true when it did.
+    fn open_if_shown(&mut self) -> bool {
+        if self.open_when_shown != Some(self.tab) || self.mode != Mode::List || self.popup.is_some() {
+            self.open_when_shown = None;
+            return false;
+        }
+        if let Some(cadre) = self.selected_cadre() {
+            self.open_dossier(cadre, Vec::new());
+        }
+        let opened = self.mode == Mode::Dossier;
+        if opened || (!self.loading(self.tab) && self.list().visible.is_empty()) {
+            self.open_when_shown = None;
+        }
+        opened
     }
 
     fn open_dossier(&mut self, cadre: i64, back: Vec<i64>) {

@@ -7,12 +7,13 @@ use crate::app::catalog::cadres::{rules, Bulk, Deriver};
 use crate::app::catalog::handover::{Built, Handover, Refresh, Shown};
 use crate::app::catalog::names::Names;
 use crate::app::catalog::pairs::PairCatalog;
-use crate::app::catalog::reserve::{ReserveCatalog, TermGrades};
+use crate::app::catalog::reserve::{ReserveCatalog, Taken, TermGrades};
 use crate::app::catalog::reviews::ReviewCatalog;
 use crate::app::view::overview::BatchLine;
 use crate::domain::figures::UnitCounts;
 use crate::domain::flags::term_rules;
 use crate::domain::pairing::pair_rule;
+use crate::domain::reserve::Grades;
 use crate::domain::term::Term;
 use crate::domain::*;
 use crate::store::lists::Roster;
@@ -127,31 +128,48 @@ fn reserve(
     shown: Shown,
     invalid: &mut Vec<String>,
 ) -> Result<ReserveCatalog> {
-    let (grades, nominations) = reserve_inputs(store, roster, cadres, invalid)?;
+    let (grades, nominations) = reserve_inputs(store, roster, cadres, shown.today, invalid)?;
     let mut reserve = ReserveCatalog::new(shown.today, shown.lang);
     reserve.add_from(roster, names, &grades, &nominations, None);
     reserve.finish();
     Ok(reserve)
 }
 
+/// The nominations, and the grades of the terms the reserve list shows them for: the rule's
+/// candidates and the nominated terms (of the roster's terms; all of them when `cadres` is
+/// `None`).
 fn reserve_inputs(
     store: &Store,
     roster: &Roster,
     cadres: Option<&[Id]>,
+    today: chrono::NaiveDate,
     invalid: &mut Vec<String>,
 ) -> Result<(TermGrades, Vec<ReserveNomination>)> {
+    let mut nominations = Vec::new();
+    store.each_nomination(cadres, invalid, |n| nominations.push(n))?;
+    let taken = Taken::of(&nominations);
+    // A nomination without a term shows the cadre's current one.
+    let mut shown: HashSet<Id> = nominations.iter().filter_map(|n| n.secondment_id).collect();
+    for n in nominations.iter().filter(|n| n.secondment_id.is_none()) {
+        let own: Vec<Term> = roster.terms_of(n.cadre_id).iter().map(|&p| roster.terms[p as usize]).collect();
+        shown.extend(Term::current(&own, today).map(|i| own[i].id));
+    }
     let terms: Option<Vec<Id>> = cadres.map(|_| roster.terms.iter().map(|t| t.id).collect());
     let mut err = None;
-    let grades = TermGrades::collect(|f| {
-        if let Err(e) = store.each_graded(terms.as_deref(), invalid, f) {
-            err = Some(e);
-        }
-    });
+    let keep = |term: Id, g: &Grades| {
+        shown.contains(&term) || roster.term(term).is_some_and(|i| taken.candidate(&roster.terms[i], g, today))
+    };
+    let grades = TermGrades::collect(
+        |f| {
+            if let Err(e) = store.each_graded(terms.as_deref(), invalid, f) {
+                err = Some(e);
+            }
+        },
+        keep,
+    );
     if let Some(e) = err {
         return Err(e);
     }
-    let mut nominations = Vec::new();
-    store.each_nomination(cadres, invalid, |n| nominations.push(n))?;
     Ok((grades, nominations))
 }
 
@@ -256,7 +274,7 @@ pub fn refresh(store: &Store, mark: i64, shown: Shown, all_reviews: bool) -> Res
     let (grades, nominations) = if affected.all || affected.cadres.is_empty() {
         (TermGrades::default(), Vec::new())
     } else {
-        reserve_inputs(store, &roster, Some(&affected.cadres), &mut invalid)?
+        reserve_inputs(store, &roster, Some(&affected.cadres), shown.today, &mut invalid)?
     };
     let (batches, units) = if affected.all {
         (Vec::new(), Vec::new())

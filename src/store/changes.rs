@@ -76,6 +76,10 @@ impl Store {
                 };
                 let (old, new) = (parse(3)?, parse(4)?);
                 let images = [&old, &new];
+                if row.is_none() {
+                    // A bulk load names no row: it may have touched anything.
+                    out.all = true;
+                }
                 match table.as_str() {
                     "policy" => out.all = true,
                     "units" => {

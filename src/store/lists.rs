@@ -290,8 +290,9 @@ impl Store {
     pub fn fill_next_due(&self, roster: &mut Roster, only_these: bool) -> Result<()> {
         const OPEN: &str = "done_date IS NULL AND cancelled = 0";
         let keys = only_these.then(|| json_ids(roster.terms.iter().map(|t| t.id)));
+        // Through `reviews_open_secondment` (migration 3), index only.
         let sql = match keys {
-            None => format!("SELECT secondment_id, due_date FROM reviews WHERE {OPEN} ORDER BY due_date"),
+            None => format!("SELECT secondment_id, due_date FROM reviews WHERE {OPEN} ORDER BY secondment_id"),
             Some(_) => format!("SELECT secondment_id, due_date FROM reviews WHERE secondment_id IN {IDS} AND {OPEN}"),
         };
         let mut next_due: Vec<Option<NaiveDate>> = vec![None; roster.terms.len()];
@@ -461,17 +462,18 @@ pub struct GradedItem {
 }
 
 impl Store {
-    /// The annual and end-of-term reviews that are not cancelled, in no particular order (of
-    /// `secondments` only when given): what the reserve rule reads.
+    /// The annual and end-of-term reviews that are not cancelled, by term, kind and due date (of
+    /// `secondments` only when given): what the reserve rule reads, index only through
+    /// `reviews_graded` (migration 3).
     pub fn each_graded(
         &self,
         secondments: Option<&[Id]>,
         invalid: &mut Vec<String>,
         mut f: impl FnMut(GradedItem),
     ) -> Result<()> {
-        let conn = self.connection();
         const COLS: &str = "id, secondment_id, kind, grade, due_date";
         const WHERE: &str = "kind <> 'routine' AND cancelled = 0";
+        const ORDER: &str = "ORDER BY secondment_id, kind, due_date, id";
         let graded = |r: &Row| -> rusqlite::Result<GradedItem> {
             Ok(GradedItem {
                 id: r.get(0)?,
@@ -481,24 +483,17 @@ impl Store {
                 due: date(r, 4)?,
             })
         };
-        let (sql, keys) = match secondments {
-            None => (format!("SELECT {COLS} FROM reviews WHERE {WHERE}"), None),
-            Some(ids) => (
-                format!("SELECT {COLS} FROM reviews WHERE secondment_id IN {IDS} AND {WHERE}"),
-                Some(json_ids(ids.iter().copied())),
-            ),
+        let keys = secondments.map(|ids| json_ids(ids.iter().copied()));
+        let sql = match keys {
+            None => format!("SELECT {COLS} FROM reviews WHERE {WHERE} {ORDER}"),
+            Some(_) => format!("SELECT {COLS} FROM reviews WHERE secondment_id IN {IDS} AND {WHERE} {ORDER}"),
         };
-        let mut stmt = conn.prepare_cached(&sql)?;
-        let mut rows = match &keys {
-            None => stmt.query([])?,
-            Some(k) => stmt.query([k])?,
-        };
-        while let Some(r) = rows.next()? {
-            if let Some(g) = convert_one(r, "reviews", graded, invalid) {
+        each_row(self.connection(), &sql, keys.as_deref(), |row| {
+            if let Some(g) = convert_one(row, "reviews", graded, invalid) {
                 f(g);
             }
-        }
-        Ok(())
+            Ok(())
+        })
     }
 
     /// Reserve nominations by id (of `cadres` only when given).
@@ -637,5 +632,32 @@ impl Store {
             }
             Ok(())
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The whole-database reads of the lists go through the indexes of migration 3, index only.
+    #[test]
+    fn the_lists_read_reviews_through_covering_indexes() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::init(&dir.path().join("plan.db")).unwrap();
+        let plan = |sql: &str| -> String {
+            let mut stmt = store.connection().prepare(&format!("EXPLAIN QUERY PLAN {sql}")).unwrap();
+            let rows = stmt.query_map([], |r| r.get::<_, String>(3)).unwrap();
+            rows.map(Result::unwrap).collect::<Vec<_>>().join("; ")
+        };
+        let graded = plan(
+            "SELECT id, secondment_id, kind, grade, due_date FROM reviews WHERE kind <> 'routine' AND cancelled = 0 \
+             ORDER BY secondment_id, kind, due_date, id",
+        );
+        assert!(graded.contains("COVERING INDEX reviews_graded"), "{graded}");
+        assert!(!graded.contains("TEMP B-TREE FOR ORDER BY"), "{graded}");
+        let open = plan(
+            "SELECT secondment_id, due_date FROM reviews WHERE done_date IS NULL AND cancelled = 0 ORDER BY secondment_id",
+        );
+        assert!(open.contains("COVERING INDEX reviews_open_secondment"), "{open}");
     }
 }

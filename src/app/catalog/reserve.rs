@@ -30,45 +30,64 @@ struct Class {
     dispatch: u32,
 }
 
-/// The grades of the terms a build or a save reads, by term id.
+/// The grades of the terms a list shows them for (the rule's candidates, the nominated terms),
+/// by term id.
 #[derive(Debug, Clone, Default)]
 pub struct TermGrades {
-    finals: HashMap<Id, Option<Grade>>,
-    /// (term, due, review id, grade) sorted: each term's annual grades in due order.
-    annual: Vec<(Id, NaiveDate, Id, Grade)>,
+    kept: HashMap<Id, Grades>,
 }
 
 impl TermGrades {
-    /// Collects the grades of `items`; only the terms `keep` accepts are kept (the ended ones:
-    /// the others are neither candidates nor shown with grades unless nominated).
-    pub fn collect(items: impl FnOnce(&mut dyn FnMut(GradedItem))) -> TermGrades {
-        let mut g = TermGrades::default();
-        let mut finals: Vec<(Id, NaiveDate, Id, Option<Grade>)> = Vec::new();
-        items(&mut |i: GradedItem| match i.kind {
-            ReviewKind::EndOfTerm => finals.push((i.secondment_id, i.due, i.id, i.grade)),
-            ReviewKind::Annual => {
-                if let Some(grade) = i.grade {
-                    g.annual.push((i.secondment_id, i.due, i.id, grade));
+    /// Takes graded reviews by term, then kind, then due date (`Store::each_graded`) and keeps
+    /// the grades of the terms `keep` wants: a million terms' grades are never all held.
+    pub fn collect(items: impl FnOnce(&mut dyn FnMut(GradedItem)), keep: impl Fn(Id, &Grades) -> bool) -> TermGrades {
+        let mut kept = HashMap::new();
+        let mut current: Option<(Id, Grades)> = None;
+        items(&mut |i: GradedItem| {
+            if current.as_ref().is_some_and(|(t, _)| *t != i.secondment_id) {
+                let (t, g) = current.take().expect("a term");
+                if keep(t, &g) {
+                    kept.insert(t, g);
                 }
             }
-            ReviewKind::Routine => {}
+            current.get_or_insert_with(|| (i.secondment_id, Grades::default())).1.note(i.kind, i.grade);
         });
-        // The first end-of-term review in due order counts.
-        finals.sort_unstable_by_key(|&(s, due, id, _)| (s, due, id));
-        for (s, _, _, grade) in finals {
-            g.finals.entry(s).or_insert(grade);
+        if let Some((t, g)) = current.filter(|(t, g)| keep(*t, g)) {
+            kept.insert(t, g);
         }
-        g.annual.sort_unstable();
-        g
+        TermGrades { kept }
     }
 
     pub fn of(&self, term: Id) -> Grades {
-        let from = self.annual.partition_point(|a| a.0 < term);
-        let annual = self.annual[from..].iter().take_while(|a| a.0 == term).map(|a| a.3).collect();
-        match self.finals.get(&term) {
-            Some(&final_grade) => Grades { final_grade, has_final: true, annual },
-            None => Grades { final_grade: None, has_final: false, annual },
+        self.kept.get(&term).cloned().unwrap_or_default()
+    }
+}
+
+/// What decides whether a term is the rule's candidate, besides its grades: ended, and nobody
+/// nominated for it (a nomination of the term, or an open one of the cadre).
+pub struct Taken {
+    by_term: HashSet<Id>,
+    open_cadres: HashSet<Id>,
+}
+
+impl Taken {
+    pub fn of(nominations: &[ReserveNomination]) -> Taken {
+        Taken {
+            by_term: nominations.iter().filter_map(|n| n.secondment_id).collect(),
+            open_cadres: nominations
+                .iter()
+                .filter(|n| n.secondment_id.is_none() || !n.status.is_final())
+                .map(|n| n.cadre_id)
+                .collect(),
         }
+    }
+
+    /// Whether `t` is the rule's candidate, given its grades.
+    pub fn candidate(&self, t: &Term, grades: &Grades, today: NaiveDate) -> bool {
+        t.term_over(today)
+            && !self.by_term.contains(&t.id)
+            && !self.open_cadres.contains(&t.cadre_id)
+            && eligibility_of(true, grades).is_eligible()
     }
 }
 
@@ -140,19 +159,11 @@ impl ReserveCatalog {
         nominations: &[ReserveNomination],
         only: Option<&HashSet<Id>>,
     ) {
-        let by_term: HashSet<Id> = nominations.iter().filter_map(|n| n.secondment_id).collect();
-        let open_cadres: HashSet<Id> = nominations
-            .iter()
-            .filter(|n| n.secondment_id.is_none() || !n.status.is_final())
-            .map(|n| n.cadre_id)
-            .collect();
+        let taken = Taken::of(nominations);
         let today = self.today;
         for t in roster.terms.iter().filter(|t| only.is_none_or(|o| o.contains(&t.cadre_id))) {
-            if !t.term_over(today) || by_term.contains(&t.id) || open_cadres.contains(&t.cadre_id) {
-                continue;
-            }
             let g = grades.of(t.id);
-            if eligibility_of(true, &g).is_eligible() {
+            if taken.candidate(t, &g, today) {
                 self.push(roster, names, Of::Candidate(t.id), t.cadre_id, Some(t), &g, None);
             }
         }

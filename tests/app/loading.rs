@@ -1,0 +1,82 @@
+//! A list still being read: what keys pressed before the catalogs arrive do.
+
+use crate::edit_support::today;
+use guazhi::app::catalog::handover::Shown;
+use guazhi::app::keys::map_event;
+use guazhi::app::{Action, App, Display, Mode};
+use guazhi::lang::Lang;
+use guazhi::runner::{first_screen, lists::build_all, step, Builder, Session};
+use guazhi::store::{Access, Store};
+use ratatui::crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
+
+/// A background builder that never finishes on its own: the test hands the lists over.
+struct Later;
+
+impl Builder for Later {
+    fn start(&mut self, _shown: Shown, _all_reviews: bool) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+fn press(app: &mut App, store: &mut Store, code: KeyCode) {
+    let Some(action) = map_event(app, &Event::Key(KeyEvent::new(code, KeyModifiers::NONE))) else { return };
+    let mut later = Later;
+    let mut s = Session { store, today: today(), drafts: None, builder: Some(&mut later) };
+    step(app, &mut s, action).unwrap();
+}
+
+fn hand_over_the_lists(app: &mut App, store: &mut Store) {
+    let mut handovers = Vec::new();
+    build_all(store, Shown { today: today(), lang: Lang::En, ascii: false }, |h| {
+        handovers.push(h);
+        true
+    })
+    .unwrap();
+    for h in handovers {
+        let mut later = Later;
+        let mut s = Session { store, today: today(), drafts: None, builder: Some(&mut later) };
+        step(app, &mut s, Action::Built(Box::new(h))).unwrap();
+    }
+}
+
+/// The app, its store and the folder holding the database.
+fn opened_before_the_lists(keys: &str, then: Option<KeyCode>) -> (App, Store, tempfile::TempDir) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("demo.db");
+    std::fs::copy(crate::common::demo_template(), &path).unwrap();
+    let mut store = Store::open(&path, Access::Auto).unwrap();
+    let mut app = App::new(first_screen(&store, today()).unwrap(), Display::new(Lang::En));
+    press(&mut app, &mut store, KeyCode::Char('/'));
+    for c in keys.chars() {
+        press(&mut app, &mut store, KeyCode::Char(c));
+    }
+    press(&mut app, &mut store, KeyCode::Enter);
+    press(&mut app, &mut store, KeyCode::Enter);
+    assert_eq!(app.mode, Mode::List, "nothing to open while the search waits for the list");
+    if let Some(code) = then {
+        press(&mut app, &mut store, code);
+    }
+    hand_over_the_lists(&mut app, &mut store);
+    (app, store, dir)
+}
+
+#[test]
+fn enter_on_a_search_typed_before_the_list_arrives_opens_the_dossier_once_it_does() {
+    let (app, _store, _dir) = opened_before_the_lists("单志远", None);
+    assert_eq!(app.mode, Mode::Dossier);
+    let doc = &app.dossier.as_ref().expect("a dossier").doc;
+    assert_eq!(doc.name, "单志远");
+}
+
+#[test]
+fn a_key_after_that_enter_cancels_it() {
+    let (app, _store, _dir) = opened_before_the_lists("单志远", Some(KeyCode::Down));
+    assert_eq!(app.mode, Mode::List);
+}
+
+#[test]
+fn an_enter_on_a_search_that_matches_nothing_opens_nothing() {
+    let (app, _store, _dir) = opened_before_the_lists("zzzzqqq", None);
+    assert_eq!(app.mode, Mode::List);
+    assert_eq!(app.list().visible.len(), 0);
+}
