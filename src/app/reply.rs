@@ -68,11 +68,26 @@ impl App {
                 "The disk is full; nothing was saved. Your typing is kept: free some space and press Enter again.",
             )
             .to_string(),
-            Failure::ReadOnly(why) => self.words(format!("只读（{why}）：未保存"), format!("read-only ({why}): nothing was saved")),
-            Failure::NotFound(m) => self.words(format!("记录已不存在，未保存（{m}）"), format!("nothing was saved: {m}")),
-            Failure::InUse(what) => self.words(format!("不能删除：{what}"), format!("cannot delete: {what}")),
-            Failure::Invalid { field, message } => format!("{field}: {message}"),
-            Failure::Other(m) => self.words(format!("未保存：{m}"), format!("nothing was saved: {m}")),
+            Failure::ReadOnly(why) => {
+                let why = why.get(self.opts.lang);
+                self.words(format!("只读（{why}）：未保存"), format!("read-only ({why}): nothing was saved"))
+            }
+            Failure::NotFound(m) => {
+                let m = m.get(self.opts.lang);
+                self.words(format!("未保存：{m}"), format!("nothing was saved: {m}"))
+            }
+            Failure::InUse(what) => {
+                let what = what.get(self.opts.lang);
+                self.words(format!("不能删除：{what}"), format!("cannot delete: {what}"))
+            }
+            Failure::Invalid { field, message } => {
+                let label = crate::store::field_label(field);
+                format!("{}{}{}", label.get(self.opts.lang), self.t("：", ": "), message.get(self.opts.lang))
+            }
+            Failure::Other(m) => {
+                let m = m.get(self.opts.lang);
+                self.words(format!("未保存：{m}"), format!("nothing was saved: {m}"))
+            }
             Failure::Conflict { table, id, .. } => {
                 let lk = self.lookup();
                 let t = table_words(&lk, table);
@@ -85,7 +100,7 @@ impl App {
             return if matches!(f, Failure::Conflict { .. }) { self.reread() } else { Effect::Redraw };
         };
         match f {
-            Failure::Invalid { field, message } => form.set_error(&field, message),
+            Failure::Invalid { field, message } => form.set_error(&field, message.get(self.opts.lang).to_string()),
             Failure::Conflict { table, who, at, changes, deleted, .. } => {
                 form.message = Some((Tone::Error, text));
                 self.popup = Some(Popup::Conflict(self.conflict_view(&table, who, at, &changes, deleted)));

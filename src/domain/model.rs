@@ -365,6 +365,9 @@ pub struct Policy {
     /// End-of-term evaluation: due this many days after the (planned or early) end.
     pub end_of_term_due_days: u32,
     pub version: i64,
+    /// The youngest and oldest a cadre may be on the day a secondment starts.
+    pub min_age: u32,
+    pub max_age: u32,
 }
 
 impl Default for Policy {
@@ -377,6 +380,8 @@ impl Default for Policy {
             annual_due_day: 31,
             end_of_term_due_days: 30,
             version: 0,
+            min_age: 18,
+            max_age: 60,
         }
     }
 }

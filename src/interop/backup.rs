@@ -8,7 +8,7 @@
 //! self-contained rollback journal (no -wal file to forget), checked with
 //! `PRAGMA integrity_check`, created 0660 like `init`, and only then renamed into place.
 
-use super::InteropError;
+use super::{say, InteropError};
 use crate::store::{Access, Store, StoreError};
 use chrono::NaiveDateTime;
 use rusqlite::backup::{Backup, StepResult};
@@ -67,19 +67,23 @@ pub fn backup_in_steps(
     pages_per_step: i32,
 ) -> Result<Report, InteropError> {
     if keep == Some(0) {
-        return Err(InteropError::Usage("--keep: keep at least 1 copy".into()));
+        return Err(InteropError::Usage(say("--keep：至少保留 1 份", "--keep: keep at least 1 copy")));
     }
     let store = Store::open(db, Access::ReadOnly)?;
     let into_folder = dest.is_dir();
     if keep.is_some() && !into_folder {
-        return Err(InteropError::Usage(format!("--keep: {} is not a folder of dated copies", dest.display())));
+        let shown = dest.display();
+        return Err(InteropError::Usage(say(
+            format!("--keep：{shown} 不是存放带日期副本的文件夹"),
+            format!("--keep: {shown} is not a folder of dated copies"),
+        )));
     }
     let target = if into_folder { dest.join(dated_name(db, now)) } else { dest.to_path_buf() };
     if target.exists() {
         return Err(StoreError::Exists(target).into());
     }
     if same_file(db, dest) {
-        return Err(InteropError::Usage("the backup cannot be the database itself".into()));
+        return Err(InteropError::Usage(say("备份不能是数据库本身", "the backup cannot be the database itself")));
     }
     let dir = target.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new(".")).to_path_buf();
     let name = target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
@@ -118,18 +122,28 @@ fn copy_and_check(source: &Connection, partial: &Path, pages_per_step: i32) -> R
     let mode: String =
         copy.pragma_update_and_check(None, "journal_mode", "DELETE", |r| r.get(0)).map_err(StoreError::from)?;
     if !mode.eq_ignore_ascii_case("delete") {
-        return Err(InteropError::Check(format!("the copy stayed in {mode} journal mode")));
+        return Err(InteropError::Check(say(
+            format!("副本仍是 {mode} 日志模式"),
+            format!("the copy stayed in {mode} journal mode"),
+        )));
     }
     let mut stmt = copy.prepare("PRAGMA integrity_check").map_err(StoreError::from)?;
     let found: Vec<String> =
         stmt.query_map([], |r| r.get(0)).and_then(|rows| rows.collect()).map_err(StoreError::from)?;
     drop(stmt);
     if found != ["ok"] {
-        return Err(InteropError::Check(format!("the copy failed integrity_check: {}", found.join("; "))));
+        let found = found.join("; ");
+        return Err(InteropError::Check(say(
+            format!("副本未通过 integrity_check：{found}"),
+            format!("the copy failed integrity_check: {found}"),
+        )));
     }
     let app: i32 = copy.pragma_query_value(None, "application_id", |r| r.get(0)).map_err(StoreError::from)?;
     if app != crate::store::schema::APPLICATION_ID {
-        return Err(InteropError::Check("the copy is not tagged as a guazhi database".into()));
+        return Err(InteropError::Check(say(
+            "副本没有 guazhi 数据库的标记",
+            "the copy is not tagged as a guazhi database",
+        )));
     }
     copy.close().map_err(|(_, e)| StoreError::from(e))?;
     Ok((pages, restarts))

@@ -8,7 +8,7 @@
 pub const APPLICATION_ID: i32 = 0x4775_615A;
 
 /// Migration `i` takes the schema from version `i` to `i + 1`.
-pub const MIGRATIONS: &[&str] = &[V1, V2];
+pub const MIGRATIONS: &[&str] = &[V1, V2, V3];
 
 pub const LATEST_VERSION: i64 = MIGRATIONS.len() as i64;
 
@@ -208,3 +208,11 @@ CREATE INDEX audit_reverts ON audit(reverts) WHERE reverts IS NOT NULL;
 /// A cadre's nominations by index: the dossier of a large database reads them per cadre
 /// (`reserve_open_per_cadre` covers open nominations only).
 const V2: &str = "CREATE INDEX reserve_nominations_cadre ON reserve_nominations(cadre_id);";
+
+/// The ages a cadre may have on the day a secondment starts (issue 12: a 9-year-old was
+/// accepted). Policy, so the department can change them; the CHECK keeps the sqlite3 shell honest.
+const V3: &str = "
+ALTER TABLE policy ADD COLUMN min_age INTEGER NOT NULL DEFAULT 18 CHECK (min_age BETWEEN 16 AND 80);
+ALTER TABLE policy ADD COLUMN max_age INTEGER NOT NULL DEFAULT 60
+    CHECK (max_age BETWEEN 16 AND 80 AND max_age > min_age);
+";

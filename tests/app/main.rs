@@ -16,3 +16,4 @@ mod interop_tui;
 mod reliability_app;
 mod screens;
 mod screens_random;
+mod trust;
