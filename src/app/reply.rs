@@ -7,7 +7,7 @@ use super::flow::line;
 use super::form::{self, FormKind};
 use super::operation::{Failure, Outcome};
 use super::popup::{AfterLoad, ConflictView, Popup};
-use super::view::history::{change_lines, local_time, table_words};
+use super::view::history::{change_lines, local_time, record_words, table_words};
 use super::view::{Rec, TextLine, Tone};
 use super::App;
 use crate::lang::Lang;
@@ -39,10 +39,10 @@ impl App {
                 let text = self.words(
                     format!("已撤销：{} {}（{} 行）", local_time(&u.at), table_words(&lk, &u.table), u.rows),
                     format!(
-                        "Undone: your change of {} at {} ({} rows)",
+                        "Undone: your change of {} at {} ({})",
                         table_words(&lk, &u.table),
                         local_time(&u.at),
-                        u.rows
+                        crate::lang::count(u.rows, "row", "rows")
                     ),
                 );
                 self.status = Some((Tone::Good, text));
@@ -91,7 +91,11 @@ impl App {
             Failure::Conflict { table, id, .. } => {
                 let lk = self.lookup();
                 let t = table_words(&lk, table);
-                self.words(format!("同事已修改{t} #{id}，未保存"), format!("a colleague changed this {t} (#{id}); nothing was saved"))
+                let which = record_words(&lk, table, *id).unwrap_or_else(|| format!("#{id}"));
+                self.words(
+                    format!("同事已修改{t}“{which}”，未保存"),
+                    format!("a colleague changed this {t} ({which}); nothing was saved"),
+                )
             }
         };
         let Some(form) = &mut self.form else {

@@ -17,3 +17,4 @@ mod reliability_app;
 mod screens;
 mod screens_random;
 mod trust;
+mod wording;

@@ -55,6 +55,24 @@ impl Form {
         }
     }
 
+    /// The title as it reads once saved. An edit form names its record by the name it was
+    /// opened with; after a rename the message names the record by its new name.
+    pub fn saved_title(&self) -> String {
+        let key = match self.kind {
+            FormKind::EditCadre { .. } => "name",
+            FormKind::EditUnit { .. } => "unit name",
+            FormKind::EditBatch { .. } => "batch name",
+            _ => return self.title.clone(),
+        };
+        let Some(f) = self.get(key) else { return self.title.clone() };
+        let old = crate::text::display_safe(&f.initial).into_owned();
+        let new = crate::text::display_safe(&f.text()).into_owned();
+        match self.title.strip_suffix(old.as_str()) {
+            Some(head) => format!("{head}{new}"),
+            None => self.title.clone(),
+        }
+    }
+
     pub fn get(&self, key: &str) -> Option<&Field> {
         self.fields.iter().find(|f| f.key == key)
     }

@@ -71,11 +71,8 @@ pub fn open_move(lk: &Lookup, kind: &FormKind, nomination: Id, withdraw: bool) -
         date("date", "日期", "Date", Some(lk.today)).required(),
         if withdraw { reason.required() } else { reason },
     ];
-    let verb = if withdraw {
-        lk.t("退出后备干部库", "Withdraw from the pool:")
-    } else {
-        lk.t("后备干部状态", "Reserve status:")
-    };
+    let verb =
+        if withdraw { lk.t("退出后备库", "Withdraw:") } else { lk.t("后备干部状态", "Reserve status:") };
     let title = format!("{verb} {}", crate::text::display_safe(lk.cadre_name(n.cadre_id)));
     let mut form = Form::new(kind.clone(), title, fields, Some(n.version), z);
     let now = if z {
