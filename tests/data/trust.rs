@@ -1,6 +1,6 @@
 //! Issue 12, "Trustworthy records", below the screens: the store refuses implausible values
 //! whoever writes them, the import names every bad line and column in one pass (and leaves
-//! the file byte-identical), names are one identity, and `check` finds what is already stored.
+//! the file byte-identical), names are one identity, and two backups in one second both work.
 
 use crate::common;
 use crate::interop_support;
@@ -236,6 +236,22 @@ fn the_import_speaks_chinese_under_lang_zh() {
     let english = err.split(|c: char| !c.is_ascii_alphabetic()).filter(|w| w.len() > 3).collect::<Vec<_>>();
     let allowed = ["guazhi", "create", "units"];
     assert!(english.iter().all(|w| allowed.contains(w)), "English in Chinese: {english:?}\n{err}");
+}
+
+#[test]
+fn two_backups_within_one_second_are_both_kept() {
+    let dir = tempfile::tempdir().unwrap();
+    let demo = demo_db(dir.path());
+    let folder = dir.path().join("backups");
+    std::fs::create_dir(&folder).unwrap();
+    let now = chrono::NaiveDate::from_ymd_opt(2026, 11, 27).unwrap().and_hms_opt(8, 30, 5).unwrap();
+    let first = guazhi::interop::backup::backup(&demo, &folder, Some(2), now).expect("first");
+    let second = guazhi::interop::backup::backup(&demo, &folder, Some(2), now).expect("second, same second");
+    assert_eq!(first.path, folder.join("demo-20261127-083005.db"));
+    assert_eq!(second.path, folder.join("demo-20261127-083005-2.db"));
+    let third = guazhi::interop::backup::backup(&demo, &folder, Some(2), now).expect("third");
+    assert_eq!(third.removed, vec![first.path.clone()], "the oldest goes first");
+    assert!(second.path.exists() && third.path.exists());
 }
 
 /// Runs `guazhi check` on `db`; (exit code, stdout).
