@@ -13,6 +13,7 @@ mod edit_reference;
 mod edit_screens;
 mod fuzz_keys;
 mod interop_tui;
+mod language_walk;
 mod reliability_app;
 mod screens;
 mod screens_random;
