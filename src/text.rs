@@ -79,9 +79,13 @@ pub fn hidden_name(c: char) -> Option<(&'static str, &'static str)> {
 /// A character that is never stored from user input: a control or bidi character, or an
 /// invisible one.
 pub fn is_refused(c: char) -> bool {
-    // Below U+00A0 only controls are refused; that range is most text and every redraw.
+    // Below U+00A0 only controls are refused, and nothing from the Hangul filler U+3164 to the
+    // variation selectors: those ranges are most text (CJK included) and every redraw.
     if c < '\u{a0}' {
         return c.is_control();
+    }
+    if ('\u{3165}'..'\u{fe00}').contains(&c) {
+        return false;
     }
     is_forbidden(c) || hidden_name(c).is_some()
 }
