@@ -28,6 +28,7 @@ fn main() {
     array(&mut rs, "SYLLABLES", "[u8; MAX_SYLLABLE]", syllables);
     array(&mut rs, "SETS", "u32", t.sets.iter().map(u32::to_string));
     array(&mut rs, "IDS", "u16", t.ids.iter().map(u16::to_string));
+    array(&mut rs, "SURNAMES", "(u32, u16)", t.surnames.iter().map(|(c, s)| format!("({c}, {s})")));
     writeln!(rs, "static BY_CHAR: &[u8; {}] =", 2 * t.by_char.len()).unwrap();
     rs.push_str("    include_bytes!(concat!(env!(\"OUT_DIR\"), \"/pinyin_by_char.bin\"));\n");
     std::fs::write(out.join("pinyin_table.rs"), rs).expect("write pinyin_table.rs");

@@ -26,6 +26,34 @@ impl Lang {
     }
 }
 
+/// "1 row", "2 rows": an English count with its noun in the right number.
+pub fn count(n: usize, one: &str, many: &str) -> String {
+    if n == 1 {
+        format!("1 {one}")
+    } else {
+        format!("{n} {many}")
+    }
+}
+
+/// Words in both languages, for messages made where the session's language is not known (the
+/// store, the domain rules, import); the language is chosen where they are shown.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+pub struct Message {
+    pub zh: String,
+    pub en: String,
+}
+
+impl Message {
+    pub fn new(zh: impl Into<String>, en: impl Into<String>) -> Message {
+        Message { zh: zh.into(), en: en.into() }
+    }
+
+    /// The words in `lang`.
+    pub fn get(&self, lang: Lang) -> &str {
+        lang.pick(&self.zh, &self.en)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

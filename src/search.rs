@@ -34,9 +34,12 @@ struct Table {
     ids: &'static [u16],
     /// Per code point in `CJK`: its symbol as little-endian bytes, 0 when it has no pinyin.
     by_char: &'static [[u8; 2]],
+    /// The symbols with a surname reading, for the first character of a person's name.
+    surnames: &'static [(u32, u16)],
 }
 
-static TABLE: Table = Table { syllables: &SYLLABLES, sets: &SETS, ids: &IDS, by_char: BY_CHAR.as_chunks().0 };
+static TABLE: Table =
+    Table { syllables: &SYLLABLES, sets: &SETS, ids: &IDS, by_char: BY_CHAR.as_chunks().0, surnames: &SURNAMES };
 
 fn table() -> &'static Table {
     &TABLE
@@ -51,6 +54,14 @@ impl Table {
             Some(s) if s != 0 => s,
             _ if c.is_alphanumeric() => OTHER,
             _ => PUNCT,
+        }
+    }
+
+    /// The symbol of a person's name's first character: its surname reading too (区 ōu).
+    fn surname_symbol(&self, c: char) -> u16 {
+        match self.surnames.iter().find(|(code, _)| *code == c as u32) {
+            Some(&(_, symbol)) => symbol,
+            None => self.symbol(c),
         }
     }
 
@@ -202,9 +213,47 @@ pub struct SearchKey {
     mask: u64,
 }
 
+/// How a text matches a query, best first: for ranking, e.g. cadres whose name matches by
+/// its initials before those matched somewhere in their unit or post.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum MatchKind {
+    /// The whole text, letter for letter (spaces aside, case folded): `江国华`, `zhang wei`.
+    Exact,
+    /// The start of the text, letter for letter: `江国`.
+    Prefix,
+    /// From the first character, one initial per character: `jgh`, `jg`, `江g`.
+    Initials,
+    /// From the first character, whole syllables (the last one may be cut short as it is
+    /// typed): `jiangguohua`, `jiangguoh`.
+    FullPinyin,
+    /// From the first character, syllables and initials mixed: `jianggh`, `zhangsf`.
+    Pinyin,
+    /// Only somewhere after the start: `guohua`, `规划` inside 市国土规划局.
+    Inside,
+}
+
+/// How a pinyin match may use a character's readings (see [`SearchKey::match_kind`]).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Use {
+    Initial,
+    Whole,
+    Any,
+}
+
 impl SearchKey {
-    /// Builds the key (text beyond 4 GiB is ignored, so offsets fit in `u32`).
+    /// Builds the key (text beyond 4 GiB is ignored, so offsets fit in `u32`). Surname readings
+    /// (区 ōu) are not given: use [`SearchKey::name`] for a person's name.
     pub fn new(text: &str) -> Self {
+        Self::build(text, false)
+    }
+
+    /// The key of a person's name: its first character also has its surname reading, so
+    /// `ouzq` finds 区志强 (a unit such as 南海区 is read `qu` only).
+    pub fn name(text: &str) -> Self {
+        Self::build(text, true)
+    }
+
+    fn build(text: &str, person: bool) -> Self {
         let t = table();
         let mut end = text.len().min(u32::MAX as usize);
         while !text.is_char_boundary(end) {
@@ -214,8 +263,9 @@ impl SearchKey {
         let mut data = vec![0; text.len() + 2 * text.chars().count()];
         let (folded_text, symbols) = data.split_at_mut(text.len());
         let (mut mask, mut heads) = (0, 0);
+        let first = text.char_indices().find(|(_, c)| !c.is_whitespace()).map(|(at, _)| at);
         for ((pos, c), slot) in text.char_indices().zip(symbols.chunks_exact_mut(2)) {
-            let symbol = t.symbol(c);
+            let symbol = if person && Some(pos) == first { t.surname_symbol(c) } else { t.symbol(c) };
             let readings = t.readings(symbol);
             // Characters with pinyin have no case: skip the (slow) lowercase lookup.
             let c = if readings.is_empty() { fold(c) } else { c };
@@ -281,6 +331,84 @@ impl SearchKey {
             }
         };
         Some(vec![range])
+    }
+
+    /// How `query` matches (`None` when it does not): see [`MatchKind`]. Costs a few anchored
+    /// passes over the start of the text, so call it for rows that match, when ranking them.
+    /// An empty query matches everything alike, as `Inside`.
+    pub fn match_kind(&self, query: &Query) -> Option<MatchKind> {
+        if query.is_empty() {
+            return Some(MatchKind::Inside);
+        }
+        if !self.is_match(query) {
+            return None;
+        }
+        let text = std::str::from_utf8(&self.data[..self.text_len as usize]).unwrap_or("");
+        let compact_text: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+        let compact_text = compact_text.as_bytes();
+        if compact_text == &*query.compact {
+            return Some(MatchKind::Exact);
+        }
+        if compact_text.starts_with(&query.compact) {
+            return Some(MatchKind::Prefix);
+        }
+        if query.start.is_empty() {
+            return Some(MatchKind::Inside);
+        }
+        let kind =
+            [(Use::Initial, MatchKind::Initials), (Use::Whole, MatchKind::FullPinyin), (Use::Any, MatchKind::Pinyin)]
+                .into_iter()
+                .find(|&(using, _)| self.matches_at_start(query, using))
+                .map_or(MatchKind::Inside, |(_, kind)| kind);
+        Some(kind)
+    }
+
+    /// Whether `q` matches from the first character, each character taken literally, skipped
+    /// (spaces and punctuation inside the match) or by its readings as `using` allows.
+    fn matches_at_start(&self, q: &Query, using: Use) -> bool {
+        let t = table();
+        let (text, symbols) = self.data.split_at(self.text_len as usize);
+        let (qb, n) = (&q.compact[..], q.compact.len());
+        let same = |s: u8, c: u8| s == c || (s == b'v' && c == b'u');
+        let mut live: u64 = 1;
+        let mut pos = 0;
+        for e in symbols.chunks_exact(2) {
+            let symbol = u16::from_le_bytes([e[0], e[1]]);
+            let len = utf8_len(text[pos]);
+            let literal = &text[pos..pos + len];
+            let skippable = matches!(symbol, 0..=127 if !(symbol as u8).is_ascii_alphanumeric()) || symbol == PUNCT;
+            let mut next = 0u64;
+            let mut bits = live;
+            while bits != 0 {
+                let j = bits.trailing_zeros() as usize;
+                bits &= bits - 1;
+                if qb[j..].starts_with(literal) {
+                    next |= 1 << (j + len);
+                }
+                if j > 0 && skippable {
+                    next |= 1 << j;
+                }
+                for s in t.readings(symbol).iter().map(|&id| &t.syllables[usize::from(id)]) {
+                    let whole = s.iter().take_while(|&&b| b != 0).count();
+                    let k = s.iter().zip(&qb[j..]).take_while(|&(&s, &c)| s != 0 && same(s, c)).count();
+                    match using {
+                        Use::Initial if k >= 1 => next |= 1 << (j + 1),
+                        Use::Whole if k == whole || (k >= 1 && j + k == n) => next |= 1 << (j + k),
+                        Use::Any => (1..=k).for_each(|m| next |= 1 << (j + m)),
+                        _ => {}
+                    }
+                }
+            }
+            if next & (1 << n) != 0 {
+                return true;
+            }
+            if next == 0 {
+                return false;
+            }
+            live = next;
+            pos += len;
+        }
+        false
     }
 
     /// Cheap necessary condition: query bytes ⊆ key bytes, and the first one can start.
@@ -388,6 +516,8 @@ mod tests {
     #[test]
     fn baked_table_matches_runtime_computation() {
         let (baked, fresh) = (table(), pinyin_table::compute());
+        assert_eq!(baked.surnames, fresh.surnames);
+        assert_eq!(baked.surnames.len(), pinyin_table::SURNAME_READINGS.len());
         assert_eq!(baked.syllables, fresh.syllables);
         assert_eq!(baked.sets, fresh.sets);
         assert_eq!(baked.ids, fresh.ids);
@@ -426,15 +556,78 @@ mod tests {
 
     #[test]
     fn heteronyms_match_any_reading() {
-        for (text, q) in [("曾国", "cg"), ("曾国", "zg"), ("单双", "ss"), ("单双", "ds")] {
+        for (text, q) in [("曾经", "cj"), ("单双", "ds"), ("单于", "cy")] {
             assert!(hit(text, q), "{text} {q}");
         }
         for q in ["zhang", "chang", "zh", "c", "zhangc", "cc"] {
             assert!(hit("长城", q), "{q}");
         }
-        assert!(hit("解放", "xief") && hit("解放", "jf") && hit("重庆", "cq") && hit("重庆", "zq"));
-        assert!(hit("银行", "yh") && hit("步行", "bx") && hit("A区", "aou") && hit("A区", "aq"));
+        assert!(hit("解放", "jf") && hit("重庆", "cq") && hit("重庆", "zq"));
+        assert!(hit("银行", "yh") && hit("步行", "bx") && hit("A区", "aq"));
         assert!(!hit("长城", "zz") && !hit("单双", "xs"));
+    }
+
+    /// Whether `query` matches `text` read as a person's name.
+    fn name_hit(text: &str, query: &str) -> bool {
+        SearchKey::name(text).is_match(&Query::new(query))
+    }
+
+    #[test]
+    fn a_surname_reading_belongs_to_a_name_s_first_character_only() {
+        for (name, q) in
+            [("区志强", "ouzq"), ("单志远", "szy"), ("单志远", "shanzhiyuan"), ("解雨桐", "xyt"), ("曾凡宇", "zfy")]
+        {
+            assert!(name_hit(name, q), "{name} {q}");
+            assert!(!hit(name, q), "{name} {q}: not outside a name");
+        }
+        // The everyday readings stay, in names too.
+        assert!(name_hit("曾凡宇", "cfy") && name_hit("单志远", "dzy") && name_hit("区志强", "qzq"));
+        // Inside unit names and after a name's first character: no surname reading.
+        for (text, q) in [("南海区狮山镇", "ou"), ("南海区", "nho"), ("解放路", "xief"), ("曾经", "zj")] {
+            assert!(!hit(text, q), "{text} {q}");
+        }
+        assert!(!name_hit("王区", "wo") && !name_hit("李曾", "lz") && name_hit("李曾", "lc"));
+        assert!(name_hit(" 区志强", "ouzq"), "the first character, spaces aside");
+    }
+
+    fn kind(text: &str, query: &str) -> Option<MatchKind> {
+        SearchKey::name(text).match_kind(&Query::new(query))
+    }
+
+    #[test]
+    fn how_a_text_matches() {
+        use MatchKind::*;
+        assert_eq!(kind("江国华", "江国华"), Some(Exact));
+        assert_eq!(kind("Zhang Wei", "zhangwei"), Some(Exact));
+        assert_eq!(kind("江国华", "江国"), Some(Prefix));
+        assert_eq!(kind("江国华", "jgh"), Some(Initials));
+        assert_eq!(kind("江国华", "jg"), Some(Initials));
+        assert_eq!(kind("江国华", "江g"), Some(Initials));
+        assert_eq!(kind("江国华", "jiangguohua"), Some(FullPinyin));
+        assert_eq!(kind("江国华", "jiangguoh"), Some(FullPinyin));
+        assert_eq!(kind("江国华", "jiang"), Some(FullPinyin));
+        assert_eq!(kind("江国华", "jianggh"), Some(Pinyin));
+        assert_eq!(kind("江国华", "guohua"), Some(Inside));
+        assert_eq!(kind("江国华", "国华"), Some(Inside));
+        assert_eq!(kind("江国华", "x"), None);
+        assert_eq!(kind("区志强", "ozq"), Some(Initials));
+        assert_eq!(kind("区志强", "ouzq"), Some(Pinyin));
+        assert_eq!(kind("欧阳 明远", "oymy"), Some(Initials), "a space inside is skipped");
+        assert_eq!(SearchKey::new("局 规划科").match_kind(&Query::new("jgh")), Some(Initials));
+        assert_eq!(SearchKey::new("市国土规划局 规划科").match_kind(&Query::new("jgh")), Some(Inside));
+        assert_eq!(kind("江国华", "  "), Some(Inside), "an empty query: all alike");
+        assert!(Exact < Prefix && Prefix < Initials && Initials < FullPinyin && FullPinyin < Pinyin && Pinyin < Inside);
+    }
+
+    /// Issue 12: `jgh` found 谭嘉诚 first, through "…局 规划…" in his post; 江国华's own name
+    /// is `jgh`. The kinds rank the name first.
+    #[test]
+    fn a_name_by_its_initials_ranks_before_a_post_that_contains_them() {
+        let q = Query::new("jgh");
+        let post = SearchKey::new("市国土资源局 规划科科长").match_kind(&q);
+        let name = SearchKey::name("江国华").match_kind(&q);
+        assert_eq!(post, Some(MatchKind::Inside));
+        assert!(name < post, "{name:?} {post:?}");
     }
 
     #[test]
@@ -457,7 +650,7 @@ mod tests {
         assert_eq!(m("Zhang WEI", "wei"), Some(vec![(6, 9)]));
         assert!(hit("Zhang WEI", "zhangw") && hit("ÄRZTE Büro", "tebü") && hit("ÄRZTE", "ärz"));
         assert_eq!(m("A区zs", "aqz"), Some(vec![(0, 5)]));
-        assert!(hit("A区zs", "ouzs") && !hit("A区zs", "zsa") && hit("A区zs", "a区Z"));
+        assert!(hit("A区zs", "aquzs") && !hit("A区zs", "zsa") && hit("A区zs", "a区Z"));
         assert!(hit("欧阳 明", "oym") && hit("阿卜杜·热合曼", "dr"));
         assert_eq!(m("·热", "r"), Some(vec![(2, 5)]));
     }
@@ -526,7 +719,13 @@ mod tests {
         fn at(text: &[char], q: &str, i: usize, inside: bool) -> bool {
             let Some(&c) = text.get(i) else { return q.is_empty() };
             let lit = fold(c).to_string();
-            let readings = c.to_pinyin_multi().into_iter().flatten().map(|p| p.plain().replace('ü', "v"));
+            let surname = pinyin_table::SURNAME_READINGS.iter().find(|(s, _)| *s == c).map(|(_, r)| *r);
+            let readings = c
+                .to_pinyin_multi()
+                .into_iter()
+                .flatten()
+                .map(|p| p.plain().replace('ü', "v"))
+                .filter(|r| Some(r.as_str()) != surname);
             q.is_empty()
                 || (q.starts_with(&lit) && at(text, &q[lit.len()..], i + 1, true))
                 || (inside && !c.is_alphanumeric() && at(text, q, i + 1, true))

@@ -1,15 +1,18 @@
 //! Helpers for untrusted text on a terminal and in form fields.
 //!
 //! Anything read from the database or an import file may contain bytes that a
-//! terminal interprets (ESC, CSI, OSC sequences) or bidi overrides that make text
-//! render differently from what it is. Everything shown goes through
-//! [`display_safe`]; everything typed or imported is checked with
-//! [`forbidden_char`] or cleaned with [`sanitize_paste`]. Widths are terminal
-//! cells (CJK = 2), measured by `unicode-width`.
+//! terminal interprets (ESC, CSI, OSC sequences), bidi overrides that make text
+//! render differently from what it is, or invisible characters (a zero-width space)
+//! that make two different names look the same. Everything shown goes through
+//! [`display_safe`]; everything typed or imported is put in one form with
+//! [`normalise`] and checked with [`refused_char`] (or cleaned with
+//! [`sanitize_paste`]). Widths are terminal cells (CJK = 2), measured by `unicode-width`.
 
 use std::borrow::Cow;
 use std::fmt::Write as _;
 
+use crate::lang::Message;
+use unicode_normalization::UnicodeNormalization;
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 /// The ellipsis that marks a cut; one cell wide.
@@ -27,13 +30,152 @@ pub fn is_forbidden(c: char) -> bool {
         )
 }
 
-/// Replaces every forbidden character with a visible escape (`\n`, `\t`, `\r`,
-/// `\x1b`, `\u{9b}`, `\u{202e}`), so no byte of the result can start a terminal
-/// escape sequence or reorder text. Borrows when there is nothing to replace,
-/// which is the common case on every redraw. Backslashes are not escaped: this is
-/// for showing, not for round-tripping.
+/// Invisible characters and the other format characters (Unicode category Cf, the bidi
+/// controls among them), and the Hangul fillers that draw as blanks, each with its name in
+/// Chinese and English. None of them has a place in a name, a unit or a post: a name with a
+/// zero-width space looks like the name without it and is another person to the database.
+/// Variation selectors are not here: a rare character in a name may need one.
+pub fn hidden_name(c: char) -> Option<(&'static str, &'static str)> {
+    Some(match c {
+        '\u{ad}' => ("软连字符", "soft hyphen"),
+        '\u{34f}' => ("组合字形连接符", "combining grapheme joiner"),
+        '\u{61c}' => ("阿拉伯字母标记", "Arabic letter mark"),
+        '\u{115f}' | '\u{1160}' | '\u{3164}' | '\u{ffa0}' => ("韩文填充符", "Hangul filler"),
+        '\u{180e}' => ("蒙古文元音分隔符", "Mongolian vowel separator"),
+        '\u{200b}' => ("零宽空格", "zero width space"),
+        '\u{200c}' => ("零宽不连字", "zero width non-joiner"),
+        '\u{200d}' => ("零宽连字", "zero width joiner"),
+        '\u{200e}' => ("从左至右标记", "left-to-right mark"),
+        '\u{200f}' => ("从右至左标记", "right-to-left mark"),
+        '\u{202a}' => ("从左至右嵌入", "left-to-right embedding"),
+        '\u{202b}' => ("从右至左嵌入", "right-to-left embedding"),
+        '\u{202c}' => ("结束方向格式", "pop directional formatting"),
+        '\u{202d}' => ("从左至右覆盖", "left-to-right override"),
+        '\u{202e}' => ("从右至左覆盖", "right-to-left override"),
+        '\u{2060}' => ("词连接符", "word joiner"),
+        '\u{2061}'..='\u{2064}' => ("不可见运算符", "invisible operator"),
+        '\u{2066}' => ("从左至右隔离", "left-to-right isolate"),
+        '\u{2067}' => ("从右至左隔离", "right-to-left isolate"),
+        '\u{2068}' => ("首强字符隔离", "first strong isolate"),
+        '\u{2069}' => ("结束方向隔离", "pop directional isolate"),
+        '\u{feff}' => ("字节顺序标记（零宽不换行空格）", "byte order mark (zero width no-break space)"),
+        '\u{e0001}' | '\u{e0020}'..='\u{e007f}' => ("标签字符", "tag character"),
+        '\u{600}'..='\u{605}'
+        | '\u{6dd}'
+        | '\u{70f}'
+        | '\u{890}'..='\u{891}'
+        | '\u{8e2}'
+        | '\u{206a}'..='\u{206f}'
+        | '\u{fff9}'..='\u{fffb}'
+        | '\u{110bd}'
+        | '\u{110cd}'
+        | '\u{13430}'..='\u{1344f}'
+        | '\u{1bca0}'..='\u{1bca3}'
+        | '\u{1d173}'..='\u{1d17a}' => ("格式字符", "format character"),
+        _ => return None,
+    })
+}
+
+/// A character that is never stored from user input: a control or bidi character, or an
+/// invisible one.
+pub fn is_refused(c: char) -> bool {
+    // Below U+00A0 only controls are refused, and nothing from the Hangul filler U+3164 to the
+    // variation selectors: those ranges are most text (CJK included) and every redraw.
+    if c < '\u{a0}' {
+        return c.is_control();
+    }
+    if ('\u{3165}'..'\u{fe00}').contains(&c) {
+        return false;
+    }
+    is_forbidden(c) || hidden_name(c).is_some()
+}
+
+/// The first character [`normalise`]d text may not hold, as a message naming it and where it
+/// is: "第 2 个字符是不可见字符 U+200B（零宽空格）".
+pub fn refused_char(s: &str) -> Option<Message> {
+    let (pos, c) = s.chars().enumerate().find(|&(_, c)| is_refused(c))?;
+    Some(refused_message(pos, c))
+}
+
+fn refused_message(pos: usize, c: char) -> Message {
+    let code = format!("U+{:04X}", c as u32);
+    match hidden_name(c) {
+        Some((zh, en)) if !is_forbidden(c) => Message::new(
+            format!("第 {} 个字符是不可见字符 {code}（{zh}），请删去", pos + 1),
+            format!("invisible character {code} ({en}) at position {}; delete it", pos + 1),
+        ),
+        Some((zh, en)) => Message::new(
+            format!("第 {} 个字符是双向控制字符 {code}（{zh}）", pos + 1),
+            format!("control or bidi character {code} ({en}) at position {}", pos + 1),
+        ),
+        None => Message::new(
+            format!("第 {} 个字符是控制字符 {code}", pos + 1),
+            format!("control or bidi character {code} at position {}", pos + 1),
+        ),
+    }
+}
+
+/// What a typed, pasted or imported text is stored as: Unicode NFC (one code point per
+/// character where one exists, so that the same name typed two ways is one name), without
+/// leading and trailing white space (the ideographic space U+3000 included).
+pub fn normalise(s: &str) -> String {
+    let trimmed = s.trim();
+    if trimmed.is_ascii() {
+        return trimmed.to_string();
+    }
+    trimmed.nfc().collect::<String>().trim().to_string()
+}
+
+/// Whether `s` is already as [`normalise`] would store it.
+pub fn is_normalised(s: &str) -> bool {
+    s.len() == s.trim().len() && (s.is_ascii() || unicode_normalization::is_nfc(s))
+}
+
+fn is_cjk(c: char) -> bool {
+    matches!(c as u32, 0x3400..=0x4dbf | 0x4e00..=0x9fff | 0xf900..=0xfaff | 0x20000..=0x3134f) || c == '·'
+}
+
+/// A person's name as stored: normalised; spaces between Chinese characters (rosters pad
+/// two-character names to line up with three-character ones: "张  三", and some .lrmx files
+/// write "张 三") dropped; other runs of spaces (ideographic ones included) made one.
+pub fn normalise_name(s: &str) -> String {
+    let chars: Vec<char> = normalise(s).chars().collect();
+    let mut out = String::with_capacity(s.len());
+    let mut i = 0;
+    while i < chars.len() {
+        if chars[i].is_whitespace() {
+            let start = i;
+            while i < chars.len() && chars[i].is_whitespace() {
+                i += 1;
+            }
+            let before = start.checked_sub(1).map(|j| chars[j]);
+            let after = chars.get(i).copied();
+            if !(before.is_some_and(is_cjk) && after.is_some_and(is_cjk)) {
+                out.push(' ');
+            }
+        } else {
+            out.push(chars[i]);
+            i += 1;
+        }
+    }
+    out
+}
+
+/// Who a name says a person is, for finding the same person twice: the stored form of the
+/// name with invisible characters dropped and Latin letters in lower case, so that
+/// "邱\u{200b}志远" and "邱志远" are one identity.
+pub fn identity(name: &str) -> String {
+    let visible: String = name.chars().filter(|c| hidden_name(*c).is_none()).collect();
+    normalise_name(&visible).to_lowercase()
+}
+
+/// Replaces every forbidden or invisible character with a visible escape (`\n`, `\t`, `\r`,
+/// `\x1b`, `\u{9b}`, `\u{202e}`, `\u{200b}`), so no byte of the result can start a terminal
+/// escape sequence or reorder text, and a name with a hidden character does not pass for
+/// the name without it. Borrows when there is nothing to replace, which is the common case
+/// on every redraw. Backslashes are not escaped: this is for showing, not for round-tripping.
 pub fn display_safe(s: &str) -> Cow<'_, str> {
-    let Some(first) = s.find(is_forbidden) else {
+    let Some(first) = s.find(is_refused) else {
         return Cow::Borrowed(s);
     };
     let mut out = String::with_capacity(s.len() + 8);
@@ -46,7 +188,7 @@ pub fn display_safe(s: &str) -> Cow<'_, str> {
             c if c.is_ascii_control() => {
                 let _ = write!(out, "\\x{:02x}", c as u32);
             }
-            c if is_forbidden(c) => {
+            c if is_refused(c) => {
                 let _ = write!(out, "\\u{{{:x}}}", c as u32);
             }
             c => out.push(c),
@@ -62,8 +204,8 @@ pub fn forbidden_char(s: &str) -> Option<(usize, char)> {
 }
 
 /// Cleans text pasted into a single-line field: each run of line breaks and tabs
-/// (together with spaces around it) becomes one space, other forbidden
-/// characters are dropped, and the ends are trimmed. VT, FF, NEL, U+2028 and
+/// (together with spaces around it) becomes one space, other forbidden and
+/// invisible characters are dropped, and the ends are trimmed. VT, FF, NEL, U+2028 and
 /// U+2029 count as line breaks too, so pasted paragraphs don't run together.
 pub fn sanitize_paste(s: &str) -> String {
     let is_break = |c: char| matches!(c, '\t' | '\n' | '\x0b' | '\x0c' | '\r' | '\u{85}' | '\u{2028}' | '\u{2029}');
@@ -72,7 +214,7 @@ pub fn sanitize_paste(s: &str) -> String {
     for c in s.chars() {
         if is_break(c) {
             in_break = true;
-        } else if is_forbidden(c) || (in_break && c == ' ') {
+        } else if is_refused(c) || (in_break && c == ' ') {
             // dropped; neither ends a break run
         } else {
             if in_break {
@@ -273,6 +415,53 @@ mod tests {
             assert_eq!(width(&pad_to_width(NAME, w)), w);
             assert_eq!(width(&pad_to_width("a欧b", w)), w);
         }
+    }
+
+    #[test]
+    fn invisible_characters_are_named_and_refused() {
+        for (c, zh, en) in [
+            ('\u{200b}', "零宽空格", "zero width space"),
+            ('\u{200c}', "零宽不连字", "zero width non-joiner"),
+            ('\u{200d}', "零宽连字", "zero width joiner"),
+            ('\u{2060}', "词连接符", "word joiner"),
+            ('\u{feff}', "字节顺序标记", "byte order mark"),
+            ('\u{ad}', "软连字符", "soft hyphen"),
+            ('\u{e0041}', "标签字符", "tag character"),
+            ('\u{202e}', "从右至左覆盖", "right-to-left override"),
+            ('\u{2066}', "从左至右隔离", "left-to-right isolate"),
+        ] {
+            let m = refused_char(&format!("邱{c}志远")).unwrap_or_else(|| panic!("{c:?} refused"));
+            let code = format!("U+{:04X}", c as u32);
+            assert!(m.zh.contains(zh) && m.zh.contains(&code) && m.zh.contains("第 2 个"), "{}", m.zh);
+            assert!(m.en.contains(en) && m.en.contains(&code) && m.en.contains("position 2"), "{}", m.en);
+            assert!(display_safe(&format!("邱{c}志远")).contains("\\u{"), "shown visibly");
+        }
+        assert_eq!(refused_char("邱志远 Zhang-Wei 葛\u{e0100}"), None, "variation selectors stay");
+        assert!(refused_char("a\x1b").unwrap().en.contains("U+001B"));
+    }
+
+    #[test]
+    fn normalised_text_is_nfc_and_trimmed_of_every_space() {
+        assert_eq!(normalise("\u{3000} 张三\u{3000}\u{a0}"), "张三");
+        assert_eq!(normalise("Jose\u{301}"), "José");
+        assert!(is_normalised("José") && !is_normalised("Jose\u{301}") && !is_normalised(" 张三"));
+        assert_eq!(normalise_name(" 张 三 "), "张三");
+        assert_eq!(normalise_name("张\u{3000}\u{3000}三"), "张三");
+        assert_eq!(normalise_name("Li   Ming"), "Li Ming");
+        assert_eq!(normalise_name("阿依古丽 · 买买提"), "阿依古丽·买买提");
+    }
+
+    #[test]
+    fn one_identity_whatever_hides_in_the_name() {
+        assert_eq!(identity("邱\u{200b}志远"), identity("邱志远"));
+        assert_eq!(identity("邱 志远\u{3000}"), identity("邱志远"));
+        assert_eq!(identity("Li MING"), identity("li ming"));
+        assert_ne!(identity("邱志远"), identity("邱志违"));
+    }
+
+    #[test]
+    fn paste_drops_invisible_characters() {
+        assert_eq!(sanitize_paste("邱\u{200b}志\u{feff}远"), "邱志远");
     }
 
     #[test]

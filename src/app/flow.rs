@@ -124,7 +124,7 @@ impl App {
                 if let Some(f) = &mut self.form {
                     f.message = Some((Tone::Muted, saving.into()));
                 }
-                self.saving = self.form.as_ref().map(|f| f.title.clone());
+                self.saving = self.form.as_ref().map(Form::saved_title);
                 self.requests.push(Request::Write(cmd));
                 Effect::Store
             }

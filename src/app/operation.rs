@@ -4,6 +4,7 @@
 //! read the operation a form produced.
 
 use crate::domain::*;
+use crate::lang::Message;
 use crate::store::{NewCadre, NewSecondment, ReviewResult, Undone};
 use chrono::NaiveDate;
 
@@ -123,12 +124,12 @@ pub enum Failure {
     /// The lock stayed taken for the whole busy timeout.
     Busy,
     Full,
-    ReadOnly(String),
+    ReadOnly(Message),
     Invalid {
         field: String,
-        message: String,
+        message: Message,
     },
-    NotFound(String),
-    InUse(String),
-    Other(String),
+    NotFound(Message),
+    InUse(Message),
+    Other(Message),
 }

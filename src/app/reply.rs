@@ -7,7 +7,7 @@ use super::flow::line;
 use super::form::{self, FormKind};
 use super::operation::{Failure, Outcome};
 use super::popup::{AfterLoad, ConflictView, Popup};
-use super::view::history::{change_lines, local_time, table_words};
+use super::view::history::{change_lines, local_time, record_words, table_words};
 use super::view::{Rec, TextLine, Tone};
 use super::App;
 use crate::lang::Lang;
@@ -39,10 +39,10 @@ impl App {
                 let text = self.words(
                     format!("已撤销：{} {}（{} 行）", local_time(&u.at), table_words(&lk, &u.table), u.rows),
                     format!(
-                        "Undone: your change of {} at {} ({} rows)",
+                        "Undone: your change of {} at {} ({})",
                         table_words(&lk, &u.table),
                         local_time(&u.at),
-                        u.rows
+                        crate::lang::count(u.rows, "row", "rows")
                     ),
                 );
                 self.status = Some((Tone::Good, text));
@@ -68,15 +68,34 @@ impl App {
                 "The disk is full; nothing was saved. Your typing is kept: free some space and press Enter again.",
             )
             .to_string(),
-            Failure::ReadOnly(why) => self.words(format!("只读（{why}）：未保存"), format!("read-only ({why}): nothing was saved")),
-            Failure::NotFound(m) => self.words(format!("记录已不存在，未保存（{m}）"), format!("nothing was saved: {m}")),
-            Failure::InUse(what) => self.words(format!("不能删除：{what}"), format!("cannot delete: {what}")),
-            Failure::Invalid { field, message } => format!("{field}: {message}"),
-            Failure::Other(m) => self.words(format!("未保存：{m}"), format!("nothing was saved: {m}")),
+            Failure::ReadOnly(why) => {
+                let why = why.get(self.opts.lang);
+                self.words(format!("只读（{why}）：未保存"), format!("read-only ({why}): nothing was saved"))
+            }
+            Failure::NotFound(m) => {
+                let m = m.get(self.opts.lang);
+                self.words(format!("未保存：{m}"), format!("nothing was saved: {m}"))
+            }
+            Failure::InUse(what) => {
+                let what = what.get(self.opts.lang);
+                self.words(format!("不能删除：{what}"), format!("cannot delete: {what}"))
+            }
+            Failure::Invalid { field, message } => {
+                let label = crate::store::field_label(field);
+                format!("{}{}{}", label.get(self.opts.lang), self.t("：", ": "), message.get(self.opts.lang))
+            }
+            Failure::Other(m) => {
+                let m = m.get(self.opts.lang);
+                self.words(format!("未保存：{m}"), format!("nothing was saved: {m}"))
+            }
             Failure::Conflict { table, id, .. } => {
                 let lk = self.lookup();
                 let t = table_words(&lk, table);
-                self.words(format!("同事已修改{t} #{id}，未保存"), format!("a colleague changed this {t} (#{id}); nothing was saved"))
+                let which = record_words(&lk, table, *id).unwrap_or_else(|| format!("#{id}"));
+                self.words(
+                    format!("同事已修改{t}“{which}”，未保存"),
+                    format!("a colleague changed this {t} ({which}); nothing was saved"),
+                )
             }
         };
         let Some(form) = &mut self.form else {
@@ -85,7 +104,7 @@ impl App {
             return if matches!(f, Failure::Conflict { .. }) { self.reread() } else { Effect::Redraw };
         };
         match f {
-            Failure::Invalid { field, message } => form.set_error(&field, message),
+            Failure::Invalid { field, message } => form.set_error(&field, message.get(self.opts.lang).to_string()),
             Failure::Conflict { table, who, at, changes, deleted, .. } => {
                 form.message = Some((Tone::Error, text));
                 self.popup = Some(Popup::Conflict(self.conflict_view(&table, who, at, &changes, deleted)));

@@ -1,11 +1,12 @@
 //! The interop commands: `export`, `import`, `template`, `backup` (the work is in `crate::interop`).
 
-use super::ExitError;
+use super::{lang, say, ExitError};
 use crate::domain::{District, ReviewKind};
 use crate::interop::export::{self, Filter, StatusFilter, What};
 use crate::interop::resolve::ImportOptions;
 use crate::interop::run::{self, Prepared};
 use crate::interop::{backup, columns, InteropError, Sheet, SheetFormat};
+use crate::lang::Message;
 use crate::store::{Access, Store};
 use crate::text::display_safe;
 use chrono::NaiveDate;
@@ -78,11 +79,21 @@ pub struct BackupArgs {
 }
 
 fn parse_kind(s: &str) -> Result<ReviewKind, String> {
-    ReviewKind::parse(s).ok_or_else(|| format!("'{s}': expected routine, annual or end_of_term"))
+    ReviewKind::parse(s).ok_or_else(|| {
+        say(
+            format!("“{s}”：应为 routine、annual 或 end_of_term"),
+            format!("'{s}': expected routine, annual or end_of_term"),
+        )
+    })
 }
 
 fn parse_district(s: &str) -> Result<District, String> {
-    District::parse(s).ok_or_else(|| format!("'{s}': expected chancheng, nanhai, shunde, sanshui or gaoming"))
+    District::parse(s).ok_or_else(|| {
+        say(
+            format!("“{s}”：应为 chancheng、nanhai、shunde、sanshui 或 gaoming"),
+            format!("'{s}': expected chancheng, nanhai, shunde, sanshui or gaoming"),
+        )
+    })
 }
 
 impl From<InteropError> for ExitError {
@@ -99,11 +110,18 @@ impl From<InteropError> for ExitError {
                 // One line each, for the user to work through; the summary goes to main.
                 let mut err = std::io::stderr().lock();
                 for p in &problems {
-                    let _ = writeln!(err, "{}", display_safe(&p.to_string()));
+                    let _ = writeln!(err, "{}", p.text(lang()));
                 }
-                ExitError { code, message: format!("{} problem(s) in the file; nothing was imported", problems.len()) }
+                let n = problems.len();
+                ExitError::said(
+                    code,
+                    Message::new(
+                        format!("文件中有 {n} 个问题，未导入任何内容"),
+                        format!("{n} problem(s) in the file; nothing was imported"),
+                    ),
+                )
             }
-            other => ExitError { code, message: other.to_string() },
+            other => ExitError { code, message: other.text(lang()) },
         }
     }
 }
@@ -113,9 +131,13 @@ fn format_for(format: Option<SheetFormat>, path: Option<&Path>) -> Result<SheetF
     match (format, path.map(SheetFormat::of_path)) {
         (Some(f), _) => Ok(f),
         (None, Some(Some(f))) => Ok(f),
-        (None, Some(None)) => {
-            Err(ExitError { code: 2, message: "--format: give csv or xlsx (the file name does not say)".into() })
-        }
+        (None, Some(None)) => Err(ExitError::said(
+            2,
+            Message::new(
+                "--format：请给出 csv 或 xlsx（文件名看不出来）",
+                "--format: give csv or xlsx (the file name does not say)",
+            ),
+        )),
         (None, None) => Ok(SheetFormat::Csv),
     }
 }
@@ -144,7 +166,9 @@ pub fn export(args: ExportArgs, today: NaiveDate) -> Result<u8, ExitError> {
         (None, SheetFormat::Xlsx) => export::default_path(args.what, today, "xlsx"),
     };
     crate::interop::save(&sheet, format, &path)?;
-    eprintln!("wrote {} rows to {}", sheet.rows.len(), display_safe(&path.display().to_string()));
+    let (n, shown) = (sheet.rows.len(), display_safe(&path.display().to_string()).into_owned());
+    let rows = crate::lang::count(n, "row", "rows");
+    eprintln!("{}", say(format!("已写入 {n} 行到 {shown}"), format!("wrote {rows} to {shown}")));
     Ok(0)
 }
 
@@ -152,26 +176,37 @@ pub fn template(args: TemplateArgs) -> Result<u8, ExitError> {
     let format = format_for(args.format, Some(&args.out))?;
     let sheet = Sheet::new("挂职", &columns::headers());
     crate::interop::save(&sheet, format, &args.out)?;
-    println!("wrote an empty sheet with {} columns to {}", sheet.header.len(), args.out.display());
+    let (n, shown) = (sheet.header.len(), display_safe(&args.out.display().to_string()).into_owned());
+    println!(
+        "{}",
+        say(format!("已把有 {n} 列的空表写入 {shown}"), format!("wrote an empty sheet with {n} columns to {shown}"))
+    );
     Ok(0)
 }
 
 fn show(prepared: &Prepared) {
     let mut err = std::io::stderr().lock();
     for note in &prepared.notes {
-        let _ = writeln!(err, "note: {}", display_safe(note));
+        let _ = writeln!(err, "{}{}", say("注意：".into(), "note: ".into()), display_safe(note.get(lang())));
     }
     let mut out = std::io::stdout().lock();
-    let _ = writeln!(out, "{}", prepared.plan.summary());
-    for line in prepared.plan.details().lines() {
+    let _ = writeln!(out, "{}", prepared.plan.summary(lang()));
+    for line in prepared.plan.details(lang()).lines() {
         let _ = writeln!(out, "{}", display_safe(line));
     }
 }
 
-pub fn import(args: ImportArgs) -> Result<u8, ExitError> {
+pub fn import(args: ImportArgs, today: NaiveDate) -> Result<u8, ExitError> {
     let mut store = Store::open(&args.db, Access::Auto)?;
+    store.pin_today(today);
     if let (Some(why), false) = (store.read_only_reason(), args.dry_run) {
-        return Err(ExitError { code: 4, message: format!("read-only: {why}; nothing was imported") });
+        return Err(ExitError::said(
+            4,
+            Message::new(
+                format!("只读：{}；未导入任何内容", why.zh),
+                format!("read-only: {}; nothing was imported", why.en),
+            ),
+        ));
     }
     let prepared = run::prepare(&store, &args.file, ImportOptions { create_units: args.create_units })?;
     show(&prepared);
@@ -179,46 +214,65 @@ pub fn import(args: ImportArgs) -> Result<u8, ExitError> {
         return Ok(0);
     }
     if args.dry_run {
-        let _ = writeln!(std::io::stdout(), "dry run: nothing was written");
+        let _ = writeln!(
+            std::io::stdout(),
+            "{}",
+            say("试运行：未写入任何内容".into(), "dry run: nothing was written".into())
+        );
         return Ok(0);
     }
     if !args.yes {
         if !std::io::stdin().is_terminal() {
-            return Err(ExitError {
-                code: 4,
-                message: "standard input is not a terminal, so nobody can confirm: pass --yes to import from a \
-                          script (or --dry-run to check); nothing was written"
-                    .into(),
-            });
+            return Err(ExitError::said(
+                4,
+                Message::new(
+                    "标准输入不是终端，无人确认：从脚本导入请加 --yes（或用 --dry-run 检查）；未写入任何内容",
+                    "standard input is not a terminal, so nobody can confirm: pass --yes to import from a \
+                     script (or --dry-run to check); nothing was written",
+                ),
+            ));
         }
-        eprint!("Import these changes into {}? [y/N] ", display_safe(&args.db.display().to_string()));
+        let db = display_safe(&args.db.display().to_string()).into_owned();
+        eprint!("{}", say(format!("把这些修改导入 {db}？[y/N] "), format!("Import these changes into {db}? [y/N] ")));
         let mut answer = String::new();
         std::io::stdin().lock().read_line(&mut answer)?;
         if !matches!(answer.trim().to_lowercase().as_str(), "y" | "yes" | "是") {
-            return Err(ExitError { code: 4, message: "not imported (not confirmed); nothing was written".into() });
+            return Err(ExitError::said(
+                4,
+                Message::new("未确认，未导入；未写入任何内容", "not imported (not confirmed); nothing was written"),
+            ));
         }
     }
     run::commit(&mut store, &prepared)?;
     let db = display_safe(&args.db.display().to_string()).into_owned();
-    let _ = writeln!(std::io::stdout(), "imported into {db}: {}", prepared.plan.summary());
+    let summary = prepared.plan.summary(lang());
+    let _ = writeln!(
+        std::io::stdout(),
+        "{}",
+        say(format!("已导入 {db}：{summary}"), format!("imported into {db}: {summary}"))
+    );
     Ok(0)
 }
 
 pub fn backup(args: BackupArgs) -> Result<u8, ExitError> {
     let report = backup::backup(&args.db, &args.dest, args.keep, chrono::Local::now().naive_local())?;
+    let shown = |p: &Path| display_safe(&p.display().to_string()).into_owned();
+    let (db, to, pages, restarts) = (shown(&args.db), shown(&report.path), report.pages, report.restarts);
+    let (again_zh, again_en) = if restarts > 0 {
+        (format!("，同事保存时重新开始 {restarts} 次"), format!(", restarted {restarts} times by colleagues' saves"))
+    } else {
+        (String::new(), String::new())
+    };
     println!(
-        "backed up {} to {} ({} pages, integrity_check ok{})",
-        args.db.display(),
-        report.path.display(),
-        report.pages,
-        if report.restarts > 0 {
-            format!(", restarted {} times by colleagues' saves", report.restarts)
-        } else {
-            String::new()
-        }
+        "{}",
+        say(
+            format!("已把 {db} 备份到 {to}（{pages} 页，integrity_check 通过{again_zh}）"),
+            format!("backed up {db} to {to} ({pages} pages, integrity_check ok{again_en})"),
+        )
     );
     for old in &report.removed {
-        println!("removed old copy {}", old.display());
+        let old = shown(old);
+        println!("{}", say(format!("已删除旧副本 {old}"), format!("removed old copy {old}")));
     }
     Ok(0)
 }

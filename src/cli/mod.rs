@@ -4,7 +4,7 @@ mod interop;
 mod report;
 
 use crate::domain::dates::parse_date;
-use crate::lang::Lang;
+use crate::lang::{Lang, Message};
 use crate::store::{Access, Store, StoreError};
 use chrono::NaiveDate;
 use clap::{Parser, Subcommand, ValueEnum};
@@ -37,8 +37,8 @@ pub struct ViewArgs {
     /// Pretend today is this date (YYYY-MM-DD).
     #[arg(long, value_parser = parse_today, global = true)]
     pub today: Option<NaiveDate>,
-    /// Label language; default from LC_ALL / LC_MESSAGES / LANG.
-    #[arg(long, value_enum)]
+    /// Language of the screens and messages; default from LC_ALL / LC_MESSAGES / LANG.
+    #[arg(long, value_enum, global = true)]
     pub lang: Option<Lang>,
     /// Plain ASCII borders, for terminals that draw box lines double-width.
     #[arg(long)]
@@ -102,11 +102,38 @@ fn parse_today(s: &str) -> Result<NaiveDate, String> {
     parse_date(s)
 }
 
+/// The language of the command's messages: `--lang`, else the locale. Set once, when the
+/// command line is read; every message of the process follows it.
+static LANG: std::sync::OnceLock<Lang> = std::sync::OnceLock::new();
+
+/// The language messages are printed in (the locale's until `run` has read `--lang`).
+pub fn lang() -> Lang {
+    *LANG.get_or_init(|| Lang::from_env(|k| std::env::var(k).ok()))
+}
+
+/// The language the raw arguments ask for (`--lang zh`, `--lang=en`), for messages about a
+/// command line that did not parse.
+pub fn lang_of_args(args: &[std::ffi::OsString]) -> Option<Lang> {
+    let words: Vec<String> = args.iter().map(|a| a.to_string_lossy().into_owned()).collect();
+    let value = words.iter().enumerate().find_map(|(i, w)| {
+        w.strip_prefix("--lang=").map(str::to_string).or_else(|| (w == "--lang").then(|| words.get(i + 1).cloned())?)
+    })?;
+    <Lang as ValueEnum>::from_str(&value, true).ok()
+}
+
+/// `zh` or `en`, as the session's language has it.
+fn say(zh: String, en: String) -> String {
+    lang().pick(zh, en)
+}
+
 /// When the command line did not parse and its first word is not a command, the message to
 /// give instead of clap's, which would call the second word a subcommand: an unknown command
 /// (`guazhi overdeu db.db`), or a word too many after the database (`guazhi db.db extra`).
 pub fn unknown_command(args: &[std::ffi::OsString]) -> Option<String> {
     use clap::CommandFactory;
+    if let Some(l) = lang_of_args(args) {
+        let _ = LANG.set(l);
+    }
     let cmd = Cli::command();
     // Options that take a value: the word after them is not a positional one.
     let valued: Vec<String> = cmd
@@ -138,22 +165,31 @@ pub fn unknown_command(args: &[std::ffi::OsString]) -> Option<String> {
     if std::path::Path::new(first).exists() {
         // The screens on a file, with a word too many (clap would call it a subcommand).
         let extra = words.next()?;
-        return Some(format!(
-            "unexpected argument '{}' (the screens take one database file)",
-            crate::text::display_safe(&extra.to_string_lossy())
+        let extra = crate::text::display_safe(&extra.to_string_lossy()).into_owned();
+        return Some(say(
+            format!("多余的参数“{extra}”（打开界面只需一个数据库文件）"),
+            format!("unexpected argument '{extra}' (the screens take one database file)"),
         ));
     }
-    Some(format!(
-        "unknown command '{}' (the commands: {}; or give a database file to open the screens)",
-        crate::text::display_safe(&word),
-        names.join(", ")
+    let word = crate::text::display_safe(&word).into_owned();
+    let names = names.join(", ");
+    Some(say(
+        format!("没有“{word}”这个命令（命令有：{names}；或者给出数据库文件以打开界面）"),
+        format!("unknown command '{word}' (the commands: {names}; or give a database file to open the screens)"),
     ))
 }
 
-/// A failure and the exit status it maps to.
+/// A failure and the exit status it maps to; the message is in the session's language.
 pub struct ExitError {
     pub code: u8,
     pub message: String,
+}
+
+impl ExitError {
+    /// A failure with its message in both languages; the session's is kept.
+    pub fn said(code: u8, message: Message) -> ExitError {
+        ExitError { code, message: message.get(lang()).to_string() }
+    }
 }
 
 impl From<StoreError> for ExitError {
@@ -183,7 +219,7 @@ impl From<StoreError> for ExitError {
             | InUse { .. } => 4,
             Io(_) | Sqlite(_) | CannotCreate { .. } => 5,
         };
-        ExitError { code, message: e.to_string() }
+        ExitError::said(code, e.message())
     }
 }
 
@@ -194,34 +230,44 @@ impl From<std::io::Error> for ExitError {
         if e.kind() == std::io::ErrorKind::BrokenPipe {
             return ExitError { code: 141, message: String::new() };
         }
-        ExitError { code: 5, message: e.to_string() }
+        ExitError::said(5, Message::new(format!("读写出错：{e}"), e.to_string()))
     }
 }
 
 /// Opens `db` read-only for a report; a file every account can read is warned about on
 /// stderr (stdout stays the report's, for scripts).
-fn open_for_report(db: &std::path::Path) -> Result<Store, ExitError> {
-    let store = Store::open(db, Access::ReadOnly)?;
+fn open_for_report(db: &std::path::Path, today: NaiveDate) -> Result<Store, ExitError> {
+    let mut store = Store::open(db, Access::ReadOnly)?;
     if let Some(warning) = store.exposure_warning() {
-        eprintln!("guazhi: {warning}");
+        eprintln!("guazhi: {}", warning.get(lang()));
     }
+    store.pin_today(today);
     Ok(store)
 }
 
 /// Runs a parsed command line; `Ok(code)` is the exit status.
 pub fn run(cli: Cli) -> Result<u8, ExitError> {
+    if let Some(l) = cli.view.lang {
+        let _ = LANG.set(l);
+    }
     let today = cli.view.today.unwrap_or_else(|| chrono::Local::now().date_naive());
     match cli.command {
         None => {
             let Some(db) = cli.db else {
-                return Err(ExitError { code: 2, message: "no database given; try `guazhi --help`".into() });
+                return Err(ExitError::said(
+                    2,
+                    Message::new("没有给出数据库；试试 `guazhi --help`", "no database given; try `guazhi --help`"),
+                ));
             };
             let access = if cli.view.read_only { Access::ReadOnly } else { Access::Auto };
-            let store = Store::open(&db, access)?;
+            let mut store = Store::open(&db, access)?;
+            if let Some(today) = cli.view.today {
+                store.pin_today(today);
+            }
             let env = |k: &str| std::env::var(k).ok();
             let launch = crate::tui::Launch {
                 today: cli.view.today,
-                lang: cli.view.lang.unwrap_or_else(|| Lang::from_env(env)),
+                lang: lang(),
                 ascii: cli.view.ascii,
                 color: crate::tui::color_from_env(env),
                 db_path: db.clone(),
@@ -230,20 +276,24 @@ pub fn run(cli: Cli) -> Result<u8, ExitError> {
         }
         Some(Command::Init { path }) => {
             Store::init(&path)?;
-            println!("created {}", path.display());
+            let shown = crate::text::display_safe(&path.display().to_string()).into_owned();
+            println!("{}", say(format!("已新建 {shown}"), format!("created {shown}")));
             Ok(0)
         }
         Some(Command::Sample { path, cadres }) => {
             let store = Store::init(&path)?;
             crate::sample::generate(store, cadres)?;
-            println!("wrote {}", path.display());
+            let shown = crate::text::display_safe(&path.display().to_string()).into_owned();
+            println!("{}", say(format!("已写入 {shown}"), format!("wrote {shown}")));
             Ok(0)
         }
-        Some(Command::Overdue { db, format }) => report::overdue(&open_for_report(&db)?, today, format),
-        Some(Command::Stats { db, batch, format }) => report::stats(&open_for_report(&db)?, batch.as_deref(), format),
-        Some(Command::Check { db, format }) => report::check(&open_for_report(&db)?, today, format),
+        Some(Command::Overdue { db, format }) => report::overdue(&open_for_report(&db, today)?, today, format),
+        Some(Command::Stats { db, batch, format }) => {
+            report::stats(&open_for_report(&db, today)?, batch.as_deref(), format)
+        }
+        Some(Command::Check { db, format }) => report::check(&open_for_report(&db, today)?, today, format),
         Some(Command::Export(args)) => interop::export(args, today),
-        Some(Command::Import(args)) => interop::import(args),
+        Some(Command::Import(args)) => interop::import(args, today),
         Some(Command::Template(args)) => interop::template(args),
         Some(Command::Backup(args)) => interop::backup(args),
     }

@@ -1,6 +1,7 @@
 //! Reports for scripts: overdue reviews, batch figures and the rule check, as table, CSV or JSON.
 
 use super::{ExitError, Format};
+use crate::domain::check::{check_records, Records, RowFinding};
 use crate::domain::figures::{batch_figures, BatchFigures};
 use crate::domain::flags::{policy_flags, Finding, Severity};
 use crate::domain::pairing::check_pairs;
@@ -163,33 +164,53 @@ struct CheckJson {
     integrity: Vec<String>,
     invalid_rows: Vec<String>,
     findings: Vec<Finding>,
+    /// Stored rows that break a plausibility or text rule, and likely duplicates.
+    rows: Vec<RowFinding>,
     errors: usize,
     warnings: usize,
 }
 
-pub fn check(store: &Store, _today: NaiveDate, format: Format) -> Result<u8, ExitError> {
+pub fn check(store: &Store, today: NaiveDate, format: Format) -> Result<u8, ExitError> {
     let integrity = store.integrity_check()?;
     let data = store.load()?;
     let mut findings = policy_flags(&data.cadres, &data.secondments, data.policy.term_months);
     findings.extend(check_pairs(&data.pairs, &data.secondments, &data.cadres));
+    let records = Records {
+        cadres: &data.cadres,
+        secondments: &data.secondments,
+        reviews: &data.reviews,
+        vettings: &data.vettings,
+        units: &data.units,
+        batches: &data.batches,
+    };
+    let rows = check_records(&records, &data.policy, today);
     let integrity_ok = integrity == ["ok"];
-    let errors = findings.iter().filter(|f| f.severity == Severity::Error).count()
-        + data.invalid.len()
-        + usize::from(!integrity_ok);
-    let warnings = findings.len() - findings.iter().filter(|f| f.severity == Severity::Error).count();
+    let severity = |s: Severity| if s == Severity::Error { "error" } else { "warning" };
     let mut table: Vec<Vec<String>> = integrity
         .iter()
         .map(|m| vec![if integrity_ok { "ok" } else { "error" }.into(), "integrity_check".into(), m.clone()])
         .collect();
     table.extend(data.invalid.iter().map(|m| vec!["error".into(), "invalid_row".into(), m.clone()]));
-    table.extend(findings.iter().map(|f| {
-        let severity = if f.severity == Severity::Error { "error" } else { "warning" };
-        vec![severity.into(), f.rule.code().to_string(), f.detail.clone()]
+    table.extend(
+        findings.iter().map(|f| vec![severity(f.severity).into(), f.rule.code().to_string(), f.detail.clone()]),
+    );
+    table.extend(rows.iter().map(|f| {
+        let lang = super::lang();
+        let detail = format!("{} #{} {}", crate::store::table_label(f.table).get(lang), f.id, f.message.get(lang));
+        vec![severity(f.severity).into(), f.rule.code().to_string(), detail]
     }));
-    let json = CheckJson { integrity, invalid_rows: data.invalid.clone(), findings, errors, warnings };
+    // The counts are of the rows listed: one per integrity problem, unreadable row and finding.
+    let errors = table.iter().filter(|r| r[0] == "error").count();
+    let warnings = table.iter().filter(|r| r[0] == "warning").count();
+    let json = CheckJson { integrity, invalid_rows: data.invalid.clone(), findings, rows, errors, warnings };
     emit(format, &["severity", "rule", "detail"], &table, &json)?;
     if format == Format::Table {
-        println!("{errors} errors, {warnings} warnings");
+        let en = format!(
+            "{}, {}",
+            crate::lang::count(errors, "error", "errors"),
+            crate::lang::count(warnings, "warning", "warnings")
+        );
+        println!("{}", super::lang().pick(format!("错误 {errors} 项，警告 {warnings} 项"), en));
     }
     Ok(if errors > 0 { 1 } else { 0 })
 }

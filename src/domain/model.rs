@@ -53,12 +53,13 @@ coded_enum!(Gender {
 });
 
 coded_enum!(
-    /// Party member, or one of the kinds of non-Party cadre (党外干部).
+    /// Party member, or one of the kinds of non-Party cadre (党外干部). The labels are the only
+    /// ones shown anywhere (lists, dossier, forms), so they fit a list's column.
     Political {
-        Party = "party", "中共党员", "Party member";
-        Democratic = "democratic", "民主党派", "democratic party";
-        NonParty = "nonparty", "无党派人士", "no party affiliation";
-        Masses = "masses", "群众", "the masses";
+        Party = "party", "中共党员", "CPC member";
+        Democratic = "democratic", "民主党派", "dem. party";
+        NonParty = "nonparty", "无党派人士", "non-party";
+        Masses = "masses", "群众", "masses";
     }
 );
 
@@ -149,7 +150,7 @@ impl ReserveStatus {
 }
 
 coded_enum!(ReserveOrigin {
-    Rule = "rule", "期满考核优秀", "excellent end-of-term evaluation";
+    Rule = "rule", "期满考察优秀", "excellent end-of-term evaluation";
     Unit = "unit", "单位推荐", "recommended by unit";
     Department = "department", "组织部门提名", "nominated by the department";
 });
@@ -365,6 +366,9 @@ pub struct Policy {
     /// End-of-term evaluation: due this many days after the (planned or early) end.
     pub end_of_term_due_days: u32,
     pub version: i64,
+    /// The youngest and oldest a cadre may be on the day a secondment starts.
+    pub min_age: u32,
+    pub max_age: u32,
 }
 
 impl Default for Policy {
@@ -377,6 +381,8 @@ impl Default for Policy {
             annual_due_day: 31,
             end_of_term_due_days: 30,
             version: 0,
+            min_age: 18,
+            max_age: 60,
         }
     }
 }

@@ -3,6 +3,7 @@
 use super::flags::{Finding, Rule};
 use super::model::{Cadre, Direction, Id, Pair, Secondment};
 use super::term::Term;
+use crate::lang::Message;
 use std::collections::{HashMap, HashSet};
 
 /// Why two secondments cannot be paired, or `Ok` with the pair ordered (down, up).
@@ -10,22 +11,30 @@ pub fn validate_pair<'a>(
     a: &'a Secondment,
     b: &'a Secondment,
     pairs: &[Pair],
-) -> Result<(&'a Secondment, &'a Secondment), String> {
+) -> Result<(&'a Secondment, &'a Secondment), Message> {
     if a.id == b.id || a.cadre_id == b.cadre_id {
-        return Err("a cadre cannot be paired with themselves".into());
+        return Err(Message::new("不能与本人互派", "a cadre cannot be paired with themselves"));
     }
     if a.batch_id != b.batch_id {
-        return Err("paired secondments must belong to the same batch".into());
+        return Err(Message::new("互派的两项挂职应属同一批次", "paired secondments must belong to the same batch"));
     }
     let (down, up) = match (a.direction, b.direction) {
         (Direction::Down, Direction::Up) => (a, b),
         (Direction::Up, Direction::Down) => (b, a),
-        _ => return Err(format!("a pair needs one down and one up secondment, not two {}", a.direction.en())),
+        _ => {
+            return Err(Message::new(
+                format!("互派需要一下挂、一上挂，不能两个都是{}", a.direction.zh()),
+                format!("a pair needs one down and one up secondment, not two {}", a.direction.en()),
+            ))
+        }
     };
     let paired: HashSet<Id> = pairs.iter().flat_map(|p| [p.down_id, p.up_id]).collect();
     for s in [down, up] {
         if paired.contains(&s.id) {
-            return Err(format!("secondment {} is already paired", s.id));
+            return Err(Message::new(
+                format!("挂职 #{} 已有互派对象", s.id),
+                format!("secondment {} is already paired", s.id),
+            ));
         }
     }
     Ok((down, up))
@@ -178,11 +187,11 @@ mod tests {
         let s_up = sec(2, 2, 1, Direction::Up, 10);
         let (down, up) = validate_pair(&s_up, &s_down, &[]).unwrap();
         assert_eq!((down.id, up.id), (1, 2));
-        assert!(validate_pair(&s_down, &s_down, &[]).unwrap_err().contains("themselves"));
+        assert!(validate_pair(&s_down, &s_down, &[]).unwrap_err().en.contains("themselves"));
         let two_down = sec(3, 3, 1, Direction::Down, 30);
-        assert!(validate_pair(&s_down, &two_down, &[]).unwrap_err().contains("one down and one up"));
+        assert!(validate_pair(&s_down, &two_down, &[]).unwrap_err().en.contains("one down and one up"));
         let other_batch = sec(4, 4, 2, Direction::Up, 10);
-        assert!(validate_pair(&s_down, &other_batch, &[]).unwrap_err().contains("same batch"));
-        assert!(validate_pair(&s_down, &s_up, &[pair(9, 1, 7)]).unwrap_err().contains("already paired"));
+        assert!(validate_pair(&s_down, &other_batch, &[]).unwrap_err().en.contains("same batch"));
+        assert!(validate_pair(&s_down, &s_up, &[pair(9, 1, 7)]).unwrap_err().en.contains("already paired"));
     }
 }

@@ -76,6 +76,12 @@ fn annual_due(year: i32, policy: &Policy) -> NaiveDate {
         .expect("day 1 always exists")
 }
 
+/// What a term from `start` to `last` does to its stored reviews: the store applies exactly
+/// this, and the end-early form shows it before saving.
+pub fn term_changes(existing: &[Review], start: NaiveDate, last: NaiveDate, policy: &Policy) -> Vec<ScheduleChange> {
+    reconcile(existing, &owed_reviews(start, last, policy))
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ScheduleChange {
     Insert(PlannedReview),

@@ -8,7 +8,7 @@
 //! self-contained rollback journal (no -wal file to forget), checked with
 //! `PRAGMA integrity_check`, created 0660 like `init`, and only then renamed into place.
 
-use super::InteropError;
+use super::{say, InteropError};
 use crate::store::{Access, Store, StoreError};
 use chrono::NaiveDateTime;
 use rusqlite::backup::{Backup, StepResult};
@@ -34,22 +34,35 @@ pub struct Report {
     pub removed: Vec<PathBuf>,
 }
 
-/// `NAME-YYYYMMDD-HHMMSS.db` for a database file `NAME.db`.
-pub fn dated_name(db: &Path, now: NaiveDateTime) -> String {
-    format!("{}-{}.db", stem(db), now.format("%Y%m%d-%H%M%S"))
+/// `NAME-YYYYMMDD-HHMMSS.db` for a database file `NAME.db`; the `n`-th copy made within the
+/// same second is `NAME-YYYYMMDD-HHMMSS-n.db` (n ≥ 2).
+pub fn dated_name(db: &Path, now: NaiveDateTime, n: u32) -> String {
+    let seq = if n > 1 { format!("-{n}") } else { String::new() };
+    format!("{}-{}{seq}.db", stem(db), now.format("%Y%m%d-%H%M%S"))
 }
 
 fn stem(db: &Path) -> String {
     db.file_stem().map_or_else(|| "guazhi".into(), |s| s.to_string_lossy().into_owned())
 }
 
+/// When a dated copy of `stem` was made: (its timestamp, its number within that second).
+/// `None` for any other file (only dated copies are ever rotated away).
+fn dated_copy(name: &str, stem: &str) -> Option<(String, u32)> {
+    let middle = name.strip_prefix(stem)?.strip_prefix('-')?.strip_suffix(".db")?;
+    let (stamp, n) = match middle.get(15..) {
+        Some("") => (middle, 1),
+        Some(rest) => {
+            (&middle[..15], rest.strip_prefix('-')?.parse().ok().filter(|n| *n > 1 && !rest.starts_with("-0"))?)
+        }
+        None => return None,
+    };
+    let shaped = stamp.bytes().enumerate().all(|(i, b)| if i == 8 { b == b'-' } else { b.is_ascii_digit() });
+    shaped.then(|| (stamp.to_string(), n))
+}
+
 /// Whether `name` is one of the dated copies of `stem` (only these are ever rotated away).
 pub fn is_dated_copy(name: &str, stem: &str) -> bool {
-    let Some(middle) = name.strip_prefix(stem).and_then(|r| r.strip_prefix('-')).and_then(|r| r.strip_suffix(".db"))
-    else {
-        return false;
-    };
-    middle.len() == 15 && middle.bytes().enumerate().all(|(i, b)| if i == 8 { b == b'-' } else { b.is_ascii_digit() })
+    dated_copy(name, stem).is_some()
 }
 
 /// Copies `db` to `dest` (a file that must not exist, or a folder to hold a dated copy) and
@@ -67,28 +80,31 @@ pub fn backup_in_steps(
     pages_per_step: i32,
 ) -> Result<Report, InteropError> {
     if keep == Some(0) {
-        return Err(InteropError::Usage("--keep: keep at least 1 copy".into()));
+        return Err(InteropError::Usage(say("--keep：至少保留 1 份", "--keep: keep at least 1 copy")));
     }
     let store = Store::open(db, Access::ReadOnly)?;
     let into_folder = dest.is_dir();
     if keep.is_some() && !into_folder {
-        return Err(InteropError::Usage(format!("--keep: {} is not a folder of dated copies", dest.display())));
+        let shown = dest.display();
+        return Err(InteropError::Usage(say(
+            format!("--keep：{shown} 不是存放带日期副本的文件夹"),
+            format!("--keep: {shown} is not a folder of dated copies"),
+        )));
     }
-    let target = if into_folder { dest.join(dated_name(db, now)) } else { dest.to_path_buf() };
-    if target.exists() {
-        return Err(StoreError::Exists(target).into());
+    let named = |n: u32| if into_folder { dest.join(dated_name(db, now, n)) } else { dest.to_path_buf() };
+    if !into_folder && dest.exists() {
+        return Err(StoreError::Exists(dest.to_path_buf()).into());
     }
     if same_file(db, dest) {
-        return Err(InteropError::Usage("the backup cannot be the database itself".into()));
+        return Err(InteropError::Usage(say("备份不能是数据库本身", "the backup cannot be the database itself")));
     }
-    let dir = target.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new(".")).to_path_buf();
-    let name = target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let first = named(1);
+    let dir = first.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new(".")).to_path_buf();
+    let name = first.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let partial = dir.join(format!(".{name}.partial-{}", std::process::id()));
-    let result = copy_and_check(store.connection(), &partial, pages_per_step.max(1)).and_then(|(pages, restarts)| {
-        fs::rename(&partial, &target)?;
-        Ok((pages, restarts))
-    });
-    let (pages, restarts) = match result {
+    let result = copy_and_check(store.connection(), &partial, pages_per_step.max(1))
+        .and_then(|(pages, restarts)| Ok((place(&partial, named, into_folder)?, pages, restarts)));
+    let (target, pages, restarts) = match result {
         Ok(v) => v,
         Err(e) => {
             for suffix in ["", "-journal", "-wal", "-shm"] {
@@ -102,6 +118,25 @@ pub fn backup_in_steps(
         None => Vec::new(),
     };
     Ok(Report { path: target, pages, restarts, removed })
+}
+
+/// Gives the checked copy its name without ever replacing a file: a link fails when the name
+/// is taken, so a second backup within the same second (or a colleague's, at the same moment)
+/// takes the next number instead of failing or overwriting.
+fn place(partial: &Path, named: impl Fn(u32) -> PathBuf, into_folder: bool) -> Result<PathBuf, InteropError> {
+    for n in 1..=1000 {
+        let target = named(n);
+        match fs::hard_link(partial, &target) {
+            Ok(()) => {
+                fs::remove_file(partial)?;
+                return Ok(target);
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists && into_folder => continue,
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => return Err(StoreError::Exists(target).into()),
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Err(StoreError::Exists(named(1000)).into())
 }
 
 fn same_file(a: &Path, b: &Path) -> bool {
@@ -118,18 +153,28 @@ fn copy_and_check(source: &Connection, partial: &Path, pages_per_step: i32) -> R
     let mode: String =
         copy.pragma_update_and_check(None, "journal_mode", "DELETE", |r| r.get(0)).map_err(StoreError::from)?;
     if !mode.eq_ignore_ascii_case("delete") {
-        return Err(InteropError::Check(format!("the copy stayed in {mode} journal mode")));
+        return Err(InteropError::Check(say(
+            format!("副本仍是 {mode} 日志模式"),
+            format!("the copy stayed in {mode} journal mode"),
+        )));
     }
     let mut stmt = copy.prepare("PRAGMA integrity_check").map_err(StoreError::from)?;
     let found: Vec<String> =
         stmt.query_map([], |r| r.get(0)).and_then(|rows| rows.collect()).map_err(StoreError::from)?;
     drop(stmt);
     if found != ["ok"] {
-        return Err(InteropError::Check(format!("the copy failed integrity_check: {}", found.join("; "))));
+        let found = found.join("; ");
+        return Err(InteropError::Check(say(
+            format!("副本未通过 integrity_check：{found}"),
+            format!("the copy failed integrity_check: {found}"),
+        )));
     }
     let app: i32 = copy.pragma_query_value(None, "application_id", |r| r.get(0)).map_err(StoreError::from)?;
     if app != crate::store::schema::APPLICATION_ID {
-        return Err(InteropError::Check("the copy is not tagged as a guazhi database".into()));
+        return Err(InteropError::Check(say(
+            "副本没有 guazhi 数据库的标记",
+            "the copy is not tagged as a guazhi database",
+        )));
     }
     copy.close().map_err(|(_, e)| StoreError::from(e))?;
     Ok((pages, restarts))
@@ -176,8 +221,8 @@ fn rotate(dir: &Path, stem: &str, keep: usize) -> Result<Vec<PathBuf>, InteropEr
         .filter_map(|e| e.file_name().to_str().map(str::to_string))
         .filter(|n| is_dated_copy(n, stem))
         .collect();
-    // The timestamp sorts as text: newest last.
-    copies.sort();
+    // Newest last: by the timestamp (it sorts as text), then the number within its second.
+    copies.sort_by_cached_key(|n| dated_copy(n, stem));
     let excess = copies.len().saturating_sub(keep);
     let mut removed = Vec::new();
     for name in &copies[..excess] {
@@ -205,6 +250,23 @@ mod tests {
     #[test]
     fn dated_name_uses_the_stem() {
         let now = chrono::NaiveDate::from_ymd_opt(2026, 11, 27).unwrap().and_hms_opt(8, 30, 5).unwrap();
-        assert_eq!(dated_name(Path::new("/srv/guazhi/guazhi.db"), now), "guazhi-20261127-083005.db");
+        assert_eq!(dated_name(Path::new("/srv/guazhi/guazhi.db"), now, 1), "guazhi-20261127-083005.db");
+        assert_eq!(dated_name(Path::new("guazhi.db"), now, 2), "guazhi-20261127-083005-2.db");
+    }
+
+    #[test]
+    fn copies_of_the_same_second_are_numbered_and_ordered() {
+        assert_eq!(dated_copy("guazhi-20261127-083005-2.db", "guazhi"), Some(("20261127-083005".into(), 2)));
+        assert_eq!(dated_copy("guazhi-20261127-083005.db", "guazhi"), Some(("20261127-083005".into(), 1)));
+        for not in ["guazhi-20261127-083005-1.db", "guazhi-20261127-083005-02.db", "guazhi-20261127-083005-x.db"] {
+            assert!(!is_dated_copy(not, "guazhi"), "{not}");
+        }
+        let mut names =
+            vec!["g-20261127-083005-10.db", "g-20261127-083006.db", "g-20261127-083005-2.db", "g-20261127-083005.db"];
+        names.sort_by_cached_key(|n| dated_copy(n, "g"));
+        assert_eq!(
+            names,
+            ["g-20261127-083005.db", "g-20261127-083005-2.db", "g-20261127-083005-10.db", "g-20261127-083006.db"]
+        );
     }
 }

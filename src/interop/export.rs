@@ -109,7 +109,11 @@ impl<'a> Ctx<'a> {
             None => None,
             Some(name) => Some(data.batches.iter().find(|b| b.name == *name).map(|b| b.id).ok_or_else(|| {
                 let known: Vec<&str> = data.batches.iter().map(|b| b.name.as_str()).collect();
-                InteropError::Usage(format!("--batch: no batch named '{name}' (batches: {})", known.join(", ")))
+                let known = known.join(", ");
+                InteropError::Usage(super::say(
+                    format!("--batch：没有名为“{name}”的批次（批次有：{known}）"),
+                    format!("--batch: no batch named '{name}' (batches: {known})"),
+                ))
             })?),
         };
         Ok(Ctx {
@@ -197,7 +201,13 @@ impl<'a> Ctx<'a> {
 
 /// The list `what` from `data` as a sheet, filtered.
 pub fn build(data: &Data, what: What, filter: &Filter, today: NaiveDate) -> Result<Sheet, InteropError> {
-    let refuse = |opt: &str| InteropError::Usage(format!("{opt} does not apply to --what {}", what.code()));
+    let refuse = |opt: &str| {
+        let w = what.code();
+        InteropError::Usage(super::say(
+            format!("{opt} 不适用于 --what {w}"),
+            format!("{opt} does not apply to --what {w}"),
+        ))
+    };
     match what {
         What::Reserve | What::Stats if filter.on_reviews() => {
             return Err(refuse(if filter.kind.is_some() { "--kind" } else { "--status" }))

@@ -8,8 +8,9 @@
 //! UTF-8 (always so when the archive's UTF-8 flag is set), otherwise GBK (GB18030), which is
 //! what Chinese Windows writes without the flag.
 
-use super::{normalise_name, InteropError, Problem};
+use super::{normalise_name, say, InteropError, Problem};
 use crate::domain::{Gender, Political};
+use crate::lang::Message;
 use chrono::NaiveDate;
 use encoding_rs::{Encoding, GB18030, UTF_8};
 use std::io::Read;
@@ -50,39 +51,64 @@ pub fn read_path(path: &Path, problems: &mut Vec<Problem>) -> Result<Vec<Profile
     let meta = std::fs::metadata(path)?;
     let is_zip = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("zip"));
     if !is_zip && meta.len() > MAX_FILE {
-        return Err(InteropError::BadFile(format!("{shown}: larger than 16 MiB; not a .lrmx file")));
+        return Err(InteropError::BadFile(say(
+            format!("{shown}：大于 16 MiB，不是 .lrmx 文件"),
+            format!("{shown}: larger than 16 MiB; not a .lrmx file"),
+        )));
     }
     let bytes = std::fs::read(path)?;
     if !is_zip {
         return Ok(one(&bytes, shown, problems).into_iter().collect());
     }
-    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes))
-        .map_err(|e| InteropError::BadFile(format!("{shown}: not a readable zip archive ({e})")))?;
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).map_err(|e| {
+        InteropError::BadFile(say(
+            format!("{shown}：不是可读的 zip 压缩包（{e}）"),
+            format!("{shown}: not a readable zip archive ({e})"),
+        ))
+    })?;
     if archive.len() > MAX_ENTRIES {
-        return Err(InteropError::BadFile(format!("{shown}: more than {MAX_ENTRIES} files in the archive")));
+        return Err(InteropError::BadFile(say(
+            format!("{shown}：压缩包里超过 {MAX_ENTRIES} 个文件"),
+            format!("{shown}: more than {MAX_ENTRIES} files in the archive"),
+        )));
     }
     let mut out = Vec::new();
     for i in 0..archive.len() {
-        let mut entry =
-            archive.by_index(i).map_err(|e| InteropError::BadFile(format!("{shown}: entry {i} unreadable ({e})")))?;
+        let mut entry = archive.by_index(i).map_err(|e| {
+            InteropError::BadFile(say(
+                format!("{shown}：第 {i} 项无法读取（{e}）"),
+                format!("{shown}: entry {i} unreadable ({e})"),
+            ))
+        })?;
         let name = zip_name(entry.name_raw());
         let source = format!("{shown}:{name}");
         if entry.is_dir() || !name.to_lowercase().ends_with(".lrmx") {
             continue;
         }
         if entry.size() > MAX_FILE {
-            problems.push(problem(&source, None, "larger than 16 MiB; not a .lrmx file".into()));
+            problems.push(problem(
+                &source,
+                None,
+                say("大于 16 MiB，不是 .lrmx 文件", "larger than 16 MiB; not a .lrmx file"),
+            ));
             continue;
         }
         let mut data = Vec::new();
         if let Err(e) = (&mut entry).take(MAX_FILE + 1).read_to_end(&mut data) {
-            problems.push(problem(&source, None, format!("cannot be read from the archive ({e})")));
+            problems.push(problem(
+                &source,
+                None,
+                say(format!("无法从压缩包读取（{e}）"), format!("cannot be read from the archive ({e})")),
+            ));
             continue;
         }
         out.extend(one(&data, source, problems));
     }
     if out.is_empty() && problems.is_empty() {
-        return Err(InteropError::BadFile(format!("{shown}: no .lrmx file in the archive")));
+        return Err(InteropError::BadFile(say(
+            format!("{shown}：压缩包里没有 .lrmx 文件"),
+            format!("{shown}: no .lrmx file in the archive"),
+        )));
     }
     Ok(out)
 }
@@ -95,7 +121,7 @@ pub fn zip_name(raw: &[u8]) -> String {
     }
 }
 
-fn problem(source: &str, tag: Option<&str>, message: String) -> Problem {
+fn problem(source: &str, tag: Option<&str>, message: Message) -> Problem {
     Problem { file: Some(source.to_string()), line: 0, column: tag.map(str::to_string), message }
 }
 
@@ -117,14 +143,21 @@ fn one(bytes: &[u8], source: String, problems: &mut Vec<Problem>) -> Option<Prof
 }
 
 /// The XML text, decoded by BOM, declaration, or UTF-8 then GB18030.
-pub fn decode_xml(bytes: &[u8]) -> Result<String, String> {
+pub fn decode_xml(bytes: &[u8]) -> Result<String, Message> {
+    let invalid = |enc: &'static Encoding| {
+        say(format!("不是有效的 {} 文本", enc.name()), format!("not valid {} text", enc.name()))
+    };
     if let Some((enc, bom)) = Encoding::for_bom(bytes) {
         let (text, bad) = enc.decode_without_bom_handling(&bytes[bom..]);
-        return if bad { Err(format!("not valid {} text", enc.name())) } else { Ok(text.into_owned()) };
+        return if bad { Err(invalid(enc)) } else { Ok(text.into_owned()) };
     }
     let declared = declared_encoding(bytes).map(|label| {
-        Encoding::for_label(label.as_bytes())
-            .ok_or_else(|| format!("unknown encoding '{label}' in the XML declaration"))
+        Encoding::for_label(label.as_bytes()).ok_or_else(|| {
+            say(
+                format!("XML 声明里的编码“{label}”无法识别"),
+                format!("unknown encoding '{label}' in the XML declaration"),
+            )
+        })
     });
     let enc = match declared.transpose()? {
         Some(e) if e == UTF_8 => None,
@@ -135,7 +168,7 @@ pub fn decode_xml(bytes: &[u8]) -> Result<String, String> {
     let enc = enc.unwrap_or(if std::str::from_utf8(bytes).is_ok() { UTF_8 } else { GB18030 });
     let (text, bad) = enc.decode_without_bom_handling(bytes);
     if bad {
-        return Err(format!("not valid {} text", enc.name()));
+        return Err(invalid(enc));
     }
     Ok(text.into_owned())
 }
@@ -156,11 +189,16 @@ fn declared_encoding(bytes: &[u8]) -> Option<String> {
 /// The fields the program keeps. `source` names the file in problems.
 pub fn parse(text: &str, source: String) -> Result<Profile, Vec<Problem>> {
     let options = roxmltree::ParsingOptions { allow_dtd: false, nodes_limit: 200_000, entity_resolver: None };
-    let doc = roxmltree::Document::parse_with_options(text, options)
-        .map_err(|e| vec![problem(&source, None, format!("not readable as XML ({e})"))])?;
+    let doc = roxmltree::Document::parse_with_options(text, options).map_err(|e| {
+        vec![problem(&source, None, say(format!("无法作为 XML 读取（{e}）"), format!("not readable as XML ({e})")))]
+    })?;
     let root = doc.root_element();
     if !root.tag_name().name().eq_ignore_ascii_case("Person") {
-        let message = format!("not a 任免审批表: the root element is <{}>, not <Person>", root.tag_name().name());
+        let tag = root.tag_name().name();
+        let message = say(
+            format!("不是任免审批表：根元素是 <{tag}>，不是 <Person>"),
+            format!("not a 任免审批表: the root element is <{tag}>, not <Person>"),
+        );
         return Err(vec![problem(&source, None, message)]);
     }
     let mut problems = Vec::new();
@@ -170,8 +208,8 @@ pub fn parse(text: &str, source: String) -> Result<Profile, Vec<Problem>> {
         let raw: String = node.descendants().filter(|n| n.is_text()).filter_map(|n| n.text()).collect();
         let one_line =
             raw.split(['\r', '\n', '\t']).map(str::trim).filter(|s| !s.is_empty()).collect::<Vec<_>>().join(" ");
-        if let Some((pos, c)) = crate::text::forbidden_char(&one_line) {
-            let message = format!("control or bidi character U+{:04X} at position {}", c as u32, pos + 1);
+        let one_line = crate::text::normalise(&one_line);
+        if let Some(message) = crate::text::refused_char(&one_line) {
             problems.push(problem(&source, Some(tag), message));
             return None;
         }
@@ -188,24 +226,40 @@ pub fn parse(text: &str, source: String) -> Result<Profile, Vec<Problem>> {
     let mut profile = Profile { source: source.clone(), education, speciality, current_post, ..Profile::default() };
     match name {
         Some(n) if n.chars().count() <= 50 => profile.name = n,
-        Some(_) => problems.push(problem(&source, Some("XingMing"), "a name of more than 50 characters".into())),
-        None => problems.push(problem(&source, Some("XingMing"), "the name is empty".into())),
+        Some(_) => problems.push(problem(
+            &source,
+            Some("XingMing"),
+            say("姓名超过 50 个字", "a name of more than 50 characters"),
+        )),
+        None => problems.push(problem(&source, Some("XingMing"), say("姓名为空", "the name is empty"))),
     }
     if let Some(g) = gender_text {
         profile.gender = Gender::parse(&g);
         if profile.gender.is_none() {
-            problems.push(problem(&source, Some("XingBie"), format!("'{g}' is not a gender (男/女)")));
+            problems.push(problem(
+                &source,
+                Some("XingBie"),
+                say(format!("“{g}”不是性别（男/女）"), format!("'{g}' is not a gender (男/女)")),
+            ));
         }
     }
     if let Some(b) = birth_text {
         profile.birth = parse_birth(&b);
         if profile.birth.is_none() {
-            problems.push(problem(&source, Some("ChuShengNianYue"), format!("'{b}' is not a birth month (YYYYMM)")));
+            problems.push(problem(
+                &source,
+                Some("ChuShengNianYue"),
+                say(format!("“{b}”不是出生年月（YYYYMM）"), format!("'{b}' is not a birth month (YYYYMM)")),
+            ));
         }
     }
     profile.political = political(mianmao.as_deref(), rudang.as_deref());
     if let Some(m) = mianmao.filter(|_| profile.political.is_none()) {
-        problems.push(problem(&source, Some("ZhengZhiMianMao"), format!("'{m}' is not a known political status")));
+        problems.push(problem(
+            &source,
+            Some("ZhengZhiMianMao"),
+            say(format!("“{m}”不是已知的政治面貌"), format!("'{m}' is not a known political status")),
+        ));
     }
     if problems.is_empty() {
         Ok(profile)
@@ -326,6 +380,6 @@ mod tests {
     fn control_characters_are_refused() {
         let xml = "<Person><XingMing>张三\u{202e}abc</XingMing></Person>";
         let e = parse(xml, "a.lrmx".into()).unwrap_err();
-        assert!(e[0].message.contains("U+202E"), "{e:?}");
+        assert!(e[0].message.en.contains("U+202E"), "{e:?}");
     }
 }

@@ -21,6 +21,7 @@ pub mod sheet;
 
 pub use sheet::{save, unused_path, write_csv, xlsx_bytes, Cell, Sheet, SheetFormat, Value};
 
+use crate::lang::{Lang, Message};
 use crate::store::StoreError;
 use std::fmt;
 
@@ -32,54 +33,80 @@ pub struct Problem {
     pub line: usize,
     /// Column letter and header, e.g. `D (出生日期)`.
     pub column: Option<String>,
-    pub message: String,
+    pub message: Message,
 }
 
-impl fmt::Display for Problem {
-    /// `line 5, column C (出生日期): why`, or `archive.zip:张三.lrmx, column XingBie: why`.
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl Problem {
+    /// `第 5 行，C (出生日期) 列：why` / `line 5, column C (出生日期): why`, or
+    /// `archive.zip:张三.lrmx, column XingBie: why`. Display-safe.
+    pub fn text(&self, lang: Lang) -> String {
         let mut place: Vec<String> = Vec::new();
         place.extend(self.file.clone());
         if self.line > 0 {
-            place.push(format!("line {}", self.line));
+            place.push(lang.pick(format!("第 {} 行", self.line), format!("line {}", self.line)));
         }
-        place.extend(self.column.as_ref().map(|c| format!("column {c}")));
-        if !place.is_empty() {
-            write!(f, "{}: ", place.join(", "))?;
-        }
-        f.write_str(&crate::text::display_safe(&self.message))
+        place.extend(self.column.as_ref().map(|c| lang.pick(format!("{c} 列"), format!("column {c}"))));
+        let why = self.message.get(lang);
+        let text = if place.is_empty() {
+            why.to_string()
+        } else {
+            lang.pick(format!("{}：{why}", place.join("，")), format!("{}: {why}", place.join(", ")))
+        };
+        crate::text::display_safe(&text).into_owned()
+    }
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.text(Lang::En))
     }
 }
 
 #[derive(Debug)]
 pub enum InteropError {
     /// The command line asked for something impossible (exit 2).
-    Usage(String),
+    Usage(Message),
     /// The input file cannot be used as it is (exit 4, nothing written).
-    BadFile(String),
+    BadFile(Message),
     /// Rows with problems (exit 4, nothing written).
     Rows(Vec<Problem>),
     /// A backup copy failed its check (exit 5).
-    Check(String),
+    Check(Message),
     Store(StoreError),
     Io(std::io::Error),
 }
 
-impl fmt::Display for InteropError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl InteropError {
+    /// What went wrong, in `lang`.
+    pub fn text(&self, lang: Lang) -> String {
         match self {
-            InteropError::Usage(m) | InteropError::BadFile(m) | InteropError::Check(m) => f.write_str(m),
+            InteropError::Usage(m) | InteropError::BadFile(m) | InteropError::Check(m) => m.get(lang).to_string(),
             InteropError::Rows(problems) => {
-                writeln!(f, "{} problem(s); nothing was imported:", problems.len())?;
+                let n = problems.len();
+                let mut out = lang.pick(
+                    format!("{n} 个问题，未导入任何内容：\n"),
+                    format!("{n} problem(s); nothing was imported:\n"),
+                );
                 for p in problems {
-                    writeln!(f, "  {p}")?;
+                    out.push_str(&format!("  {}\n", p.text(lang)));
                 }
-                Ok(())
+                out
             }
-            InteropError::Store(e) => write!(f, "{e}"),
-            InteropError::Io(e) => write!(f, "{e}"),
+            InteropError::Store(e) => e.message().get(lang).to_string(),
+            InteropError::Io(e) => lang.pick(format!("读写出错：{e}"), e.to_string()),
         }
     }
+}
+
+impl fmt::Display for InteropError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.text(Lang::En))
+    }
+}
+
+/// A message in both languages (short, for the many in the import).
+pub(crate) fn say(zh: impl Into<String>, en: impl Into<String>) -> Message {
+    Message::new(zh, en)
 }
 
 impl std::error::Error for InteropError {}
@@ -96,52 +123,18 @@ impl From<std::io::Error> for InteropError {
     }
 }
 
-fn is_cjk(c: char) -> bool {
-    matches!(c as u32, 0x3400..=0x4dbf | 0x4e00..=0x9fff | 0xf900..=0xfaff | 0x20000..=0x3134f) || c == '·'
-}
-
-/// A person's name as stored: trimmed; spaces between Chinese characters (rosters pad
-/// two-character names to line up with three-character ones: "张  三", and some .lrmx files
-/// write "张 三") dropped; other runs of spaces (ideographic ones included) made one.
-pub fn normalise_name(s: &str) -> String {
-    let chars: Vec<char> = s.trim().chars().collect();
-    let mut out = String::with_capacity(s.len());
-    let mut i = 0;
-    while i < chars.len() {
-        if chars[i].is_whitespace() {
-            let start = i;
-            while i < chars.len() && chars[i].is_whitespace() {
-                i += 1;
-            }
-            let before = start.checked_sub(1).map(|j| chars[j]);
-            let after = chars.get(i).copied();
-            if !(before.is_some_and(is_cjk) && after.is_some_and(is_cjk)) {
-                out.push(' ');
-            }
-        } else {
-            out.push(chars[i]);
-            i += 1;
-        }
-    }
-    out
-}
+pub use crate::text::normalise_name;
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn names_lose_inner_spaces_between_chinese_characters_only() {
-        assert_eq!(normalise_name(" 张 三 "), "张三");
-        assert_eq!(normalise_name("张\u{3000}\u{3000}三"), "张三");
-        assert_eq!(normalise_name("欧阳  明远"), "欧阳明远");
-        assert_eq!(normalise_name("Li   Ming"), "Li Ming");
-        assert_eq!(normalise_name("阿依古丽 · 买买提"), "阿依古丽·买买提");
-    }
-
-    #[test]
     fn problems_read_with_line_and_column() {
-        let p = Problem { file: None, line: 5, column: Some("C (出生日期)".into()), message: "bad\x1b".into() };
+        let p = Problem {
+            file: None, line: 5, column: Some("C (出生日期)".into()), message: say("坏\x1b", "bad\x1b")
+        };
         assert_eq!(p.to_string(), "line 5, column C (出生日期): bad\\x1b");
+        assert_eq!(p.text(Lang::Zh), "第 5 行，C (出生日期) 列：坏\\x1b");
     }
 }

@@ -3,6 +3,7 @@
 //! validated again and audited like a change made on screen.
 
 use crate::domain::*;
+use crate::lang::{Lang, Message};
 use crate::store::{NewCadre, NewSecondment, Result, StoreError, Writer};
 use chrono::NaiveDate;
 use std::collections::HashMap;
@@ -10,7 +11,7 @@ use std::fmt::Write as _;
 
 /// Where a change comes from: a line of a sheet, or a file of an archive.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Origin(pub String);
+pub struct Origin(pub Message);
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct NewUnit {
@@ -39,9 +40,28 @@ pub struct CadreIn {
 /// One field that changes: its label, the old and the new value as shown.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FieldChange {
-    pub field: &'static str,
+    pub field: Message,
     pub old: String,
     pub new: String,
+}
+
+impl FieldChange {
+    /// A change of the field the sheet's columns call `zh` (性别, 派出日期 …).
+    pub fn new(zh: &'static str, old: String, new: String) -> FieldChange {
+        let en = match zh {
+            "性别" => "sex",
+            "政治面貌" => "political status",
+            "学历" => "education",
+            "专业特长" => "speciality",
+            "基层工作年限" => "grassroots years",
+            "原单位" => "home unit",
+            "原职务" => "home post",
+            "派出日期" => "dispatch date",
+            "挂职期限" => "term",
+            other => other,
+        };
+        FieldChange { field: Message::new(zh, en), old, new }
+    }
 }
 
 /// A stored record read at some version, the values to save, and what changes.
@@ -119,7 +139,7 @@ pub struct Plan {
     pub early_ends: Vec<EarlyEnd>,
     pub pairs: Vec<PairIn>,
     /// Said but not refused: a stored unit whose kind differs from the sheet's, ignored columns.
-    pub warnings: Vec<String>,
+    pub warnings: Vec<Message>,
 }
 
 impl Plan {
@@ -136,109 +156,147 @@ impl Plan {
     }
 
     /// One line of counts: "create 3 units, 30 cadres …; update 1 cadre".
-    pub fn summary(&self) -> String {
-        let count = |n: usize, one: &str, many: &str| match n {
+    pub fn summary(&self, lang: Lang) -> String {
+        let count = |n: usize, zh: &str, one: &str, many: &str| match n {
             0 => None,
-            1 => Some(format!("1 {one}")),
-            n => Some(format!("{n} {many}")),
+            1 => Some(lang.pick(format!("1 {zh}"), format!("1 {one}"))),
+            n => Some(lang.pick(format!("{n} {zh}"), format!("{n} {many}"))),
         };
         let create: Vec<String> = [
-            count(self.units.len(), "unit", "units"),
-            count(self.batches.len(), "batch", "batches"),
-            count(self.cadres.len(), "cadre", "cadres"),
-            count(self.secondments.len(), "secondment", "secondments"),
-            count(self.pairs.len(), "pair", "pairs"),
+            count(self.units.len(), "个单位", "unit", "units"),
+            count(self.batches.len(), "个批次", "batch", "batches"),
+            count(self.cadres.len(), "名干部", "cadre", "cadres"),
+            count(self.secondments.len(), "项挂职", "secondment", "secondments"),
+            count(self.pairs.len(), "对互派", "pair", "pairs"),
         ]
         .into_iter()
         .flatten()
         .collect();
         let update: Vec<String> = [
-            count(self.batch_updates.len(), "batch", "batches"),
-            count(self.cadre_updates.len(), "cadre", "cadres"),
-            count(self.term_changes.len(), "planned end", "planned ends"),
-            count(self.early_ends.len(), "early end", "early ends"),
+            count(self.batch_updates.len(), "个批次", "batch", "batches"),
+            count(self.cadre_updates.len(), "名干部", "cadre", "cadres"),
+            count(self.term_changes.len(), "个计划期满日期", "planned end", "planned ends"),
+            count(self.early_ends.len(), "项提前结束", "early end", "early ends"),
         ]
         .into_iter()
         .flatten()
         .collect();
+        let sep = lang.pick("、", ", ");
+        let (create, update) = (create.join(sep), update.join(sep));
         match (create.is_empty(), update.is_empty()) {
-            (true, true) => "nothing to change: the database already holds all of it".into(),
-            (false, true) => format!("create {}", create.join(", ")),
-            (true, false) => format!("update {}", update.join(", ")),
-            (false, false) => format!("create {}; update {}", create.join(", "), update.join(", ")),
+            (true, true) => lang
+                .pick("没有要改的：数据库里已经都有了", "nothing to change: the database already holds all of it")
+                .into(),
+            (false, true) => lang.pick(format!("新增 {create}"), format!("create {create}")),
+            (true, false) => lang.pick(format!("修改 {update}"), format!("update {update}")),
+            (false, false) => {
+                lang.pick(format!("新增 {create}；修改 {update}"), format!("create {create}; update {update}"))
+            }
         }
     }
 
     /// Every change, one per line (`+` create, `~` update), with where it came from.
-    pub fn details(&self) -> String {
+    pub fn details(&self, lang: Lang) -> String {
         let mut out = String::new();
-        let mut line = |mark: char, text: String, origin: &Origin| {
-            let _ = writeln!(out, "  {mark} {text}  [{}]", origin.0);
+        let mut line = |mark: char, zh: String, en: String, origin: &Origin| {
+            let _ = writeln!(out, "  {mark} {}  [{}]", lang.pick(zh, en), origin.0.get(lang));
         };
         for u in &self.units {
-            line('+', format!("unit {} ({}, {})", u.name, u.kind.zh(), u.district.zh()), &u.origin);
+            let (n, k, d) = (&u.name, u.kind.zh(), u.district.zh());
+            line('+', format!("单位 {n}（{k}，{d}）"), format!("unit {n} ({k}, {d})"), &u.origin);
         }
         for b in &self.batches {
-            line('+', format!("batch {} (dispatched {}, {} months)", b.name, b.dispatch, b.term_months), &b.origin);
+            let (n, d, t) = (&b.name, b.dispatch, b.term_months);
+            line(
+                '+',
+                format!("批次 {n}（{d} 派出，{t} 个月）"),
+                format!("batch {n} (dispatched {d}, {t} months)"),
+                &b.origin,
+            );
         }
         for u in &self.batch_updates {
-            line('~', format!("batch {}: {}", u.record.name, changes(&u.changes)), &u.origin);
+            let n = &u.record.name;
+            line(
+                '~',
+                format!("批次 {n}：{}", changes(&u.changes, lang)),
+                format!("batch {n}: {}", changes(&u.changes, lang)),
+                &u.origin,
+            );
         }
         for c in &self.cadres {
             let n = &c.cadre;
-            let text =
-                format!("cadre {} ({}, {}, {} {})", n.name, n.birth_date, n.gender.zh(), c.home_unit, n.home_post);
-            line('+', text, &c.origin);
+            let (name, birth, gender, unit, post) = (&n.name, n.birth_date, n.gender.zh(), &c.home_unit, &n.home_post);
+            line(
+                '+',
+                format!("干部 {name}（{birth}，{gender}，{unit} {post}）"),
+                format!("cadre {name} ({birth}, {gender}, {unit} {post})"),
+                &c.origin,
+            );
         }
         for u in &self.cadre_updates {
-            let text = format!("cadre {} ({}): {}", u.record.name, u.record.birth_date, changes(&u.changes));
-            line('~', text, &u.origin);
+            let (name, birth, what) = (&u.record.name, u.record.birth_date, changes(&u.changes, lang));
+            line('~', format!("干部 {name}（{birth}）：{what}"), format!("cadre {name} ({birth}): {what}"), &u.origin);
         }
         for s in &self.secondments {
-            let end = s.early_end.as_ref().map_or(String::new(), |(d, r)| format!(", ended early {d}: {r}"));
-            let text = format!(
-                "secondment {} {} {} {} ({}, {} to {}{end})",
-                s.cadre_name,
-                s.direction.zh(),
-                s.host_unit,
-                s.host_post,
-                s.batch,
-                s.start,
-                s.planned_end
+            let (zh_end, en_end) = match &s.early_end {
+                Some((d, r)) => (format!("，{d} 提前结束：{r}"), format!(", ended early {d}: {r}")),
+                None => (String::new(), String::new()),
+            };
+            let (name, dir, unit, post, batch, start, end) =
+                (&s.cadre_name, s.direction.zh(), &s.host_unit, &s.host_post, &s.batch, s.start, s.planned_end);
+            line(
+                '+',
+                format!("挂职 {name} {dir} {unit} {post}（{batch}，{start} 至 {end}{zh_end}）"),
+                format!("secondment {name} {dir} {unit} {post} ({batch}, {start} to {end}{en_end})"),
+                &s.origin,
             );
-            line('+', text, &s.origin);
         }
         for t in &self.term_changes {
-            let s = &t.secondment;
-            let text = format!(
-                "secondment {} from {}: planned end {} → {}",
-                t.cadre_name, s.start, s.planned_end, t.planned_end
+            let (name, start, old, new) = (&t.cadre_name, t.secondment.start, t.secondment.planned_end, t.planned_end);
+            line(
+                '~',
+                format!("挂职 {name}（{start} 起）：计划期满 {old} → {new}"),
+                format!("secondment {name} from {start}: planned end {old} → {new}"),
+                &t.origin,
             );
-            line('~', text, &t.origin);
         }
         for e in &self.early_ends {
-            let text = format!(
-                "secondment {} from {}: ended early {} ({})",
-                e.cadre_name, e.secondment.start, e.end, e.reason
+            let (name, start, end, reason) = (&e.cadre_name, e.secondment.start, e.end, &e.reason);
+            line(
+                '~',
+                format!("挂职 {name}（{start} 起）：{end} 提前结束（{reason}）"),
+                format!("secondment {name} from {start}: ended early {end} ({reason})"),
+                &e.origin,
             );
-            line('~', text, &e.origin);
         }
         for p in &self.pairs {
-            line('+', format!("pair {} ↔ {} ({})", p.names.0, p.names.1, p.batch), &p.origin);
+            let (a, b, batch) = (&p.names.0, &p.names.1, &p.batch);
+            line('+', format!("互派 {a} ↔ {b}（{batch}）"), format!("pair {a} ↔ {b} ({batch})"), &p.origin);
         }
         out
     }
 }
 
-fn changes(list: &[FieldChange]) -> String {
-    let show = |s: &str| if s.is_empty() { "(blank)".to_string() } else { s.to_string() };
-    list.iter().map(|c| format!("{} {} → {}", c.field, show(&c.old), show(&c.new))).collect::<Vec<_>>().join("; ")
+fn changes(list: &[FieldChange], lang: Lang) -> String {
+    let show = |s: &str| if s.is_empty() { lang.pick("（空）", "(blank)").to_string() } else { s.to_string() };
+    let parts: Vec<String> =
+        list.iter().map(|c| format!("{} {} → {}", c.field.get(lang), show(&c.old), show(&c.new))).collect();
+    parts.join(lang.pick("；", "; "))
 }
 
 /// Prefixes a store error with where its change came from.
 fn at(origin: &Origin) -> impl Fn(StoreError) -> StoreError + '_ {
     move |e| match e {
-        StoreError::Invalid { field, message } => StoreError::invalid(format!("{}: {field}", origin.0), message),
+        StoreError::Invalid { field, message } => {
+            let (o, f) = (&origin.0, crate::store::field_label(&field));
+            StoreError::invalid(
+                "import",
+                Message::new(
+                    format!("{}，{}：{}", o.zh, f.zh, message.zh),
+                    format!("{}, {}: {}", o.en, f.en, message.en),
+                ),
+            )
+        }
         other => other,
     }
 }
@@ -258,7 +316,13 @@ pub fn apply(w: &Writer, plan: &Plan, units: &HashMap<String, Id>, batches: &Has
         w.update_batch(&u.record).map_err(at(&u.origin))?;
     }
     let unit = |name: &str, origin: &Origin| {
-        units.get(name).copied().ok_or_else(|| StoreError::invalid(origin.0.clone(), format!("unknown unit '{name}'")))
+        units.get(name).copied().ok_or_else(|| {
+            let o = &origin.0;
+            StoreError::invalid(
+                "import",
+                Message::new(format!("{}：没有“{name}”这个单位", o.zh), format!("{}: unknown unit '{name}'", o.en)),
+            )
+        })
     };
     let mut cadres = Vec::with_capacity(plan.cadres.len());
     for c in &plan.cadres {
@@ -278,9 +342,13 @@ pub fn apply(w: &Writer, plan: &Plan, units: &HashMap<String, Id>, batches: &Has
             CadreRef::Stored(id) => id,
             CadreRef::New(i) => cadres[i],
         };
-        let batch_id = *batches
-            .get(&s.batch)
-            .ok_or_else(|| StoreError::invalid(s.origin.0.clone(), format!("unknown batch '{}'", s.batch)))?;
+        let batch_id = *batches.get(&s.batch).ok_or_else(|| {
+            let (o, b) = (&s.origin.0, &s.batch);
+            StoreError::invalid(
+                "import",
+                Message::new(format!("{}：没有“{b}”这个批次", o.zh), format!("{}: unknown batch '{b}'", o.en)),
+            )
+        })?;
         let id = w
             .add_secondment(&NewSecondment {
                 cadre_id,
@@ -290,11 +358,9 @@ pub fn apply(w: &Writer, plan: &Plan, units: &HashMap<String, Id>, batches: &Has
                 host_post: s.host_post.clone(),
                 start: s.start,
                 planned_end: Some(s.planned_end),
+                ended_early: s.early_end.clone(),
             })
             .map_err(at(&s.origin))?;
-        if let Some((end, reason)) = &s.early_end {
-            w.end_early(id, 1, *end, reason).map_err(at(&s.origin))?;
-        }
         secondments.push(id);
     }
     for t in &plan.term_changes {

@@ -10,8 +10,9 @@
 
 use super::lrmx::Profile;
 use super::plan::{CadreIn, FieldChange, Origin, Plan, Update};
-use super::{normalise_name, Problem};
+use super::{normalise_name, say, Problem};
 use crate::domain::*;
+use crate::lang::Message;
 use crate::store::{Data, NewCadre};
 use chrono::Datelike;
 use std::collections::HashMap;
@@ -34,31 +35,43 @@ pub fn split_post<'a>(text: &str, units: &'a [Unit]) -> Option<(&'a Unit, String
     })
 }
 
-fn problem(p: &Profile, tag: &str, message: String) -> Problem {
+fn problem(p: &Profile, tag: &str, message: Message) -> Problem {
     Problem { file: Some(p.source.clone()), line: 0, column: Some(tag.to_string()), message }
 }
 
 fn too_long(p: &Profile, tag: &str, value: &str, max: usize, problems: &mut Vec<Problem>) -> bool {
     let n = value.chars().count();
     if n > max {
-        problems.push(problem(p, tag, format!("{n} characters; at most {max} are kept")));
+        problems.push(problem(
+            p,
+            tag,
+            say(format!("{n} 个字，最多只能保存 {max} 个"), format!("{n} characters; at most {max} are kept")),
+        ));
     }
     n > max
 }
 
-pub fn plan(profiles: &[Profile], data: &Data, problems: &mut Vec<Problem>) -> Plan {
+pub fn plan(profiles: &[Profile], data: &Data, today: chrono::NaiveDate, problems: &mut Vec<Problem>) -> Plan {
     let mut plan = Plan::default();
     let unit_name: HashMap<Id, &str> = data.units.iter().map(|u| (u.id, u.name.as_str())).collect();
     let mut seen: HashMap<(String, i32, u32), &str> = HashMap::new();
     for p in profiles {
         let before = problems.len();
         let Some(birth) = p.birth else {
-            problems.push(problem(p, "ChuShengNianYue", "the birth month is missing".into()));
+            problems.push(problem(p, "ChuShengNianYue", say("缺少出生年月", "the birth month is missing")));
             continue;
         };
+        if let Err(m) = crate::domain::plausible::birth_date(birth.date, today, &data.policy) {
+            problems.push(problem(p, "ChuShengNianYue", m));
+            continue;
+        }
         let (year, month) = (birth.date.year(), birth.date.month());
         if let Some(first) = seen.insert((p.name.clone(), year, month), &p.source) {
-            problems.push(problem(p, "XingMing", format!("the same person as {first}")));
+            problems.push(problem(
+                p,
+                "XingMing",
+                say(format!("与 {first} 是同一人"), format!("the same person as {first}")),
+            ));
             continue;
         }
         for (tag, value, max) in
@@ -79,22 +92,29 @@ pub fn plan(profiles: &[Profile], data: &Data, problems: &mut Vec<Problem>) -> P
                 normalise_name(&c.name) == p.name && c.birth_date.year() == year && c.birth_date.month() == month
             })
             .collect();
-        let origin = Origin(p.source.clone());
+        let origin = Origin(say(p.source.clone(), p.source.clone()));
         match matches.as_slice() {
             [] => {
                 let Some(gender) = p.gender else {
-                    problems.push(problem(p, "XingBie", "the gender is missing".into()));
+                    problems.push(problem(p, "XingBie", say("缺少性别", "the gender is missing")));
                     continue;
                 };
                 let (unit, post) = match home {
                     Some((_, Some((u, post)))) => (u, post),
                     Some((text, None)) => {
-                        let message = format!("'{text}' does not start with a known unit; add the unit first");
+                        let message = say(
+                            format!("“{text}”开头不是已知的单位；请先新增该单位"),
+                            format!("'{text}' does not start with a known unit; add the unit first"),
+                        );
                         problems.push(problem(p, "XianRenZhiWu", message));
                         continue;
                     }
                     None => {
-                        problems.push(problem(p, "XianRenZhiWu", "the current post (and so the unit) is empty".into()));
+                        problems.push(problem(
+                            p,
+                            "XianRenZhiWu",
+                            say("现任职务（及单位）为空", "the current post (and so the unit) is empty"),
+                        ));
                         continue;
                     }
                 };
@@ -120,9 +140,10 @@ pub fn plan(profiles: &[Profile], data: &Data, problems: &mut Vec<Problem>) -> P
             [c] => {
                 let home_now = unit_name.get(&c.home_unit_id).copied().unwrap_or("?");
                 if let Some((text, None)) = home {
-                    plan.warnings.push(format!(
-                        "{}: '{text}' does not start with a known unit; {}'s home unit and post are left as they are",
-                        p.source, c.name
+                    let (source, name) = (&p.source, &c.name);
+                    plan.warnings.push(say(
+                        format!("{source}：“{text}”开头不是已知的单位；{name}的单位和职务保持不变"),
+                        format!("{source}: '{text}' does not start with a known unit; {name}'s home unit and post are left as they are"),
                     ));
                 }
                 let home = home.and_then(|(_, split)| split);
@@ -131,10 +152,10 @@ pub fn plan(profiles: &[Profile], data: &Data, problems: &mut Vec<Problem>) -> P
                 }
             }
             many => {
-                let message = format!(
-                    "{} stored cadres are named {} and born {year}-{month:02}; fix that first",
-                    many.len(),
-                    p.name
+                let (n, name) = (many.len(), &p.name);
+                let message = say(
+                    format!("库中已有 {n} 名 {year}-{month:02} 出生的{name}，请先处理"),
+                    format!("{n} stored cadres are named {name} and born {year}-{month:02}; fix that first"),
                 );
                 problems.push(problem(p, "XingMing", message));
             }
@@ -156,7 +177,7 @@ fn update(
     let mut changes = Vec::new();
     let mut change = |field: &'static str, old: &str, new: &str| {
         if old != new {
-            changes.push(FieldChange { field, old: old.to_string(), new: new.to_string() });
+            changes.push(FieldChange::new(field, old.to_string(), new.to_string()));
         }
     };
     if let Some(g) = p.gender {

@@ -3,7 +3,8 @@
 //! mark is skipped); a file that is not valid UTF-8 is read as GBK (GB18030), which is what
 //! Excel on Chinese Windows writes, and the import says so.
 
-use super::InteropError;
+use super::{say, InteropError};
+use crate::lang::Message;
 use calamine::{open_workbook_auto_from_rs, Data, Reader};
 use chrono::NaiveDate;
 use std::io::Cursor;
@@ -55,7 +56,7 @@ pub struct Grid {
     /// The column index of the first cell (xlsx ranges may start right of column A).
     pub first_col: usize,
     /// Said to the user: how the file was read (an encoding fallback).
-    pub notes: Vec<String>,
+    pub notes: Vec<Message>,
 }
 
 /// Largest sheet file accepted, against accidents and decompression bombs.
@@ -64,26 +65,34 @@ const MAX_BYTES: u64 = 64 * 1024 * 1024;
 pub fn read_sheet(path: &Path) -> Result<Grid, InteropError> {
     let meta = std::fs::metadata(path)?;
     if meta.len() > MAX_BYTES {
-        return Err(InteropError::BadFile(format!("{}: larger than 64 MiB", path.display())));
+        let shown = path.display();
+        return Err(InteropError::BadFile(say(
+            format!("{shown}：大于 64 MiB"),
+            format!("{shown}: larger than 64 MiB"),
+        )));
     }
     let bytes = std::fs::read(path)?;
     let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
     match ext.as_str() {
         "csv" | "txt" => read_csv(&bytes),
         "xlsx" | "xlsm" | "xls" | "ods" => read_workbook(&bytes, path),
-        _ => Err(InteropError::BadFile(format!(
-            "{}: unknown file type; expected .xlsx, .csv, .lrmx or .zip",
-            path.display()
-        ))),
+        _ => {
+            let shown = path.display();
+            Err(InteropError::BadFile(say(
+                format!("{shown}：不认识的文件类型；应为 .xlsx、.csv、.lrmx 或 .zip"),
+                format!("{shown}: unknown file type; expected .xlsx, .csv, .lrmx or .zip"),
+            )))
+        }
     }
 }
 
 /// Decodes CSV bytes: UTF-8 (BOM skipped), else GBK/GB18030.
-pub fn decode_text(bytes: &[u8], notes: &mut Vec<String>) -> Result<String, InteropError> {
+pub fn decode_text(bytes: &[u8], notes: &mut Vec<Message>) -> Result<String, InteropError> {
     if bytes.starts_with(&[0xff, 0xfe]) || bytes.starts_with(&[0xfe, 0xff]) {
-        return Err(InteropError::BadFile(
-            "the file is UTF-16 (\"Unicode text\"); save it from Excel as \"CSV UTF-8\" instead".into(),
-        ));
+        return Err(InteropError::BadFile(say(
+            "文件是 UTF-16（“Unicode 文本”）；请在 Excel 中另存为“CSV UTF-8”",
+            "the file is UTF-16 (\"Unicode text\"); save it from Excel as \"CSV UTF-8\" instead",
+        )));
     }
     let body = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
     match std::str::from_utf8(body) {
@@ -91,10 +100,15 @@ pub fn decode_text(bytes: &[u8], notes: &mut Vec<String>) -> Result<String, Inte
         Err(_) => {
             let (text, had_errors) = encoding_rs::GB18030.decode_without_bom_handling(body);
             if had_errors {
-                return Err(InteropError::BadFile("the file is neither UTF-8 nor GBK text".into()));
+                return Err(InteropError::BadFile(say(
+                    "文件既不是 UTF-8 也不是 GBK 文本",
+                    "the file is neither UTF-8 nor GBK text",
+                )));
             }
-            notes
-                .push("the file is not UTF-8; it was read as GBK (GB18030), as Excel on Chinese Windows writes".into());
+            notes.push(say(
+                "文件不是 UTF-8，已按 GBK（GB18030）读取（中文 Windows 上的 Excel 就这样保存）",
+                "the file is not UTF-8; it was read as GBK (GB18030), as Excel on Chinese Windows writes",
+            ));
             Ok(text.into_owned())
         }
     }
@@ -109,7 +123,9 @@ fn read_csv(bytes: &[u8]) -> Result<Grid, InteropError> {
     let bytes = text.as_bytes();
     let (mut counted_to, mut line) = (0usize, 1usize);
     for record in reader.records() {
-        let record = record.map_err(|e| InteropError::BadFile(format!("not readable as CSV: {e}")))?;
+        let record = record.map_err(|e| {
+            InteropError::BadFile(say(format!("无法作为 CSV 读取：{e}"), format!("not readable as CSV: {e}")))
+        })?;
         let mut at = record.position().map_or(0, |p| p.byte() as usize).max(counted_to);
         while at < bytes.len() && (bytes[at] == b'\r' || bytes[at] == b'\n') {
             at += 1;
@@ -137,21 +153,31 @@ fn csv_cell(s: &str) -> In {
 }
 
 fn read_workbook(bytes: &[u8], path: &Path) -> Result<Grid, InteropError> {
-    let bad =
-        |e: &dyn std::fmt::Display| InteropError::BadFile(format!("{}: not a readable workbook ({e})", path.display()));
+    let shown = path.display();
+    let bad = |e: &dyn std::fmt::Display| {
+        InteropError::BadFile(say(
+            format!("{shown}：不是可读的工作簿（{e}）"),
+            format!("{shown}: not a readable workbook ({e})"),
+        ))
+    };
     // calamine can panic on some damaged files (fuzzing found an overflow): refuse them, never crash.
     let parsed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         let mut book = open_workbook_auto_from_rs(Cursor::new(bytes)).map_err(|e| bad(&e))?;
         let names = book.sheet_names();
         match book.worksheet_range_at(0) {
             Some(r) => Ok((names, r.map_err(|e| bad(&e))?)),
-            None => Err(InteropError::BadFile(format!("{}: the workbook has no sheet", path.display()))),
+            None => Err(InteropError::BadFile(say(
+                format!("{shown}：工作簿里没有工作表"),
+                format!("{shown}: the workbook has no sheet"),
+            ))),
         }
     }));
     let (names, range) = parsed.map_err(|_| bad(&"damaged"))??;
     let mut grid = Grid::default();
     if names.len() > 1 {
-        grid.notes.push(format!("only the first sheet ({}) was read", names[0]));
+        let first = &names[0];
+        grid.notes
+            .push(say(format!("只读取了第一张工作表（{first}）"), format!("only the first sheet ({first}) was read")));
     }
     let (row0, col0) = range.start().unwrap_or((0, 0));
     grid.first_col = col0 as usize;

@@ -3,10 +3,11 @@
 //! and start, partners), and turned into a [`Plan`].
 
 use super::columns::Key;
-use super::import::{Layout, RowIn, UnitIn};
+use super::import::{Layout, RowIn, UnitIn, UnitsOf};
 use super::plan::*;
-use super::{normalise_name, Problem};
+use super::{normalise_name, say, Problem};
 use crate::domain::*;
+use crate::lang::Message;
 use crate::store::{Data, NewCadre};
 use chrono::NaiveDate;
 use std::collections::{BTreeMap, HashMap};
@@ -20,10 +21,12 @@ pub struct ImportOptions {
 pub(super) struct Ctx<'a> {
     pub layout: &'a Layout,
     pub problems: Vec<Problem>,
+    /// What dates are judged by.
+    pub today: NaiveDate,
 }
 
 impl Ctx<'_> {
-    pub fn bad(&mut self, line: usize, key: Key, message: String) {
+    pub fn bad(&mut self, line: usize, key: Key, message: Message) {
         let column = self.layout.describe(key).or_else(|| self.layout.describe(Key::Name));
         self.problems.push(Problem { file: None, line, column, message });
     }
@@ -39,10 +42,25 @@ pub(super) struct Placed {
     pub batch: String,
 }
 
-pub fn resolve(rows: &[RowIn], layout: &Layout, data: &Data, opts: ImportOptions, problems: &mut Vec<Problem>) -> Plan {
-    let mut cx = Ctx { layout, problems: Vec::new() };
+/// The lines that read cleanly (`rows`) checked against each other and the database; the units
+/// of the lines that did not (`partial`) are checked too, so every problem shows in one pass.
+pub fn resolve(
+    rows: &[RowIn],
+    partial: &[UnitsOf],
+    layout: &Layout,
+    data: &Data,
+    opts: ImportOptions,
+    today: NaiveDate,
+    problems: &mut Vec<Problem>,
+) -> Plan {
+    let mut cx = Ctx { layout, problems: Vec::new(), today };
     let mut plan = Plan::default();
-    units(&mut cx, &mut plan, rows, data, opts);
+    let lines: Vec<UnitsOf> = rows
+        .iter()
+        .map(|r| UnitsOf { line: r.line, home: Some(r.home.clone()), host: Some(r.host.clone()) })
+        .chain(partial.iter().cloned())
+        .collect();
+    units(&mut cx, &mut plan, &lines, data, opts);
     let batches = batches(&mut cx, &mut plan, rows, data);
     let cadres = cadres(&mut cx, &mut plan, rows, data);
     let placed = super::resolve_terms::secondments(&mut cx, &mut plan, rows, data, &batches, &cadres);
@@ -51,35 +69,38 @@ pub fn resolve(rows: &[RowIn], layout: &Layout, data: &Data, opts: ImportOptions
     plan
 }
 
-fn units(cx: &mut Ctx, plan: &mut Plan, rows: &[RowIn], data: &Data, opts: ImportOptions) {
+fn units(cx: &mut Ctx, plan: &mut Plan, lines: &[UnitsOf], data: &Data, opts: ImportOptions) {
     let stored: HashMap<&str, &Unit> = data.units.iter().map(|u| (u.name.as_str(), u)).collect();
     let mut new: HashMap<String, (UnitKind, District, usize)> = HashMap::new();
     let mut warned = std::collections::HashSet::new();
     // Each unknown unit once, at its first use, with the other lines that use it.
     let mut unknown: BTreeMap<String, (usize, Key, Vec<usize>)> = BTreeMap::new();
-    for row in rows {
-        let sides: [(&UnitIn, Key, Key, Key); 2] = [
+    let mut lines: Vec<&UnitsOf> = lines.iter().collect();
+    lines.sort_by_key(|l| l.line);
+    for row in lines {
+        let sides: [(&Option<UnitIn>, Key, Key, Key); 2] = [
             (&row.home, Key::HomeUnit, Key::HomeUnitKind, Key::HomeUnitDistrict),
             (&row.host, Key::HostUnit, Key::HostUnitKind, Key::HostUnitDistrict),
         ];
         for (u, name_key, kind_key, district_key) in sides {
+            let Some(u) = u else { continue };
             if let Some(s) = stored.get(u.name.as_str()) {
                 let differs = u.kind.is_some_and(|k| k != s.kind) || u.district.is_some_and(|d| d != s.district);
                 if differs && warned.insert(u.name.clone()) {
-                    plan.warnings.push(format!(
-                        "line {}: unit {} is stored as {} in {}; the sheet's kind and district are ignored",
-                        row.line,
-                        u.name,
-                        s.kind.zh(),
-                        s.district.zh()
+                    let (line, name, kind, district) = (row.line, &u.name, s.kind.zh(), s.district.zh());
+                    plan.warnings.push(say(
+                        format!("第 {line} 行：单位{name}已存为{district}的{kind}；表中的类型和所在区不予采用"),
+                        format!(
+                            "line {line}: unit {name} is stored as {kind} in {district}; the sheet's kind and district are ignored"
+                        ),
                     ));
                 }
             } else if let Some(&(kind, district, line)) = new.get(&u.name) {
                 if u.kind.is_some_and(|k| k != kind) {
-                    cx.bad(row.line, kind_key, format!("{} differs from line {line} ({})", u.name, kind.zh()));
+                    cx.bad(row.line, kind_key, differs_from(&u.name, line, kind.zh()));
                 }
                 if u.district.is_some_and(|d| d != district) {
-                    cx.bad(row.line, district_key, format!("{} differs from line {line} ({})", u.name, district.zh()));
+                    cx.bad(row.line, district_key, differs_from(&u.name, line, district.zh()));
                 }
             } else if !opts.create_units {
                 unknown.entry(u.name.clone()).or_insert_with(|| (row.line, name_key, Vec::new())).2.push(row.line);
@@ -92,24 +113,42 @@ fn units(cx: &mut Ctx, plan: &mut Plan, rows: &[RowIn], data: &Data, opts: Impor
                 } else {
                     ("挂职单位类型", "挂职单位所在区")
                 };
-                cx.bad(row.line, name_key, format!("new unit '{}' needs {k} and {d}", u.name));
+                let n = &u.name;
+                cx.bad(
+                    row.line,
+                    name_key,
+                    say(format!("新单位“{n}”需要填{k}和{d}"), format!("new unit '{n}' needs {k} and {d}")),
+                );
             }
         }
     }
     for (name, (line, key, mut lines)) in unknown {
         lines.dedup();
         lines.retain(|l| *l != line);
-        let also = if lines.is_empty() {
-            String::new()
+        let list = lines.iter().map(|l| l.to_string()).collect::<Vec<_>>().join(", ");
+        let (also_zh, also_en) = if lines.is_empty() {
+            (String::new(), String::new())
         } else {
-            format!("; also on line {}", lines.iter().map(|l| l.to_string()).collect::<Vec<_>>().join(", "))
+            (format!("；第 {list} 行也用到"), format!("; also on line {list}"))
         };
-        cx.bad(line, key, format!("unknown unit '{name}' (add it first, or import with --create-units){also}"));
+        cx.bad(
+            line,
+            key,
+            say(
+                format!("没有“{name}”这个单位（先新增该单位，或加 --create-units 导入）{also_zh}"),
+                format!("unknown unit '{name}' (add it first, or import with --create-units){also_en}"),
+            ),
+        );
     }
 }
 
 pub(super) fn line(n: usize) -> Origin {
-    Origin(format!("line {n}"))
+    Origin(say(format!("第 {n} 行"), format!("line {n}")))
+}
+
+/// "广州局 differs from line 3 (镇街)".
+fn differs_from(name: &str, line: usize, stored: &str) -> Message {
+    say(format!("{name}与第 {line} 行不同（{stored}）"), format!("{name} differs from line {line} ({stored})"))
 }
 
 /// Each batch's dispatch date and term as the import leaves them.
@@ -119,17 +158,25 @@ fn batches(cx: &mut Ctx, plan: &mut Plan, rows: &[RowIn], data: &Data) -> HashMa
     for row in rows {
         if let Some(&(dispatch, term, first)) = seen.get(&row.batch) {
             if row.dispatch.is_some_and(|d| d != dispatch) {
+                let b = &row.batch;
                 cx.bad(
                     row.line,
                     Key::DispatchDate,
-                    format!("batch {} is dispatched {dispatch} on line {first}", row.batch),
+                    say(
+                        format!("第 {first} 行中批次{b}的派出日期是 {dispatch}"),
+                        format!("batch {b} is dispatched {dispatch} on line {first}"),
+                    ),
                 );
             }
             if row.term_months.is_some_and(|t| t != term) {
+                let b = &row.batch;
                 cx.bad(
                     row.line,
                     Key::TermMonths,
-                    format!("batch {} has a {term}-month term on line {first}", row.batch),
+                    say(
+                        format!("第 {first} 行中批次{b}的期限是 {term} 个月"),
+                        format!("batch {b} has a {term}-month term on line {first}"),
+                    ),
                 );
             }
             continue;
@@ -140,18 +187,10 @@ fn batches(cx: &mut Ctx, plan: &mut Plan, rows: &[RowIn], data: &Data) -> HashMa
                 let term = row.term_months.unwrap_or(b.term_months);
                 let mut changes = Vec::new();
                 if dispatch != b.dispatch_date {
-                    changes.push(FieldChange {
-                        field: "派出日期",
-                        old: b.dispatch_date.to_string(),
-                        new: dispatch.to_string(),
-                    });
+                    changes.push(FieldChange::new("派出日期", b.dispatch_date.to_string(), dispatch.to_string()));
                 }
                 if term != b.term_months {
-                    changes.push(FieldChange {
-                        field: "挂职期限",
-                        old: b.term_months.to_string(),
-                        new: term.to_string(),
-                    });
+                    changes.push(FieldChange::new("挂职期限", b.term_months.to_string(), term.to_string()));
                 }
                 if !changes.is_empty() {
                     let record = Batch { dispatch_date: dispatch, term_months: term, ..(*b).clone() };
@@ -168,7 +207,15 @@ fn batches(cx: &mut Ctx, plan: &mut Plan, rows: &[RowIn], data: &Data) -> HashMa
                 }
                 None => {
                     let key = if cx.layout.has(Key::DispatchDate) { Key::DispatchDate } else { Key::Batch };
-                    cx.bad(row.line, key, format!("new batch '{}' needs 派出日期 (its dispatch date)", row.batch));
+                    let b = &row.batch;
+                    cx.bad(
+                        row.line,
+                        key,
+                        say(
+                            format!("新批次“{b}”需要填派出日期"),
+                            format!("new batch '{b}' needs 派出日期 (its dispatch date)"),
+                        ),
+                    );
                 }
             },
         }
@@ -203,8 +250,11 @@ fn cadres(cx: &mut Ctx, plan: &mut Plan, rows: &[RowIn], data: &Data) -> HashMap
                 }
             }
             Some(many) if many.len() > 1 => {
-                let message =
-                    format!("{} cadres named {} born {} are stored; fix that first", many.len(), row.name, row.birth);
+                let (n, name, birth) = (many.len(), &row.name, row.birth);
+                let message = say(
+                    format!("库中已有 {n} 名{birth}出生的{name}，请先处理"),
+                    format!("{n} cadres named {name} born {birth} are stored; fix that first"),
+                );
                 cx.bad(row.line, Key::Name, message);
             }
             _ => {
@@ -249,7 +299,15 @@ fn same_person(cx: &mut Ctx, a: &RowIn, b: &RowIn) {
     ];
     for (key, x, y, both) in checks {
         if both && x != y {
-            cx.bad(b.line, key, format!("'{y}' differs from line {} ('{x}') for the same cadre {}", a.line, b.name));
+            let (line, name) = (a.line, &b.name);
+            cx.bad(
+                b.line,
+                key,
+                say(
+                    format!("同一干部{name}：“{y}”与第 {line} 行（“{x}”）不同"),
+                    format!("'{y}' differs from line {line} ('{x}') for the same cadre {name}"),
+                ),
+            );
         }
     }
 }
@@ -260,7 +318,7 @@ fn cadre_update(c: &Cadre, home: &str, row: &RowIn, origin: Origin) -> Option<Up
     let mut record = c.clone();
     let mut change = |field: &'static str, old: String, new: String| {
         if old != new {
-            changes.push(FieldChange { field, old, new });
+            changes.push(FieldChange::new(field, old, new));
         }
     };
     change("性别", c.gender.zh().into(), row.gender.zh().into());

@@ -3,10 +3,11 @@
 
 use super::columns::Key;
 use super::import::RowIn;
-use super::normalise_name;
 use super::plan::*;
 use super::resolve::{line, CadreKey, Ctx, Placed};
+use super::{normalise_name, say};
 use crate::domain::dates::term_end;
+use crate::domain::plausible;
 use crate::domain::*;
 use crate::store::Data;
 use chrono::NaiveDate;
@@ -24,7 +25,9 @@ pub(super) fn secondments(
     let batch_id: HashMap<&str, Id> = data.batches.iter().map(|b| (b.name.as_str(), b.id)).collect();
     let unit_name: HashMap<Id, &str> = data.units.iter().map(|u| (u.id, u.name.as_str())).collect();
     // (cadre, start, end, where) of every term the cadre will have, for the overlap check.
-    let mut terms: HashMap<CadreRef, Vec<(NaiveDate, NaiveDate, String)>> = HashMap::new();
+    let mut terms: HashMap<CadreRef, Vec<(NaiveDate, NaiveDate, crate::lang::Message)>> = HashMap::new();
+    let reviews_of =
+        |id: Id| -> Vec<Review> { data.reviews.iter().filter(|r| r.secondment_id == id).cloned().collect() };
     let mut seen: HashMap<(CadreKey, String, NaiveDate), usize> = HashMap::new();
     let mut placed = Vec::with_capacity(rows.len());
     for row in rows {
@@ -37,33 +40,69 @@ pub(super) fn secondments(
         let start = row.start.unwrap_or(dispatch);
         let planned_end = row.planned_end.unwrap_or_else(|| term_end(start, term));
         if planned_end < start {
-            cx.bad(row.line, Key::PlannedEnd, format!("planned end {planned_end} is before the start {start}"));
+            cx.bad(
+                row.line,
+                Key::PlannedEnd,
+                say(
+                    format!("计划期满 {planned_end} 早于开始日期 {start}"),
+                    format!("planned end {planned_end} is before the start {start}"),
+                ),
+            );
+            continue;
+        }
+        if let Err(m) = plausible::age_at_start(row.birth, start, &data.policy) {
+            cx.bad(row.line, Key::BirthDate, m);
             continue;
         }
         let early = match (row.actual_end, &row.end_reason) {
             (None, None) => None,
             (None, Some(_)) => {
-                cx.bad(row.line, Key::EndReason, "a reason without 实际结束日期 (the early end date)".into());
+                cx.bad(
+                    row.line,
+                    Key::EndReason,
+                    say("填了提前结束原因，却没有实际结束日期", "a reason without 实际结束日期 (the early end date)"),
+                );
                 continue;
             }
             (Some(end), _) if end < start => {
-                cx.bad(row.line, Key::ActualEnd, format!("actual end {end} is before the start {start}"));
+                cx.bad(
+                    row.line,
+                    Key::ActualEnd,
+                    say(
+                        format!("实际结束 {end} 早于开始日期 {start}"),
+                        format!("actual end {end} is before the start {start}"),
+                    ),
+                );
                 continue;
             }
             (Some(end), _) if end >= planned_end => {
-                let message = format!("actual end {end} is not before the planned end {planned_end}; leave it blank when the term ran its course");
+                let message = say(
+                    format!("实际结束 {end} 不早于计划期满 {planned_end}；期满结束的请留空"),
+                    format!("actual end {end} is not before the planned end {planned_end}; leave it blank when the term ran its course"),
+                );
                 cx.bad(row.line, Key::ActualEnd, message);
                 continue;
             }
             (Some(_), None) => {
-                cx.bad(row.line, Key::EndReason, "提前结束原因 is required with 实际结束日期".into());
+                cx.bad(
+                    row.line,
+                    Key::EndReason,
+                    say("有实际结束日期时，提前结束原因必填", "提前结束原因 is required with 实际结束日期"),
+                );
                 continue;
             }
             (Some(end), Some(reason)) => Some((end, reason.clone())),
         };
         let key = ((row.name.clone(), row.birth), row.batch.clone(), start);
         if let Some(first) = seen.get(&key) {
-            cx.bad(row.line, Key::Name, format!("duplicate of line {first}: the same cadre, batch and start"));
+            cx.bad(
+                row.line,
+                Key::Name,
+                say(
+                    format!("与第 {first} 行重复：同一干部、同一批次、同一开始日期"),
+                    format!("duplicate of line {first}: the same cadre, batch and start"),
+                ),
+            );
             continue;
         }
         seen.insert(key, row.line);
@@ -77,7 +116,13 @@ pub(super) fn secondments(
             .into_iter()
             .find(|s| batch_id.get(row.batch.as_str()) == Some(&s.batch_id) && s.start == start);
         let list = terms.entry(cadre).or_insert_with(|| {
-            stored_terms().iter().map(|s| (s.start, s.end(), format!("stored {} to {}", s.start, s.end()))).collect()
+            stored_terms()
+                .iter()
+                .map(|s| {
+                    let (a, b) = (s.start, s.end());
+                    (a, b, say(format!("库中 {a} 至 {b}"), format!("stored {a} to {b}")))
+                })
+                .collect()
         });
         let sec = if let Some(s) = existing {
             let host = unit_name.get(&s.host_unit_id).copied().unwrap_or("?");
@@ -89,7 +134,10 @@ pub(super) fn secondments(
             ] {
                 if stored != given {
                     differs = true;
-                    let message = format!("the stored secondment from {start} has '{stored}'; the import does not change a secondment's direction, host unit or post (do it in the program)");
+                    let message = say(
+                        format!("库中 {start} 起的挂职是“{stored}”；导入不修改挂职的方向、挂职单位和职务（请在程序里修改）"),
+                        format!("the stored secondment from {start} has '{stored}'; the import does not change a secondment's direction, host unit or post (do it in the program)"),
+                    );
                     cx.bad(row.line, key, message);
                 }
             }
@@ -107,28 +155,46 @@ pub(super) fn secondments(
             }
             match (&early, s.actual_end) {
                 (Some((end, _)), Some(stored)) if *end != stored => {
-                    let message =
-                        format!("the stored secondment ended early on {stored}; the import does not change that");
+                    let message = say(
+                        format!("库中该挂职已于 {stored} 提前结束；导入不修改这一点"),
+                        format!("the stored secondment ended early on {stored}; the import does not change that"),
+                    );
                     cx.bad(row.line, Key::ActualEnd, message);
                     continue;
                 }
-                (Some((end, reason)), None) => plan.early_ends.push(EarlyEnd {
-                    secondment: s.clone(),
-                    cadre_name: row.name.clone(),
-                    end: *end,
-                    reason: reason.clone(),
-                    origin: line(row.line),
-                }),
+                (Some((end, reason)), None) => {
+                    // The rule the screens' "end early" follows: only a term being served or planned.
+                    if let Err(m) = plausible::early_end(s, &reviews_of(s.id), *end, cx.today) {
+                        cx.bad(row.line, Key::ActualEnd, m);
+                        continue;
+                    }
+                    plan.early_ends.push(EarlyEnd {
+                        secondment: s.clone(),
+                        cadre_name: row.name.clone(),
+                        end: *end,
+                        reason: reason.clone(),
+                        origin: line(row.line),
+                    })
+                }
                 _ => {}
             }
             SecRef::Stored(s.id)
         } else {
             let end = early.as_ref().map_or(planned_end, |(e, _)| *e);
             if let Some((_, _, what)) = list.iter().find(|(a, b, _)| start <= *b && *a <= end) {
-                cx.bad(row.line, Key::Start, format!("{start} to {end} overlaps {}'s secondment ({what})", row.name));
+                let name = &row.name;
+                cx.bad(
+                    row.line,
+                    Key::Start,
+                    say(
+                        format!("{start} 至 {end} 与{name}的挂职（{}）重叠", what.zh),
+                        format!("{start} to {end} overlaps {name}'s secondment ({})", what.en),
+                    ),
+                );
                 continue;
             }
-            list.push((start, end, format!("line {}", row.line)));
+            let n = row.line;
+            list.push((start, end, say(format!("第 {n} 行"), format!("line {n}"))));
             plan.secondments.push(SecondmentIn {
                 cadre,
                 cadre_name: row.name.clone(),
@@ -187,28 +253,34 @@ pub(super) fn pairs(cx: &mut Ctx, plan: &mut Plan, rows: &[RowIn], data: &Data, 
         }
         let other = match found.as_slice() {
             [] => {
-                let message =
-                    format!("no secondment of '{pname}' in batch {} (in this sheet or the database)", row.batch);
+                let b = &row.batch;
+                let message = say(
+                    format!("批次{b}中没有“{pname}”的挂职（表中和库中都没有）"),
+                    format!("no secondment of '{pname}' in batch {b} (in this sheet or the database)"),
+                );
                 cx.bad(row.line, Key::PartnerName, message);
                 continue;
             }
             [one] => one.clone(),
             many => {
-                let message =
-                    format!("{} secondments of '{pname}' in batch {}; give 互派对象出生日期", many.len(), row.batch);
+                let (n, b) = (many.len(), &row.batch);
+                let message = say(
+                    format!("批次{b}中有 {n} 项“{pname}”的挂职；请填互派对象出生日期"),
+                    format!("{n} secondments of '{pname}' in batch {b}; give 互派对象出生日期"),
+                );
                 cx.bad(row.line, Key::PartnerName, message);
                 continue;
             }
         };
         if other.sec == me.sec || (other.name == me.name && other.birth == me.birth) {
-            cx.bad(row.line, Key::PartnerName, "a cadre cannot be paired with themselves".into());
+            cx.bad(row.line, Key::PartnerName, say("不能与本人互派", "a cadre cannot be paired with themselves"));
             continue;
         }
         if other.direction == me.direction {
-            let message = format!(
-                "a pair needs one 下挂 (down) and one 上挂 (up); {} and {pname} are both {}",
-                row.name,
-                me.direction.zh()
+            let (name, dir) = (&row.name, me.direction.zh());
+            let message = say(
+                format!("互派需要一下挂、一上挂；{name}和{pname}都是{dir}"),
+                format!("a pair needs one 下挂 (down) and one 上挂 (up); {name} and {pname} are both {dir}"),
             );
             cx.bad(row.line, Key::PartnerName, message);
             continue;
@@ -217,7 +289,14 @@ pub(super) fn pairs(cx: &mut Ctx, plan: &mut Plan, rows: &[RowIn], data: &Data, 
         for (a, b) in [(me.sec, other.sec), (other.sec, me.sec)] {
             if let Some((partner, first)) = chosen.get(&a) {
                 if *partner != b {
-                    cx.bad(row.line, Key::PartnerName, format!("line {first} pairs this secondment with someone else"));
+                    cx.bad(
+                        row.line,
+                        Key::PartnerName,
+                        say(
+                            format!("第 {first} 行把这项挂职与别人配对"),
+                            format!("line {first} pairs this secondment with someone else"),
+                        ),
+                    );
                     clash = true;
                     break;
                 }
@@ -242,7 +321,10 @@ pub(super) fn pairs(cx: &mut Ctx, plan: &mut Plan, rows: &[RowIn], data: &Data, 
             cx.bad(
                 row.line,
                 Key::PartnerName,
-                "one of the two is already paired with someone else in the database".into(),
+                say(
+                    "两人中有一人在库中已与别人互派",
+                    "one of the two is already paired with someone else in the database",
+                ),
             );
             continue;
         }

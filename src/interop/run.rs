@@ -4,7 +4,8 @@
 
 use super::plan::{apply, Plan};
 use super::resolve::ImportOptions;
-use super::{import, lrmx, profile, read, InteropError, Problem};
+use super::{import, lrmx, profile, read, say, InteropError, Problem};
+use crate::lang::Message;
 use crate::store::{Store, StoreError};
 use std::collections::HashMap;
 use std::path::Path;
@@ -14,7 +15,7 @@ use std::path::Path;
 pub struct Prepared {
     pub plan: Plan,
     /// How the file was read and what was ignored (not problems).
-    pub notes: Vec<String>,
+    pub notes: Vec<Message>,
     mark: i64,
     units: HashMap<String, crate::domain::Id>,
     batches: HashMap<String, crate::domain::Id>,
@@ -32,14 +33,20 @@ pub fn kind(path: &Path) -> Result<Kind, InteropError> {
     match ext.as_str() {
         "xlsx" | "xlsm" | "xls" | "ods" | "csv" | "txt" => Ok(Kind::Sheet),
         "lrmx" | "zip" => Ok(Kind::Lrmx),
-        "lrm" => Err(InteropError::BadFile(format!(
-            "{}: the older .lrm format is not read; save the form as .lrmx",
-            path.display()
-        ))),
-        _ => Err(InteropError::BadFile(format!(
-            "{}: unknown file type; expected .xlsx, .csv, .lrmx or a .zip of .lrmx files",
-            path.display()
-        ))),
+        "lrm" => {
+            let shown = path.display();
+            Err(InteropError::BadFile(say(
+                format!("{shown}：不读取旧的 .lrm 格式；请把表另存为 .lrmx"),
+                format!("{shown}: the older .lrm format is not read; save the form as .lrmx"),
+            )))
+        }
+        _ => {
+            let shown = path.display();
+            Err(InteropError::BadFile(say(
+                format!("{shown}：不认识的文件类型；应为 .xlsx、.csv、.lrmx 或装有 .lrmx 的 .zip"),
+                format!("{shown}: unknown file type; expected .xlsx, .csv, .lrmx or a .zip of .lrmx files"),
+            )))
+        }
     }
 }
 
@@ -48,6 +55,7 @@ pub fn prepare(store: &Store, path: &Path, options: ImportOptions) -> Result<Pre
     let kind = kind(path)?;
     let mark = store.audit_mark()?;
     let data = store.load()?;
+    let today = store.today();
     let mut problems: Vec<Problem> = Vec::new();
     let mut notes = Vec::new();
     let mut plan = match kind {
@@ -56,15 +64,15 @@ pub fn prepare(store: &Store, path: &Path, options: ImportOptions) -> Result<Pre
             notes.extend(grid.notes.iter().cloned());
             match import::layout(&grid, &mut problems, &mut notes) {
                 Some(layout) if problems.is_empty() => {
-                    let rows = import::rows(&grid, &layout, &mut problems);
-                    super::resolve::resolve(&rows, &layout, &data, options, &mut problems)
+                    let (rows, partial) = import::rows(&grid, &layout, today, &data.policy, &mut problems);
+                    super::resolve::resolve(&rows, &partial, &layout, &data, options, today, &mut problems)
                 }
                 _ => Plan::default(),
             }
         }
         Kind::Lrmx => {
             let profiles = lrmx::read_path(path, &mut problems)?;
-            profile::plan(&profiles, &data, &mut problems)
+            profile::plan(&profiles, &data, today, &mut problems)
         }
     };
     if !problems.is_empty() {
@@ -88,7 +96,10 @@ pub fn commit(store: &mut Store, prepared: &Prepared) -> Result<(), InteropError
         if w.last_audit_id()? != prepared.mark {
             return Err(StoreError::invalid(
                 "import",
-                "the database changed since the file was checked (a colleague saved); run the import again",
+                say(
+                    "检查文件之后数据库有了变化（同事保存过）；请重新导入",
+                    "the database changed since the file was checked (a colleague saved); run the import again",
+                ),
             ));
         }
         apply(w, &prepared.plan, &prepared.units, &prepared.batches)

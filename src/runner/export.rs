@@ -22,8 +22,10 @@ pub(super) fn exported(app: &App, store: &Store, job: ExportJob) -> Action {
     match result {
         Ok((path, rows)) => {
             let path = crate::text::display_safe(&path.display().to_string()).into_owned();
-            let text =
-                app.opts.lang.pick(format!("已导出 {rows} 行到 {path}"), format!("exported {rows} rows to {path}"));
+            let text = app.opts.lang.pick(
+                format!("已导出 {rows} 行到 {path}"),
+                format!("exported {} to {path}", crate::lang::count(rows, "row", "rows")),
+            );
             Action::Notice(Tone::Good, text)
         }
         Err(e) => Action::Notice(Tone::Error, format!("{}{e}", app.t("导出失败：", "export failed: "))),

@@ -150,7 +150,7 @@ fn execute(request: Request, app: &App, s: &mut Session) -> crate::store::Result
             for (table, id) in targets {
                 match s.store.history(table, id) {
                     Ok(found) => entries.extend(found),
-                    Err(e) => return Ok(vec![Action::Notice(Tone::Error, e.to_string())]),
+                    Err(e) => return Ok(vec![Action::Notice(Tone::Error, e.message().get(app.opts.lang).to_string())]),
                 }
             }
             entries.sort_by_key(|e| std::cmp::Reverse(e.id));
@@ -159,7 +159,7 @@ fn execute(request: Request, app: &App, s: &mut Session) -> crate::store::Result
         }
         Request::PeekUndo => vec![match s.store.last_undoable() {
             Ok(last) => Action::UndoPeek(last),
-            Err(e) => Action::Notice(Tone::Error, e.to_string()),
+            Err(e) => Action::Notice(Tone::Error, e.message().get(app.opts.lang).to_string()),
         }],
         Request::PairCandidates { secondment, mut window } => {
             let read = s.store.pair_candidates(secondment).and_then(|found| {
@@ -174,7 +174,7 @@ fn execute(request: Request, app: &App, s: &mut Session) -> crate::store::Result
                     window,
                     then: crate::app::form::FormKind::Pair { secondment },
                 },
-                Err(e) => Action::Notice(Tone::Error, e.to_string()),
+                Err(e) => Action::Notice(Tone::Error, e.message().get(app.opts.lang).to_string()),
             }]
         }
         Request::DeleteDraft => {
@@ -248,9 +248,9 @@ fn failure(e: StoreError, op: &Operation, store: &Store) -> Failure {
         StoreError::Full => Failure::Full,
         StoreError::ReadOnly(why) => Failure::ReadOnly(why),
         StoreError::Invalid { field, message } => Failure::Invalid { field, message },
-        StoreError::NotFound { .. } => Failure::NotFound(e.to_string()),
+        StoreError::NotFound { .. } => Failure::NotFound(e.message()),
         StoreError::InUse { what } => Failure::InUse(what),
-        other => Failure::Other(other.to_string()),
+        other => Failure::Other(other.message()),
     }
 }
 

@@ -595,7 +595,9 @@ impl Gen {
             Direction::Down if self.chance(30) => 2.0 + self.below(5) as f64 * 0.5,
             Direction::Down => self.below(4) as f64 * 0.5,
             Direction::Up => 3.0 + self.below(19) as f64 * 0.5,
-        };
+        }
+        // No more than the years since 16 (`plausible::grassroots_years`): a 26-year-old has at most 10.
+        .min(f64::from(age.saturating_sub(16)));
         let home_sections = self.sections_of(home);
         let host_sections = self.sections_of(host);
         let cadre = NewCadre {

@@ -131,6 +131,7 @@ fn write_person(
         host_post: p.host_post.into(),
         start,
         planned_end: None,
+        ended_early: p.ended_early.map(|(end, reason)| (d(end), reason.to_string())),
     })?;
     w.set_vetting(&Vetting {
         id: 0,
@@ -146,9 +147,6 @@ fn write_person(
         conclusion: "符合选派条件，同意挂职".into(),
         version: 0,
     })?;
-    if let Some((end, reason)) = p.ended_early {
-        w.end_early(secondment, 1, d(end), reason)?;
-    }
     Ok((cadre, secondment))
 }
 

@@ -11,6 +11,11 @@ pub const MAX_SYLLABLE: usize = 6;
 /// The `pinyin` crate (pinyin-data 0.15) knows characters in U+3007..=U+32389 only.
 pub const CJK: Range<u32> = 0x3000..0x32400;
 
+/// Readings a character has only as a surname (区 ōu, 单 shàn, 解 xiè, 曾 zēng): a key gives
+/// them to the first character of a person's name and to no other character, so `ou` does
+/// not find every 南海区 and `xie` every 解放路.
+pub const SURNAME_READINGS: [(char, &str); 4] = [('区', "ou"), ('单', "shan"), ('解', "xie"), ('曾', "zeng")];
+
 /// Syllables and reading sets as flat arrays, so building a key is a few array reads.
 pub struct Tables {
     /// Toneless syllables as ASCII (`ü` → `v`, `ê` → `e`), zero-padded.
@@ -18,15 +23,26 @@ pub struct Tables {
     /// Per reading set (symbol − 128): `start << 4 | count` of its syllable ids in `ids`.
     pub sets: Vec<u32>,
     pub ids: Vec<u16>,
-    /// Per code point in `CJK`: its symbol, 0 when it has no pinyin.
+    /// Per code point in `CJK`: its symbol, 0 when it has no pinyin (a surname reading left out).
     pub by_char: Vec<u16>,
+    /// (code point, symbol with every reading) of the characters in [`SURNAME_READINGS`].
+    pub surnames: Vec<(u32, u16)>,
+}
+
+/// The symbol of a reading set, adding the set when it is new.
+fn intern(t: &mut Tables, set_ids: &mut HashMap<Vec<u16>, u16>, set: Vec<u16>) -> u16 {
+    *set_ids.entry(set).or_insert_with_key(|set: &Vec<u16>| {
+        t.sets.push((t.ids.len() as u32) << 4 | set.len() as u32);
+        t.ids.extend_from_slice(set);
+        127 + t.sets.len() as u16
+    })
 }
 
 /// Walks every code point in `CJK` (~200,000 lookups: tens of milliseconds).
 pub fn compute() -> Tables {
-    let mut t = Tables { syllables: vec![], sets: vec![], ids: vec![], by_char: vec![0; CJK.len()] };
+    let mut t = Tables { syllables: vec![], sets: vec![], ids: vec![], by_char: vec![0; CJK.len()], surnames: vec![] };
     let (mut syllable_ids, mut set_ids) = (HashMap::new(), HashMap::new());
-    for (slot, c) in t.by_char.iter_mut().zip(CJK) {
+    for (i, c) in CJK.enumerate() {
         let mut set = Vec::new();
         for p in char::from_u32(c).and_then(|c| c.to_pinyin_multi()).into_iter().flatten() {
             let mut s = [0; MAX_SYLLABLE];
@@ -46,13 +62,20 @@ pub fn compute() -> Tables {
                 set.push(id);
             }
         }
-        if !set.is_empty() {
-            *slot = *set_ids.entry(set).or_insert_with_key(|set: &Vec<u16>| {
-                t.sets.push((t.ids.len() as u32) << 4 | set.len() as u32);
-                t.ids.extend_from_slice(set);
-                127 + t.sets.len() as u16
-            });
+        if set.is_empty() {
+            continue;
         }
+        let surname = SURNAME_READINGS.iter().find(|(s, _)| *s as u32 == c).map(|(_, reading)| {
+            let mut s = [0; MAX_SYLLABLE];
+            s.iter_mut().zip(reading.bytes()).for_each(|(d, b)| *d = b);
+            syllable_ids[&s]
+        });
+        if let Some(reading) = surname {
+            let full = intern(&mut t, &mut set_ids, set.clone());
+            t.surnames.push((c, full));
+            set.retain(|id| *id != reading);
+        }
+        t.by_char[i] = intern(&mut t, &mut set_ids, set);
     }
     t
 }

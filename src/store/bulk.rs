@@ -331,7 +331,11 @@ impl Store {
         let problems: Vec<String> =
             tx.prepare("PRAGMA quick_check(20)")?.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
         if problems != ["ok"] {
-            return Err(StoreError::invalid("bulk load", problems.join("; ")));
+            let found = problems.join("; ");
+            return Err(StoreError::invalid(
+                "bulk load",
+                crate::lang::Message::new(format!("数据不符合约束：{found}"), found.clone()),
+            ));
         }
         let json =
             serde_json::to_string(&Generated { what, rows: counts, detail: &value }).expect("bulk counts serialise");

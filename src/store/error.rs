@@ -1,5 +1,6 @@
 //! What can go wrong with the database, in words a user can act on.
 
+use crate::lang::Message;
 use std::fmt;
 use std::path::PathBuf;
 
@@ -45,7 +46,8 @@ pub enum StoreError {
         path: PathBuf,
         error: std::io::Error,
     },
-    ReadOnly(String),
+    /// Why (opened with `--read-only`, or the file cannot be written).
+    ReadOnly(Message),
     /// The row changed since it was read: `current` is what is stored now (JSON).
     Conflict {
         table: &'static str,
@@ -55,10 +57,10 @@ pub enum StoreError {
     /// Another writer held the lock for longer than the busy timeout.
     Busy,
     Full,
-    /// Bad input: the field it concerns and why.
+    /// Bad input: the field it concerns (the forms' key for it) and why.
     Invalid {
         field: String,
-        message: String,
+        message: Message,
     },
     NotFound {
         table: &'static str,
@@ -66,7 +68,7 @@ pub enum StoreError {
     },
     /// Deleting would orphan rows that depend on the record.
     InUse {
-        what: String,
+        what: Message,
     },
     Io(std::io::Error),
     Sqlite(rusqlite::Error),
@@ -75,70 +77,204 @@ pub enum StoreError {
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
 impl StoreError {
-    pub fn invalid(field: impl Into<String>, message: impl Into<String>) -> StoreError {
-        StoreError::Invalid { field: field.into(), message: message.into() }
+    pub fn invalid(field: impl Into<String>, message: Message) -> StoreError {
+        StoreError::Invalid { field: field.into(), message }
     }
 }
 
+/// A field key of the forms and the store (`birth date`) in words.
+pub fn field_label(field: &str) -> Message {
+    let (zh, en) = match field {
+        "name" => ("姓名", "name"),
+        "gender" => ("性别", "sex"),
+        "birth date" => ("出生日期", "birth date"),
+        "political" => ("政治面貌", "political status"),
+        "education" => ("学历", "education"),
+        "speciality" => ("专业特长", "speciality"),
+        "grassroots years" => ("基层经历", "grassroots years"),
+        "home unit" => ("单位", "home unit"),
+        "home post" => ("职务", "home post"),
+        "unit name" => ("单位名称", "unit name"),
+        "batch name" => ("批次名称", "batch name"),
+        "dispatch date" => ("派出日期", "dispatch date"),
+        "term months" => ("期限(月)", "term months"),
+        "annual due date" => ("年度考核到期日", "annual due date"),
+        "due soon days" => ("即将到期(天)", "due soon days"),
+        "routine due days" => ("平时考核(天)", "routine due days"),
+        "end-of-term due days" => ("期满考察(天)", "end-of-term due days"),
+        "min age" => ("最低年龄", "youngest age"),
+        "max age" => ("最高年龄", "oldest age"),
+        "host post" => ("挂任职务", "host post"),
+        "host unit" => ("挂职单位", "host unit"),
+        "start" => ("开始日期", "start"),
+        "planned end" => ("计划期满", "planned end"),
+        "end date" => ("结束日期", "last day"),
+        "reason" => ("原因", "reason"),
+        "partner" => ("互派对象", "partner"),
+        "review" => ("考核", "review"),
+        "done" => ("完成日期", "done on"),
+        "assessor" => ("考核人", "assessor"),
+        "note" => ("备注", "note"),
+        "date" => ("日期", "date"),
+        "discipline opinion" => ("纪检意见", "discipline opinion"),
+        "family planning opinion" => ("计生意见", "family planning opinion"),
+        "conclusion" => ("考察结论", "conclusion"),
+        "inspectors" => ("考察组", "inspectors"),
+        "summary" => ("考察结论", "summary"),
+        "cadre" => ("干部", "cadre"),
+        "status" => ("状态", "status"),
+        "table" => ("表", "table"),
+        "audit" => ("修改记录", "audit trail"),
+        "import" => ("导入", "import"),
+        "bulk load" => ("批量写入", "bulk load"),
+        other => (other, other),
+    };
+    Message::new(zh, en)
+}
+
+impl StoreError {
+    /// What went wrong, in both languages (the store does not know the session's).
+    pub fn message(&self) -> Message {
+        use StoreError::*;
+        let path = |p: &PathBuf| crate::text::display_safe(&p.display().to_string()).into_owned();
+        let m = |zh: String, en: String| Message::new(zh, en);
+        match self {
+            Missing(p) => m(
+                format!("{}：文件不存在（用 `guazhi init` 新建数据库）", path(p)),
+                format!("{}: no such file (create a database with `guazhi init`)", path(p)),
+            ),
+            IsDirectory(p) => m(
+                format!("{}：是文件夹，不是数据库文件", path(p)),
+                format!("{}: is a directory, not a database file", path(p)),
+            ),
+            NotRegular(p) => m(
+                format!("{}：不是普通文件（管道、设备或套接字），不是数据库", path(p)),
+                format!("{}: not a regular file (a pipe, device or socket), not a database", path(p)),
+            ),
+            Unreadable { path: p, error } => {
+                m(format!("{}：无法读取（{error}）", path(p)), format!("{}: cannot be read ({error})", path(p)))
+            }
+            NotSqlite(p) => m(format!("{}：不是 SQLite 数据库", path(p)), format!("{}: not a SQLite database", path(p))),
+            Foreign(p) => m(
+                format!("{}：是其他程序的 SQLite 数据库，不是 guazhi 数据库", path(p)),
+                format!("{}: a SQLite database of another program, not a guazhi database", path(p)),
+            ),
+            Truncated { path: p, expected, actual } => m(
+                format!("{}：数据库文件不完整（{actual} / {expected} 字节），请从备份恢复", path(p)),
+                format!(
+                    "{}: the database file is truncated ({actual} of {expected} bytes); restore it from a backup",
+                    path(p)
+                ),
+            ),
+            Newer { path: p, found, supported } => m(
+                format!("{}：数据库结构版本 {found} 比本程序的 {supported} 新，请升级 guazhi", path(p)),
+                format!(
+                    "{}: the database has schema version {found}, newer than this program's {supported}; upgrade guazhi",
+                    path(p)
+                ),
+            ),
+            NeedsUpgrade(p) => m(
+                format!("{}：数据库需要由有写权限的用户升级结构", path(p)),
+                format!("{}: the database needs a schema upgrade by a user who can write it", path(p)),
+            ),
+            NeedsRecovery(p) => m(
+                format!(
+                    "{}：上次保存被中断，数据库需要由有写权限的用户恢复（以写权限打开一次即可）；未读取也未修改任何内容",
+                    path(p)
+                ),
+                format!(
+                    "{}: an interrupted save left the database needing recovery by a user who can write it \
+                     (open it once with write access); nothing was read or changed",
+                    path(p)
+                ),
+            ),
+            FolderNotWritable(p) => {
+                let shm = p.file_name().map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+                m(
+                    format!(
+                        "{}：无法打开：SQLite 要在旁边建立 {shm}-shm，但你不能写这个文件夹；\
+                         请申请该文件夹的写权限（见 README 的共享一节），或在同事打开时再打开",
+                        path(p)
+                    ),
+                    format!(
+                        "{}: cannot be opened: SQLite must create {shm}-shm beside it and you cannot write that \
+                         folder; ask for write access to the folder (see README, sharing), or open it while a \
+                         colleague has it open",
+                        path(p)
+                    ),
+                )
+            }
+            Moved(p) => m(
+                format!("{}：打开后数据库文件被移动或删除，未保存（表单保留；请到文件现在的位置打开）", path(p)),
+                format!(
+                    "{}: the database file was moved or deleted since it was opened; nothing was saved \
+                     (your form is kept; open the file where it is now)",
+                    path(p)
+                ),
+            ),
+            Corrupt(why) => m(
+                format!("数据库已损坏（{why}），请从备份恢复"),
+                format!("the database is damaged ({why}); restore it from a backup"),
+            ),
+            Exists(p) => m(format!("{}：已存在，未覆盖", path(p)), format!("{}: already exists; not overwritten", path(p))),
+            CannotCreate { path: p, error } => {
+                m(format!("{}：无法创建（{error}）", path(p)), format!("{}: cannot be created ({error})", path(p)))
+            }
+            ReadOnly(why) => m(format!("只读：{}", why.zh), format!("read-only: {}", why.en)),
+            Conflict { table, id, .. } => {
+                let t = table_label(table);
+                m(
+                    format!("打开后同事修改了这条{}记录（#{id}），未保存", t.zh),
+                    format!("a colleague changed this {} (#{id}) since you opened it; nothing was saved", t.en),
+                )
+            }
+            Busy => m(
+                "数据库正忙（同事正在保存），请稍后再试".into(),
+                "the database is busy (a colleague is saving); try again in a moment".into(),
+            ),
+            Full => m("磁盘已满，未保存".into(), "the disk is full; nothing was saved".into()),
+            Invalid { field, message } => {
+                let label = field_label(field);
+                m(format!("{}：{}", label.zh, message.zh), format!("{}: {}", label.en, message.en))
+            }
+            NotFound { table, id } => {
+                let t = table_label(table);
+                m(
+                    format!("{} #{id} 已不存在（同事可能已删除）", t.zh),
+                    format!("{} {id} no longer exists (a colleague may have removed it)", t.en),
+                )
+            }
+            InUse { what } => m(format!("不能删除：{}", what.zh), format!("cannot delete: {}", what.en)),
+            Io(e) => m(format!("读写出错：{e}"), e.to_string()),
+            Sqlite(e) => m(format!("数据库出错：{e}"), format!("database error: {e}")),
+        }
+    }
+}
+
+/// What a row of a table is called.
+pub fn table_label(table: &str) -> Message {
+    let (zh, en) = match table {
+        "cadres" => ("干部", "cadre"),
+        "secondments" => ("挂职", "secondment"),
+        "pairs" => ("互派", "pair"),
+        "reviews" => ("考核", "review"),
+        "vettings" => ("选派考察", "vetting"),
+        "term_evaluations" => ("期满考察", "evaluation"),
+        "dossier_notes" => ("档案记录", "note"),
+        "reserve_nominations" => ("后备提名", "nomination"),
+        "reserve_events" => ("后备变动", "reserve event"),
+        "units" => ("单位", "unit"),
+        "batches" => ("批次", "batch"),
+        "policy" => ("考核规则", "policy"),
+        other => (other, other),
+    };
+    Message::new(zh, en)
+}
+
+/// In English, for logs and `{}`; what people read goes through [`StoreError::message`].
 impl fmt::Display for StoreError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        use StoreError::*;
-        match self {
-            Missing(p) => write!(f, "{}: no such file (create a database with `guazhi init`)", p.display()),
-            IsDirectory(p) => write!(f, "{}: is a directory, not a database file", p.display()),
-            NotRegular(p) => {
-                write!(f, "{}: not a regular file (a pipe, device or socket), not a database", p.display())
-            }
-            Unreadable { path, error } => write!(f, "{}: cannot be read ({error})", path.display()),
-            NotSqlite(p) => write!(f, "{}: not a SQLite database", p.display()),
-            Foreign(p) => write!(f, "{}: a SQLite database of another program, not a guazhi database", p.display()),
-            Truncated { path, expected, actual } => write!(
-                f,
-                "{}: the database file is truncated ({actual} of {expected} bytes); restore it from a backup",
-                path.display()
-            ),
-            Newer { path, found, supported } => write!(
-                f,
-                "{}: the database has schema version {found}, newer than this program's {supported}; upgrade guazhi",
-                path.display()
-            ),
-            NeedsUpgrade(p) => {
-                write!(f, "{}: the database needs a schema upgrade by a user who can write it", p.display())
-            }
-            NeedsRecovery(p) => write!(
-                f,
-                "{}: an interrupted save left the database needing recovery by a user who can write it \
-                 (open it once with write access); nothing was read or changed",
-                p.display()
-            ),
-            FolderNotWritable(p) => write!(
-                f,
-                "{}: cannot be opened: SQLite must create {}-shm beside it and you cannot write that folder; \
-                 ask for write access to the folder (see README, sharing), or open it while a colleague has it open",
-                p.display(),
-                p.file_name().map_or_else(String::new, |n| n.to_string_lossy().into_owned())
-            ),
-            Moved(p) => write!(
-                f,
-                "{}: the database file was moved or deleted since it was opened; nothing was saved \
-                 (your form is kept; open the file where it is now)",
-                p.display()
-            ),
-            Corrupt(m) => write!(f, "the database is damaged ({m}); restore it from a backup"),
-            Exists(p) => write!(f, "{}: already exists; not overwritten", p.display()),
-            CannotCreate { path, error } => write!(f, "{}: cannot be created ({error})", path.display()),
-            ReadOnly(why) => write!(f, "read-only: {why}"),
-            Conflict { table, id, .. } => {
-                write!(f, "a colleague changed this record ({table} {id}) since you opened it; nothing was saved")
-            }
-            Busy => f.write_str("the database is busy (a colleague is saving); try again in a moment"),
-            Full => f.write_str("the disk is full; nothing was saved"),
-            Invalid { field, message } => write!(f, "{field}: {message}"),
-            NotFound { table, id } => write!(f, "{table} {id} no longer exists (a colleague may have removed it)"),
-            InUse { what } => write!(f, "cannot delete: {what}"),
-            Io(e) => write!(f, "{e}"),
-            Sqlite(e) => write!(f, "database error: {e}"),
-        }
+        f.write_str(&self.message().en)
     }
 }
 
@@ -158,7 +294,7 @@ impl From<rusqlite::Error> for StoreError {
             Some(DatabaseBusy | DatabaseLocked) => StoreError::Busy,
             Some(DiskFull) => StoreError::Full,
             Some(DatabaseCorrupt | NotADatabase) => StoreError::Corrupt(e.to_string()),
-            Some(ReadOnly) => StoreError::ReadOnly(e.to_string()),
+            Some(ReadOnly) => StoreError::ReadOnly(Message::new(format!("数据库拒绝写入（{e}）"), e.to_string())),
             _ => StoreError::Sqlite(e),
         }
     }

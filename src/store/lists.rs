@@ -290,7 +290,7 @@ impl Store {
     pub fn fill_next_due(&self, roster: &mut Roster, only_these: bool) -> Result<()> {
         const OPEN: &str = "done_date IS NULL AND cancelled = 0";
         let keys = only_these.then(|| json_ids(roster.terms.iter().map(|t| t.id)));
-        // Through `reviews_open_secondment` (migration 3), index only.
+        // Through `reviews_open_secondment` (migration 4), index only.
         let sql = match keys {
             None => format!("SELECT secondment_id, due_date FROM reviews WHERE {OPEN} ORDER BY secondment_id"),
             Some(_) => format!("SELECT secondment_id, due_date FROM reviews WHERE secondment_id IN {IDS} AND {OPEN}"),
@@ -464,7 +464,7 @@ pub struct GradedItem {
 impl Store {
     /// The annual and end-of-term reviews that are not cancelled, by term, kind and due date (of
     /// `secondments` only when given): what the reserve rule reads, index only through
-    /// `reviews_graded` (migration 3).
+    /// `reviews_graded` (migration 4).
     pub fn each_graded(
         &self,
         secondments: Option<&[Id]>,
@@ -639,7 +639,7 @@ impl Store {
 mod tests {
     use super::*;
 
-    /// The whole-database reads of the lists go through the indexes of migration 3, index only.
+    /// The whole-database reads of the lists go through the indexes of migration 4, index only.
     #[test]
     fn the_lists_read_reviews_through_covering_indexes() {
         let dir = tempfile::tempdir().unwrap();

@@ -20,11 +20,13 @@ pub mod write;
 
 pub use audit::{Actor, AuditEntry};
 pub use bulk::{Bulk, BulkCounts, Indexes};
-pub use error::{Result, StoreError};
+pub use error::{field_label, table_label, Result, StoreError};
 pub use read::{AttentionRow, Data};
 pub use recent::{cell_text, changes, changes_between, Change};
-pub use write::{check_text, NewCadre, NewSecondment, ReviewResult, Undone, Writer};
+pub use write::{check_text, clean_text, NewCadre, NewSecondment, ReviewResult, Undone, Writer};
 
+use crate::lang::Message;
+use chrono::NaiveDate;
 use rusqlite::{Connection, Transaction, TransactionBehavior};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -35,8 +37,10 @@ pub const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 pub struct Store {
     conn: Connection,
     path: PathBuf,
-    read_only: Option<String>,
+    read_only: Option<Message>,
     actor: Actor,
+    /// The day the writes judge dates by (`--today`); `None`: the clock's, read at each write.
+    today: Option<NaiveDate>,
     /// The opened file's device and inode: a save checks the path still names it.
     file: (u64, u64),
     /// Other accounts on the server can read the file (its mode has o+r).
@@ -66,8 +70,8 @@ impl Store {
     }
 
     /// Why the database is read-only, if it is.
-    pub fn read_only_reason(&self) -> Option<&str> {
-        self.read_only.as_deref()
+    pub fn read_only_reason(&self) -> Option<&Message> {
+        self.read_only.as_ref()
     }
 
     /// Whether every account on the server can read the file (mode o+r): personnel data
@@ -77,14 +81,27 @@ impl Store {
     }
 
     /// The warning to show when the file is world-readable, if it is.
-    pub fn exposure_warning(&self) -> Option<String> {
+    pub fn exposure_warning(&self) -> Option<Message> {
         self.world_readable.then(|| {
-            format!(
-                "warning: {} can be read by every account on this server (personnel data); \
-                 restrict it with `chmod o-r`",
-                crate::text::display_safe(&self.path.display().to_string())
+            let path = crate::text::display_safe(&self.path.display().to_string()).into_owned();
+            Message::new(
+                format!("注意：服务器上所有账户都能读取 {path}（人事数据）；请用 `chmod o-r` 限制"),
+                format!(
+                    "warning: {path} can be read by every account on this server (personnel data); \
+                     restrict it with `chmod o-r`"
+                ),
             )
         })
+    }
+
+    /// Pins the day the writes judge dates by (`--today`), as the screens and reports do.
+    pub fn pin_today(&mut self, today: NaiveDate) {
+        self.today = Some(today);
+    }
+
+    /// The day the writes judge dates by: the pinned one, else the clock's.
+    pub fn today(&self) -> NaiveDate {
+        self.today.unwrap_or_else(|| chrono::Local::now().date_naive())
     }
 
     pub fn actor(&self) -> &Actor {
@@ -108,13 +125,14 @@ impl Store {
         if let Some(why) = &self.read_only {
             return Err(StoreError::ReadOnly(why.clone()));
         }
+        let today = self.today();
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         // Checked under the write lock: a file moved or deleted since it was opened would take
         // the save where nobody looks (a deleted one loses it with the last close).
         if !open::same_file(&self.path, self.file) {
             return Err(StoreError::Moved(self.path.clone()));
         }
-        let value = f(&write::Writer::new(&tx, &self.actor))?;
+        let value = f(&write::Writer::new(&tx, &self.actor, today))?;
         Transaction::commit(tx)?;
         Ok(value)
     }

@@ -2,6 +2,7 @@
 
 use super::schema::{APPLICATION_ID, LATEST_VERSION, MIGRATIONS};
 use super::{Access, Actor, Result, Store, StoreError, BUSY_TIMEOUT};
+use crate::lang::Message;
 use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 use std::fs::{self, File, OpenOptions};
 use std::io::Read;
@@ -24,8 +25,11 @@ pub(super) fn open(path: &Path, access: Access) -> Result<Store> {
     configure(&conn)?;
     check_identity(&conn, path)?;
     let read_only = match (access, writable) {
-        (Access::ReadOnly, _) => Some("opened with --read-only".to_string()),
-        (_, false) => Some(format!("you cannot write {}", path.display())),
+        (Access::ReadOnly, _) => Some(Message::new("以 --read-only 打开", "opened with --read-only")),
+        (_, false) => {
+            let shown = crate::text::display_safe(&path.display().to_string()).into_owned();
+            Some(Message::new(format!("你不能写入 {shown}"), format!("you cannot write {shown}")))
+        }
         _ => None,
     };
     if read_only.is_some() {
@@ -42,6 +46,7 @@ pub(super) fn open(path: &Path, access: Access) -> Result<Store> {
         path: path.to_path_buf(),
         read_only,
         actor: Actor::current(),
+        today: None,
         file: (meta.dev(), meta.ino()),
         world_readable: meta.mode() & 0o004 != 0,
     })
@@ -72,6 +77,7 @@ pub(super) fn init(path: &Path) -> Result<Store> {
         path: path.to_path_buf(),
         read_only: None,
         actor: Actor::current(),
+        today: None,
         file: (meta.dev(), meta.ino()),
         world_readable: meta.mode() & 0o004 != 0,
     })

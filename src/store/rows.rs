@@ -204,8 +204,8 @@ pub fn event(r: &Row) -> rusqlite::Result<ReserveEvent> {
     })
 }
 
-pub const POLICY_COLS: &str =
-    "term_months, due_soon_days, routine_due_days, annual_due_month, annual_due_day, end_of_term_due_days, version";
+pub const POLICY_COLS: &str = "term_months, due_soon_days, routine_due_days, annual_due_month, annual_due_day, \
+                               end_of_term_due_days, version, min_age, max_age";
 pub fn policy(r: &Row) -> rusqlite::Result<Policy> {
     Ok(Policy {
         term_months: r.get(0)?,
@@ -215,6 +215,8 @@ pub fn policy(r: &Row) -> rusqlite::Result<Policy> {
         annual_due_day: r.get(4)?,
         end_of_term_due_days: r.get(5)?,
         version: r.get(6)?,
+        min_age: r.get(7)?,
+        max_age: r.get(8)?,
     })
 }
 

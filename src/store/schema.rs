@@ -8,7 +8,7 @@
 pub const APPLICATION_ID: i32 = 0x4775_615A;
 
 /// Migration `i` takes the schema from version `i` to `i + 1`.
-pub const MIGRATIONS: &[&str] = &[V1, V2, V3];
+pub const MIGRATIONS: &[&str] = &[V1, V2, V3, V4];
 
 pub const LATEST_VERSION: i64 = MIGRATIONS.len() as i64;
 
@@ -209,10 +209,18 @@ CREATE INDEX audit_reverts ON audit(reverts) WHERE reverts IS NOT NULL;
 /// (`reserve_open_per_cadre` covers open nominations only).
 const V2: &str = "CREATE INDEX reserve_nominations_cadre ON reserve_nominations(cadre_id);";
 
+/// The ages a cadre may have on the day a secondment starts (issue 12: a 9-year-old was
+/// accepted). Policy, so the department can change them; the CHECK keeps the sqlite3 shell honest.
+const V3: &str = "
+ALTER TABLE policy ADD COLUMN min_age INTEGER NOT NULL DEFAULT 18 CHECK (min_age BETWEEN 16 AND 80);
+ALTER TABLE policy ADD COLUMN max_age INTEGER NOT NULL DEFAULT 60
+    CHECK (max_age BETWEEN 16 AND 80 AND max_age > min_age);
+";
+
 /// What the lists read of the reviews, index-only: each term's annual and end-of-term grades,
 /// by term and due date (the reserve rule), and each term's open reviews (its next review). At
 /// a million cadres each reads a few million index entries instead of every review's row.
-const V3: &str = "
+const V4: &str = "
 CREATE INDEX reviews_graded ON reviews(secondment_id, kind, due_date, grade)
     WHERE kind <> 'routine' AND cancelled = 0;
 CREATE INDEX reviews_open_secondment ON reviews(secondment_id, due_date, done_date, cancelled)

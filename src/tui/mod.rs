@@ -93,13 +93,13 @@ pub fn run(store: Store, options: Launch) -> crate::store::Result<u8> {
         ascii: options.ascii,
         color: options.color,
         db_name: crate::text::display_safe(&db_name).into_owned(),
-        read_only: store.read_only_reason().map(str::to_string),
+        read_only: store.read_only_reason().map(|why| why.get(options.lang).to_string()),
         world_readable: store.world_readable(),
     };
     let read_only = opts.read_only.is_some();
     let mut app = App::new(first, opts);
     if let Some(warning) = store.exposure_warning() {
-        app.update(Action::Notice(crate::app::view::Tone::Warning, warning));
+        app.update(Action::Notice(crate::app::view::Tone::Warning, warning.get(options.lang).to_string()));
     }
     let slot = Slot::for_db(&options.db_path);
     // A read-only session could not save a restored form: the draft waits for a writable one.
@@ -260,7 +260,7 @@ fn serve(terminal: &mut Term, app: &mut App, ctx: &mut Ctx, tty: RawFd) -> crate
                 for handed in ctx.loader.take() {
                     let action = match handed {
                         Ok(h) => Action::Built(Box::new(h)),
-                        Err(e) => Action::Notice(app::view::Tone::Error, e.to_string()),
+                        Err(e) => Action::Notice(app::view::Tone::Error, e.message().get(app.opts.lang).to_string()),
                     };
                     let effect = app.update(action);
                     let builder: &mut dyn crate::runner::Builder = &mut ctx.loader;

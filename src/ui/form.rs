@@ -151,6 +151,10 @@ fn choice_spans(f: &Field, labels: Vec<&str>, focused: bool, w: u16, zh: bool, t
             spans.push(Span::styled(format!(" {l} "), style));
             spans.push(Span::raw(" "));
         }
+    } else if chosen.is_none() && current.is_empty() && !focused {
+        // Nothing chosen yet: the options themselves, dimmed, rather than a blank.
+        let list = truncate_marked(&labels.join(" / "), usize::from(w).saturating_sub(2), theme.ascii).into_owned();
+        spans.push(Span::styled(format!("  {list}"), theme.muted()));
     } else {
         let shown = chosen.and_then(|i| labels.get(i)).copied().unwrap_or(current);
         let (open, close) = if theme.ascii { ("< ", " >") } else { ("‹ ", " ›") };

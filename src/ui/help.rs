@@ -29,11 +29,15 @@ fn plain_arrows(text: &str, ascii: bool) -> String {
 pub fn bar_items(app: &App) -> Vec<(String, &'static str)> {
     let zh = app.opts.lang == Lang::Zh;
     let mut items: Vec<(String, &'static str)> = Vec::new();
-    for b in keys::active(app).filter(|b| b.bar) {
+    // A key a more specific context binds is that binding's, shown or not: the bar never
+    // offers what the key would not do (Enter on the Units tab is not "dossier").
+    let mut taken: Vec<String> = Vec::new();
+    for b in keys::active(app) {
         let key = b.keys[0].label(app.opts.ascii, zh);
-        if !items.iter().any(|(k, _)| *k == key) {
+        if b.bar && !taken.contains(&key) {
             items.push((key, label(app, b)));
         }
+        taken.extend(b.keys.iter().map(|k| k.label(app.opts.ascii, zh)));
     }
     items
 }

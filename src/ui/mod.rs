@@ -167,7 +167,7 @@ fn render_header(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     if unreadable > 0 {
         banner.push_str(&match app.opts.lang {
             Lang::Zh => format!(" {unreadable} 行无法读取 "),
-            Lang::En => format!(" {unreadable} unreadable rows "),
+            Lang::En => format!(" {} ", crate::lang::count(unreadable, "unreadable row", "unreadable rows")),
         });
     }
     let name = format!(" {} ", app.t("挂职", "guazhi"));

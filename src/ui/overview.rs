@@ -68,7 +68,10 @@ fn render_findings(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
                 format!("! 数据库中有 {} 行记录无法读取（运行 guazhi check 查看）", app.unreadable().len())
             }
             crate::lang::Lang::En => {
-                format!("! {} rows in the database could not be read (see guazhi check)", app.unreadable().len())
+                format!(
+                    "! {} in the database could not be read (see guazhi check)",
+                    crate::lang::count(app.unreadable().len(), "row", "rows")
+                )
             }
         };
         lines.extend(wrap(&TextLine { spans: vec![(text, Tone::Error)], indent: 2 }, usize::from(inner.width), theme));

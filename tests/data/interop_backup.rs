@@ -88,7 +88,7 @@ fn the_library_backup_survives_a_writer_on_another_thread() {
     stop.store(true, Ordering::Relaxed);
     let saved = handle.join().unwrap();
     assert!(report.restarts >= 1, "{} saves during the backup, no restart", saved);
-    assert_eq!(report.path, folder.join(guazhi::interop::backup::dated_name(&demo, now)));
+    assert_eq!(report.path, folder.join(guazhi::interop::backup::dated_name(&demo, now, 1)));
     assert!(report.pages > 0);
     assert_eq!(Store::open(&report.path, Access::ReadOnly).unwrap().integrity_check().unwrap(), ["ok"]);
 }

@@ -59,7 +59,7 @@ fn an_existing_cadre_is_matched_despite_the_space_and_shown_as_a_diff() {
     assert_eq!(refused.status.code(), Some(4), "no terminal and no --yes");
     let dry = ok(&guazhi(&["import", s(&demo), s(&file), "--dry-run"]));
     assert!(dry.starts_with("update 1 cadre"), "{dry}");
-    assert!(dry.contains("~ cadre 邱志远 (1984-07-23): 学历 硕士研究生 → 博士研究生  [邱志远.lrmx]"), "{dry}");
+    assert!(dry.contains("~ cadre 邱志远 (1984-07-23): education 硕士研究生 → 博士研究生  [邱志远.lrmx]"), "{dry}");
 
     let out = ok(&guazhi(&["import", s(&demo), s(&file), "--yes"]));
     assert!(out.contains("imported into"), "{out}");

@@ -136,7 +136,7 @@ fn a_changed_cadre_is_shown_field_by_field_and_updated() {
     std::fs::write(&file, changed).unwrap();
     let dry = ok(&guazhi(&["import", s(&demo), s(&file), "--dry-run"]));
     assert!(dry.starts_with("update 1 cadre"), "{dry}");
-    assert!(dry.contains("~ cadre 邱志远 (1984-07-23): 学历 硕士研究生 → 博士研究生  [line 2]"), "{dry}");
+    assert!(dry.contains("~ cadre 邱志远 (1984-07-23): education 硕士研究生 → 博士研究生  [line 2]"), "{dry}");
     ok(&guazhi(&["import", s(&demo), s(&file), "--yes"]));
     let data = common::open(&demo).load().unwrap();
     let c = data.cadres.iter().find(|c| c.name == "邱志远").unwrap();

@@ -23,3 +23,4 @@ mod neighbourhood;
 mod reliability_inputs;
 mod reliability_store;
 mod store;
+mod trust;

@@ -198,6 +198,7 @@ fn cjk_text_round_trips_and_overlapping_secondments_are_refused() {
         host_post: "镇长助理".into(),
         start: date(start),
         planned_end: None,
+        ended_early: None,
     };
     store.write(|w| w.add_secondment(&new("2026-04-01"))).unwrap();
     let err = store.write(|w| w.add_secondment(&new("2027-01-01"))).unwrap_err();

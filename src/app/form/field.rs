@@ -5,7 +5,7 @@
 use crate::domain::dates::parse_date;
 use crate::domain::Id;
 use crate::search::{Query, SearchKey};
-use crate::text::{forbidden_char, is_blank, is_forbidden, sanitize_paste};
+use crate::text::{hidden_name, is_blank, is_forbidden, is_refused, refused_char, sanitize_paste};
 use chrono::NaiveDate;
 use tui_input::{Input, InputRequest};
 
@@ -26,6 +26,13 @@ impl Opt {
         let label = crate::text::display_safe(label).into_owned();
         let key = SearchKey::new(&format!("{label} {detail}"));
         Opt { id, label, detail: crate::text::display_safe(detail).into_owned(), aliases: Vec::new(), key }
+    }
+
+    /// An option whose label starts with a person's name (a partner): searched with the
+    /// surname readings of the name's first character (`SearchKey::name`).
+    pub fn person(id: Id, label: &str, detail: &str) -> Opt {
+        let opt = Opt::new(id, label, detail);
+        Opt { key: SearchKey::name(&format!("{} {}", opt.label, opt.detail)), ..opt }
     }
 
     fn is(&self, text: &str) -> bool {
@@ -84,6 +91,12 @@ pub struct Field {
     pub notice: Option<String>,
     /// Changed by the user (an untouched field may still be filled in from others).
     pub touched: bool,
+    /// Left after a change: from then on the field says what is wrong with it, also when that
+    /// depends on other fields (a birth date that makes the grassroots years impossible).
+    pub left: bool,
+    /// `error` comes from a check across fields (`kinds::problems`), not from the value alone:
+    /// it is recomputed when any field changes.
+    pub across: bool,
 }
 
 /// Chooses the message in the session's language.
@@ -108,6 +121,8 @@ impl Field {
             error: None,
             notice: None,
             touched: false,
+            left: false,
+            across: false,
         }
     }
 
@@ -151,12 +166,8 @@ impl Field {
     /// What the field says about its own value: `None` when it is acceptable.
     pub fn check(&self, zh: bool) -> Option<String> {
         let v = self.value();
-        if let Some((pos, c)) = forbidden_char(v) {
-            return Some(say(
-                zh,
-                format!("第 {} 个字符是控制或双向控制字符 U+{:04X}", pos + 1, c as u32),
-                format!("control or bidi character U+{:04X} at position {}", c as u32, pos + 1),
-            ));
+        if let Some(m) = refused_char(v) {
+            return Some(say(zh, m.zh, m.en));
         }
         if is_blank(v) {
             return self.required.then(|| say(zh, "必填".into(), "required".into()));
@@ -246,20 +257,26 @@ impl Field {
         self.value().trim().parse().ok()
     }
 
-    /// Trimmed text.
+    /// The text as it will be stored (`text::normalise`: NFC, trimmed of every kind of space).
     pub fn text(&self) -> String {
-        self.value().trim().to_string()
+        crate::text::normalise(self.value())
     }
 
     /// A key typed into the field; true when the value changed.
     pub fn edit(&mut self, req: InputRequest, zh: bool) -> bool {
         if let InputRequest::InsertChar(c) = req {
-            if is_forbidden(c) {
-                self.notice = Some(say(
-                    zh,
-                    format!("控制字符 U+{:04X} 不能输入", c as u32),
-                    format!("control character U+{:04X} is not typed", c as u32),
-                ));
+            if is_refused(c) {
+                let code = format!("U+{:04X}", c as u32);
+                self.notice = Some(match hidden_name(c).filter(|_| !is_forbidden(c)) {
+                    Some((z, e)) => say(
+                        zh,
+                        format!("不可见字符 {code}（{z}）不能输入"),
+                        format!("the invisible character {code} ({e}) is not typed"),
+                    ),
+                    None => {
+                        say(zh, format!("控制字符 {code} 不能输入"), format!("control character {code} is not typed"))
+                    }
+                });
                 return false;
             }
         }
@@ -312,18 +329,29 @@ impl Field {
         self.changed(&before)
     }
 
-    /// A bracketed paste: one line, control and bidi characters removed (and said so).
+    /// A bracketed paste: one line, control, bidi and invisible characters removed (and said so,
+    /// naming an invisible one: it would otherwise pass unseen).
     pub fn paste(&mut self, text: &str, zh: bool) -> bool {
         let clean = sanitize_paste(text);
         let breaks = text.trim().contains(['\n', '\r', '\u{2028}', '\u{2029}']);
         let removed = text.chars().any(|c| is_forbidden(c) && !c.is_whitespace());
-        self.notice = match (removed, breaks) {
-            (true, _) => Some(say(
+        let hidden = text.chars().find(|c| !is_forbidden(*c) && hidden_name(*c).is_some());
+        self.notice = match (removed, hidden, breaks) {
+            (_, Some(c), _) => {
+                let (z, e) = hidden_name(c).expect("found by name");
+                let code = format!("U+{:04X}", c as u32);
+                Some(say(
+                    zh,
+                    format!("已去掉粘贴内容中的不可见字符（如 {code} {z}）"),
+                    format!("invisible characters (such as {code}, {e}) were removed from the paste"),
+                ))
+            }
+            (true, _, _) => Some(say(
                 zh,
                 "已去掉粘贴内容中的控制或双向控制字符".into(),
                 "control or bidi characters were removed from the paste".into(),
             )),
-            (false, true) => {
+            (false, None, true) => {
                 Some(say(zh, "多行粘贴已合并为一行".into(), "the pasted lines were joined into one".into()))
             }
             _ => None,

@@ -4,7 +4,9 @@
 //!
 //! Messages are calm: a field is checked when the user leaves it (if they changed it) and
 //! re-checked on every key once it shows a message, so the message goes as soon as it is
-//! fixed; the whole form is checked on save.
+//! fixed; the whole form is checked on save. What depends on other fields (an age at the
+//! start, grassroots years against the birth date) is checked the same way: shown once the
+//! field has been left, recomputed whenever any field changes (`kinds::problems`).
 
 pub mod field;
 mod kinds;
@@ -50,6 +52,24 @@ impl Form {
             picker: None,
             zh,
             from_draft: false,
+        }
+    }
+
+    /// The title as it reads once saved. An edit form names its record by the name it was
+    /// opened with; after a rename the message names the record by its new name.
+    pub fn saved_title(&self) -> String {
+        let key = match self.kind {
+            FormKind::EditCadre { .. } => "name",
+            FormKind::EditUnit { .. } => "unit name",
+            FormKind::EditBatch { .. } => "batch name",
+            _ => return self.title.clone(),
+        };
+        let Some(f) = self.get(key) else { return self.title.clone() };
+        let old = crate::text::display_safe(&f.initial).into_owned();
+        let new = crate::text::display_safe(&f.text()).into_owned();
+        match self.title.strip_suffix(old.as_str()) {
+            Some(head) => format!("{head}{new}"),
+            None => self.title.clone(),
         }
     }
 
@@ -117,19 +137,22 @@ impl Form {
         }
         if f.touched {
             f.error = f.check(zh);
+            f.across = false;
+            f.left = true;
         }
+        f.notice = None;
     }
 
     /// A key for the focused field; true when its value changed.
     pub fn edit(&mut self, req: InputRequest) -> bool {
         let zh = self.zh;
         let Some(f) = self.fields.get_mut(self.focus) else { return false };
-        if !matches!(req, InputRequest::InsertChar(c) if crate::text::is_forbidden(c)) {
-            f.notice = None;
-        }
+        // A notice stays while the field is being typed in: a refused character arrives with
+        // the keys after it (an IME, a terminal that types a paste), and would vanish unseen.
         let changed = f.edit(req, zh);
         if changed && f.error.is_some() {
             f.error = f.check(zh);
+            f.across = false;
         }
         changed
     }
@@ -140,6 +163,7 @@ impl Form {
         let changed = f.paste(text, zh);
         if changed && f.error.is_some() {
             f.error = f.check(zh);
+            f.across = false;
         }
         changed
     }
@@ -152,6 +176,7 @@ impl Form {
         if changed {
             f.notice = None;
             f.error = f.error.as_ref().and_then(|_| f.check(zh));
+            f.across = false;
         }
         changed
     }
@@ -162,6 +187,7 @@ impl Form {
         let zh = self.zh;
         for f in &mut self.fields {
             f.error = f.check(zh);
+            f.across = false;
         }
         self.focus_first_error()
     }
@@ -170,10 +196,27 @@ impl Form {
     /// a message for no field of the form goes to the form's own message line.
     pub fn set_error(&mut self, key: &str, message: String) {
         match self.get_mut(key) {
-            Some(f) => f.error = Some(message),
+            Some(f) => {
+                f.error = Some(message);
+                f.across = false;
+            }
             None => self.message = Some((Tone::Error, message)),
         }
         self.focus_first_error();
+    }
+
+    /// Shows the checks across fields (`problems`: field key and message) on the fields the
+    /// user has left, or on every field (`all`, on save); clears those that no longer apply.
+    /// A field's message about its own value stays first.
+    pub fn show_problems(&mut self, problems: &[(&'static str, String)], all: bool) {
+        for f in &mut self.fields {
+            if !(all || f.left) || (f.error.is_some() && !f.across) {
+                continue;
+            }
+            let found = problems.iter().find(|(key, _)| *key == f.key).map(|(_, m)| m.clone());
+            f.across = found.is_some();
+            f.error = found;
+        }
     }
 
     fn focus_first_error(&mut self) -> bool {
@@ -211,7 +254,9 @@ impl Form {
         };
         f.set(&label);
         f.touched = true;
+        f.left = true;
         f.error = None;
+        f.across = false;
         f.notice = None;
         true
     }

@@ -51,3 +51,25 @@ fn control_characters_are_refused_typed_and_removed_pasted() {
     assert!(t.notice.as_deref().unwrap().contains("removed"));
     assert_eq!(t.check(false), None);
 }
+
+#[test]
+fn a_refused_character_is_still_said_after_the_keys_that_follow_it_until_the_field_is_left() {
+    let mut form = super::Form::new(
+        super::FormKind::AddUnit,
+        "t".into(),
+        vec![
+            Field::new("unit name", "名称", "Name", FieldKind::Text { max: 50 }, ""),
+            Field::new("x", "x", "x", FieldKind::Text { max: 5 }, ""),
+        ],
+        None,
+        false,
+    );
+    for c in ['邱', '\u{200b}', '志', '远'] {
+        form.edit(InputRequest::InsertChar(c));
+    }
+    assert_eq!(form.value("unit name"), "邱志远");
+    let notice = form.get("unit name").unwrap().notice.clone().unwrap_or_default();
+    assert!(notice.contains("U+200B (zero width space) is not typed"), "{notice}");
+    form.go(1);
+    assert_eq!(form.get("unit name").unwrap().notice, None, "left: said and done");
+}

@@ -58,7 +58,7 @@ pub static BINDINGS: &[Binding] = &[
     b(Reviews, &[c('x')], Action::ClearFilters, "清除筛选", "clear filters", false),
     b(Reserve, &[c('a')], Action::Edit(Edit::Admit), "纳入后备库", "admit", true),
     b(Reserve, &[c('e')], Action::Edit(Edit::Advance), "推进状态", "move along", true),
-    b(Reserve, &[c('w')], Action::Edit(Edit::Withdraw), "撤回提名", "withdraw", true),
+    b(Reserve, &[c('w')], Action::Edit(Edit::Withdraw), "退出后备库", "withdraw", true),
     b(Overview, &[k(Enter)], Action::BatchReviews, "该批次的考核", "the batch's reviews", true),
     b(Overview, &[c('a')], Action::Edit(Edit::AddBatch), "新增批次", "add batch", true),
     b(Overview, &[c('e')], Action::Edit(Edit::EditBatch), "修改批次", "edit batch", true),
@@ -66,6 +66,8 @@ pub static BINDINGS: &[Binding] = &[
     b(Overview, &[c('P')], Action::Edit(Edit::Policy), "考核规则", "review policy", false),
     b(Units, &[c('a')], Action::Edit(Edit::AddUnit), "新增单位", "add unit", true),
     b(Units, &[c('e')], Action::Edit(Edit::EditUnit), "修改单位", "edit unit", true),
+    // A unit has no dossier: Enter opens its form, like `e` (the bar offers `e`).
+    b(Units, &[k(Enter)], Action::Edit(Edit::EditUnit), "修改单位", "edit unit", false),
     b(Units, &[c('D')], Action::Edit(Edit::DeleteUnit), "删除单位", "delete unit", true),
     b(Search, &[k(Enter)], Action::KeepSearch, "确定", "keep", true),
     b(Search, &[k(Esc)], Action::ClearSearch, "清除", "clear", true),

@@ -42,7 +42,7 @@ impl Columns for Col {
             Col::Name => ColumnSpec::new("姓名", "Name", 8, 10, 0, Left),
             Col::Sex => ColumnSpec::new("性别", "Sex", 4, 4, 7, Left),
             Col::Age => ColumnSpec::new("年龄", "Age", 4, 4, 5, Right),
-            Col::Politics => ColumnSpec::new("政治面貌", "Politics", 8, 10, 8, Left),
+            Col::Politics => ColumnSpec::new("政治面貌", "Politics", 10, 10, 8, Left),
             Col::Home => ColumnSpec::new("单位职务", "Home unit & post", 16, 28, 6, Left),
             Col::Direction => ColumnSpec::new("方向", "Dir", 4, 4, 3, Left),
             Col::Host => ColumnSpec::new("挂任职务", "Host unit & post", 16, 28, 1, Left),
@@ -146,13 +146,10 @@ fn next_review(lk: &Lookup, s: &Secondment) -> Cell {
     }
 }
 
+/// A political status as every screen and form shows it: one label per status (issue 12 found
+/// 无党派 here and 无党派人士 in the form).
 pub fn political_short(lang: Lang, p: Political) -> &'static str {
-    match p {
-        Political::Party => lang.pick("中共党员", "CPC"),
-        Political::Democratic => lang.pick("民主党派", "Dem. party"),
-        Political::NonParty => lang.pick("无党派", "Non-party"),
-        Political::Masses => lang.pick("群众", "Masses"),
-    }
+    lang.pick(p.zh(), p.en())
 }
 
 /// "男"/"M".

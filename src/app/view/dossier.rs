@@ -154,7 +154,7 @@ pub fn dossier(lk: &Lookup, cadre: Id) -> Option<Dossier> {
         left.push(TextLine::new());
         left.push(TextLine::heading(t("档案记录", "Notes")));
         for n in notes {
-            let who = if n.author.is_empty() { String::new() } else { format!("{}：", n.author) };
+            let who = if n.author.is_empty() { String::new() } else { format!("{}{}", n.author, lk.t("：", ": ")) };
             left.push(
                 TextLine::new()
                     .push(&format!("{}  ", n.date), Tone::Label)
@@ -170,7 +170,8 @@ pub fn dossier(lk: &Lookup, cadre: Id) -> Option<Dossier> {
         left.push(TextLine::heading(t("提示", "Flags")));
         for f in flags {
             let f = finding(lk, f);
-            left.push(TextLine::new().push(&format!("! {}：", f.rule), f.tone).push(&f.text, Tone::Normal).indent(2));
+            let rule = format!("! {}{}", f.rule, lk.t("：", ": "));
+            left.push(TextLine::new().push(&rule, f.tone).push(&f.text, Tone::Normal).indent(2));
         }
     }
 
@@ -334,7 +335,7 @@ fn vetting_section(lk: &Lookup, secs: &[&Secondment], out: &mut Vec<TextLine>) {
             } else {
                 format!("{} interviews", e.talks)
             };
-            out.push(field(lk, "考察组", "Inspectors", &format!("{}，{talks}", e.inspectors)));
+            out.push(field(lk, "考察组", "Inspectors", &format!("{}{}{talks}", e.inspectors, lk.t("，", ", "))));
             out.push(field(lk, "考察结论", "Summary", &e.summary));
         }
     }

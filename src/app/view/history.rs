@@ -60,7 +60,22 @@ pub fn column_label(lk: &Lookup, table: &str, column: &str) -> String {
         (_, "reason") => ("理由", "reason"),
         (_, "district") => ("区", "district"),
         (_, "dispatch_date") => ("派出日期", "dispatched"),
+        ("policy", "term_months") => ("标准期限(月)", "term (months)"),
         (_, "term_months") => ("期限(月)", "term months"),
+        (_, "due_soon_days") => ("即将到期(天)", "due soon (days)"),
+        (_, "routine_due_days") => ("平时考核到期(天)", "routine due (days after the quarter)"),
+        (_, "annual_due_month") => ("年度考核到期(月)", "annual review due (month)"),
+        (_, "annual_due_day") => ("年度考核到期(日)", "annual review due (day)"),
+        (_, "end_of_term_due_days") => ("期满考察到期(天)", "end-of-term due (days after the end)"),
+        (_, "min_age") => ("最低年龄", "youngest age"),
+        (_, "max_age") => ("最高年龄", "oldest age"),
+        (_, "proposed_on") => ("提名日期", "proposed on"),
+        (_, "status_on") => ("状态日期", "since"),
+        (_, "event_date") => ("日期", "date"),
+        (_, "from_status") => ("原状态", "from"),
+        (_, "to_status") => ("新状态", "to"),
+        (_, "by_user") => ("操作人", "by"),
+        (_, "nomination_id") => ("提名", "nomination"),
         _ => return column.to_string(),
     };
     lk.t(zh, en).to_string()
@@ -77,6 +92,9 @@ pub fn value_text(lk: &Lookup, table: &str, column: &str, value: &str) -> String
         "secondment_id" | "down_id" | "up_id" => id()
             .and_then(|i| lk.secondment(i))
             .map(|s| format!("{} {}", lk.cadre_name(s.cadre_id), lk.batch_name(s.batch_id))),
+        "period" if value == crate::domain::schedule::END_OF_TERM_PERIOD => Some(lk.t("期满", "term").to_string()),
+        // JSON writes a whole number of years as 12.0; people write 12.
+        "grassroots_years" => value.parse::<f64>().ok().map(|x| x.to_string()),
         "archived" | "cancelled" => {
             Some(lk.t(if value == "1" { "是" } else { "否" }, if value == "1" { "yes" } else { "no" }).into())
         }
@@ -187,22 +205,31 @@ fn action_words(lk: &Lookup, action: &str) -> String {
 
 /// What a table's row is called.
 pub fn table_words(lk: &Lookup, table: &str) -> String {
-    let (zh, en) = match table {
-        "cadres" => ("干部", "cadre"),
-        "secondments" => ("挂职", "secondment"),
-        "pairs" => ("互派", "pair"),
-        "reviews" => ("考核", "review"),
-        "vettings" => ("选派考察", "vetting"),
-        "term_evaluations" => ("期满考察", "evaluation"),
-        "dossier_notes" => ("档案记录", "note"),
-        "reserve_nominations" => ("后备提名", "nomination"),
-        "reserve_events" => ("后备变动", "reserve event"),
-        "units" => ("单位", "unit"),
-        "batches" => ("批次", "batch"),
-        "policy" => ("考核规则", "policy"),
-        other => return other.to_string(),
+    crate::store::table_label(table).get(lk.lang).to_string()
+}
+
+/// Which stored record `table` row `id` is, in words (a cadre's or unit's name, the cadre of
+/// a secondment), as the data on screen knows it.
+pub fn record_words(lk: &Lookup, table: &str, id: Id) -> Option<String> {
+    let words = match table {
+        "cadres" => lk.cadre(id)?.name.clone(),
+        "units" => lk.unit(id)?.name.clone(),
+        "batches" => lk.batch(id)?.name.clone(),
+        "secondments" => {
+            let s = lk.secondment(id)?;
+            format!("{} {}", lk.cadre_name(s.cadre_id), lk.batch_name(s.batch_id))
+        }
+        "reviews" => {
+            let r = lk.data.reviews.iter().find(|r| r.id == id)?;
+            let period = if r.period == "term" { String::new() } else { format!(" {}", r.period) };
+            let who = lk.secondment(r.secondment_id).map_or("?", |s| lk.cadre_name(s.cadre_id));
+            format!("{who} {}{period}", lk.t(r.kind.zh(), r.kind.en()))
+        }
+        "reserve_nominations" => lk.cadre_name(lk.data.nominations.iter().find(|n| n.id == id)?.cadre_id).to_string(),
+        "policy" => return None,
+        _ => return None,
     };
-    lk.t(zh, en).to_string()
+    Some(display_safe(&words).into_owned())
 }
 
 /// Which record a row is, in words: a review's kind and period, a cadre's name, a batch's…

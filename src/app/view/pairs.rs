@@ -157,7 +157,13 @@ pub fn pair_status<T: Side>(lang: Lang, today: chrono::NaiveDate, down: Option<&
             match early.and_then(|(_, s)| s) {
                 Some(s) => {
                     let dir = s.direction();
-                    format!("{}（{}）", label(SecondmentStatus::EndedEarly), lang.pick(dir.zh(), dir.en()))
+                    let dir = lang.pick(dir.zh(), dir.en());
+                    format!(
+                        "{}{}{dir}{}",
+                        label(SecondmentStatus::EndedEarly),
+                        lang.pick("（", " ("),
+                        lang.pick("）", ")")
+                    )
                 }
                 None => format!("{} / {}", label(d), label(u)),
             }

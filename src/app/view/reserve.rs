@@ -133,7 +133,11 @@ fn cells(lk: &Lookup, n: Option<&ReserveNomination>, s: Option<&Secondment>, cad
                 let sort = worst.map_or(SortKey::Empty, |g| SortKey::Num(g as i64));
                 Cell::text(&annual_text(lk.lang, &grades.annual)).sorted(sort).tone(tone)
             }
-            (Col::Proposed, None) => Cell::date(s.map(|s| s.end())),
+            // The day the rule proposes them (after the term and its evaluation), not the term's end.
+            (Col::Proposed, None) => Cell::date(s.map(|s| {
+                let evaluated = reviews.iter().find(|r| r.kind == ReviewKind::EndOfTerm && !r.cancelled);
+                crate::domain::plausible::proposal_day(s.end(), evaluated.and_then(|r| r.done))
+            })),
             (Col::Proposed, Some(n)) => Cell::date(Some(n.proposed_on)),
             (Col::Origin, None) => Cell::text(origin_label(lk.lang, ReserveOrigin::Rule)),
             (Col::Origin, Some(n)) => Cell::text(origin_label(lk.lang, n.origin)),

@@ -11,6 +11,7 @@ mod undo;
 use super::rows::{self, POLICY_COLS};
 use super::{Actor, Result, StoreError};
 use crate::domain::*;
+use crate::lang::Message;
 use chrono::NaiveDate;
 use rusqlite::types::ValueRef;
 use rusqlite::{params, OptionalExtension, Row, Transaction};
@@ -23,6 +24,8 @@ pub use undo::Undone;
 pub struct Writer<'a> {
     tx: &'a Transaction<'a>,
     actor: &'a Actor,
+    /// The day dates are judged by (a birth date after it is refused).
+    today: NaiveDate,
     /// The audit operation number of this transaction, taken at its first audit row.
     op: Cell<Option<i64>>,
 }
@@ -50,6 +53,9 @@ pub struct NewSecondment {
     pub start: NaiveDate,
     /// `None`: the batch's term from `start`.
     pub planned_end: Option<NaiveDate>,
+    /// A term recorded after the fact that ended early: its last day and why. (Ending a term
+    /// being served is `Writer::end_early`, which refuses a term that ran its course.)
+    pub ended_early: Option<(NaiveDate, String)>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -60,22 +66,35 @@ pub struct ReviewResult {
     pub note: String,
 }
 
-/// Refuses empty required text, control and bidi characters, and over-long values.
-pub fn check_text(field: &str, value: &str, max_chars: usize, required: bool) -> Result<()> {
+/// A text as it is stored: normalised (NFC, no spaces at either end, `text::normalise`);
+/// refused when required and blank, when it holds a control, bidi or invisible character (a
+/// name with a zero-width space would be another person), or when longer than `max_chars`.
+pub fn clean_text(field: &str, value: &str, max_chars: usize, required: bool) -> Result<String> {
     if required && crate::text::is_blank(value) {
-        return Err(StoreError::invalid(field, "required"));
+        return Err(StoreError::invalid(field, Message::new("必填", "required")));
     }
-    if let Some((pos, c)) = crate::text::forbidden_char(value) {
+    let text = crate::text::normalise(value);
+    if let Some(why) = crate::text::refused_char(&text) {
+        return Err(StoreError::invalid(field, why));
+    }
+    let len = text.chars().count();
+    if len > max_chars {
         return Err(StoreError::invalid(
             field,
-            format!("control or bidi character U+{:04X} at position {}", c as u32, pos + 1),
+            Message::new(format!("{len} 个字，最多 {max_chars} 个"), format!("{len} characters; at most {max_chars}")),
         ));
     }
-    let len = value.chars().count();
-    if len > max_chars {
-        return Err(StoreError::invalid(field, format!("{len} characters; at most {max_chars}")));
-    }
-    Ok(())
+    Ok(text)
+}
+
+/// [`clean_text`] for a caller that only needs to know whether the text would be refused.
+pub fn check_text(field: &str, value: &str, max_chars: usize, required: bool) -> Result<()> {
+    clean_text(field, value, max_chars, required).map(|_| ())
+}
+
+/// A plausibility verdict as the store's refusal of `field`.
+fn judged(field: &str, verdict: crate::domain::plausible::Verdict) -> Result<()> {
+    verdict.map_err(|m| StoreError::invalid(field, m))
 }
 
 /// The tables the program writes; undo and snapshots accept no other name.
@@ -95,12 +114,19 @@ pub const TABLES: &[&str] = &[
 ];
 
 fn known_table(table: &str) -> Result<&'static str> {
-    TABLES.iter().copied().find(|t| *t == table).ok_or_else(|| StoreError::invalid("table", format!("unknown {table}")))
+    TABLES.iter().copied().find(|t| *t == table).ok_or_else(|| {
+        StoreError::invalid("table", Message::new(format!("没有 {table} 这张表"), format!("unknown {table}")))
+    })
 }
 
 impl<'a> Writer<'a> {
-    pub(super) fn new(tx: &'a Transaction<'a>, actor: &'a Actor) -> Writer<'a> {
-        Writer { tx, actor, op: Cell::new(None) }
+    pub(super) fn new(tx: &'a Transaction<'a>, actor: &'a Actor, today: NaiveDate) -> Writer<'a> {
+        Writer { tx, actor, today, op: Cell::new(None) }
+    }
+
+    /// The day this write judges dates by.
+    pub fn today(&self) -> NaiveDate {
+        self.today
     }
 
     /// The row as column → value JSON, or `None` when it does not exist.

@@ -1,18 +1,21 @@
 //! Dossier notes and the reserve pool.
 
 use super::super::rows::{self, NOMINATION_COLS};
-use super::{check_text, Writer};
+use super::{clean_text, judged, Writer};
+use crate::domain::plausible::happened;
 use crate::domain::*;
+use crate::lang::Message;
 use crate::store::{Result, StoreError};
 use chrono::NaiveDate;
 use rusqlite::{params, OptionalExtension};
 
 impl Writer<'_> {
     pub fn add_note(&self, cadre_id: Id, date: NaiveDate, text: &str) -> Result<Id> {
-        check_text("note", text, 4000, true)?;
+        let text = clean_text("note", text, 4000, true)?;
+        judged("date", happened(date, self.today))?;
         self.tx.execute(
             "INSERT INTO dossier_notes (cadre_id, note_date, author, body) VALUES (?1, ?2, ?3, ?4)",
-            params![cadre_id, date.to_string(), self.actor.user, text.trim()],
+            params![cadre_id, date.to_string(), self.actor.user, text],
         )?;
         let id = self.tx.last_insert_rowid();
         self.log("insert", "dossier_notes", id, None)?;
@@ -28,7 +31,8 @@ impl Writer<'_> {
         on: NaiveDate,
         reason: &str,
     ) -> Result<Id> {
-        check_text("reason", reason, 500, false)?;
+        let reason = clean_text("reason", reason, 500, false)?;
+        judged("date", happened(on, self.today))?;
         let open: Option<Id> = self
             .tx
             .query_row(
@@ -38,16 +42,17 @@ impl Writer<'_> {
             )
             .optional()?;
         if open.is_some() {
-            return Err(StoreError::invalid("cadre", "already has an open reserve nomination"));
+            let m = Message::new("该干部已有一项进行中的后备提名", "already has an open reserve nomination");
+            return Err(StoreError::invalid("cadre", m));
         }
         self.tx.execute(
             "INSERT INTO reserve_nominations (cadre_id, secondment_id, origin, status, proposed_on, status_on, reason)
              VALUES (?1, ?2, ?3, 'proposed', ?4, ?4, ?5)",
-            params![cadre_id, secondment_id, origin.code(), on.to_string(), reason.trim()],
+            params![cadre_id, secondment_id, origin.code(), on.to_string(), reason],
         )?;
         let id = self.tx.last_insert_rowid();
         self.log("insert", "reserve_nominations", id, None)?;
-        self.event(id, on, None, ReserveStatus::Proposed, reason)?;
+        self.event(id, on, None, ReserveStatus::Proposed, &reason)?;
         Ok(id)
     }
 
@@ -55,19 +60,28 @@ impl Writer<'_> {
     pub fn move_nomination(&self, id: Id, version: i64, to: ReserveStatus, on: NaiveDate, reason: &str) -> Result<()> {
         let (old, before) =
             self.expect_version("reserve_nominations", NOMINATION_COLS, id, version, rows::nomination)?;
-        check_text("reason", reason, 500, to == ReserveStatus::Withdrawn)?;
+        let reason = clean_text("reason", reason, 500, to == ReserveStatus::Withdrawn)?;
         if !old.status.can_move_to(to) {
-            return Err(StoreError::invalid("status", format!("cannot go from {} to {}", old.status.en(), to.en())));
+            let m = Message::new(
+                format!("不能从{}变为{}", old.status.zh(), to.zh()),
+                format!("cannot go from {} to {}", old.status.en(), to.en()),
+            );
+            return Err(StoreError::invalid("status", m));
         }
         if on < old.status_on {
-            return Err(StoreError::invalid("date", format!("before the last change on {}", old.status_on)));
+            let d = old.status_on;
+            return Err(StoreError::invalid(
+                "date",
+                Message::new(format!("不能早于上次变动 {d}"), format!("before the last change on {d}")),
+            ));
         }
+        judged("date", happened(on, self.today))?;
         self.tx.execute(
             "UPDATE reserve_nominations SET status = ?1, status_on = ?2, reason = ?3, version = version + 1 WHERE id = ?4",
-            params![to.code(), on.to_string(), reason.trim(), id],
+            params![to.code(), on.to_string(), reason, id],
         )?;
         self.log("move", "reserve_nominations", id, Some(before))?;
-        self.event(id, on, Some(old.status), to, reason)
+        self.event(id, on, Some(old.status), to, &reason)
     }
 
     fn event(

@@ -1,12 +1,14 @@
 //! Secondments and what hangs on them: the review schedule, pairs, results, vetting, evaluation.
 
 use super::super::rows::{self, *};
-use super::{check_text, NewSecondment, ReviewResult, Writer};
+use super::{clean_text, judged, NewSecondment, ReviewResult, Writer};
 use crate::domain::dates::term_end;
 use crate::domain::flags::overlaps_any;
 use crate::domain::pairing::validate_pair;
-use crate::domain::schedule::{owed_reviews, reconcile, ScheduleChange};
+use crate::domain::plausible;
+use crate::domain::schedule::{term_changes, ScheduleChange};
 use crate::domain::*;
+use crate::lang::Message;
 use crate::store::{Result, StoreError};
 use chrono::NaiveDate;
 use rusqlite::{params, OptionalExtension};
@@ -21,17 +23,35 @@ impl Writer<'_> {
 
     /// Adds a secondment and the reviews it owes under the stored policy.
     pub fn add_secondment(&self, s: &NewSecondment) -> Result<Id> {
-        check_text("host post", &s.host_post, 100, true)?;
+        let host_post = clean_text("host post", &s.host_post, 100, true)?;
         let batch = self.get("batches", BATCH_COLS, s.batch_id, rows::batch)?;
+        let cadre = self.get("cadres", CADRE_COLS, s.cadre_id, rows::cadre)?;
         let planned_end = s.planned_end.unwrap_or_else(|| term_end(s.start, batch.term_months));
-        if planned_end < s.start {
-            return Err(StoreError::invalid("planned end", "must not be before the start"));
-        }
-        if let Some(other) = overlaps_any(s.start, planned_end, &self.cadre_secondments(s.cadre_id)?) {
-            return Err(StoreError::invalid(
-                "start",
-                format!("overlaps this cadre's secondment {} to {}", other.start, other.end()),
-            ));
+        self.check_term_dates(&cadre, s.start, planned_end)?;
+        let early = match &s.ended_early {
+            Some((end, reason)) => {
+                let reason = clean_text("reason", reason, 500, true)?;
+                if *end < s.start {
+                    let m = Message::new(
+                        format!("不能早于开始日期 {}", s.start),
+                        format!("before the start ({})", s.start),
+                    );
+                    return Err(StoreError::invalid("end date", m));
+                }
+                if *end >= planned_end {
+                    let m = Message::new(
+                        format!("应早于计划期满 {planned_end}"),
+                        format!("not before the planned end ({planned_end})"),
+                    );
+                    return Err(StoreError::invalid("end date", m));
+                }
+                Some((*end, reason))
+            }
+            None => None,
+        };
+        let last = early.as_ref().map_or(planned_end, |(e, _)| *e);
+        if let Some(other) = overlaps_any(s.start, last, &self.cadre_secondments(s.cadre_id)?) {
+            return Err(StoreError::invalid("start", overlap(other)));
         }
         self.tx
             .prepare_cached(
@@ -43,14 +63,30 @@ impl Writer<'_> {
                 s.batch_id,
                 s.direction.code(),
                 s.host_unit_id,
-                s.host_post.trim(),
+                host_post,
                 s.start.to_string(),
                 planned_end.to_string()
             ])?;
         let id = self.tx.last_insert_rowid();
         self.log("insert", "secondments", id, None)?;
         self.apply_schedule(&self.get("secondments", SECONDMENT_COLS, id, rows::secondment)?)?;
+        // Recorded as it happened: the term was planned, then ended early.
+        if let Some((end, reason)) = early {
+            self.record_early_end(id, end, &reason, None)?;
+        }
         Ok(id)
+    }
+
+    /// A term's dates: the end not before the start, both dates of the programme, and the
+    /// cadre's age at the start within the policy.
+    fn check_term_dates(&self, cadre: &Cadre, start: NaiveDate, planned_end: NaiveDate) -> Result<()> {
+        if planned_end < start {
+            let m = Message::new(format!("不能早于开始日期 {start}"), format!("before the start ({start})"));
+            return Err(StoreError::invalid("planned end", m));
+        }
+        judged("start", plausible::programme_date(start, self.today))?;
+        judged("planned end", plausible::programme_date(planned_end, self.today))?;
+        judged("start", plausible::age_at_start(cadre.birth_date, start, &self.policy()?))
     }
 
     pub fn reviews_for(&self, secondment_id: Id) -> Result<Vec<Review>> {
@@ -62,8 +98,7 @@ impl Writer<'_> {
 
     /// Brings the stored reviews of `s` in line with what its term owes.
     fn apply_schedule(&self, s: &Secondment) -> Result<()> {
-        let owed = owed_reviews(s.start, s.end(), &self.policy()?);
-        for change in reconcile(&self.reviews_for(s.id)?, &owed) {
+        for change in term_changes(&self.reviews_for(s.id)?, s.start, s.end(), &self.policy()?) {
             match change {
                 ScheduleChange::Insert(p) => {
                     self.tx
@@ -91,40 +126,45 @@ impl Writer<'_> {
         Ok(())
     }
 
-    /// Ends a secondment early: reviews after `end` are cancelled, the evaluation moved up.
+    /// Ends a secondment being served or planned early: reviews after `end` are cancelled, the
+    /// evaluation moved up (`domain::plausible::early_end` says when it may not).
     pub fn end_early(&self, id: Id, version: i64, end: NaiveDate, reason: &str) -> Result<()> {
         let (old, before) = self.expect_version("secondments", SECONDMENT_COLS, id, version, rows::secondment)?;
-        check_text("reason", reason, 500, true)?;
-        if end < old.start {
-            return Err(StoreError::invalid("end date", format!("before the start {}", old.start)));
-        }
-        if end >= old.planned_end {
-            return Err(StoreError::invalid("end date", format!("not before the planned end {}", old.planned_end)));
-        }
+        let reason = clean_text("reason", reason, 500, true)?;
+        judged("end date", plausible::early_end(&old, &self.reviews_for(id)?, end, self.today))?;
+        self.record_early_end(id, end, &reason, Some(before))
+    }
+
+    /// Writes an early end already judged (and cleaned) and brings the reviews in line.
+    fn record_early_end(&self, id: Id, end: NaiveDate, reason: &str, before: Option<serde_json::Value>) -> Result<()> {
+        let before = match before {
+            Some(b) => b,
+            None => self.snapshot("secondments", id)?.ok_or(StoreError::NotFound { table: "secondments", id })?,
+        };
         self.tx.execute(
             "UPDATE secondments SET actual_end = ?1, end_reason = ?2, version = version + 1 WHERE id = ?3",
-            params![end.to_string(), reason.trim(), id],
+            params![end.to_string(), reason, id],
         )?;
         self.log("end_early", "secondments", id, Some(before))?;
         self.apply_schedule(&self.get("secondments", SECONDMENT_COLS, id, rows::secondment)?)
     }
 
-    /// Changes a term; reviews not yet done follow it, done ones stay as recorded.
+    /// Changes a term; reviews not yet done follow it, done ones stay as recorded (so a term
+    /// that would leave one of them outside is refused).
     pub fn change_term(&self, id: Id, version: i64, start: NaiveDate, planned_end: NaiveDate) -> Result<()> {
         let (old, before) = self.expect_version("secondments", SECONDMENT_COLS, id, version, rows::secondment)?;
-        if planned_end < start {
-            return Err(StoreError::invalid("planned end", "must not be before the start"));
-        }
+        let cadre = self.get("cadres", CADRE_COLS, old.cadre_id, rows::cadre)?;
+        self.check_term_dates(&cadre, start, planned_end)?;
         if old.actual_end.is_some_and(|end| end < start) {
-            return Err(StoreError::invalid("start", "after the secondment's early end"));
+            let m = Message::new("开始日期晚于该挂职的提前结束日期", "after the secondment's early end");
+            return Err(StoreError::invalid("start", m));
         }
+        let last = old.actual_end.unwrap_or(planned_end);
+        judged("planned end", plausible::done_reviews_fit(start, last, &self.reviews_for(id)?))?;
         let others: Vec<Secondment> =
             self.cadre_secondments(old.cadre_id)?.into_iter().filter(|s| s.id != id).collect();
-        if let Some(other) = overlaps_any(start, old.actual_end.unwrap_or(planned_end), &others) {
-            return Err(StoreError::invalid(
-                "start",
-                format!("overlaps secondment {} to {}", other.start, other.end()),
-            ));
+        if let Some(other) = overlaps_any(start, last, &others) {
+            return Err(StoreError::invalid("start", overlap(other)));
         }
         self.tx.execute(
             "UPDATE secondments SET start_date = ?1, planned_end = ?2, version = version + 1 WHERE id = ?3",
@@ -157,17 +197,20 @@ impl Writer<'_> {
         self.log("delete", "pairs", pair_id, Some(before))
     }
 
-    /// Records (or corrects) a review result.
+    /// Records (or corrects) a review result, dated within what the review is about.
     pub fn record_review(&self, id: Id, version: i64, result: &ReviewResult) -> Result<()> {
         let (old, before) = self.expect_version("reviews", REVIEW_COLS, id, version, rows::review)?;
-        check_text("assessor", &result.assessor, 100, false)?;
-        check_text("note", &result.note, 2000, false)?;
+        let assessor = clean_text("assessor", &result.assessor, 100, false)?;
+        let note = clean_text("note", &result.note, 2000, false)?;
         if old.cancelled {
-            return Err(StoreError::invalid("review", "cancelled; no result can be recorded"));
+            let m = Message::new("该考核已取消，不能记录结果", "cancelled; no result can be recorded");
+            return Err(StoreError::invalid("review", m));
         }
+        let s = self.get("secondments", SECONDMENT_COLS, old.secondment_id, rows::secondment)?;
+        judged("done", plausible::review_done(old.kind, &old.period, result.done, s.end(), self.today))?;
         self.tx.execute(
             "UPDATE reviews SET done_date = ?1, grade = ?2, assessor = ?3, note = ?4, version = version + 1 WHERE id = ?5",
-            params![result.done.to_string(), result.grade.code(), result.assessor.trim(), result.note.trim(), id],
+            params![result.done.to_string(), result.grade.code(), assessor, note, id],
         )?;
         self.log("record", "reviews", id, Some(before))
     }
@@ -191,14 +234,13 @@ impl Writer<'_> {
         Ok(Some((id, before)))
     }
 
+    /// Records (or corrects) the vetting of a secondment, dated on or before its start.
     pub fn set_vetting(&self, v: &Vetting) -> Result<Id> {
-        for (field, text, max) in [
-            ("discipline opinion", &v.discipline_opinion, 500),
-            ("family planning opinion", &v.family_planning_opinion, 500),
-            ("conclusion", &v.conclusion, 2000),
-        ] {
-            check_text(field, text, max, false)?;
-        }
+        let discipline = clean_text("discipline opinion", &v.discipline_opinion, 500, false)?;
+        let family_planning = clean_text("family planning opinion", &v.family_planning_opinion, 500, false)?;
+        let conclusion = clean_text("conclusion", &v.conclusion, 2000, false)?;
+        let s = self.get("secondments", SECONDMENT_COLS, v.secondment_id, rows::secondment)?;
+        judged("date", plausible::vetting_date(v.date, s.start, self.today))?;
         let existing = self.one_per_secondment("vettings", v.secondment_id, v.version)?;
         self.tx.execute(
             "INSERT INTO vettings (secondment_id, vet_date, political, moral, performance, duty, integrity,
@@ -217,23 +259,23 @@ impl Writer<'_> {
                 v.performance.code(),
                 v.duty.code(),
                 v.integrity.code(),
-                v.discipline_opinion.trim(),
-                v.family_planning_opinion.trim(),
-                v.conclusion.trim()
+                discipline,
+                family_planning,
+                conclusion
             ],
         )?;
         self.upserted("vettings", v.secondment_id, existing)
     }
 
     pub fn set_evaluation(&self, e: &TermEvaluation) -> Result<Id> {
-        check_text("inspectors", &e.inspectors, 200, false)?;
-        check_text("summary", &e.summary, 4000, false)?;
+        let inspectors = clean_text("inspectors", &e.inspectors, 200, false)?;
+        let summary = clean_text("summary", &e.summary, 4000, false)?;
         let existing = self.one_per_secondment("term_evaluations", e.secondment_id, e.version)?;
         self.tx.execute(
             "INSERT INTO term_evaluations (secondment_id, inspectors, talks, summary) VALUES (?1, ?2, ?3, ?4)
              ON CONFLICT (secondment_id) DO UPDATE SET inspectors = excluded.inspectors, talks = excluded.talks,
                summary = excluded.summary, version = version + 1",
-            params![e.secondment_id, e.inspectors.trim(), e.talks, e.summary.trim()],
+            params![e.secondment_id, inspectors, e.talks, summary],
         )?;
         self.upserted("term_evaluations", e.secondment_id, existing)
     }
@@ -261,4 +303,12 @@ impl Writer<'_> {
             }
         }
     }
+}
+
+/// "overlaps this cadre's secondment 2017-04-01 to 2019-03-31".
+fn overlap(other: &Secondment) -> Message {
+    Message::new(
+        format!("与该干部 {} 至 {} 的挂职重叠", other.start, other.end()),
+        format!("overlaps this cadre's secondment {} to {}", other.start, other.end()),
+    )
 }

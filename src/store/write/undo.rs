@@ -2,6 +2,7 @@
 //! where nobody changed those rows since; otherwise it is a conflict and nothing is undone.
 
 use super::{known_table, Writer};
+use crate::lang::Message;
 use crate::store::{Result, StoreError};
 use rusqlite::types::Value as Sql;
 use rusqlite::{params_from_iter, OptionalExtension};
@@ -31,20 +32,29 @@ fn to_sql(v: &Value) -> Sql {
 
 /// Column names come from our own snapshots; refuse anything that is not a plain identifier.
 fn columns(row: &Value) -> Result<Vec<(&str, &Value)>> {
-    let map = row.as_object().ok_or_else(|| StoreError::invalid("audit", "malformed snapshot"))?;
+    let map = row
+        .as_object()
+        .ok_or_else(|| StoreError::invalid("audit", Message::new("记录的快照格式不对", "malformed snapshot")))?;
     map.iter()
         .map(|(k, v)| {
             if k.chars().all(|c| c.is_ascii_lowercase() || c == '_') {
                 Ok((k.as_str(), v))
             } else {
-                Err(StoreError::invalid("audit", format!("unexpected column {k}")))
+                Err(StoreError::invalid(
+                    "audit",
+                    Message::new(format!("意外的列 {k}"), format!("unexpected column {k}")),
+                ))
             }
         })
         .collect()
 }
 
 fn parse(json: Option<String>) -> Result<Option<Value>> {
-    json.map(|s| serde_json::from_str(&s).map_err(|e| StoreError::invalid("audit", e.to_string()))).transpose()
+    json.map(|s| {
+        serde_json::from_str(&s)
+            .map_err(|e| StoreError::invalid("audit", Message::new(format!("快照无法读取（{e}）"), e.to_string())))
+    })
+    .transpose()
 }
 
 type AuditRow = (i64, String, String, i64, Option<String>, Option<String>, String);
@@ -85,7 +95,13 @@ impl Writer<'_> {
                 self.tx.execute(&format!("DELETE FROM {table} WHERE id = ?1"), [id]).map_err(|e| {
                     match e.sqlite_error_code() {
                         Some(rusqlite::ErrorCode::ConstraintViolation) => {
-                            StoreError::InUse { what: format!("later records depend on {table} {id}") }
+                            let t = crate::store::table_label(table);
+                            StoreError::InUse {
+                                what: Message::new(
+                                    format!("后来的记录依赖这条{} #{id}", t.zh),
+                                    format!("later records depend on {} {id}", t.en),
+                                ),
+                            }
                         }
                         _ => e.into(),
                     }

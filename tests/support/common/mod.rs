@@ -12,8 +12,11 @@ pub fn demo_db(dir: &Path) -> PathBuf {
     path
 }
 
+/// The store on `path`, judging dates as of the demo's day (2026-11-27) like the screens.
 pub fn open(path: &Path) -> Store {
-    Store::open(path, Access::Auto).expect("open")
+    let mut store = Store::open(path, Access::Auto).expect("open");
+    store.pin_today(date(guazhi::sample::AS_OF));
+    store
 }
 
 pub fn date(s: &str) -> chrono::NaiveDate {

@@ -120,9 +120,54 @@ pub fn cases() -> Vec<(&'static str, &'static str, &'static str, Fill)> {
             put(r, "birth date", "1985/06/01");
             save(r);
         }),
-        case("born in the future", "birth date", "must be before today", |r| {
+        case("born in the future", "birth date", "2030-01-01 is after today (2026-11-27)", |r| {
             full_cadre(r);
             put(r, "birth date", "2030-01-01");
+            save(r);
+        }),
+        case("a 9-year-old (issue 12)", "birth date", "9 years old today; a seconded cadre is at least 18", |r| {
+            full_cadre(r);
+            put(r, "birth date", "2017-02-28");
+            save(r);
+        }),
+        case("born 9999-12-31", "birth date", "9999-12-31 is after today", |r| {
+            full_cadre(r);
+            put(r, "birth date", "9999-12-31");
+            save(r);
+        }),
+        case("born 0001-01-01", "birth date", "2025 years old today: not a possible birth date", |r| {
+            full_cadre(r);
+            put(r, "birth date", "0001-01-01");
+            save(r);
+        }),
+        case(
+            "a birth date making a 2017 start too young",
+            "birth date",
+            "12 years old at the start on 2017-04-01",
+            |r| {
+                cadre(r, "欧阳明远");
+                r.keys("e");
+                put(r, "birth date", "2005-01-01");
+                save(r);
+            },
+        ),
+        case("grassroots years beyond the age", "grassroots years", "at most 22 (from age 16)", |r| {
+            full_cadre(r);
+            put(r, "grassroots years", "30");
+            save(r);
+        }),
+        case("a zero-width space typed into a name", "name", "U+200B (zero width space) is not typed", |r| {
+            r.keys("1a邱");
+            r.key(KeyCode::Char('\u{200b}'));
+            save(r);
+        }),
+        case("a zero-width space pasted", "name", "(such as U+200B, zero width space) were removed", |r| {
+            r.keys("1a");
+            r.paste("邱\u{200b}志远");
+            save(r);
+        }),
+        case("a zero-width space in a restored draft", "name", "invisible character U+200B (zero width space)", |r| {
+            from_draft(r, "1a", &[("name", "邱\u{200b}志远")]);
             save(r);
         }),
         case("grassroots years not a number", "grassroots years", "is not a number", |r| {
@@ -178,6 +223,19 @@ pub fn cases() -> Vec<(&'static str, &'static str, &'static str, Fill)> {
             r.keys("n\t\t三水区南山镇\t党委委员");
             save(r);
         }),
+        case("a start at which the cadre is a child", "start", "years old at the start on 1985-04-01", |r| {
+            cadre(r, "欧阳明远");
+            r.keys("n\t\t三水区南山镇\t党委委员");
+            put(r, "start", "1985-04-01");
+            put(r, "planned end", "1987-03-31");
+            save(r);
+        }),
+        case("a secondment starting in 1970", "start", "1970-04-01 is before 1980", |r| {
+            cadre(r, "欧阳明远");
+            r.keys("n\t\t三水区南山镇\t党委委员");
+            put(r, "start", "1970-04-01");
+            save(r);
+        }),
         case("missing host post", "host post", "required", |r| {
             cadre(r, "欧阳明远");
             r.keys("n\t\t三水区南山镇");
@@ -206,7 +264,7 @@ pub fn cases() -> Vec<(&'static str, &'static str, &'static str, Fill)> {
             put(r, "partner", "张三丰");
             save(r);
         }),
-        case("ending before the start", "end date", "before the start 2026-04-01", |r| {
+        case("ending before the start", "end date", "before the start (2026-04-01)", |r| {
             cadre(r, "单志远");
             r.key(KeyCode::Enter);
             r.keys("x\t调动");
@@ -218,6 +276,13 @@ pub fn cases() -> Vec<(&'static str, &'static str, &'static str, Fill)> {
             r.key(KeyCode::Enter);
             r.keys("x\t调动");
             put(r, "end date", "2028-03-31");
+            save(r);
+        }),
+        case("ending before a quarter already reviewed", "end date", "review for 2026Q3 was done on 2026-10-14", |r| {
+            cadre(r, "杨紫涵");
+            r.key(KeyCode::Enter);
+            r.keys("x\t调动");
+            put(r, "end date", "2026-06-30");
             save(r);
         }),
         case("ending early without a reason", "reason", "required", |r| {
@@ -251,6 +316,11 @@ pub fn cases() -> Vec<(&'static str, &'static str, &'static str, Fill)> {
         case("a result done in the future", "done", "after today", |r| {
             r.keys("3e1");
             put(r, "done", "2027-01-01");
+            save(r);
+        }),
+        case("a result done before its period begins", "done", "cannot be done before its period begins", |r| {
+            r.keys("3e1");
+            put(r, "done", "2001-01-01");
             save(r);
         }),
         case("done on 2026-02-29", "done", "2026-02-29 is not a real calendar date", |r| {
@@ -295,6 +365,13 @@ pub fn cases() -> Vec<(&'static str, &'static str, &'static str, Fill)> {
             put(r, "date", "2027-05-01");
             save(r);
         }),
+        case("a vetting after the start (issue 12)", "date", "on or before the secondment's start (2026-04-01)", |r| {
+            cadre(r, "单志远");
+            r.key(KeyCode::Enter);
+            r.keys("v");
+            put(r, "date", "2026-04-02");
+            save(r);
+        }),
         case("a vetting dimension left empty", "political", "required", |r| {
             cadre(r, "单志远");
             r.key(KeyCode::Enter);
@@ -307,6 +384,14 @@ pub fn cases() -> Vec<(&'static str, &'static str, &'static str, Fill)> {
             cadre(r, "单志远");
             r.key(KeyCode::Enter);
             r.keys("a");
+            save(r);
+        }),
+        case("a dossier note dated tomorrow", "date", "2026-11-28 is after today", |r| {
+            cadre(r, "单志远");
+            r.key(KeyCode::Enter);
+            r.keys("a");
+            put(r, "date", "2026-11-28");
+            put(r, "note", "谈话");
             save(r);
         }),
         case("a dossier note over 4000", "note", "4001 characters; at most 4000", move |r| {
@@ -348,6 +433,10 @@ pub fn cases() -> Vec<(&'static str, &'static str, &'static str, Fill)> {
             put(r, "term months", "两年");
             save(r);
         }),
+        case("a batch dispatched in 1970", "dispatch date", "1970-04-01 is before 1980", |r| {
+            r.keys("5a2027年第八批\t1970-04-01");
+            save(r);
+        }),
         case("a batch without a dispatch date", "dispatch date", "required", |r| {
             r.keys("5a2027年第八批");
             save(r);
@@ -375,6 +464,17 @@ pub fn cases() -> Vec<(&'static str, &'static str, &'static str, Fill)> {
             put(r, "due soon days", "400");
             save(r);
         }),
+        case(
+            "a youngest age above the oldest",
+            "max age",
+            "the youngest age (60) must be below the oldest (18)",
+            |r| {
+                r.keys("5P");
+                put(r, "min age", "60");
+                put(r, "max age", "18");
+                save(r);
+            },
+        ),
         case("a policy term of 0 months", "term months", "between 1 and 120", |r| {
             r.keys("5P");
             put(r, "term months", "0");

@@ -39,9 +39,10 @@ impl Rig {
         let path = dir.path().join("demo.db");
         guazhi::sample::generate(Store::init(&path).unwrap(), 0).unwrap();
         let mut store = Store::open(&path, access).unwrap();
+        store.pin_today(today());
         let opts = Display {
             db_name: "demo.db".into(),
-            read_only: store.read_only_reason().map(str::to_string),
+            read_only: store.read_only_reason().map(|why| why.get(lang).to_string()),
             ..Display::new(lang)
         };
         let app = guazhi::runner::open(&mut store, today(), opts).unwrap();
@@ -119,6 +120,28 @@ impl Rig {
 
     pub fn set(&mut self, key: &str, value: &str) {
         assert!(self.app.form.as_mut().expect("a form").set(key, value), "no field {key}");
+    }
+
+    /// The screen drawn at `w`×`h`, rows as text (wide characters once, trailing blanks cut).
+    pub fn screen(&mut self, w: u16, h: u16) -> String {
+        let mut terminal = ratatui::Terminal::new(ratatui::backend::TestBackend::new(w, h)).unwrap();
+        guazhi::tui::draw(&mut terminal, &mut self.app).unwrap();
+        let buf = terminal.backend().buffer();
+        let rows: Vec<String> = (0..buf.area.height)
+            .map(|y| {
+                let mut s = String::new();
+                let mut skip = 0;
+                for x in 0..buf.area.width {
+                    let sym = buf[(x, y)].symbol();
+                    if skip == 0 {
+                        s.push_str(sym);
+                    }
+                    skip = skip.max(unicode_width::UnicodeWidthStr::width(sym)).saturating_sub(1);
+                }
+                s.trim_end().to_string()
+            })
+            .collect();
+        rows.join("\n")
     }
 
     pub fn status(&self) -> String {

@@ -1,6 +1,7 @@
 //! Adding and editing a cadre. (Archiving is not a form: it is one confirmed key.)
 
 use super::*;
+use crate::domain::plausible;
 use crate::store::NewCadre;
 
 pub fn open(lk: &Lookup, kind: &FormKind) -> Result<Form, String> {
@@ -33,13 +34,29 @@ fn gone(lk: &Lookup) -> String {
     lk.t("该干部已不存在", "that cadre no longer exists").into()
 }
 
+/// The birth date today and at the start of each of the cadre's secondments, and grassroots
+/// years that fit the age.
+pub fn problems(form: &Form, lk: &Lookup) -> Vec<Problem> {
+    let Some(born) = date_of(form, "birth date") else { return Vec::new() };
+    let policy = &lk.data.policy;
+    let mut found: Vec<Problem> = Vec::new();
+    let starts: Vec<chrono::NaiveDate> = match form.kind {
+        FormKind::EditCadre { cadre } => lk.secondments_of(cadre).map(|s| s.start).collect(),
+        _ => Vec::new(),
+    };
+    let on_birth = plausible::birth_date(born, lk.today, policy)
+        .and_then(|()| starts.iter().try_for_each(|start| plausible::age_at_start(born, *start, policy)));
+    found.extend(judged(form, "birth date", on_birth));
+    if let Some(years) = form.get("grassroots years").and_then(Field::number) {
+        found.extend(judged(form, "grassroots years", plausible::grassroots_years(years, born, lk.today)));
+    }
+    found
+}
+
 pub fn command(form: &Form, lk: &Lookup) -> Checked<Operation> {
     let born = form.get("birth date").and_then(Field::date).expect("checked");
-    if born >= lk.today {
-        return Err(Problem("birth date", say(form, "不能是今天或以后".into(), "must be before today".into())));
-    }
     let new = NewCadre {
-        name: form.get("name").map(Field::text).unwrap_or_default(),
+        name: crate::text::normalise_name(form.value("name")),
         gender: chosen(form, "gender", Gender::ALL).expect("checked"),
         birth_date: born,
         political: chosen(form, "political", Political::ALL).expect("checked"),

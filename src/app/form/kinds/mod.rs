@@ -86,6 +86,12 @@ pub fn command(form: &mut Form, lk: &Lookup) -> Option<Operation> {
     if !form.check_fields() {
         return None;
     }
+    let found = problems(form, lk);
+    if !found.is_empty() {
+        form.show_problems(&found, true);
+        form.focus_first_error();
+        return None;
+    }
     use FormKind::*;
     let result = match form.kind.clone() {
         AddCadre | EditCadre { .. } => cadre::command(form, lk),
@@ -111,7 +117,8 @@ pub fn command(form: &mut Form, lk: &Lookup) -> Option<Operation> {
     }
 }
 
-/// Fills in what follows from the values and recomputes the notes.
+/// Fills in what follows from the values, recomputes the notes, and shows what is implausible
+/// about the fields already left.
 pub fn changed(form: &mut Form, lk: &Lookup) {
     match form.kind.clone() {
         FormKind::AddSecondment { .. } => secondment::changed_add(form, lk),
@@ -120,6 +127,42 @@ pub fn changed(form: &mut Form, lk: &Lookup) {
         FormKind::Policy => reference::changed_policy(form),
         _ => {}
     }
+    let found = problems(form, lk);
+    form.show_problems(&found, false);
+}
+
+/// What the values say that cannot be true, field by field (the rules of
+/// `domain::plausible`, which the store applies again on save). Only fields whose own value
+/// is acceptable are judged.
+pub fn problems(form: &Form, lk: &Lookup) -> Vec<(&'static str, String)> {
+    use FormKind::*;
+    let found: Vec<Problem> = match form.kind.clone() {
+        AddCadre | EditCadre { .. } => cadre::problems(form, lk),
+        AddSecondment { cadre } => secondment::problems_add(form, lk, cadre),
+        EndEarly { secondment } => secondment::problems_end(form, lk, secondment),
+        Review { review } => record::problems_review(form, lk, review),
+        Vetting { secondment } => record::problems_vetting(form, lk, secondment),
+        Note { .. } | Admit { .. } => record::problems_happened(form, lk, "date"),
+        Move { nomination, .. } => reserve::problems_move(form, lk, nomination),
+        AddBatch | EditBatch { .. } => reference::problems_batch(form, lk),
+        Policy => reference::problems_policy(form),
+        Pair { .. } | Evaluation { .. } | AddUnit | EditUnit { .. } => Vec::new(),
+    };
+    found
+        .into_iter()
+        .filter(|Problem(key, _)| form.get(key).is_some_and(|f| f.check(form.zh).is_none()))
+        .map(|Problem(k, m)| (k, m))
+        .collect()
+}
+
+/// The date a field holds, when it holds one.
+fn date_of(form: &Form, key: &str) -> Option<chrono::NaiveDate> {
+    form.get(key).and_then(Field::date)
+}
+
+/// A plausibility verdict as a problem of field `key`, in the form's language.
+fn judged(form: &Form, key: &'static str, verdict: crate::domain::plausible::Verdict) -> Option<Problem> {
+    verdict.err().map(|m| Problem(key, m.get(lang(form)).to_string()))
 }
 
 /// A check across fields failed: the field it belongs to and the message.
@@ -130,6 +173,15 @@ type Checked<T> = Result<T, Problem>;
 /// The message in the form's language.
 fn say(form: &Form, zh: String, en: String) -> String {
     super::field::say(form.zh, zh, en)
+}
+
+/// The form's language.
+fn lang(form: &Form) -> crate::lang::Lang {
+    if form.zh {
+        crate::lang::Lang::Zh
+    } else {
+        crate::lang::Lang::En
+    }
 }
 
 fn text(key: &'static str, zh: &'static str, en: &'static str, max: usize, value: &str) -> Field {

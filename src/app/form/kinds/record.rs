@@ -16,12 +16,24 @@ fn gone(lk: &Lookup) -> String {
     lk.t("记录已不存在（同事可能已删除）", "the record no longer exists (a colleague may have removed it)").into()
 }
 
-fn not_future(form: &Form, lk: &Lookup, key: &'static str) -> Checked<chrono::NaiveDate> {
-    let d = form.get(key).and_then(Field::date).expect("checked");
-    if d > lk.today {
-        return Err(Problem(key, say(form, format!("不能晚于今天 {}", lk.today), format!("after today {}", lk.today))));
-    }
-    Ok(d)
+/// A date of something that happened (a note, an admission): not after today.
+pub fn problems_happened(form: &Form, lk: &Lookup, key: &'static str) -> Vec<Problem> {
+    let Some(d) = date_of(form, key) else { return Vec::new() };
+    judged(form, key, crate::domain::plausible::happened(d, lk.today)).into_iter().collect()
+}
+
+/// A review's result date: within what the review is about (`plausible::review_done`).
+pub fn problems_review(form: &Form, lk: &Lookup, review: Id) -> Vec<Problem> {
+    let Some(r) = lk.data.reviews.iter().find(|r| r.id == review) else { return Vec::new() };
+    let (Some(done), Some(s)) = (date_of(form, "done"), lk.secondment(r.secondment_id)) else { return Vec::new() };
+    let verdict = crate::domain::plausible::review_done(r.kind, &r.period, done, s.end(), lk.today);
+    judged(form, "done", verdict).into_iter().collect()
+}
+
+/// A vetting's date: on or before the start, and not after today.
+pub fn problems_vetting(form: &Form, lk: &Lookup, secondment: Id) -> Vec<Problem> {
+    let (Some(date), Some(s)) = (date_of(form, "date"), lk.secondment(secondment)) else { return Vec::new() };
+    judged(form, "date", crate::domain::plausible::vetting_date(date, s.start, lk.today)).into_iter().collect()
 }
 
 pub fn open_review(lk: &Lookup, kind: &FormKind, review: Id) -> Result<Form, String> {
@@ -52,8 +64,8 @@ pub fn open_review(lk: &Lookup, kind: &FormKind, review: Id) -> Result<Form, Str
     Ok(form)
 }
 
-pub fn command_review(form: &Form, lk: &Lookup, review: Id) -> Checked<Operation> {
-    let done = not_future(form, lk, "done")?;
+pub fn command_review(form: &Form, _lk: &Lookup, review: Id) -> Checked<Operation> {
+    let done = form.get("done").and_then(Field::date).expect("checked");
     Ok(Operation::RecordReview {
         review,
         version: form.version.unwrap_or_default(),
@@ -93,7 +105,7 @@ pub fn open_vetting(lk: &Lookup, kind: &FormKind, secondment: Id) -> Result<Form
 }
 
 pub fn command_vetting(form: &Form, lk: &Lookup, secondment: Id) -> Checked<Operation> {
-    let date = not_future(form, lk, "date")?;
+    let date = form.get("date").and_then(Field::date).expect("checked");
     let dim = |i: usize| chosen(form, DIMENSIONS[i].0, VetResult::ALL).expect("checked");
     let t = |key: &str| form.get(key).map(Field::text).unwrap_or_default();
     Ok(Operation::Vetting(Vetting {
@@ -151,7 +163,7 @@ pub fn open_note(lk: &Lookup, kind: &FormKind, cadre: Id) -> Result<Form, String
     Ok(Form::new(kind.clone(), title, fields, None, zh(lk)))
 }
 
-pub fn command_note(form: &Form, lk: &Lookup, cadre: Id) -> Checked<Operation> {
-    let date = not_future(form, lk, "date")?;
+pub fn command_note(form: &Form, _lk: &Lookup, cadre: Id) -> Checked<Operation> {
+    let date = form.get("date").and_then(Field::date).expect("checked");
     Ok(Operation::AddNote { cadre, date, text: form.get("note").map(Field::text).unwrap_or_default() })
 }

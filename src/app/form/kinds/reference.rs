@@ -93,6 +93,19 @@ pub fn open_batch(lk: &Lookup, kind: &FormKind) -> Result<Form, String> {
     Ok(form)
 }
 
+/// The dispatch date: a date of the programme.
+pub fn problems_batch(form: &Form, lk: &Lookup) -> Vec<Problem> {
+    let Some(d) = date_of(form, "dispatch date") else { return Vec::new() };
+    judged(form, "dispatch date", crate::domain::plausible::programme_date(d, lk.today)).into_iter().collect()
+}
+
+/// The age bounds: in range, the youngest below the oldest.
+pub fn problems_policy(form: &Form) -> Vec<Problem> {
+    let n = |k: &str| form.get(k).and_then(Field::number);
+    let (Some(min), Some(max)) = (n("min age"), n("max age")) else { return Vec::new() };
+    judged(form, "max age", crate::domain::plausible::age_bounds(min as u32, max as u32)).into_iter().collect()
+}
+
 pub fn command_batch(form: &Form, lk: &Lookup) -> Checked<Operation> {
     let me = match form.kind {
         FormKind::EditBatch { batch } => Some(batch),
@@ -113,13 +126,17 @@ pub fn command_batch(form: &Form, lk: &Lookup) -> Checked<Operation> {
     })
 }
 
-const POLICY: [(&str, &str, &str, f64, f64); 6] = [
+const AGES: (f64, f64) = (crate::domain::plausible::AGE_LIMITS.0 as f64, crate::domain::plausible::AGE_LIMITS.1 as f64);
+
+const POLICY: [(&str, &str, &str, f64, f64); 8] = [
     ("term months", "标准期限(月)", "Term (months)", 1.0, 120.0),
     ("due soon days", "即将到期(天)", "Due soon (days)", 0.0, 366.0),
     ("routine due days", "平时考核(天)", "Routine due +days", 0.0, 366.0),
     ("annual due month", "年度考核(月)", "Annual due month", 1.0, 12.0),
     ("annual due day", "年度考核(日)", "Annual due day", 1.0, 31.0),
     ("end-of-term due days", "期满考察(天)", "End-of-term +days", 0.0, 366.0),
+    ("min age", "最低年龄(岁)", "Youngest (age)", AGES.0, AGES.1),
+    ("max age", "最高年龄(岁)", "Oldest (age)", AGES.0, AGES.1),
 ];
 
 pub fn open_policy(lk: &Lookup, kind: &FormKind) -> Result<Form, String> {
@@ -131,6 +148,8 @@ pub fn open_policy(lk: &Lookup, kind: &FormKind) -> Result<Form, String> {
         p.annual_due_month,
         p.annual_due_day,
         p.end_of_term_due_days,
+        p.min_age,
+        p.max_age,
     ];
     let fields = POLICY
         .iter()
@@ -151,17 +170,20 @@ pub fn changed_policy(form: &mut Form) {
         n("annual due day"),
         n("end-of-term due days"),
     );
+    let (min, max) = (n("min age"), n("max age"));
     let lines = if form.zh {
         vec![
             format!("平时考核：每季度一次，季度结束后 {routine} 天到期"),
             format!("年度考核：次年 {month} 月 {day} 日到期；期满考察：期满后 {end} 天到期"),
             format!("到期前 {due_soon} 天内显示为即将到期（立即生效）；其余规则用于今后新增的挂职"),
+            format!("挂职开始时年龄须在 {min} 至 {max} 岁之间（用于今后的保存和导入）"),
         ]
     } else {
         vec![
             format!("Routine: each quarter, due {routine} days after it ends"),
             format!("Annual: due {month}/{day} of the next year; end of term: {end} days after the end"),
             format!("Due soon: {due_soon} days ahead (at once); the rest applies to secondments added from now"),
+            format!("A cadre is {min} to {max} years old at a secondment's start (checked from now on)"),
         ]
     };
     form.notes = lines.into_iter().map(|l| TextLine { spans: vec![(l, Tone::Muted)], indent: 2 }).collect();
@@ -176,7 +198,10 @@ pub fn command_policy(form: &Form) -> Checked<Operation> {
             say(form, format!("{month} 月没有 {day} 日"), format!("month {month} has no day {day}")),
         ));
     }
+    let (min_age, max_age) = (n("min age"), n("max age"));
     Ok(Operation::Policy(Policy {
+        min_age,
+        max_age,
         term_months: n("term months"),
         due_soon_days: n("due soon days"),
         routine_due_days: n("routine due days"),

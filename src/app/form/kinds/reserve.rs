@@ -34,9 +34,6 @@ pub fn command_admit(form: &Form, lk: &Lookup, secondment: Id) -> Checked<Operat
         return Err(Problem("date", m));
     };
     let on = form.get("date").and_then(Field::date).expect("checked");
-    if on > lk.today {
-        return Err(Problem("date", say(form, "不能晚于今天".into(), "after today".into())));
-    }
     Ok(Operation::Admit {
         cadre: s.cadre_id,
         secondment,
@@ -74,11 +71,8 @@ pub fn open_move(lk: &Lookup, kind: &FormKind, nomination: Id, withdraw: bool) -
         date("date", "日期", "Date", Some(lk.today)).required(),
         if withdraw { reason.required() } else { reason },
     ];
-    let verb = if withdraw {
-        lk.t("退出后备干部库", "Withdraw from the pool:")
-    } else {
-        lk.t("后备干部状态", "Reserve status:")
-    };
+    let verb =
+        if withdraw { lk.t("退出后备库", "Withdraw:") } else { lk.t("后备干部状态", "Reserve status:") };
     let title = format!("{verb} {}", crate::text::display_safe(lk.cadre_name(n.cadre_id)));
     let mut form = Form::new(kind.clone(), title, fields, Some(n.version), z);
     let now = if z {
@@ -90,10 +84,25 @@ pub fn open_move(lk: &Lookup, kind: &FormKind, nomination: Id, withdraw: bool) -
     Ok(form)
 }
 
-pub fn command_move(form: &Form, lk: &Lookup, nomination: Id) -> Checked<Operation> {
-    let Some(n) = lk.data.nominations.iter().find(|n| n.id == nomination) else {
-        return Err(Problem("status", say(form, "该提名已不存在".into(), "that nomination no longer exists".into())));
+/// The date of a move: not before the last one, not after today.
+pub fn problems_move(form: &Form, lk: &Lookup, nomination: Id) -> Vec<Problem> {
+    let (Some(on), Some(n)) = (date_of(form, "date"), lk.data.nominations.iter().find(|n| n.id == nomination)) else {
+        return Vec::new();
     };
+    if on < n.status_on {
+        let d = n.status_on;
+        return vec![Problem(
+            "date",
+            say(form, format!("不能早于上次变动 {d}"), format!("before the last change on {d}")),
+        )];
+    }
+    judged(form, "date", crate::domain::plausible::happened(on, lk.today)).into_iter().collect()
+}
+
+pub fn command_move(form: &Form, lk: &Lookup, nomination: Id) -> Checked<Operation> {
+    if !lk.data.nominations.iter().any(|n| n.id == nomination) {
+        return Err(Problem("status", say(form, "该提名已不存在".into(), "that nomination no longer exists".into())));
+    }
     let opts = form.get("status").map(|f| f.options().to_vec()).unwrap_or_default();
     let label = form.value("status");
     let to = opts
@@ -102,16 +111,6 @@ pub fn command_move(form: &Form, lk: &Lookup, nomination: Id) -> Checked<Operati
         .and_then(|o| ReserveStatus::parse(&o.aliases[0]))
         .expect("checked");
     let on = form.get("date").and_then(Field::date).expect("checked");
-    if on < n.status_on {
-        let d = n.status_on;
-        return Err(Problem(
-            "date",
-            say(form, format!("不能早于上次变动 {d}"), format!("before the last change on {d}")),
-        ));
-    }
-    if on > lk.today {
-        return Err(Problem("date", say(form, "不能晚于今天".into(), "after today".into())));
-    }
     let reason = form.get("reason").map(Field::text).unwrap_or_default();
     if to == ReserveStatus::Withdrawn && reason.is_empty() {
         return Err(Problem("reason", say(form, "退出须说明理由".into(), "withdrawing needs a reason".into())));

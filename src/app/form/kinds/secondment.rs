@@ -6,7 +6,8 @@ use crate::app::view::{TextLine, Tone};
 use crate::domain::dates::term_end;
 use crate::domain::flags::overlaps_any;
 use crate::domain::pairing::{mirrors, validate_pair};
-use crate::domain::schedule::{owed_reviews, reconcile, ScheduleChange};
+use crate::domain::plausible;
+use crate::domain::schedule::{owed_reviews, term_changes, ScheduleChange};
 use crate::store::NewSecondment;
 
 fn zh(lk: &Lookup) -> bool {
@@ -85,26 +86,39 @@ pub fn changed_add(form: &mut Form, lk: &Lookup) {
     }
 }
 
-pub fn command_add(form: &Form, lk: &Lookup, cadre: Id) -> Checked<Operation> {
-    let start = form.get("start").and_then(Field::date).expect("checked");
-    let end = form.get("planned end").and_then(Field::date).expect("checked");
-    if end < start {
-        return Err(Problem(
-            "planned end",
-            say(form, format!("不能早于开始日期 {start}"), format!("before the start {start}")),
-        ));
+/// The start: a date of the programme, the cadre's age then within the policy, no overlap
+/// with the cadre's other terms; the planned end: not before the start.
+pub fn problems_add(form: &Form, lk: &Lookup, cadre: Id) -> Vec<Problem> {
+    let mut found = Vec::new();
+    let (start, end) = (date_of(form, "start"), date_of(form, "planned end"));
+    if let Some(start) = start {
+        let born = lk.cadre(cadre).map(|c| c.birth_date);
+        let verdict = plausible::programme_date(start, lk.today)
+            .and_then(|()| born.map_or(Ok(()), |b| plausible::age_at_start(b, start, &lk.data.policy)));
+        found.extend(judged(form, "start", verdict));
     }
-    let others: Vec<Secondment> = lk.secondments_of(cadre).cloned().collect();
-    if let Some(o) = overlaps_any(start, end, &others) {
-        return Err(Problem(
-            "start",
-            say(
+    if let Some(end) = end {
+        found.extend(judged(form, "planned end", plausible::programme_date(end, lk.today)));
+    }
+    if let (Some(start), Some(end)) = (start, end) {
+        if end < start {
+            let m = say(form, format!("不能早于开始日期 {start}"), format!("before the start {start}"));
+            found.push(Problem("planned end", m));
+        } else if let Some(o) = overlaps_any(start, end, &lk.secondments_of(cadre).cloned().collect::<Vec<_>>()) {
+            let m = say(
                 form,
                 format!("与该干部 {} 至 {} 的挂职重叠", o.start, o.end()),
                 format!("overlaps this cadre's secondment {} to {}", o.start, o.end()),
-            ),
-        ));
+            );
+            found.push(Problem("start", m));
+        }
     }
+    found
+}
+
+pub fn command_add(form: &Form, _lk: &Lookup, cadre: Id) -> Checked<Operation> {
+    let start = form.get("start").and_then(Field::date).expect("checked");
+    let end = form.get("planned end").and_then(Field::date).expect("checked");
     let direction = chosen(form, "direction", Direction::ALL).expect("checked");
     let host = form.get("host unit").and_then(Field::id).expect("checked");
     Ok(Operation::AddSecondment(NewSecondment {
@@ -115,6 +129,7 @@ pub fn command_add(form: &Form, lk: &Lookup, cadre: Id) -> Checked<Operation> {
         host_post: form.get("host post").map(Field::text).unwrap_or_default(),
         start,
         planned_end: Some(end),
+        ended_early: None,
     }))
 }
 
@@ -135,7 +150,7 @@ fn partners<'a>(lk: &Lookup<'a>, s: &Secondment) -> Vec<&'a Secondment> {
 fn partner_opt(lk: &Lookup, o: &Secondment) -> Opt {
     let home = lk.cadre(o.cadre_id).map_or("?", |c| lk.unit_name(c.home_unit_id));
     let label = format!("{} {home} {} {}", lk.cadre_name(o.cadre_id), lk.arrow(), lk.unit_name(o.host_unit_id));
-    Opt::new(o.id, &label, &o.host_post)
+    Opt::person(o.id, &label, &o.host_post)
 }
 
 pub fn open_pair(lk: &Lookup, kind: &FormKind, secondment: Id) -> Result<Form, String> {
@@ -187,19 +202,15 @@ pub fn command_pair(form: &Form, lk: &Lookup, secondment: Id) -> Checked<Operati
     let (Some(a), Some(b)) = (lk.secondment(secondment), lk.secondment(partner)) else {
         return Err(Problem("partner", say(form, "挂职记录已不存在".into(), "the secondment no longer exists".into())));
     };
-    validate_pair(a, b, &lk.data.pairs).map_err(|m| Problem("partner", m))?;
+    validate_pair(a, b, &lk.data.pairs).map_err(|m| Problem("partner", m.get(lang(form)).to_string()))?;
     Ok(Operation::Pair { a: a.id, b: b.id })
 }
 
 pub fn open_end(lk: &Lookup, kind: &FormKind, secondment: Id) -> Result<Form, String> {
     let s = lk.secondment(secondment).ok_or_else(|| lk.t("没有挂职记录", "no secondment on record").to_string())?;
-    if let Some(end) = s.actual_end {
-        return Err(if zh(lk) {
-            format!("该挂职已于 {end} 提前结束")
-        } else {
-            format!("already ended early on {end}")
-        });
-    }
+    let reviews: Vec<Review> = lk.reviews_of(s.id).cloned().collect();
+    // A term that ran its course (or ended, or was evaluated) is history: say so at once.
+    plausible::can_end_early(s, &reviews, lk.today).map_err(|m| m.get(lk.lang).to_string())?;
     let today = (lk.today >= s.start && lk.today < s.planned_end).then_some(lk.today);
     let fields = vec![
         date("end date", "结束日期", "Last day", today).required(),
@@ -210,8 +221,16 @@ pub fn open_end(lk: &Lookup, kind: &FormKind, secondment: Id) -> Result<Form, St
     Ok(Form::new(kind.clone(), title, fields, Some(s.version), zh(lk)))
 }
 
-/// Says before saving what the store will do: which reviews are cancelled, where the
-/// end-of-term evaluation moves.
+/// The last day: the rules of `plausible::early_end` (the store applies them again).
+pub fn problems_end(form: &Form, lk: &Lookup, secondment: Id) -> Vec<Problem> {
+    let (Some(s), Some(end)) = (lk.secondment(secondment), date_of(form, "end date")) else { return Vec::new() };
+    let reviews: Vec<Review> = lk.reviews_of(s.id).cloned().collect();
+    judged(form, "end date", plausible::early_end(s, &reviews, end, lk.today)).into_iter().collect()
+}
+
+/// Says before saving exactly what the store will do to the reviews (the same
+/// `schedule::term_changes` the store applies): which are cancelled, which fall due on
+/// another day.
 pub fn changed_end(form: &mut Form, lk: &Lookup, secondment: Id) {
     form.notes.clear();
     let Some(s) = lk.secondment(secondment) else { return };
@@ -221,44 +240,77 @@ pub fn changed_end(form: &mut Form, lk: &Lookup, secondment: Id) {
         format!("Serving {} to {} ({})", s.start, s.planned_end, lk.batch_name(s.batch_id))
     };
     form.notes.push(TextLine { spans: vec![(term, Tone::Muted)], indent: 2 });
-    let Some(end) = form.get("end date").and_then(Field::date).filter(|e| *e >= s.start && *e < s.planned_end) else {
+    let reviews: Vec<Review> = lk.reviews_of(s.id).cloned().collect();
+    let Some(end) = date_of(form, "end date").filter(|e| plausible::early_end(s, &reviews, *e, lk.today).is_ok())
+    else {
         return;
     };
-    let existing: Vec<Review> = lk.reviews_of(s.id).cloned().collect();
-    let owed = owed_reviews(s.start, end, &lk.data.policy);
-    let cancelled = reconcile(&existing, &owed).iter().filter(|c| matches!(c, ScheduleChange::Cancel { .. })).count();
-    let due = owed.iter().find(|p| p.kind == ReviewKind::EndOfTerm).map(|p| p.due);
-    let line = match (zh(lk), due) {
-        (true, Some(d)) => format!("保存后：之后的 {cancelled} 项考核取消，期满考察提前到 {d} 到期"),
-        (false, Some(d)) => {
-            format!("Saving cancels {cancelled} later reviews; the end-of-term evaluation falls due {d}")
-        }
-        _ => String::new(),
+    for line in end_effects(lk, &reviews, &term_changes(&reviews, s.start, end, &lk.data.policy)) {
+        form.notes.push(TextLine { spans: vec![(line, Tone::Warning)], indent: 2 });
+    }
+}
+
+/// The schedule changes of an early end in words: one line for what is cancelled, one per
+/// review that falls due on another day.
+pub fn end_effects(lk: &Lookup, reviews: &[Review], changes: &[ScheduleChange]) -> Vec<String> {
+    let name = |id: Id| {
+        reviews.iter().find(|r| r.id == id).map_or_else(String::new, |r| {
+            let kind = lk.t(r.kind.zh(), r.kind.en());
+            if r.kind == ReviewKind::EndOfTerm {
+                kind.to_string()
+            } else {
+                format!("{} {kind}", r.period)
+            }
+        })
     };
-    form.notes.push(TextLine { spans: vec![(line, Tone::Warning)], indent: 2 });
+    let cancelled: Vec<String> = changes
+        .iter()
+        .filter_map(|c| if let ScheduleChange::Cancel { id } = c { Some(name(*id)) } else { None })
+        .collect();
+    let mut lines = Vec::new();
+    if !cancelled.is_empty() {
+        let (n, list) = (cancelled.len(), cancelled.join(lk.t("、", ", ")));
+        lines.push(if zh(lk) {
+            format!("保存后取消 {n} 项考核：{list}")
+        } else {
+            format!("Saving cancels {n} reviews: {list}")
+        });
+    }
+    for c in changes {
+        if let ScheduleChange::Reschedule { id, due } = c {
+            let what = match reviews.iter().find(|r| r.id == *id) {
+                Some(r) if r.kind == ReviewKind::EndOfTerm => {
+                    lk.t("期满考察", "the end-of-term evaluation").to_string()
+                }
+                _ => name(*id),
+            };
+            lines.push(if zh(lk) {
+                format!("{what}改为 {due} 到期")
+            } else {
+                capitalised(&format!("{what} falls due {due}"))
+            });
+        }
+    }
+    if lines.is_empty() {
+        lines.push(lk.t("保存后考核安排不变", "Saving leaves the reviews as they are").to_string());
+    }
+    lines
+}
+
+/// An English line starting with a capital ("The end-of-term evaluation falls due …").
+fn capitalised(line: &str) -> String {
+    let mut chars = line.chars();
+    chars.next().map_or_else(String::new, |c| c.to_uppercase().chain(chars).collect())
 }
 
 pub fn command_end(form: &Form, lk: &Lookup, secondment: Id) -> Checked<Operation> {
-    let Some(s) = lk.secondment(secondment) else {
+    if lk.secondment(secondment).is_none() {
         return Err(Problem(
             "end date",
             say(form, "挂职记录已不存在".into(), "the secondment no longer exists".into()),
         ));
-    };
+    }
     let end = form.get("end date").and_then(Field::date).expect("checked");
-    if end < s.start {
-        return Err(Problem(
-            "end date",
-            say(form, format!("不能早于开始日期 {}", s.start), format!("before the start {}", s.start)),
-        ));
-    }
-    if end >= s.planned_end {
-        let p = s.planned_end;
-        return Err(Problem(
-            "end date",
-            say(form, format!("应早于计划期满 {p}"), format!("not before the planned end {p}")),
-        ));
-    }
     Ok(Operation::EndEarly {
         secondment,
         version: form.version.unwrap_or_default(),

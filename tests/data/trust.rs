@@ -1,0 +1,312 @@
+//! Issue 12, "Trustworthy records", below the screens: the store refuses implausible values
+//! whoever writes them, the import names every bad line and column in one pass (and leaves
+//! the file byte-identical), names are one identity, and two backups in one second both work.
+
+use crate::common;
+use crate::interop_support;
+
+use common::{date, demo_db, open};
+use guazhi::domain::*;
+use guazhi::interop::columns::{Key, COLUMNS};
+use guazhi::interop::{save, Cell, Sheet, SheetFormat};
+use guazhi::store::{NewCadre, ReviewResult, StoreError};
+use interop_support::*;
+use std::collections::HashMap;
+
+/// A valid sheet line for the demo database, with `changes` applied.
+fn line(name: &str, changes: &[(Key, &str)]) -> Vec<Cell> {
+    let mut v: HashMap<Key, String> = [
+        (Key::Name, name),
+        (Key::Gender, "男"),
+        (Key::BirthDate, "1985-01-01"),
+        (Key::Political, "中共党员"),
+        (Key::HomeUnit, "市财政局"),
+        (Key::HomePost, "科员"),
+        (Key::Batch, "2017年第一批"),
+        (Key::Direction, "下挂"),
+        (Key::HostUnit, "三水区乐平镇"),
+        (Key::HostPost, "党委委员"),
+    ]
+    .into_iter()
+    .map(|(k, s)| (k, s.to_string()))
+    .collect();
+    for (k, s) in changes {
+        v.insert(*k, s.to_string());
+    }
+    COLUMNS.iter().map(|c| Cell::text(v.get(&c.key).cloned().unwrap_or_default())).collect()
+}
+
+fn sheet(dir: &std::path::Path, lines: Vec<Vec<Cell>>) -> std::path::PathBuf {
+    let mut sheet = Sheet::new("import", &guazhi::interop::columns::headers());
+    sheet.rows = lines;
+    let file = dir.join("import.csv");
+    save(&sheet, SheetFormat::Csv, &file).unwrap();
+    file
+}
+
+/// The main file's bytes, once every committed page is in it.
+fn bytes(db: &std::path::Path) -> Vec<u8> {
+    common::raw(db).query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| r.get::<_, i64>(0)).unwrap();
+    std::fs::read(db).unwrap()
+}
+
+#[test]
+fn impossible_birth_dates_are_refused_by_line_and_column_and_nothing_changes() {
+    let dir = tempfile::tempdir().unwrap();
+    let demo = demo_db(dir.path());
+    let file = sheet(
+        dir.path(),
+        vec![
+            line("测试甲", &[(Key::BirthDate, "9999-12-31")]),
+            line("测试乙", &[(Key::BirthDate, "0001-01-01")]),
+            line("测试丙", &[(Key::BirthDate, "2017-02-28")]),
+            line("测试丁", &[(Key::BirthDate, "2000-01-01")]),
+            line("测试戊", &[(Key::GrassrootsYears, "30")]),
+            line("测试己", &[]),
+        ],
+    );
+    let before = bytes(&demo);
+    let out = guazhi(&["import", s(&demo), s(&file), "--yes", "--today", TODAY]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(4), "{err}");
+    for expected in [
+        "line 2, column C (出生日期): 9999-12-31 is after today (2026-11-27)",
+        "line 3, column C (出生日期): 2025 years old today: not a possible birth date",
+        "line 4, column C (出生日期): 9 years old today; a seconded cadre is at least 18",
+        "line 5, column C (出生日期): 17 years old at the start on 2017-04-01; the policy allows 18 to 60",
+        "line 6, column G (基层工作年限): 30 years of grassroots work, but at 41 there can be at most 25",
+    ] {
+        assert!(err.contains(expected), "{expected}\n{err}");
+    }
+    assert!(err.contains("5 problem(s) in the file"), "{err}");
+    assert_eq!(bytes(&demo), before, "the database file is byte-identical");
+}
+
+#[test]
+fn every_problem_of_a_sheet_is_listed_in_one_pass() {
+    // An unknown unit used to show only once the other errors were fixed (issue 12).
+    let dir = tempfile::tempdir().unwrap();
+    let demo = demo_db(dir.path());
+    let file = sheet(
+        dir.path(),
+        vec![
+            line("测试甲", &[(Key::BirthDate, "2017-02-30"), (Key::HostUnit, "火星区某镇")]),
+            line("测试乙", &[(Key::HomeUnit, "月球局"), (Key::Gender, "男性")]),
+        ],
+    );
+    let err = stderr(&guazhi(&["import", s(&demo), s(&file), "--dry-run", "--today", TODAY]));
+    for expected in [
+        "line 2, column C (出生日期): '2017-02-30' is not a real calendar date",
+        "line 2, column P (挂职单位): unknown unit '火星区某镇'",
+        "line 3, column B (性别): '男性' is not a gender",
+        "line 3, column H (原单位): unknown unit '月球局'",
+    ] {
+        assert!(err.contains(expected), "{expected}\n{err}");
+    }
+}
+
+#[test]
+fn invisible_characters_and_untidy_spaces_never_make_a_second_person() {
+    let dir = tempfile::tempdir().unwrap();
+    let demo = demo_db(dir.path());
+    let file = sheet(dir.path(), vec![line("邱\u{200b}志远", &[]), line("测试\u{ad}甲", &[])]);
+    let err = stderr(&guazhi(&["import", s(&demo), s(&file), "--dry-run", "--today", TODAY]));
+    assert!(
+        err.contains("line 2, column A (姓名): invisible character U+200B (zero width space) at position 2"),
+        "{err}"
+    );
+    assert!(err.contains("line 3, column A (姓名): invisible character U+00AD (soft hyphen) at position 3"), "{err}");
+
+    // Full-width spaces around a name and a decomposed letter are the stored name.
+    let mut store = open(&demo);
+    let unit = store.load().unwrap().units[0].id;
+    let new = |name: &str| NewCadre {
+        name: name.into(),
+        gender: Gender::Female,
+        birth_date: date("1990-05-06"),
+        political: Political::Party,
+        education: "\u{3000}本科 ".into(),
+        speciality: String::new(),
+        grassroots_years: 1.0,
+        home_unit_id: unit,
+        home_post: String::new(),
+    };
+    let id = store.write(|w| w.add_cadre(&new("\u{3000}Zoe\u{301} 李\u{3000}"))).unwrap();
+    let (name, education): (String, String) = common::raw(&demo)
+        .query_row("SELECT name, education FROM cadres WHERE id = ?1", [id], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap();
+    assert_eq!((name.as_str(), education.as_str()), ("Zoé 李", "本科"));
+    let err = store.write(|w| w.add_cadre(&new("邱\u{2060}志远"))).unwrap_err();
+    assert!(err.to_string().contains("U+2060 (word joiner)"), "{err}");
+}
+
+#[test]
+fn the_store_refuses_what_cannot_be_true_whoever_asks() {
+    let dir = tempfile::tempdir().unwrap();
+    let demo = demo_db(dir.path());
+    let mut store = open(&demo);
+    let data = store.load().unwrap();
+    let before = bytes(&demo);
+    let field = |e: StoreError| match e {
+        StoreError::Invalid { field, message } => (field, message.en),
+        other => panic!("{other}"),
+    };
+
+    // A 9-year-old, through an edit of a stored cadre.
+    let c = data.cadres.iter().find(|c| c.name == "邱志远").unwrap().clone();
+    let young = Cadre { birth_date: date("2017-02-28"), ..c.clone() };
+    let (f, m) = field(store.write(|w| w.update_cadre(&young)).unwrap_err());
+    assert_eq!(f, "birth date");
+    assert!(m.contains("9 years old today"), "{m}");
+
+    // A vetting after the secondment's start.
+    let s = data.secondments.iter().find(|s| s.cadre_id == c.id).unwrap();
+    let v = data.vettings.iter().find(|v| v.secondment_id == s.id).unwrap().clone();
+    let late = Vetting { date: s.start.succ_opt().unwrap(), ..v };
+    let (f, m) = field(store.write(|w| w.set_vetting(&late)).unwrap_err());
+    assert_eq!((f.as_str(), m.contains("on or before the secondment's start")), ("date", true), "{m}");
+
+    // An end-of-term evaluation on the last day, and a routine review before its quarter.
+    let open_review = |kind: ReviewKind| {
+        data.reviews.iter().find(|r| r.kind == kind && r.done.is_none() && !r.cancelled).unwrap().clone()
+    };
+    let term = open_review(ReviewKind::EndOfTerm);
+    let last = data.secondments.iter().find(|s| s.id == term.secondment_id).unwrap().end();
+    let result = |done| ReviewResult { done, grade: Grade::Excellent, assessor: String::new(), note: String::new() };
+    let on_last_day = store.write(|w| w.record_review(term.id, term.version, &result(last)));
+    let (_, m) = field(on_last_day.unwrap_err());
+    assert!(m.contains("comes after the term's last day"), "{m}");
+    let routine = open_review(ReviewKind::Routine);
+    let (begins, _) = guazhi::domain::plausible::period_of(ReviewKind::Routine, &routine.period).unwrap();
+    let early = store.write(|w| w.record_review(routine.id, routine.version, &result(begins.pred_opt().unwrap())));
+    assert!(field(early.unwrap_err()).1.contains("before its period begins"));
+
+    // A batch dispatched in 1970.
+    let old = store.write(|w| w.add_batch("1970年第一批", date("1970-04-01"), 24)).unwrap_err();
+    assert_eq!(field(old).0, "dispatch date");
+    assert_eq!(bytes(&demo), before, "nothing was written");
+}
+
+#[test]
+fn an_early_end_of_a_finished_term_is_refused_by_the_import_too() {
+    let dir = tempfile::tempdir().unwrap();
+    let demo = demo_db(dir.path());
+    let data = open(&demo).load().unwrap();
+    let c = data.cadres.iter().find(|c| c.name == "谭嘉诚").unwrap();
+    let home = data.units.iter().find(|u| u.id == c.home_unit_id).unwrap().name.clone();
+    let term = data.secondments.iter().find(|s| s.cadre_id == c.id).unwrap();
+    let host = data.units.iter().find(|u| u.id == term.host_unit_id).unwrap().name.clone();
+    let file = sheet(
+        dir.path(),
+        vec![line(
+            "谭嘉诚",
+            &[
+                (Key::BirthDate, &c.birth_date.to_string()),
+                (Key::Gender, c.gender.zh()),
+                (Key::Political, c.political.zh()),
+                (Key::HomeUnit, &home),
+                (Key::HomePost, &c.home_post),
+                (Key::Direction, term.direction.zh()),
+                (Key::HostUnit, &host),
+                (Key::HostPost, &term.host_post),
+                (Key::ActualEnd, "2018-05-10"),
+                (Key::EndReason, "调动"),
+            ],
+        )],
+    );
+    let before = bytes(&demo);
+    let out = guazhi(&["import", s(&demo), s(&file), "--yes", "--today", TODAY]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(4), "{err}");
+    assert!(err.contains("line 2, column V (实际结束日期): the term ran its course on 2019-03-31"), "{err}");
+    assert_eq!(bytes(&demo), before);
+}
+
+#[test]
+fn the_import_speaks_chinese_under_lang_zh() {
+    let dir = tempfile::tempdir().unwrap();
+    let demo = demo_db(dir.path());
+    let file =
+        sheet(dir.path(), vec![line("测试甲", &[(Key::BirthDate, "2017-02-28"), (Key::HostUnit, "火星区某镇")])]);
+    let out = guazhi(&["import", s(&demo), s(&file), "--yes", "--today", TODAY, "--lang", "zh"]);
+    let err = stderr(&out);
+    assert!(err.contains("第 2 行，C (出生日期) 列：今天只有 9 岁，挂职干部至少 18 岁"), "{err}");
+    assert!(err.contains("没有“火星区某镇”这个单位"), "{err}");
+    assert!(err.contains("文件中有 2 个问题，未导入任何内容"), "{err}");
+    let english = err.split(|c: char| !c.is_ascii_alphabetic()).filter(|w| w.len() > 3).collect::<Vec<_>>();
+    let allowed = ["guazhi", "create", "units"];
+    assert!(english.iter().all(|w| allowed.contains(w)), "English in Chinese: {english:?}\n{err}");
+}
+
+#[test]
+fn two_backups_within_one_second_are_both_kept() {
+    let dir = tempfile::tempdir().unwrap();
+    let demo = demo_db(dir.path());
+    let folder = dir.path().join("backups");
+    std::fs::create_dir(&folder).unwrap();
+    let now = chrono::NaiveDate::from_ymd_opt(2026, 11, 27).unwrap().and_hms_opt(8, 30, 5).unwrap();
+    let first = guazhi::interop::backup::backup(&demo, &folder, Some(2), now).expect("first");
+    let second = guazhi::interop::backup::backup(&demo, &folder, Some(2), now).expect("second, same second");
+    assert_eq!(first.path, folder.join("demo-20261127-083005.db"));
+    assert_eq!(second.path, folder.join("demo-20261127-083005-2.db"));
+    let third = guazhi::interop::backup::backup(&demo, &folder, Some(2), now).expect("third");
+    assert_eq!(third.removed, vec![first.path.clone()], "the oldest goes first");
+    assert!(second.path.exists() && third.path.exists());
+}
+
+/// Runs `guazhi check` on `db`; (exit code, stdout).
+fn check(db: &std::path::Path, extra: &[&str]) -> (Option<i32>, String) {
+    let out = guazhi(&[&["check", s(db), "--today", TODAY][..], extra].concat());
+    (out.status.code(), String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+#[test]
+fn check_finds_what_the_sqlite3_shell_wrote_and_counts_what_it_lists() {
+    let dir = tempfile::tempdir().unwrap();
+    let demo = demo_db(dir.path());
+    let (code, out) = check(&demo, &[]);
+    assert_eq!(code, Some(0), "the demo is plausible:\n{out}");
+    for (sql, rule) in [
+        ("UPDATE cadres SET birth_date = '2017-02-28' WHERE name = '邱志远'", "birth_date"),
+        ("UPDATE cadres SET name = '劳' || char(8203) || '海峰' WHERE name = '劳海峰'", "hidden_character"),
+        (
+            "UPDATE secondments SET actual_end = '2026-06-30', end_reason = '调动'
+             WHERE cadre_id = (SELECT id FROM cadres WHERE name = '杨紫涵')",
+            "early_end_before_review",
+        ),
+    ] {
+        let copy = dir.path().join(format!("{rule}.db"));
+        std::fs::copy(&demo, &copy).unwrap();
+        common::raw(&copy).execute(sql, []).unwrap();
+        let (code, out) = check(&copy, &[]);
+        assert_eq!(code, Some(1), "{rule}:\n{out}");
+        assert!(out.lines().any(|l| l.starts_with("error") && l.contains(rule)), "{rule}:\n{out}");
+        // The counts are the rows listed.
+        let errors = out.lines().filter(|l| l.starts_with("error ")).count();
+        let warnings = out.lines().filter(|l| l.starts_with("warning ")).count();
+        let summary = out.lines().last().unwrap();
+        let plural = |n: usize, w: &str| if n == 1 { format!("1 {w}") } else { format!("{n} {w}s") };
+        assert_eq!(summary, format!("{}, {}", plural(errors, "error"), plural(warnings, "warning")), "{out}");
+        let json: serde_json::Value = serde_json::from_str(&check(&copy, &["--format", "json"]).1).expect("json");
+        assert_eq!(json["errors"].as_u64(), Some(errors as u64));
+        assert!(json["rows"].as_array().unwrap().iter().any(|r| r["rule"] == rule), "{json}");
+    }
+}
+
+#[test]
+fn check_reports_a_likely_duplicate_as_a_warning() {
+    let dir = tempfile::tempdir().unwrap();
+    let demo = demo_db(dir.path());
+    common::raw(&demo)
+        .execute(
+            "INSERT INTO cadres (name, gender, birth_date, political, home_unit_id)
+             SELECT '邱 志远', gender, birth_date, political, home_unit_id FROM cadres WHERE name = '邱志远'",
+            [],
+        )
+        .unwrap();
+    let (code, out) = check(&demo, &["--lang", "zh"]);
+    assert_eq!(code, Some(0), "a warning only:\n{out}");
+    let line = out.lines().find(|l| l.contains("likely_duplicate")).unwrap_or_else(|| panic!("{out}"));
+    assert!(line.starts_with("warning") && line.contains("同名、同出生日期"), "{line}");
+    assert!(out.lines().last().unwrap().starts_with("错误 0 项，警告 "), "{out}");
+}
