@@ -492,9 +492,26 @@ fn step(q: &Query, live: u64, symbol: u16) -> u64 {
 
 /// A sort key that orders Chinese text by its pinyin, as people expect a name list ordered.
 pub fn pinyin_sort_key(s: &str) -> String {
+    sort_key(s, false)
+}
+
+/// [`pinyin_sort_key`] of a person's name: a surname is read as a surname (单 shàn with the S).
+pub fn name_sort_key(s: &str) -> String {
+    sort_key(s, true)
+}
+
+fn sort_key(s: &str, person: bool) -> String {
     use pinyin::ToPinyin;
     let mut out = String::with_capacity(s.len() * 2);
-    for c in s.chars() {
+    for (n, c) in s.trim_start().chars().enumerate() {
+        let surname = (person && n == 0)
+            .then(|| pinyin_table::SURNAME_READINGS.iter().find(|(s, _)| *s == c).map(|(_, r)| *r))
+            .flatten();
+        if let Some(reading) = surname {
+            out.push_str(reading);
+            out.push(' ');
+            continue;
+        }
         match c.to_pinyin() {
             Some(p) => {
                 out.push_str(p.plain());
@@ -588,6 +605,17 @@ mod tests {
         }
         assert!(!name_hit("王区", "wo") && !name_hit("李曾", "lz") && name_hit("李曾", "lc"));
         assert!(name_hit(" 区志强", "ouzq"), "the first character, spaces aside");
+    }
+
+    #[test]
+    fn a_name_sorts_by_its_surname_reading() {
+        // 单 as a surname is Shàn: after 邓 (deng), before 沈 (shen).
+        let mut names = ["沈一", "单志远", "邓二"];
+        names.sort_by_key(|n| name_sort_key(n));
+        assert_eq!(names, ["邓二", "单志远", "沈一"]);
+        names.sort_by_key(|n| pinyin_sort_key(n));
+        assert_eq!(names, ["单志远", "邓二", "沈一"], "outside names 单 is dān");
+        assert_eq!(name_sort_key("王区"), pinyin_sort_key("王区"), "only the first character");
     }
 
     fn kind(text: &str, query: &str) -> Option<MatchKind> {

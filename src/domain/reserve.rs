@@ -25,6 +25,8 @@ pub struct Grades {
     pub final_grade: Option<Grade>,
     /// Whether the term has an end-of-term review at all (not cancelled).
     pub has_final: bool,
+    /// The day the end-of-term evaluation was done (when it was).
+    pub evaluated: Option<NaiveDate>,
     pub annual: Vec<Grade>,
 }
 
@@ -33,17 +35,18 @@ impl Grades {
     pub fn of<'a>(reviews: impl IntoIterator<Item = &'a Review>) -> Grades {
         let mut g = Grades::default();
         for r in reviews.into_iter().filter(|r| !r.cancelled) {
-            g.note(r.kind, r.grade);
+            g.note(r.kind, r.grade, r.done);
         }
         g
     }
 
     /// Takes in one live review (in due order).
-    pub fn note(&mut self, kind: ReviewKind, grade: Option<Grade>) {
+    pub fn note(&mut self, kind: ReviewKind, grade: Option<Grade>, done: Option<NaiveDate>) {
         match kind {
             ReviewKind::EndOfTerm if !self.has_final => {
                 self.has_final = true;
                 self.final_grade = grade;
+                self.evaluated = done;
             }
             ReviewKind::Annual => self.annual.extend(grade),
             _ => {}

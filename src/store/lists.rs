@@ -459,6 +459,7 @@ pub struct GradedItem {
     pub kind: ReviewKind,
     pub grade: Option<Grade>,
     pub due: NaiveDate,
+    pub done: Option<NaiveDate>,
 }
 
 impl Store {
@@ -471,7 +472,7 @@ impl Store {
         invalid: &mut Vec<String>,
         mut f: impl FnMut(GradedItem),
     ) -> Result<()> {
-        const COLS: &str = "id, secondment_id, kind, grade, due_date";
+        const COLS: &str = "id, secondment_id, kind, grade, due_date, done_date";
         const WHERE: &str = "kind <> 'routine' AND cancelled = 0";
         const ORDER: &str = "ORDER BY secondment_id, kind, due_date, id";
         let graded = |r: &Row| -> rusqlite::Result<GradedItem> {
@@ -481,6 +482,7 @@ impl Store {
                 kind: code(r, 2, ReviewKind::parse)?,
                 grade: opt_code(r, 3, Grade::parse)?,
                 due: date(r, 4)?,
+                done: opt_date(r, 5)?,
             })
         };
         let keys = secondments.map(|ids| json_ids(ids.iter().copied()));

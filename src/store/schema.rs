@@ -217,11 +217,11 @@ ALTER TABLE policy ADD COLUMN max_age INTEGER NOT NULL DEFAULT 60
     CHECK (max_age BETWEEN 16 AND 80 AND max_age > min_age);
 ";
 
-/// What the lists read of the reviews, index-only: each term's annual and end-of-term grades,
-/// by term and due date (the reserve rule), and each term's open reviews (its next review). At
+/// What the lists read of the reviews, index-only: each term's annual and end-of-term grades
+/// and evaluation day, by term and due date (the reserve rule), and each term's open reviews (its next review). At
 /// a million cadres each reads a few million index entries instead of every review's row.
 const V4: &str = "
-CREATE INDEX reviews_graded ON reviews(secondment_id, kind, due_date, grade)
+CREATE INDEX reviews_graded ON reviews(secondment_id, kind, due_date, grade, done_date)
     WHERE kind <> 'routine' AND cancelled = 0;
 CREATE INDEX reviews_open_secondment ON reviews(secondment_id, due_date, done_date, cancelled)
     WHERE done_date IS NULL AND cancelled = 0;

@@ -19,7 +19,7 @@ use guazhi::domain::review::ReviewStatus;
 use guazhi::domain::{District, ReviewKind};
 use guazhi::lang::Lang;
 use guazhi::runner::lists::{build_all, build_all_reviews, refresh};
-use guazhi::search::{pinyin_sort_key, Query, SearchKey};
+use guazhi::search::{name_sort_key, Query, SearchKey};
 use guazhi::store::{Access, Store};
 use rusqlite::Connection;
 use std::path::{Path, PathBuf};
@@ -242,7 +242,7 @@ fn the_cadres_list_equals_plain_sql() {
     let names: Vec<(i64, Option<String>)> = conn
         .prepare("SELECT id, name FROM cadres WHERE archived = 0 ORDER BY id")
         .unwrap()
-        .query_map([], |r| Ok((r.get(0)?, Some(pinyin_sort_key(&r.get::<_, String>(1)?)))))
+        .query_map([], |r| Ok((r.get(0)?, Some(name_sort_key(&r.get::<_, String>(1)?)))))
         .unwrap()
         .map(Result::unwrap)
         .collect();
@@ -272,12 +272,13 @@ fn the_cadres_list_equals_plain_sql() {
         .unwrap()
         .map(Result::unwrap)
         .collect();
-    for typed in ["张", "zh", "陈明", "oy", "ssz", "镇长"] {
+    // "ou" and "shan": surname readings (区, 单), names only.
+    for typed in ["张", "zh", "陈明", "oy", "ssz", "镇长", "ou", "shan"] {
         let query = Query::new(typed);
         let keys = |t: &str| SearchKey::new(t).is_match(&query);
         let (mut named, mut other) = (Vec::new(), Vec::new());
         for (id, t) in &texts {
-            if keys(&t[0]) {
+            if SearchKey::name(&t[0]).is_match(&query) {
                 named.push(*id);
             } else if keys(&t[1]) || keys(&t[2]) {
                 other.push(*id);
@@ -356,7 +357,7 @@ fn the_reviews_list_equals_plain_sql() {
              JOIN cadres c ON c.id = s.cadre_id WHERE r.done_date IS NULL AND r.cancelled = 0 ORDER BY r.due_date, r.id",
         )
         .unwrap()
-        .query_map([], |r| Ok((r.get(0)?, Some(pinyin_sort_key(&r.get::<_, String>(1)?)))))
+        .query_map([], |r| Ok((r.get(0)?, Some(name_sort_key(&r.get::<_, String>(1)?)))))
         .unwrap()
         .map(Result::unwrap)
         .collect();
@@ -375,9 +376,10 @@ fn the_reviews_list_equals_plain_sql() {
         .unwrap()
         .map(Result::unwrap)
         .collect();
-    let m = |t: &str| SearchKey::new(t).is_match(&query);
-    let mut expected: Vec<i64> = texts.iter().filter(|t| m(&t.1)).map(|t| t.0).collect();
-    expected.extend(texts.iter().filter(|t| !m(&t.1) && m(&t.2)).map(|t| t.0));
+    let name = |t: &str| SearchKey::name(t).is_match(&query);
+    let unit = |t: &str| SearchKey::new(t).is_match(&query);
+    let mut expected: Vec<i64> = texts.iter().filter(|t| name(&t.1)).map(|t| t.0).collect();
+    expected.extend(texts.iter().filter(|t| !name(&t.1) && unit(&t.2)).map(|t| t.0));
     same(&shown_recs(open, &ask(None, false, &pending, &query)), &reviews(expected), "list");
 }
 

@@ -444,7 +444,7 @@ impl Bulk {
     /// The first pass: one cadre (they come in id order).
     pub fn push(&mut self, c: &CadreItem) {
         let pool = &mut self.cat.texts.pool;
-        let name = pool.intern(c.name);
+        let name = pool.intern_name(c.name);
         let posts = self.homes.entry(c.home_unit_id).or_default();
         let home = match posts.get(c.home_post) {
             Some(&id) => id,

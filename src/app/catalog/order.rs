@@ -282,16 +282,26 @@ impl<const K: usize> Default for Texts<K> {
 impl<const K: usize> Texts<K> {
     /// Appends a row's texts; returns the row.
     pub fn push(&mut self, texts: [&str; K]) -> usize {
-        let ids = texts.map(|t| self.pool.intern(t));
+        let ids = self.intern(texts);
         self.of.push(ids);
         self.of.len() - 1
     }
 
     /// Sets a row's texts (a row that changed).
     pub fn set(&mut self, row: usize, texts: [&str; K]) {
-        let ids = texts.map(|t| self.pool.intern(t));
+        let ids = self.intern(texts);
         self.of[row] = ids;
         *self.last.get_mut().unwrap_or_else(|e| e.into_inner()) = None;
+    }
+
+    /// The ids of a row's texts (names interned as names).
+    fn intern(&mut self, texts: [&str; K]) -> [u32; K] {
+        let mut k = 0;
+        texts.map(|t| {
+            let id = if self.names[k] { self.pool.intern_name(t) } else { self.pool.intern(t) };
+            k += 1;
+            id
+        })
     }
 
     /// Appends a row with no texts (a placeholder), or clears a row's.

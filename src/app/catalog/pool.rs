@@ -2,7 +2,7 @@
 //! is stored, keyed for search and ranked by pinyin once, and rows hold a `u32` id. A search
 //! tests each distinct text once and answers with a [`BitSet`] of the texts that match.
 
-use crate::search::{pinyin_sort_key, Query, SearchKey};
+use crate::search::{name_sort_key, pinyin_sort_key, Query, SearchKey};
 use crate::text::display_safe;
 use std::collections::HashMap;
 
@@ -134,6 +134,8 @@ pub struct TextPool {
     /// Text ids in pinyin order (after `finish`).
     by_rank: Vec<u32>,
     empty: Vec<bool>,
+    /// Per text, whether it is a person's name (keyed and ordered with surname readings).
+    person: Vec<bool>,
     finished: bool,
     epoch: u32,
 }
@@ -154,36 +156,70 @@ impl TextPool {
 
     /// The id of `text` made display-safe (as `Cell::text` shows it), added if new.
     pub fn intern(&mut self, text: &str) -> u32 {
+        self.add(text, false)
+    }
+
+    /// `intern` for a person's name: its first character is searched and ordered with its
+    /// surname reading too (单 shàn).
+    pub fn intern_name(&mut self, text: &str) -> u32 {
+        self.add(text, true)
+    }
+
+    fn add(&mut self, text: &str, person: bool) -> u32 {
         let safe = display_safe(text);
         if let Some(&id) = self.ids.get(safe.as_ref()) {
+            if person && !self.person[id as usize] {
+                self.person[id as usize] = true;
+                if self.finished {
+                    self.keys[id as usize] = SearchKey::name(&self.texts[id as usize]);
+                    self.by_rank.retain(|&o| o != id);
+                    self.rank_new(id);
+                }
+            }
             return id;
         }
         let id = u32::try_from(self.texts.len()).expect("fewer than 4 billion distinct texts");
         let boxed: Box<str> = safe.into();
         self.ids.insert(boxed.clone(), id);
         self.empty.push(boxed.is_empty());
+        self.person.push(person);
+        self.texts.push(boxed);
         if self.finished {
-            self.keys.push(SearchKey::new(&boxed));
-            self.texts.push(boxed);
+            self.keys.push(self.key_of(id as usize));
             self.ranks.push(0);
             self.rank_new(id);
-        } else {
-            self.texts.push(boxed);
         }
         id
     }
 
+    fn key_of(&self, i: usize) -> SearchKey {
+        if self.person[i] {
+            SearchKey::name(&self.texts[i])
+        } else {
+            SearchKey::new(&self.texts[i])
+        }
+    }
+
+    fn sort_key_of(&self, i: usize) -> String {
+        if self.person[i] {
+            name_sort_key(&self.texts[i])
+        } else {
+            pinyin_sort_key(&self.texts[i])
+        }
+    }
+
     /// Keys and ranks every text, on two threads.
     pub fn finish(&mut self) {
-        let fresh = self.keys.len();
-        let keys = parallel_map(&self.texts[fresh..], |t| SearchKey::new(t));
+        let fresh: Vec<usize> = (self.keys.len()..self.texts.len()).collect();
+        let keys = parallel_map(&fresh, |&i| self.key_of(i));
         self.keys.extend(keys);
         self.rank_all();
         self.finished = true;
     }
 
     fn rank_all(&mut self) {
-        let sort_keys = parallel_map(&self.texts, |t| pinyin_sort_key(t));
+        let all: Vec<usize> = (0..self.texts.len()).collect();
+        let sort_keys = parallel_map(&all, |&i| self.sort_key_of(i));
         let mut by_rank: Vec<u32> = (0..self.texts.len() as u32).collect();
         by_rank.sort_by(|&a, &b| sort_keys[a as usize].cmp(&sort_keys[b as usize]).then(a.cmp(&b)));
         let distinct = 1 + by_rank.windows(2).filter(|w| sort_keys[w[0] as usize] != sort_keys[w[1] as usize]).count();
@@ -204,13 +240,13 @@ impl TextPool {
     /// Ranks one text added after `finish`: the rank of an equal reading, else one between its
     /// neighbours, else every text is ranked again.
     fn rank_new(&mut self, id: u32) {
-        let key = pinyin_sort_key(&self.texts[id as usize]);
-        let at = self.by_rank.partition_point(|&o| pinyin_sort_key(&self.texts[o as usize]) <= key);
+        let key = self.sort_key_of(id as usize);
+        let at = self.by_rank.partition_point(|&o| self.sort_key_of(o as usize) <= key);
         let before = at.checked_sub(1).map(|i| self.by_rank[i]);
         let after = self.by_rank.get(at).copied();
         self.by_rank.insert(at, id);
         let low = before.map(|b| self.ranks[b as usize]);
-        if let Some(b) = before.filter(|&b| pinyin_sort_key(&self.texts[b as usize]) == key) {
+        if let Some(b) = before.filter(|&b| self.sort_key_of(b as usize) == key) {
             self.ranks[id as usize] = self.ranks[b as usize];
             return;
         }

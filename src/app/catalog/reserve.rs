@@ -7,6 +7,7 @@ use super::pool::BitSet;
 use super::{Ask, Catalog, Visible};
 use crate::app::view::reserve::{annual_text, origin_label, proposal_reason, Col};
 use crate::app::view::{index::join, Columns, Rec, Tags};
+use crate::domain::plausible::proposal_day;
 use crate::domain::reserve::{eligibility_of, Grades};
 use crate::domain::term::Term;
 use crate::domain::*;
@@ -50,7 +51,7 @@ impl TermGrades {
                     kept.insert(t, g);
                 }
             }
-            current.get_or_insert_with(|| (i.secondment_id, Grades::default())).1.note(i.kind, i.grade);
+            current.get_or_insert_with(|| (i.secondment_id, Grades::default())).1.note(i.kind, i.grade, i.done);
         });
         if let Some((t, g)) = current.filter(|(t, g)| keep(*t, g)) {
             kept.insert(t, g);
@@ -203,7 +204,7 @@ impl ReserveCatalog {
         let (status, proposed, origin, since, reason) = match n {
             None => (
                 0,
-                term.map_or(EMPTY, |t| date_key(t.end())),
+                term.map_or(EMPTY, |t| date_key(proposal_day(t.end(), grades.evaluated))),
                 pool.intern(origin_label(lang, ReserveOrigin::Rule)),
                 EMPTY,
                 pool.intern(proposal_reason(lang)),

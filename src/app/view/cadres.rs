@@ -96,7 +96,7 @@ fn cell(lk: &Lookup, c: &Cadre, now: &Current, col: Col) -> Cell {
     let t = |zh, en| lk.t(zh, en);
     let s = now.secondment;
     match (col, s) {
-        (Col::Name, _) => Cell::search(&c.name),
+        (Col::Name, _) => Cell::name(&c.name),
         (Col::Sex, _) => Cell::text(gender_label(lk.lang, c.gender)),
         (Col::Age, _) => {
             let age = c.age_on(lk.today);

@@ -129,6 +129,16 @@ impl Cell {
         cell
     }
 
+    /// A person's name: searched and sorted with the surname reading of its first character.
+    pub fn name(s: &str) -> Cell {
+        let mut cell = Cell::text(s);
+        if !cell.text.is_empty() {
+            cell.sort = SortKey::Text(crate::search::name_sort_key(&cell.text));
+        }
+        cell.key = Some(SearchKey::name(&cell.text));
+        cell
+    }
+
     pub fn num(n: i64, shown: String) -> Cell {
         Cell { text: shown, sort: SortKey::Num(n), key: None, tone: Tone::Normal }
     }

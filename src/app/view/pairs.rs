@@ -127,7 +127,7 @@ fn cells(lk: &Lookup, batch: Id, down: Option<&Secondment>, up: Option<&Secondme
 
 fn name(lk: &Lookup, s: Option<&Secondment>) -> Cell {
     match s {
-        Some(s) => Cell::search(lk.cadre_name(s.cadre_id)),
+        Some(s) => Cell::name(lk.cadre_name(s.cadre_id)),
         None => Cell::text("-").tone(Tone::Muted).sorted(SortKey::Empty),
     }
 }

@@ -113,7 +113,7 @@ fn cells(lk: &Lookup, n: Option<&ReserveNomination>, s: Option<&Secondment>, cad
     Col::ALL
         .iter()
         .map(|col| match (col, n) {
-            (Col::Name, _) => Cell::search(lk.cadre_name(cadre)),
+            (Col::Name, _) => Cell::name(lk.cadre_name(cadre)),
             (Col::Status, None) => Cell::text(proposal_label(lk.lang)).tone(Tone::Good).sorted(SortKey::Num(-1)),
             (Col::Status, Some(n)) => {
                 let tone = match n.status {
@@ -134,10 +134,9 @@ fn cells(lk: &Lookup, n: Option<&ReserveNomination>, s: Option<&Secondment>, cad
                 Cell::text(&annual_text(lk.lang, &grades.annual)).sorted(sort).tone(tone)
             }
             // The day the rule proposes them (after the term and its evaluation), not the term's end.
-            (Col::Proposed, None) => Cell::date(s.map(|s| {
-                let evaluated = reviews.iter().find(|r| r.kind == ReviewKind::EndOfTerm && !r.cancelled);
-                crate::domain::plausible::proposal_day(s.end(), evaluated.and_then(|r| r.done))
-            })),
+            (Col::Proposed, None) => {
+                Cell::date(s.map(|s| crate::domain::plausible::proposal_day(s.end(), grades.evaluated)))
+            }
             (Col::Proposed, Some(n)) => Cell::date(Some(n.proposed_on)),
             (Col::Origin, None) => Cell::text(origin_label(lk.lang, ReserveOrigin::Rule)),
             (Col::Origin, Some(n)) => Cell::text(origin_label(lk.lang, n.origin)),

@@ -73,7 +73,7 @@ pub fn build(lk: &Lookup) -> Table {
                 Col::Due => Cell::date(Some(r.due)),
                 Col::Status => Cell::text(&status_text(status, r.due, lk.today, lk.lang))
                     .sorted(SortKey::Num(status_sort(status, r.due, lk.today))),
-                Col::Name => Cell::search(lk.cadre_name(s.cadre_id)),
+                Col::Name => Cell::name(lk.cadre_name(s.cadre_id)),
                 Col::Kind => Cell::text(t(r.kind.zh(), r.kind.en())).sorted(SortKey::Num(r.kind as i64)),
                 Col::Period => Cell::text(&period(lk, r)),
                 Col::Grade => r.grade.map_or(Cell::empty(), |g| {
