@@ -7,6 +7,8 @@ mod edit_support;
 #[path = "../support/interop_support/mod.rs"]
 mod interop_support;
 
+mod aggregates;
+mod check_stream;
 mod cli;
 mod edit_concurrency;
 mod fuzz_import;
@@ -18,8 +20,10 @@ mod interop_confirm;
 mod interop_export;
 mod interop_lrmx;
 mod interop_roundtrip;
+mod layers;
 mod lists_oracle;
 mod neighbourhood;
+mod output_safety;
 mod reliability_inputs;
 mod reliability_store;
 mod store;
