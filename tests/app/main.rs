@@ -7,6 +7,7 @@ mod edit_support;
 #[path = "../support/interop_support/mod.rs"]
 mod interop_support;
 
+mod design_size;
 mod edit_app;
 mod edit_invalid;
 mod edit_reference;
