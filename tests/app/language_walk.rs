@@ -14,8 +14,8 @@ use guazhi::lang::Lang;
 use guazhi::store::Access;
 use ratatui::crossterm::event::KeyCode::{Enter, Esc};
 
-/// Words that may appear in Chinese screens: key names, file extensions, the program's name,
-/// the date placeholder, and the demo file's name.
+/// Words that may appear in Chinese screens: key names, file extensions and formats, the
+/// program's name, the date placeholder, and the demo file's name.
 const ALLOWED: &[&str] = &[
     "Enter",
     "Esc",
@@ -34,6 +34,7 @@ const ALLOWED: &[&str] = &[
     "Right",
     "xlsx",
     "csv",
+    "CSV",
     "lrmx",
     "zip",
     "db",

@@ -14,6 +14,7 @@ mod edit_reference;
 mod edit_screens;
 mod fuzz_keys;
 mod interop_tui;
+mod key_bars;
 mod language_walk;
 mod loading;
 mod reliability_app;

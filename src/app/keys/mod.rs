@@ -30,6 +30,10 @@ pub enum Context {
     Dossier,
     /// Filling in a form.
     Form,
+    /// In a form, on a choice (options side by side).
+    FormChoice,
+    /// In a form, on a list field that does not name a record yet.
+    FormPick,
     /// A form's list of units, batches or partners.
     Picker,
     /// A yes/no question.
@@ -57,6 +61,8 @@ impl Context {
             Context::Search => "搜索输入",
             Context::Dossier => "档案",
             Context::Form => "表单",
+            Context::FormChoice => "表单：选项",
+            Context::FormPick => "表单：单位、批次等列表字段",
             Context::Picker => "选择列表",
             Context::Confirm => "确认",
             Context::Conflict => "保存冲突",
@@ -80,6 +86,8 @@ impl Context {
             Context::Search => "Typing a search",
             Context::Dossier => "Dossier",
             Context::Form => "Forms",
+            Context::FormChoice => "Forms: a choice",
+            Context::FormPick => "Forms: a unit, batch or partner field",
             Context::Picker => "A form's list",
             Context::Confirm => "Questions",
             Context::Conflict => "Save conflict",
@@ -145,8 +153,29 @@ pub struct Binding {
     pub zh: &'static str,
     pub en: &'static str,
     pub context: Context,
-    /// Shown in the footer bar (everything is shown in the help).
+    /// Shown in the footer bar (everything is shown in the help). Within a context the table
+    /// lists keys most important first: a narrow bar drops the last ones.
     pub bar: bool,
+    /// What the bar says when the help's words are too long for it (`新增` for `新增干部`).
+    pub short: Option<(&'static str, &'static str)>,
+}
+
+impl Binding {
+    /// The bar's words for the key.
+    const fn short(mut self, zh: &'static str, en: &'static str) -> Binding {
+        self.short = Some((zh, en));
+        self
+    }
+
+    /// The label in the bar, in `zh` or English.
+    pub fn bar_label(&self, zh: bool) -> &'static str {
+        match (self.short, zh) {
+            (Some((z, _)), true) => z,
+            (Some((_, e)), false) => e,
+            (None, true) => self.zh,
+            (None, false) => self.en,
+        }
+    }
 }
 
 const fn b(
@@ -157,7 +186,7 @@ const fn b(
     en: &'static str,
     bar: bool,
 ) -> Binding {
-    Binding { keys, action, zh, en, context, bar }
+    Binding { keys, action, zh, en, context, bar, short: None }
 }
 
 mod table;
@@ -178,7 +207,15 @@ pub fn contexts(app: &App) -> Vec<Context> {
         None => {}
     }
     if let Some(form) = &app.form {
-        return if form.picker.is_some() { vec![Picker, Always] } else { vec![Form, Always] };
+        if form.picker.is_some() {
+            return vec![Picker, Always];
+        }
+        // The field being filled in brings its own keys first.
+        return match form.focused() {
+            Some(f) if f.is_choice() => vec![FormChoice, Form, Always],
+            Some(f) if f.is_pick() && f.named().is_none() => vec![FormPick, Form, Always],
+            _ => vec![Form, Always],
+        };
     }
     let tab = match app.tab {
         Tab::Cadres => Cadres,
