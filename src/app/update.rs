@@ -144,6 +144,7 @@ impl App {
             }),
             Action::ClearFilters => self.filter(|f, _| *f = Default::default()),
             Action::Export => return self.export(),
+            Action::ExportDialog(a) => return self.export_act(a),
             Action::Edit(e) => return self.edit(e),
             Action::Form(a) => return self.form_act(a),
             Action::Pick(a) => self.pick_act(a),

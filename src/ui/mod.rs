@@ -6,6 +6,7 @@
 
 mod cadres;
 mod dossier;
+mod export;
 pub mod form;
 pub mod help;
 mod overview;
@@ -18,6 +19,7 @@ pub mod theme;
 mod units;
 pub mod widgets;
 
+use crate::app::popup::Popup;
 use crate::app::view::Tone;
 use crate::app::{App, FrameInfo, Mode, Tab};
 use crate::lang::Lang;
@@ -84,9 +86,13 @@ pub fn draw(frame: &mut Frame, app: &App) -> FrameInfo {
         }
     }
     if let Some(p) = &app.popup {
-        let (page, max) = popup::render(frame, app, p, &theme);
-        (info.text_page, info.text_max) = (page, max);
-        caret = None;
+        caret = match p {
+            Popup::Export(d) => export::render(frame, app, d, &theme),
+            _ => {
+                (info.text_page, info.text_max) = popup::render(frame, app, p, &theme);
+                None
+            }
+        };
     }
     if let Some(scroll) = app.help {
         let (page, max) = help::render_popup(frame, app, &theme, scroll);

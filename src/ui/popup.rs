@@ -21,6 +21,8 @@ pub fn render(frame: &mut Frame, app: &App, popup: &Popup, theme: &Theme) -> (us
         Popup::Confirm(c) => text_box(frame, screen, &c.title, &c.lines, 0, 64, theme),
         Popup::Conflict(c) => text_box(frame, screen, app.t("保存冲突", "Save conflict"), &c.lines, 0, 84, theme),
         Popup::Draft(d) => text_box(frame, screen, app.t("未保存的草稿", "Unsaved draft"), &d.lines, 0, 64, theme),
+        // Drawn by `ui::export`, with its caret.
+        Popup::Export(_) => (0, 0),
         Popup::History(h) => {
             let height = screen.height.saturating_sub(2);
             text_box_sized(frame, screen, &h.title, &h.lines, h.scroll, 96, Some(height), theme)

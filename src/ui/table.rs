@@ -302,6 +302,7 @@ mod tests {
             label: "x",
             short: None,
             detail: "x",
+            parts: None,
             min,
             ideal,
             need: ideal,

@@ -3,6 +3,7 @@
 //! The table is in `table.rs`; here are the contexts, and turning events into actions.
 
 use super::action::{Action, FormAct, FrameInfo, PickAct, Tab};
+use super::export::ExportAct;
 use super::popup::Popup;
 use super::{App, Mode};
 use ratatui::crossterm::event::{Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseButton, MouseEventKind};
@@ -43,6 +44,8 @@ pub enum Context {
     History,
     /// A draft left from last time.
     Draft,
+    /// `E`'s dialog.
+    Export,
     Help,
 }
 
@@ -68,6 +71,7 @@ impl Context {
             Context::Conflict => "保存冲突",
             Context::History => "修改历史",
             Context::Draft => "未保存的草稿",
+            Context::Export => "导出",
             Context::Help => "帮助",
         }
     }
@@ -93,6 +97,7 @@ impl Context {
             Context::Conflict => "Save conflict",
             Context::History => "History",
             Context::Draft => "Unsaved draft",
+            Context::Export => "Export",
             Context::Help => "Help",
         }
     }
@@ -204,6 +209,7 @@ pub fn contexts(app: &App) -> Vec<Context> {
         Some(Popup::Conflict(_)) => return vec![Conflict, Always],
         Some(Popup::History(_)) => return vec![History, Always],
         Some(Popup::Draft(_)) => return vec![Draft, Always],
+        Some(Popup::Export(_)) => return vec![Export, Always],
         None => {}
     }
     if let Some(form) = &app.form {
@@ -250,10 +256,14 @@ pub fn map_key(app: &App, ev: &KeyEvent) -> Option<Action> {
     if let Some(b) = active(app).find(|b| b.keys.iter().any(|k| k.matches(ev))) {
         return Some(b.action.clone());
     }
+    let request = || to_input_request(&Event::Key(*ev));
+    // The export dialog's file name takes what is typed.
+    if let Some(Popup::Export(_)) = &app.popup {
+        return request().map(|r| Action::ExportDialog(ExportAct::Input(r)));
+    }
     if app.help.is_some() || app.popup.is_some() {
         return None;
     }
-    let request = || to_input_request(&Event::Key(*ev));
     match &app.form {
         Some(f) if f.picker.is_some() => request().map(|r| Action::Pick(PickAct::Input(r))),
         Some(_) => request().map(|r| Action::Form(FormAct::Input(r))),

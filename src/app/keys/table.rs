@@ -3,6 +3,7 @@
 
 use super::{b, c, ctrl, k, Binding, Context::*, TEXT};
 use crate::app::action::{Action, ConflictAct, DraftAct, Edit, FormAct, PickAct, Tab};
+use crate::app::export::ExportAct;
 use ratatui::crossterm::event::KeyCode::{
     self, BackTab, Backspace, Down, End, Enter, Esc, Home, Left, PageDown, PageUp, Right, Up,
 };
@@ -187,6 +188,14 @@ pub static BINDINGS: &[Binding] = &[
     b(Draft, &[c('r')], Action::DraftChoice(DraftAct::Restore), "恢复草稿", "restore the draft", true),
     b(Draft, &[c('d')], Action::DraftChoice(DraftAct::Discard), "丢弃草稿", "discard the draft", true),
     b(Draft, &[k(Esc)], Action::DraftChoice(DraftAct::Later), "以后再说", "later", true),
+    b(Export, &[k(Enter)], Action::ExportDialog(ExportAct::Write), "写入文件", "write the file", true)
+        .short("导出", "write"),
+    b(Export, &[k(KeyCode::Tab), k(Down)], Action::ExportDialog(ExportAct::Next), "下一项", "next field", true),
+    b(Export, &[k(BackTab), k(Up)], Action::ExportDialog(ExportAct::Prev), "上一项", "previous field", false),
+    b(Export, &[k(Right)], Action::ExportDialog(ExportAct::Right), "下一个选项", "next option", true)
+        .short("选项", "option"),
+    b(Export, &[k(Left)], Action::ExportDialog(ExportAct::Left), "上一个选项", "previous option", false),
+    b(Export, &[k(Esc)], Action::ExportDialog(ExportAct::Cancel), "取消", "cancel", true),
     b(Help, &[k(Esc), c('?'), c('q')], Action::CloseHelp, "关闭帮助", "close help", true),
     b(Help, &[c('j'), k(Down)], Action::Down, "向下滚动", "scroll down", true),
     b(Help, &[c('k'), k(Up)], Action::Up, "向上滚动", "scroll up", false),

@@ -44,9 +44,13 @@ impl Columns for Col {
             Col::Sex => ColumnSpec::new("性别", "Sex", 4, 4, 6, Left),
             Col::Age => ColumnSpec::new("年龄", "Age", 4, 4, 5, Right),
             Col::Politics => ColumnSpec::new("政治面貌", "Politics", 10, 10, 7, Left),
-            Col::Home => ColumnSpec::new("单位职务", "Home unit & post", 8, 28, 3, Left).short("原单位", "Home unit"),
+            Col::Home => ColumnSpec::new("单位职务", "Home unit & post", 8, 28, 3, Left)
+                .short("原单位", "Home unit")
+                .parts(("原单位", "Home unit"), ("原职务", "Home post")),
             Col::Direction => ColumnSpec::new("方向", "Dir", 4, 4, 1, Left),
-            Col::Host => ColumnSpec::new("挂任职务", "Host unit & post", 8, 28, 1, Left).short("挂职单位", "Host unit"),
+            Col::Host => ColumnSpec::new("挂任职务", "Host unit & post", 8, 28, 1, Left)
+                .short("挂职单位", "Host unit")
+                .parts(("挂职单位", "Host unit"), ("挂任职务", "Host post")),
             Col::Batch => ColumnSpec::new("批次", "Batch", 12, 12, 1, Left),
             Col::TermEnd => ColumnSpec::new("期满", "Term end", 10, 10, 4, Left),
             Col::NextReview => ColumnSpec::new("下次考核", "Next review", 21, 26, 1, Left).min_en(24),

@@ -74,6 +74,9 @@ pub struct Column {
     pub short: Option<&'static str>,
     /// What the detail strip calls the column (the header, unless two columns share it).
     pub detail: &'static str,
+    /// The names of a compound column's two parts (`挂职单位`, `挂任职务`), for an export of
+    /// every field; the cells split at their short form (`Cell::parts`).
+    pub parts: Option<(&'static str, &'static str)>,
     /// Narrowest useful width, and the width the content wants (computed by `finish`), in cells.
     pub min: u16,
     pub ideal: u16,
@@ -139,6 +142,8 @@ pub struct Cell {
     /// The part of `text` a narrow column shows (bytes): the host unit of "unit post", the host
     /// of "home → host", the `!` of a warning. The detail strip shows the whole text.
     pub short: Option<Range<usize>>,
+    /// The value an export writes when it is not the text: a status's word without its marker.
+    pub data: Option<String>,
     pub sort: SortKey,
     /// Present on searchable cells (names, units, posts); ranges index `text`.
     pub key: Option<SearchKey>,
@@ -150,7 +155,7 @@ impl Cell {
     pub fn text(s: &str) -> Cell {
         let text = display_safe(s).into_owned();
         let sort = if text.is_empty() { SortKey::Empty } else { SortKey::Text(crate::search::pinyin_sort_key(&text)) };
-        Cell { text, short: None, sort, key: None, tone: Tone::Normal }
+        Cell { text, short: None, data: None, sort, key: None, tone: Tone::Normal }
     }
 
     /// Text that `/` searches (pinyin and all).
@@ -171,18 +176,25 @@ impl Cell {
     }
 
     pub fn num(n: i64, shown: String) -> Cell {
-        Cell { text: shown, short: None, sort: SortKey::Num(n), key: None, tone: Tone::Normal }
+        Cell { text: shown, short: None, data: None, sort: SortKey::Num(n), key: None, tone: Tone::Normal }
     }
 
     pub fn date(d: Option<NaiveDate>) -> Cell {
         match d {
-            Some(d) => Cell { text: d.to_string(), short: None, sort: SortKey::Date(d), key: None, tone: Tone::Normal },
+            Some(d) => Cell {
+                text: d.to_string(),
+                short: None,
+                data: None,
+                sort: SortKey::Date(d),
+                key: None,
+                tone: Tone::Normal,
+            },
             None => Cell::empty(),
         }
     }
 
     pub fn empty() -> Cell {
-        Cell { text: String::new(), short: None, sort: SortKey::Empty, key: None, tone: Tone::Normal }
+        Cell { text: String::new(), short: None, data: None, sort: SortKey::Empty, key: None, tone: Tone::Normal }
     }
 
     /// What a narrow column shows of the cell: the first `len` bytes of its text.
@@ -195,6 +207,26 @@ impl Cell {
     pub fn short_tail(mut self, from: usize) -> Cell {
         self.short = Some(from.min(self.text.len())..self.text.len());
         self
+    }
+
+    /// What an export writes instead of the text.
+    pub fn data(mut self, word: &str) -> Cell {
+        self.data = Some(display_safe(word).into_owned());
+        self
+    }
+
+    /// A compound cell's two parts in reading order, split at its short form: (`unit`, `post`)
+    /// of "unit post", (`home`, `host`) of "home → host".
+    pub fn parts(&self) -> (&str, &str) {
+        let Some(r) = self.short.clone().filter(|r| self.text.get(r.clone()).is_some()) else {
+            return (&self.text, "");
+        };
+        let link = |c: char| c == ' ' || c == '→' || c == '-' || c == '>';
+        if r.start == 0 {
+            (&self.text[r.clone()], self.text[r.end..].trim_start_matches(link))
+        } else {
+            (self.text[..r.start].trim_end_matches(link), &self.text[r])
+        }
     }
 
     /// The text a column shows in short form.
@@ -281,6 +313,8 @@ pub struct ColumnSpec {
     pub short: Option<(&'static str, &'static str)>,
     /// The name in the detail strip, when the header is shared with another column.
     pub detail: Option<(&'static str, &'static str)>,
+    /// A compound column's parts' names, Chinese and English (`Column::parts`).
+    pub parts: Option<[(&'static str, &'static str); 2]>,
     /// Narrowest useful width (cells) in Chinese and in English.
     pub min: (u16, u16),
     pub cap: u16,
@@ -291,12 +325,18 @@ pub struct ColumnSpec {
 
 impl ColumnSpec {
     pub const fn new(zh: &'static str, en: &'static str, min: u16, cap: u16, priority: u8, align: Align) -> Self {
-        ColumnSpec { zh, en, short: None, detail: None, min: (min, min), cap, priority, align }
+        ColumnSpec { zh, en, short: None, detail: None, parts: None, min: (min, min), cap, priority, align }
     }
 
     /// The column's name in the detail strip.
     pub const fn detail(mut self, zh: &'static str, en: &'static str) -> Self {
         self.detail = Some((zh, en));
+        self
+    }
+
+    /// The names of a compound column's parts, (Chinese, English) each.
+    pub const fn parts(mut self, head: (&'static str, &'static str), tail: (&'static str, &'static str)) -> Self {
+        self.parts = Some([head, tail]);
         self
     }
 
@@ -340,10 +380,11 @@ impl Table {
                 let label = pick((s.zh, s.en));
                 let short = s.short.map(pick);
                 let detail = s.detail.map_or(label, pick);
+                let parts = s.parts.map(|[a, b]| (pick(a), pick(b)));
                 // A column is never narrower than its header (the short one, when it has one).
                 let min = lang.pick(s.min.0, s.min.1).max(cells(short.unwrap_or(label)));
                 let (cap, priority, align) = (s.cap, s.priority, s.align);
-                Column { label, short, detail, min, ideal: min, need: min, cap, full: min, priority, align }
+                Column { label, short, detail, parts, min, ideal: min, need: min, cap, full: min, priority, align }
             })
             .collect();
         Table { columns, rows: Vec::new() }

@@ -29,10 +29,12 @@ impl Columns for Col {
             Col::DownName => ColumnSpec::new("下挂干部", "Down cadre", 8, 10, 0, Left),
             Col::DownRoute => ColumnSpec::new("派出 → 挂职", "From → host", 8, 36, 1, Left)
                 .short("挂职单位", "Host unit")
-                .detail("下挂", "Down"),
+                .detail("下挂", "Down")
+                .parts(("派出单位", "From unit"), ("挂职单位", "Host unit")),
             Col::UpRoute => ColumnSpec::new("派出 → 挂职", "From → host", 8, 36, 1, Left)
                 .short("挂职单位", "Host unit")
-                .detail("上挂", "Up"),
+                .detail("上挂", "Up")
+                .parts(("派出单位", "From unit"), ("挂职单位", "Host unit")),
             Col::UpName => ColumnSpec::new("上挂干部", "Up cadre", 8, 10, 0, Left),
             Col::Mirror => ColumnSpec::new("互派核对", "Mirror", 2, 14, 1, Left).short("核对", "Swap"),
             Col::Status => ColumnSpec::new("状态", "Status", 6, 14, 4, Left),
@@ -128,7 +130,9 @@ fn cells(lk: &Lookup, batch: Id, down: Option<&Secondment>, up: Option<&Secondme
             Col::UpRoute => route(lk, up),
             Col::Mirror => {
                 let warning = usize::from(mirror != Mirror::Mirrored);
-                Cell::text(mirror.label(lk.lang)).tone(mirror.tone()).short_head(warning)
+                let label = mirror.label(lk.lang);
+                let word = label.trim_start_matches(['!', ' ']);
+                Cell::text(label).data(word).tone(mirror.tone()).short_head(warning)
             }
             Col::Status => Cell::text(&pair_status(lk.lang, lk.today, down, up)),
         })

@@ -46,7 +46,9 @@ impl Columns for Col {
             Col::Origin => ColumnSpec::new("来源", "Origin", 6, 22, 6, Left),
             Col::Since => ColumnSpec::new("状态日期", "Since", 10, 10, 5, Left),
             Col::Batch => ColumnSpec::new("批次", "Batch", 12, 12, 3, Left),
-            Col::Host => ColumnSpec::new("挂任职务", "Host unit & post", 8, 28, 6, Left).short("挂职单位", "Host unit"),
+            Col::Host => ColumnSpec::new("挂任职务", "Host unit & post", 8, 28, 6, Left)
+                .short("挂职单位", "Host unit")
+                .parts(("挂职单位", "Host unit"), ("挂任职务", "Host post")),
             Col::Reason => ColumnSpec::new("说明", "Reason", 10, 40, 4, Left),
         }
     }

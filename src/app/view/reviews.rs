@@ -72,6 +72,7 @@ pub fn build(lk: &Lookup) -> Table {
             .map(|col| match col {
                 Col::Due => Cell::date(Some(r.due)),
                 Col::Status => Cell::text(&status_text(status, r.due, lk.today, lk.lang))
+                    .data(lk.lang.pick(status.zh(), status.en()))
                     .sorted(SortKey::Num(status_sort(status, r.due, lk.today))),
                 Col::Name => Cell::name(lk.cadre_name(s.cadre_id)),
                 Col::Kind => Cell::text(t(r.kind.zh(), r.kind.en())).sorted(SortKey::Num(r.kind as i64)),
