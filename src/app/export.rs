@@ -62,9 +62,11 @@ pub struct ExportDialog {
 }
 
 impl ExportDialog {
-    fn new(tab: Tab, today: chrono::NaiveDate) -> ExportDialog {
+    /// The default name is the tab's, in the session's language: `考核-2026-11-27.xlsx`.
+    fn new(tab: Tab, today: chrono::NaiveDate, lang: crate::lang::Lang) -> ExportDialog {
         let format = ExportFormat::formats(tab)[0];
-        let file = Input::new(format!("{}-{today}.{}", tab.en().to_lowercase(), format.extension()));
+        let name = lang.pick(tab.zh().to_string(), tab.en().to_lowercase());
+        let file = Input::new(format!("{name}-{today}.{}", format.extension()));
         ExportDialog { tab, format, every_field: false, file, focus: ExportField::Format }
     }
 
@@ -190,7 +192,7 @@ impl App {
 
     /// `E`: the dialog, over the list.
     pub(super) fn export(&mut self) -> super::Effect {
-        self.popup = Some(Popup::Export(ExportDialog::new(self.tab, self.today)));
+        self.popup = Some(Popup::Export(ExportDialog::new(self.tab, self.today, self.opts.lang)));
         super::Effect::Redraw
     }
 

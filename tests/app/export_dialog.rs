@@ -79,8 +79,8 @@ fn the_reviews_tab_filtered_to_overdue_exports_the_same_at_every_width() {
         assert_eq!(rows, 5);
         sheets.push((path.clone(), read_xlsx(&path)));
     }
-    assert_eq!(sheets[0].0, dir.path().join(format!("reviews-{TODAY}.xlsx")));
-    assert_eq!(sheets[1].0, dir.path().join(format!("reviews-{TODAY}-2.xlsx")), "never over the first");
+    assert_eq!(sheets[0].0, dir.path().join(format!("考核-{TODAY}.xlsx")));
+    assert_eq!(sheets[1].0, dir.path().join(format!("考核-{TODAY}-2.xlsx")), "never over the first");
     assert_eq!(sheets[0].1, sheets[1].1, "80×24 and 200×50 write the same");
     let sheet = &sheets[0].1;
     let table = app.table(Tab::Reviews);
@@ -104,12 +104,12 @@ fn the_dialog_chooses_format_columns_and_name() {
     let mut app = app(dir.path());
     app.update(Action::Export);
     let screen = draw(&mut app, 80, 24);
-    assert!(screen.contains("[xlsx]") && screen.contains(&format!("cadres-{TODAY}.xlsx")), "{screen}");
+    assert!(screen.contains("[xlsx]") && screen.contains(&format!("干部-{TODAY}.xlsx")), "{screen}");
     assert!(screen.contains("[列表的列]"), "{screen}");
     // CSV: the name's extension follows.
     app.update(Action::ExportDialog(ExportAct::Right));
     assert_eq!(dialog(&app).format, ExportFormat::Csv);
-    assert_eq!(dialog(&app).file.value(), format!("cadres-{TODAY}.csv"));
+    assert_eq!(dialog(&app).file.value(), format!("干部-{TODAY}.csv"));
     // Every field; then a name typed over the default.
     app.update(Action::ExportDialog(ExportAct::Next));
     app.update(Action::ExportDialog(ExportAct::Right));
