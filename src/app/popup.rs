@@ -15,6 +15,8 @@ pub enum Popup {
     Draft(DraftOffer),
     /// `E`'s dialog: format, columns, file name.
     Export(super::export::ExportDialog),
+    /// A batch, district or sort column to choose (`b`, `d`, `s`).
+    Choose(super::choose::ChooseList),
 }
 
 /// A yes/no question. Only `y` says yes: a lone Esc (a split escape sequence on a slow link)

@@ -88,6 +88,10 @@ pub fn draw(frame: &mut Frame, app: &App) -> FrameInfo {
     if let Some(p) = &app.popup {
         caret = match p {
             Popup::Export(d) => export::render(frame, app, d, &theme),
+            Popup::Choose(c) => {
+                let (zh, short) = (app.opts.lang == Lang::Zh, Rect { height: body.height.min(16), ..body });
+                popup::render_list(frame, short, c.title, &c.picker, &c.options, zh, &theme)
+            }
             _ => {
                 (info.text_page, info.text_max) = popup::render(frame, app, p, &theme);
                 None

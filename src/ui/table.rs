@@ -211,7 +211,7 @@ pub fn render_placed(frame: &mut Frame, area: Rect, app: &App, tab: Tab, layout:
     if list.visible.is_empty() {
         let table = Table::new(Vec::<Row>::new(), widths).header(header_row).column_spacing(SPACING);
         frame.render_widget(table, area);
-        let msg = theme.plain(empty_message(app, list)).into_owned();
+        let msg = theme.plain(&empty_message(app, list)).into_owned();
         let y = body.y.saturating_add(body.height / 2).min(body.bottom().saturating_sub(1));
         let line = Rect { y, height: 1, ..body };
         frame.render_widget(Paragraph::new(Line::from(Span::styled(msg, theme.muted())).centered()), line);
@@ -279,16 +279,38 @@ fn body_row(
     Row::new(cells)
 }
 
-fn empty_message(app: &App, list: &ListState) -> &'static str {
+/// Why the list is empty and how to get rows back: the search, else the filters by name.
+fn empty_message(app: &App, list: &ListState) -> String {
     let loading = app.loading(app.tab);
     if loading {
-        app.t("正在读取全部记录，读完即显示结果……", "Reading every record; results show when done…")
+        app.t("正在读取全部记录，读完即显示结果……", "Reading every record; results show when done…").into()
     } else if list.searching() {
-        app.t("没有匹配的记录（Esc 清除搜索）", "Nothing matches (Esc clears the search)")
+        app.t("没有匹配的记录（Esc 清除搜索）", "Nothing matches (Esc clears the search)").into()
     } else if !list.filters.is_default() {
-        app.t("没有符合筛选条件的记录（x 清除筛选）", "Nothing passes the filters (x clears them)")
+        let zh = app.opts.lang == crate::lang::Lang::Zh;
+        let f = &list.filters;
+        let mut named = Vec::new();
+        if let Some(b) = f.batch {
+            let name = app.catalogs.batches.iter().find(|l| l.batch.id == b).map_or("?", |l| l.batch.name.as_str());
+            named.push(format!("{} {name}", app.t("批次", "batch")));
+        }
+        if let Some(d) = f.district {
+            named.push(format!("{} {}", app.t("区", "district"), app.t(d.zh(), d.en())));
+        }
+        if let Some(k) = f.kind {
+            named.push(format!("{} {}", app.t("类别", "kind"), app.t(k.zh(), k.en())));
+        }
+        if named.is_empty() {
+            named.push(app.t("状态", "status").to_string());
+        }
+        let named = named.join(if zh { "、" } else { ", " });
+        if zh {
+            format!("筛选（{named}）下没有记录：x 清除筛选，b、d 另选")
+        } else {
+            format!("The filter ({named}) hides every row: x clears it, b or d choose again")
+        }
     } else {
-        app.t("没有记录", "No records")
+        app.t("没有记录", "No records").into()
     }
 }
 

@@ -11,7 +11,7 @@ use guazhi::app::{Action, Display, Tab};
 use guazhi::lang::Lang;
 use guazhi::store::{Access, Store};
 use ratatui::backend::TestBackend;
-use ratatui::crossterm::event::KeyCode::{Enter, Esc};
+use ratatui::crossterm::event::KeyCode::{Down, Enter, Esc};
 use ratatui::Terminal;
 use std::os::unix::fs::PermissionsExt;
 use std::time::Duration;
@@ -428,6 +428,9 @@ fn ascii_mode_draws_no_ambiguous_width_symbol_anywhere() {
         rig.keys(tab);
         look(&mut rig, &format!("tab {tab}"));
         rig.keys("s");
+        look(&mut rig, &format!("tab {tab} choosing a sort"));
+        rig.key(Down);
+        rig.key(Enter);
         look(&mut rig, &format!("tab {tab} sorted"));
         rig.keys("S/o");
         look(&mut rig, &format!("tab {tab} searching"));

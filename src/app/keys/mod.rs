@@ -3,6 +3,7 @@
 //! The table is in `table.rs`; here are the contexts, and turning events into actions.
 
 use super::action::{Action, FormAct, FrameInfo, PickAct, Tab};
+use super::choose::ChooseAct;
 use super::export::ExportAct;
 use super::popup::Popup;
 use super::{App, Mode};
@@ -46,6 +47,8 @@ pub enum Context {
     Draft,
     /// `E`'s dialog.
     Export,
+    /// The list `b`, `d` or `s` opens.
+    Choose,
     Help,
 }
 
@@ -72,6 +75,7 @@ impl Context {
             Context::History => "修改历史",
             Context::Draft => "未保存的草稿",
             Context::Export => "导出",
+            Context::Choose => "选择批次、区或排序",
             Context::Help => "帮助",
         }
     }
@@ -98,6 +102,7 @@ impl Context {
             Context::History => "History",
             Context::Draft => "Unsaved draft",
             Context::Export => "Export",
+            Context::Choose => "Choosing a batch, district or sort",
             Context::Help => "Help",
         }
     }
@@ -210,6 +215,7 @@ pub fn contexts(app: &App) -> Vec<Context> {
         Some(Popup::History(_)) => return vec![History, Always],
         Some(Popup::Draft(_)) => return vec![Draft, Always],
         Some(Popup::Export(_)) => return vec![Export, Always],
+        Some(Popup::Choose(_)) => return vec![Choose, Always],
         None => {}
     }
     if let Some(form) = &app.form {
@@ -258,8 +264,10 @@ pub fn map_key(app: &App, ev: &KeyEvent) -> Option<Action> {
     }
     let request = || to_input_request(&Event::Key(*ev));
     // The export dialog's file name takes what is typed.
-    if let Some(Popup::Export(_)) = &app.popup {
-        return request().map(|r| Action::ExportDialog(ExportAct::Input(r)));
+    match &app.popup {
+        Some(Popup::Export(_)) => return request().map(|r| Action::ExportDialog(ExportAct::Input(r))),
+        Some(Popup::Choose(_)) => return request().map(|r| Action::Choice(ChooseAct::Input(r))),
+        _ => {}
     }
     if app.help.is_some() || app.popup.is_some() {
         return None;

@@ -3,6 +3,7 @@
 
 use super::{b, c, ctrl, k, Binding, Context::*, TEXT};
 use crate::app::action::{Action, ConflictAct, DraftAct, Edit, FormAct, PickAct, Tab};
+use crate::app::choose::{ChooseAct, ChooseFor};
 use crate::app::export::ExportAct;
 use ratatui::crossterm::event::KeyCode::{
     self, BackTab, Backspace, Down, End, Enter, Esc, Home, Left, PageDown, PageUp, Right, Up,
@@ -36,7 +37,8 @@ pub static BINDINGS: &[Binding] = &[
         .short("导出", "export"),
     b(List, &[c('/')], Action::StartSearch, "搜索", "search", true),
     b(List, &[k(Enter)], Action::Open, "档案", "dossier", true),
-    b(List, &[c('s')], Action::CycleSort, "排序", "sort", true),
+    b(List, &[c('s')], Action::OpenChoice(ChooseFor::Sort), "排序（屏幕上的列）", "sort (a column on screen)", true)
+        .short("排序", "sort"),
     b(List, &[c('S'), c('r')], Action::ReverseSort, "反向", "reverse", false),
     b(List, &[k(Esc)], Action::ClearSearch, "清除搜索", "clear the search", false),
     b(List, &[c('j'), k(Down)], Action::Down, "下一行", "next row", false),
@@ -59,8 +61,17 @@ pub static BINDINGS: &[Binding] = &[
     b(Reviews, &[c('e')], Action::Edit(Edit::RecordReview), "记录结果", "record result", true).short("记录", "record"),
     b(Reviews, &[c('f')], Action::CycleStatus, "状态", "status", true),
     b(Reviews, &[c('t')], Action::CycleKind, "类别", "kind", true),
-    b(Reviews, &[c('b')], Action::CycleBatch, "批次", "batch", true),
-    b(Reviews, &[c('d')], Action::CycleDistrict, "区", "district", true),
+    b(
+        Reviews,
+        &[c('b')],
+        Action::OpenChoice(ChooseFor::Batch),
+        "选择批次（最新在前）",
+        "choose a batch (newest first)",
+        true,
+    )
+    .short("批次", "batch"),
+    b(Reviews, &[c('d')], Action::OpenChoice(ChooseFor::District), "选择区", "choose a district", true)
+        .short("区", "district"),
     b(Reviews, &[c('x')], Action::ClearFilters, "清除筛选", "clear filters", false),
     b(Reserve, &[c('a')], Action::Edit(Edit::Admit), "纳入后备库", "admit", true).short("纳入", "admit"),
     b(Reserve, &[c('e')], Action::Edit(Edit::Advance), "推进状态", "move along", true),
@@ -196,6 +207,11 @@ pub static BINDINGS: &[Binding] = &[
         .short("选项", "option"),
     b(Export, &[k(Left)], Action::ExportDialog(ExportAct::Left), "上一个选项", "previous option", false),
     b(Export, &[k(Esc)], Action::ExportDialog(ExportAct::Cancel), "取消", "cancel", true),
+    b(Choose, &[k(Enter)], Action::Choice(ChooseAct::Choose), "选定", "choose", true),
+    b(Choose, &[k(Esc)], Action::Choice(ChooseAct::Cancel), "返回", "back", true),
+    b(Choose, &[k(Down)], Action::Choice(ChooseAct::Down), "下一项", "next", true),
+    b(Choose, &[k(Up)], Action::Choice(ChooseAct::Up), "上一项", "previous", true),
+    b(Choose, &[TEXT], Action::Redraw, "输入文字筛选（拼音亦可）", "type to filter (pinyin too)", false),
     b(Help, &[k(Esc), c('?'), c('q')], Action::CloseHelp, "关闭帮助", "close help", true),
     b(Help, &[c('j'), k(Down)], Action::Down, "向下滚动", "scroll down", true),
     b(Help, &[c('k'), k(Up)], Action::Up, "向上滚动", "scroll up", false),
