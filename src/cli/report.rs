@@ -166,6 +166,8 @@ struct CheckJson {
     findings: Vec<Finding>,
     /// Stored rows that break a plausibility or text rule, and likely duplicates.
     rows: Vec<RowFinding>,
+    /// Changes made outside the program, and what was verified.
+    audit: AuditJson,
     errors: usize,
     warnings: usize,
 }
@@ -199,10 +201,12 @@ pub fn check(store: &Store, today: NaiveDate, format: Format) -> Result<u8, Exit
         let detail = format!("{} #{} {}", crate::store::table_label(f.table).get(lang), f.id, f.message.get(lang));
         vec![severity(f.severity).into(), f.rule.code().to_string(), detail]
     }));
+    let (audit_table, audit) = audit_rows(store)?;
+    table.extend(audit_table);
     // The counts are of the rows listed: one per integrity problem, unreadable row and finding.
     let errors = table.iter().filter(|r| r[0] == "error").count();
     let warnings = table.iter().filter(|r| r[0] == "warning").count();
-    let json = CheckJson { integrity, invalid_rows: data.invalid.clone(), findings, rows, errors, warnings };
+    let json = CheckJson { integrity, invalid_rows: data.invalid.clone(), findings, rows, audit, errors, warnings };
     emit(format, &["severity", "rule", "detail"], &table, &json)?;
     if format == Format::Table {
         let en = format!(
@@ -213,4 +217,40 @@ pub fn check(store: &Store, today: NaiveDate, format: Format) -> Result<u8, Exit
         println!("{}", super::lang().pick(format!("错误 {errors} 项，警告 {warnings} 项"), en));
     }
     Ok(if errors > 0 { 1 } else { 0 })
+}
+
+#[derive(Serialize)]
+struct AuditJson {
+    #[serde(flatten)]
+    summary: crate::store::AuditSummary,
+    tampered: Vec<crate::store::Tamper>,
+}
+
+/// The audit trail's verification (issue 14, tamper evidence): one row per change made outside
+/// the program, after an `ok` row saying what was verified.
+fn audit_rows(store: &Store) -> Result<(Vec<Vec<String>>, AuditJson), ExitError> {
+    let lang = super::lang();
+    let mut tampered = Vec::new();
+    let summary = store.verify_audit(|t| {
+        tampered.push(t);
+        Ok::<_, ExitError>(())
+    })?;
+    let n = summary.rows;
+    let anchor = match summary.anchored {
+        Some(k) => lang.pick(
+            format!("，锚文件 {k} 行"),
+            format!(", {} in the anchor file", crate::lang::count(k as usize, "head", "heads")),
+        ),
+        None => lang.pick("，没有锚文件".to_string(), ", no anchor file".to_string()),
+    };
+    let detail = lang.pick(
+        format!("已核对 {n} 条修改记录的哈希链{anchor}"),
+        format!("hash chain of {n} audit rows verified{anchor}"),
+    );
+    let mut rows = vec![vec!["ok".into(), "audit_chain".into(), detail]];
+    rows.extend(tampered.iter().map(|t| {
+        let severity = if t.severity == Severity::Error { "error" } else { "warning" };
+        vec![severity.into(), format!("tampered_{}", t.operation.code()), t.message.get(lang).to_string()]
+    }));
+    Ok((rows, AuditJson { summary, tampered }))
 }

@@ -6,6 +6,7 @@
 
 mod audit;
 mod bulk;
+pub mod chain;
 pub mod changes;
 mod error;
 pub mod lists;
@@ -16,6 +17,7 @@ mod recent;
 mod report;
 pub(crate) mod rows;
 pub mod schema;
+mod tamper;
 pub mod write;
 
 pub use audit::{Actor, AuditEntry};
@@ -23,6 +25,7 @@ pub use bulk::{Bulk, BulkCounts, Indexes};
 pub use error::{field_label, table_label, Result, StoreError};
 pub use read::{AttentionRow, Data};
 pub use recent::{cell_text, changes, changes_between, Change};
+pub use tamper::{AuditSummary, Operation, Tamper};
 pub use write::{check_text, clean_text, NewCadre, NewSecondment, ReviewResult, Undone, Writer};
 
 use crate::lang::Message;
@@ -132,8 +135,14 @@ impl Store {
         if !open::same_file(&self.path, self.file) {
             return Err(StoreError::Moved(self.path.clone()));
         }
-        let value = f(&write::Writer::new(&tx, &self.actor, today))?;
+        let (value, head) = {
+            let writer = write::Writer::new(&tx, &self.actor, today);
+            (f(&writer)?, writer.new_head())
+        };
         Transaction::commit(tx)?;
+        if let Some(head) = head {
+            chain::anchor(&self.path, head);
+        }
         Ok(value)
     }
 

@@ -23,4 +23,5 @@ mod neighbourhood;
 mod reliability_inputs;
 mod reliability_store;
 mod store;
+mod tamper;
 mod trust;
