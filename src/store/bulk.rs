@@ -277,6 +277,7 @@ impl Store {
         if let Some(why) = &self.read_only {
             return Err(StoreError::ReadOnly(why.clone()));
         }
+        super::sound::quick_check(&self.conn)?;
         let conn = &self.conn;
         let synchronous: i64 = conn.pragma_query_value(None, "synchronous", |r| r.get(0))?;
         let cache_size: i64 = conn.pragma_query_value(None, "cache_size", |r| r.get(0))?;

@@ -240,8 +240,11 @@ impl StoreError {
                 ),
             ),
             Corrupt(why) => m(
-                format!("数据库已损坏（{why}），请从备份恢复"),
-                format!("the database is damaged ({why}); restore it from a backup"),
+                format!("数据库已损坏（{why}），未写入任何内容；请运行 `guazhi check` 查看，并从备份恢复"),
+                format!(
+                    "the database is damaged ({why}); nothing was written; run `guazhi check` to see where, and \
+                     restore it from a backup"
+                ),
             ),
             Exists(p) => m(format!("{}：已存在，未覆盖", path(p)), format!("{}: already exists; not overwritten", path(p))),
             CannotCreate { path: p, error } => {

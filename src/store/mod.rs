@@ -17,6 +17,7 @@ mod recent;
 mod report;
 pub(crate) mod rows;
 pub mod schema;
+mod sound;
 mod tamper;
 pub mod write;
 

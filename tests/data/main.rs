@@ -8,6 +8,7 @@ mod edit_support;
 mod interop_support;
 
 mod cli;
+mod damaged;
 mod edit_concurrency;
 mod fuzz_import;
 mod fuzz_parsers;
