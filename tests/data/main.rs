@@ -15,6 +15,7 @@ mod fuzz_parsers;
 mod generate;
 mod interop_backup;
 mod interop_bad_rows;
+mod interop_bombs;
 mod interop_confirm;
 mod interop_export;
 mod interop_lrmx;
