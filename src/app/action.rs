@@ -96,6 +96,8 @@ pub enum Action {
     Open,
     /// Enter on an overview row: the Reviews tab, showing that batch's reviews.
     BatchReviews,
+    /// The overdue reviews, from any tab (`!`).
+    ShowOverdue,
     /// Esc in the dossier: the previous dossier, or the list.
     Back,
     /// The pair partner's dossier.

@@ -6,7 +6,7 @@ use super::form::{Opt, Picker};
 use super::popup::Popup;
 use super::view::Tone;
 use super::App;
-use crate::domain::District;
+use crate::domain::{District, SecondmentStatus};
 use tui_input::InputRequest;
 
 /// What the list chooses.
@@ -15,6 +15,8 @@ pub enum ChooseFor {
     Batch,
     District,
     Sort,
+    /// The Cadres tab's serving / planned / completed.
+    Phase,
 }
 
 /// The list over the screen. Option ids: a batch's id, a district's position in
@@ -39,6 +41,10 @@ pub enum ChooseAct {
 
 const CLEAR: i64 = -1;
 
+/// The Cadres tab's status filter, in the tab's own order.
+const PHASES: [SecondmentStatus; 3] =
+    [SecondmentStatus::Active, SecondmentStatus::Planned, SecondmentStatus::Completed];
+
 impl App {
     /// Opens the list for `what` on the current tab, the current choice selected.
     pub(super) fn open_choice(&mut self, what: ChooseFor) {
@@ -61,6 +67,14 @@ impl App {
                 }
                 let current = list.filters.district.and_then(|d| District::ALL.iter().position(|x| *x == d));
                 (self.t("区", "District"), current.map_or(CLEAR, |i| i as i64))
+            }
+            ChooseFor::Phase => {
+                options.push(Opt::new(CLEAR, all, self.t("不按状态筛选", "no status filter")));
+                for (i, p) in PHASES.iter().enumerate() {
+                    options.push(Opt::new(i as i64, self.t(p.zh(), p.en()), ""));
+                }
+                let current = list.filters.phase.and_then(|p| PHASES.iter().position(|x| *x == p));
+                (self.t("状态", "Status"), current.map_or(CLEAR, |i| i as i64))
             }
             ChooseFor::Sort => {
                 options.push(Opt::new(CLEAR, self.t("默认顺序", "default order"), ""));
@@ -101,6 +115,7 @@ impl App {
                     ChooseFor::District => {
                         list.filters.district = some.and_then(|i| District::ALL.get(i as usize).copied())
                     }
+                    ChooseFor::Phase => list.filters.phase = some.and_then(|i| PHASES.get(i as usize).copied()),
                     ChooseFor::Sort => {
                         list.sort = some.map(|c| c as usize);
                         list.reverse = false;

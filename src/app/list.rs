@@ -4,7 +4,7 @@
 use super::catalog::Visible;
 use super::view::Tags;
 use crate::domain::review::ReviewStatus;
-use crate::domain::{District, Id, ReviewKind};
+use crate::domain::{District, Id, ReviewKind, SecondmentStatus};
 use crate::search::Query;
 use tui_input::Input;
 
@@ -59,6 +59,8 @@ pub struct Filters {
     pub district: Option<District>,
     /// Archived cadres are hidden unless this is set (the Cadres tab's `v`).
     pub show_archived: bool,
+    /// Cadres serving, planned or completed (the Cadres tab's `f`); `None` for all.
+    pub phase: Option<SecondmentStatus>,
 }
 
 impl Filters {
@@ -69,6 +71,7 @@ impl Filters {
             && self.kind.is_none_or(|k| t.kind == Some(k))
             && self.batch.is_none_or(|b| t.batch == Some(b))
             && self.district.is_none_or(|d| t.district == Some(d))
+            && self.phase.is_none_or(|p| t.phase == Some(p))
     }
 
     pub fn is_default(&self) -> bool {

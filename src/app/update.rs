@@ -100,6 +100,7 @@ impl App {
             }
             Action::Open => self.open_selected(),
             Action::BatchReviews => self.batch_reviews(),
+            Action::ShowOverdue => self.show_overdue(),
             Action::Back => self.back(),
             Action::Partner => self.partner(),
             Action::StartSearch => {
@@ -261,6 +262,19 @@ impl App {
         let list = &mut self.lists[Tab::Reviews.index()];
         list.filters =
             super::list::Filters { status: super::list::StatusFilter::All, batch: Some(batch), ..Default::default() };
+        self.refresh();
+    }
+
+    fn show_overdue(&mut self) {
+        self.dossier = None;
+        self.go_tab(Tab::Reviews);
+        let list = &mut self.lists[Tab::Reviews.index()];
+        list.filters = super::list::Filters {
+            status: super::list::StatusFilter::Only(crate::domain::review::ReviewStatus::Overdue),
+            ..Default::default()
+        };
+        list.sort = None;
+        list.reverse = false;
         self.refresh();
     }
 

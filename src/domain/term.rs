@@ -37,6 +37,22 @@ impl Term {
         today > self.end()
     }
 
+    /// Where a cadre stands in the programme, from all its terms: serving (`Active`) when one
+    /// is being served, else `Planned` when one is still to begin, else `Completed` (ended
+    /// early included); `None` without a term. What the Cadres tab orders and filters by.
+    pub fn phase(terms: &[Term], today: NaiveDate) -> Option<SecondmentStatus> {
+        let statuses = || terms.iter().map(|t| t.status(today));
+        if terms.is_empty() {
+            None
+        } else if statuses().any(|s| s == SecondmentStatus::Active) {
+            Some(SecondmentStatus::Active)
+        } else if statuses().any(|s| s == SecondmentStatus::Planned) {
+            Some(SecondmentStatus::Planned)
+        } else {
+            Some(SecondmentStatus::Completed)
+        }
+    }
+
     /// Of one cadre's terms in start order, the position of the one being served, else of the
     /// last one begun, else of the next one planned.
     pub fn current(in_start_order: &[Term], today: NaiveDate) -> Option<usize> {

@@ -109,12 +109,8 @@ pub fn first_screen(store: &Store, today: NaiveDate) -> crate::store::Result<Fir
     let mark = store.audit_mark()?;
     let counts = store.attention_counts(today)?;
     let mut first: [Option<FirstRows>; 6] = Default::default();
-    let cadres: Vec<(Rec, Option<crate::domain::Id>)> = store
-        .first_cadres(FIRST_ROWS)?
-        .into_iter()
-        .filter(|(_, archived)| !archived)
-        .map(|(id, _)| (Rec::Cadre(id), Some(id)))
-        .collect();
+    let cadres: Vec<(Rec, Option<crate::domain::Id>)> =
+        store.first_cadres(today, FIRST_ROWS)?.into_iter().map(|id| (Rec::Cadre(id), Some(id))).collect();
     let window: Vec<crate::domain::Id> = {
         let mut w: Vec<_> = cadres.iter().take(80).filter_map(|r| r.1).collect();
         w.sort_unstable();

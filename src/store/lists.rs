@@ -14,7 +14,7 @@ use crate::domain::term::Term;
 use crate::domain::*;
 use chrono::NaiveDate;
 use rusqlite::Row;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 /// "No position": a term without a pair, a pair side not read.
 pub const NONE: u32 = u32::MAX;
@@ -352,11 +352,61 @@ impl Store {
 /// The first screens, read through indexes in milliseconds at any size: each list's first
 /// `limit` records in its natural order, with the cadre whose cells they show.
 impl Store {
-    /// Cadres by id: (id, archived).
-    pub fn first_cadres(&self, limit: usize) -> Result<Vec<(Id, bool)>> {
-        let mut stmt = self.connection().prepare_cached("SELECT id, archived FROM cadres ORDER BY id LIMIT ?1")?;
-        let rows = stmt.query_map([limit as i64], |r| Ok((r.get(0)?, r.get::<_, i64>(1)? != 0)))?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    /// The Cadres tab's first rows in its own order (the catalog's `now_key`), archived ones
+    /// left out: those serving on `today`, newest batch first; then those with a term still to
+    /// begin; then the rest, each by id. The serving ones come through `secondments_batch`
+    /// batch by batch; the planned ones are read only when fewer serve than are asked for.
+    pub fn first_cadres(&self, today: NaiveDate, limit: usize) -> Result<Vec<Id>> {
+        let conn = self.connection();
+        let mut out: Vec<Id> = Vec::with_capacity(limit);
+        let mut seen: HashSet<Id> = HashSet::new();
+        let today = today.to_string();
+        let mut take = |ids: &mut dyn Iterator<Item = rusqlite::Result<Id>>, out: &mut Vec<Id>| -> Result<()> {
+            for id in ids {
+                let id = id?;
+                if out.len() >= limit {
+                    break;
+                }
+                if seen.insert(id) {
+                    out.push(id);
+                }
+            }
+            Ok(())
+        };
+        // Batch by batch, newest first (a batch holds a few thousand at most): nothing sorts
+        // every serving cadre.
+        let mut batches: Vec<(NaiveDate, Id)> = self.batches(None)?.iter().map(|b| (b.dispatch_date, b.id)).collect();
+        batches.sort_unstable_by(|a, b| b.cmp(a));
+        let mut serving = conn.prepare_cached(
+            "SELECT s.cadre_id FROM secondments s JOIN cadres c ON c.id = s.cadre_id
+             WHERE s.batch_id = ?1 AND s.start_date <= ?2 AND coalesce(s.actual_end, s.planned_end) >= ?2
+               AND c.archived = 0",
+        )?;
+        for same_day in batches.chunk_by(|a, b| a.0 == b.0) {
+            if out.len() >= limit {
+                break;
+            }
+            let mut ids: Vec<Id> = Vec::new();
+            for &(_, batch) in same_day {
+                for id in serving.query_map(rusqlite::params![batch, today], |r| r.get(0))? {
+                    ids.push(id?);
+                }
+            }
+            ids.sort_unstable();
+            take(&mut ids.into_iter().map(Ok), &mut out)?;
+        }
+        if out.len() < limit {
+            let mut planned = conn.prepare_cached(
+                "SELECT DISTINCT s.cadre_id FROM secondments s JOIN cadres c ON c.id = s.cadre_id
+                 WHERE s.start_date > ?1 AND c.archived = 0 ORDER BY s.cadre_id",
+            )?;
+            take(&mut planned.query_map([&today], |r| r.get(0))?, &mut out)?;
+        }
+        if out.len() < limit {
+            let mut rest = conn.prepare_cached("SELECT id FROM cadres WHERE archived = 0 ORDER BY id")?;
+            take(&mut rest.query_map([], |r| r.get(0))?, &mut out)?;
+        }
+        Ok(out)
     }
 
     /// Open reviews by due date (the Reviews tab's default filter): (review, cadre).

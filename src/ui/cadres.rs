@@ -8,10 +8,13 @@ use ratatui::text::Span;
 use ratatui::Frame;
 
 pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) -> Hits {
-    let extra = if app.lists[Tab::Cadres.index()].filters.show_archived {
-        vec![Span::styled(format!("[{}] ", app.t("含已归档", "archived shown")), theme.key())]
-    } else {
-        Vec::new()
-    };
+    let filters = &app.lists[Tab::Cadres.index()].filters;
+    let mut extra = Vec::new();
+    if let Some(p) = filters.phase {
+        extra.push(Span::styled(format!("[{}] ", app.t(p.zh(), p.en())), theme.key()));
+    }
+    if filters.show_archived {
+        extra.push(Span::styled(format!("[{}] ", app.t("含已归档", "archived shown")), theme.key()));
+    }
     super::simple_list(frame, area, app, Tab::Cadres, extra, theme)
 }

@@ -146,12 +146,13 @@ fn render_header(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let lang = app.opts.lang;
     let counts = |short: bool| -> Vec<(String, Tone, usize)> {
         let (a, b, c) = match (lang, short) {
-            (Lang::Zh, false) => (format!("逾期 {overdue}"), format!("今日到期 {today}"), format!("即将到期 {soon}")),
-            (Lang::Zh, true) => (format!("逾期{overdue}"), format!("今日{today}"), format!("将到期{soon}")),
+            // `!` shows the overdue ones from any tab: written as the key bars write a key.
+            (Lang::Zh, false) => (format!("! 逾期 {overdue}"), format!("今日到期 {today}"), format!("即将到期 {soon}")),
+            (Lang::Zh, true) => (format!("!逾期{overdue}"), format!("今日{today}"), format!("将到期{soon}")),
             (Lang::En, false) => {
-                (format!("{overdue} overdue"), format!("{today} due today"), format!("{soon} due soon"))
+                (format!("! {overdue} overdue"), format!("{today} due today"), format!("{soon} due soon"))
             }
-            (Lang::En, true) => (format!("{overdue} late"), format!("{today} today"), format!("{soon} soon")),
+            (Lang::En, true) => (format!("!{overdue} late"), format!("{today} today"), format!("{soon} soon")),
         };
         vec![(a, Tone::Overdue, overdue), (b, Tone::DueToday, today), (c, Tone::DueSoon, soon)]
     };

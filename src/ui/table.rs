@@ -297,6 +297,9 @@ fn empty_message(app: &App, list: &ListState) -> String {
         if let Some(d) = f.district {
             named.push(format!("{} {}", app.t("区", "district"), app.t(d.zh(), d.en())));
         }
+        if let Some(p) = f.phase {
+            named.push(format!("{} {}", app.t("状态", "status"), app.t(p.zh(), p.en())));
+        }
         if let Some(k) = f.kind {
             named.push(format!("{} {}", app.t("类别", "kind"), app.t(k.zh(), k.en())));
         }
@@ -304,10 +307,13 @@ fn empty_message(app: &App, list: &ListState) -> String {
             named.push(app.t("状态", "status").to_string());
         }
         let named = named.join(if zh { "、" } else { ", " });
-        if zh {
-            format!("筛选（{named}）下没有记录：x 清除筛选，b、d 另选")
-        } else {
-            format!("The filter ({named}) hides every row: x clears it, b or d choose again")
+        // The keys that choose again are the tab's own.
+        let cadres = app.tab == crate::app::Tab::Cadres;
+        match (zh, cadres) {
+            (true, true) => format!("筛选（{named}）下没有记录：x 清除筛选，f 另选"),
+            (true, false) => format!("筛选（{named}）下没有记录：x 清除筛选，b、d 另选"),
+            (false, true) => format!("The filter ({named}) hides every row: x clears it, f chooses again"),
+            (false, false) => format!("The filter ({named}) hides every row: x clears it, b or d choose again"),
         }
     } else {
         app.t("没有记录", "No records").into()

@@ -5,6 +5,7 @@
 use crate::common;
 
 use common::Live;
+use guazhi::app::view::Rec;
 use guazhi::app::{Action, Display, Tab};
 use guazhi::lang::Lang;
 use ratatui::backend::TestBackend;
@@ -247,6 +248,8 @@ fn stored_escape_sequences_are_shown_escaped_never_sent() {
     for (tab, open) in [(Tab::Cadres, false), (Tab::Cadres, true), (Tab::Pairs, false), (Tab::Reserve, false)] {
         app.update(Action::GoTab(tab));
         if open {
+            // Cadre 1 is not a serving one: not the first row.
+            assert!(app.select_rec(Tab::Cadres, Rec::Cadre(1)));
             app.update(Action::Open);
         }
         let terminal = render(&mut app, 160, 48);

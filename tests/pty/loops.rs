@@ -697,7 +697,7 @@ fn a_reload_during_a_colleagues_saves_sees_one_state_of_the_database() {
         let (mut reads, mut torn) = (0, Vec::new());
         while t0.elapsed() < Duration::from_secs(if counts.full { 30 } else { 3 }) && torn.len() < 5 {
             let tx = me.connection().unchecked_transaction().unwrap();
-            let everyone: Vec<i64> = me.first_cadres(usize::MAX >> 1).unwrap().into_iter().map(|c| c.0).collect();
+            let everyone: Vec<i64> = me.first_cadres(today, usize::MAX >> 1).unwrap();
             let d = me.neighbourhood(&everyone).unwrap();
             let counts = me.attention_counts(today).unwrap();
             tx.commit().unwrap();

@@ -48,6 +48,10 @@ struct Info {
 
 const NO_DIRECTION: u8 = u8::MAX;
 
+/// The sort "column" of the tab's own order (`now_key`), past the real columns.
+const NOW_FIRST: usize = Col::ALL.len();
+const LOW_28: u32 = (1 << 28) - 1;
+
 /// One combination of filter tags, with the Batch column's sort key (the batch's dispatch date).
 #[derive(Debug, Clone, Copy)]
 struct Class {
@@ -109,16 +113,21 @@ impl Deriver<'_> {
 
     /// The roster position of the term the row shows: the domain's "current".
     pub fn current(&self, cadre: Id) -> Option<usize> {
-        let positions = self.roster.terms_of(cadre);
-        let terms: Vec<Term> = positions.iter().map(|&p| self.roster.terms[p as usize]).collect();
-        Term::current(&terms, self.today).map(|i| positions[i] as usize)
+        self.current_and_phase(cadre).0
     }
 
-    fn shown(&self, pos: usize, archived: bool) -> Shown {
+    /// The current term's position and the cadre's phase (`Term::phase`).
+    pub fn current_and_phase(&self, cadre: Id) -> (Option<usize>, Option<SecondmentStatus>) {
+        let positions = self.roster.terms_of(cadre);
+        let terms: Vec<Term> = positions.iter().map(|&p| self.roster.terms[p as usize]).collect();
+        (Term::current(&terms, self.today).map(|i| positions[i] as usize), Term::phase(&terms, self.today))
+    }
+
+    fn shown(&self, pos: usize, archived: bool, phase: Option<SecondmentStatus>) -> Shown {
         let (r, t) = (self.roster, &self.roster.terms[pos]);
         Shown {
             host: join(self.unit_name(t.host_unit_id), r.post_of(pos)),
-            tags: Tags { batch: Some(t.batch_id), district: r.district(t), archived, ..Tags::default() },
+            tags: Tags { batch: Some(t.batch_id), district: r.district(t), archived, phase, ..Tags::default() },
             dispatch: r.batch(t.batch_id).map_or(EMPTY, |b| date_key(b.dispatch_date)),
             direction: t.direction as u8,
             term_end: date_key(t.end()),
@@ -168,10 +177,10 @@ impl Deriver<'_> {
 
     /// The whole row of one cadre (a save's refresh).
     pub fn derive(&self, c: &CadreItem) -> Derived {
-        let current = self.current(c.id);
+        let (current, phase) = self.current_and_phase(c.id);
         let mut flags = Vec::new();
         self.flags(Person::of(c), current, true, &mut flags);
-        let shown = current.map(|pos| self.shown(pos, c.archived));
+        let shown = current.map(|pos| self.shown(pos, c.archived, phase));
         Derived {
             id: c.id,
             texts: [
@@ -212,7 +221,7 @@ pub struct CadreCatalog {
     info: Vec<Info>,
     class: Vec<u32>,
     classes: Vec<Class>,
-    class_ids: HashMap<(Option<Id>, Option<District>, bool), u32>,
+    class_ids: HashMap<(Option<Id>, Option<District>, bool, Option<SecondmentStatus>), u32>,
     /// Pool ids of the gender, political and direction labels, by their codes' order.
     labels: Labels,
     sorts: Sorts,
@@ -278,7 +287,7 @@ impl CadreCatalog {
     }
 
     fn class_for(&mut self, tags: Tags, dispatch: u32) -> u32 {
-        let key = (tags.batch, tags.district, tags.archived);
+        let key = (tags.batch, tags.district, tags.archived, tags.phase);
         if let Some(&c) = self.class_ids.get(&key) {
             return c;
         }
@@ -372,6 +381,9 @@ impl CadreCatalog {
     /// The sort key of `row`'s cell in column `col`: one `u32` per column, ordered as the cells'
     /// `SortKey::compare` orders them, empty last. Text sorts by pinyin rank.
     fn key(&self, col: usize, row: usize) -> u32 {
+        if col == NOW_FIRST {
+            return self.now_key(row);
+        }
         let pool = &self.texts.pool;
         let i = &self.info[row];
         let Some(col) = Col::at(col) else { return EMPTY };
@@ -388,6 +400,23 @@ impl CadreCatalog {
             Col::NextReview => i.next_review,
             Col::Flags => pool.sort_key(i.flags),
         }
+    }
+
+    /// The tab's own order: serving cadres first, newest batch first, then the planned ones,
+    /// then the rest; ties in row (id) order.
+    fn now_key(&self, row: usize) -> u32 {
+        let class = &self.classes[self.class[row] as usize];
+        let rank = match class.tags.phase {
+            Some(SecondmentStatus::Active) => 0,
+            Some(SecondmentStatus::Planned) => 1,
+            _ => 2,
+        };
+        // Days since the common era fit in 28 bits; later batches get smaller keys.
+        let newest_first = match (rank, class.dispatch) {
+            (0, d) if d != EMPTY => LOW_28 - (d.wrapping_sub(1 << 31) & LOW_28),
+            _ => 0,
+        };
+        (rank << 28) | newest_first
     }
 
     /// Heap bytes held (for the memory budget).
@@ -486,7 +515,7 @@ impl Bulk {
         for row in 0..self.cat.ids.len() {
             let id = self.cat.ids[row];
             let archived = self.cat.classes[self.cat.class[row] as usize].tags.archived;
-            let current = d.current(id);
+            let (current, phase) = d.current_and_phase(id);
             if let Some(pos) = current {
                 let t = &d.roster.terms[pos];
                 let key = (t.host_unit_id, d.roster.post[pos]);
@@ -499,7 +528,7 @@ impl Bulk {
                     }
                 };
                 self.cat.texts.of[row][2] = host;
-                let shown = d.shown(pos, archived);
+                let shown = d.shown(pos, archived, phase);
                 let info = &mut self.cat.info[row];
                 info.direction = shown.direction;
                 info.term_end = shown.term_end;
@@ -605,10 +634,9 @@ impl Catalog for CadreCatalog {
             }
         };
         let sort = ask.sort.filter(|&c| c < Col::ALL.len());
-        let order = sort.map(|col| {
-            let live = (0..n as u32).filter(|&r| !self.dead.contains(r));
-            self.sorts.get(col, live, |r| self.key(col, r))
-        });
+        let col = sort.unwrap_or(NOW_FIRST);
+        let live = (0..n as u32).filter(|&r| !self.dead.contains(r));
+        let order = Some(self.sorts.get(col, live, |r| self.key(col, r)));
         // A search without a sort: the cadres whose name matches first.
         let first = hits.as_ref().filter(|_| sort.is_none()).map(|h| h.names.as_ref());
         compose(n, order, keep.as_ref(), first, ask.reverse)

@@ -27,6 +27,7 @@ pub static BINDINGS: &[Binding] = &[
     b(Tabs, &[k(BackTab)], Action::PrevTab, "上一个标签", "previous tab", false),
     b(Tabs, &[c('1')], Action::GoTab(Tab::Cadres), "干部", "Cadres", false),
     b(Tabs, &[c('2')], Action::GoTab(Tab::Pairs), "互派", "Pairs", false),
+    b(Tabs, &[c('!')], Action::ShowOverdue, "逾期考核", "overdue reviews", false),
     b(Tabs, &[c('3')], Action::GoTab(Tab::Reviews), "考核", "Reviews", false),
     b(Tabs, &[c('4')], Action::GoTab(Tab::Reserve), "后备", "Reserve", false),
     b(Tabs, &[c('5')], Action::GoTab(Tab::Overview), "概览", "Overview", false),
@@ -55,6 +56,16 @@ pub static BINDINGS: &[Binding] = &[
     b(Cadres, &[c('X')], Action::Edit(Edit::ToggleArchive), "归档/恢复", "archive / restore", true)
         .short("归档", "archive"),
     b(Cadres, &[c('M')], Action::Edit(Edit::Unpair), "解除互派", "unpair", false),
+    b(
+        Cadres,
+        &[c('f')],
+        Action::OpenChoice(ChooseFor::Phase),
+        "状态（挂职中、未开始、期满）",
+        "status (serving, planned, completed)",
+        false,
+    )
+    .short("状态", "status"),
+    b(Cadres, &[c('x')], Action::ClearFilters, "清除筛选", "clear filters", false),
     b(Cadres, &[c('v')], Action::Edit(Edit::ShowArchived), "显示/隐藏已归档", "show / hide archived", false),
     b(Pairs, &[c('m')], Action::Edit(Edit::Pair), "配对", "pair", true),
     b(Pairs, &[c('M')], Action::Edit(Edit::Unpair), "解除互派", "unpair", true),

@@ -17,7 +17,7 @@ pub use overview::Finding;
 
 use super::Tab;
 use crate::domain::review::ReviewStatus;
-use crate::domain::{District, Id, ReviewKind};
+use crate::domain::{District, Id, ReviewKind, SecondmentStatus};
 use crate::lang::Lang;
 use crate::search::SearchKey;
 use crate::text::{display_safe, width};
@@ -257,6 +257,8 @@ pub struct Tags {
     pub district: Option<District>,
     /// An archived cadre's row (hidden unless asked for).
     pub archived: bool,
+    /// A cadre's place in the programme (`Term::phase`).
+    pub phase: Option<SecondmentStatus>,
 }
 
 /// The record a row stands for: what the edit keys and the history act on, and what keeps the
