@@ -13,6 +13,7 @@ mod edit_reference;
 mod edit_screens;
 mod fuzz_keys;
 mod interop_tui;
+mod keymap;
 mod language_walk;
 mod loading;
 mod reliability_app;

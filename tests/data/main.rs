@@ -22,5 +22,6 @@ mod lists_oracle;
 mod neighbourhood;
 mod reliability_inputs;
 mod reliability_store;
+mod settings;
 mod store;
 mod trust;
