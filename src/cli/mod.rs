@@ -1,5 +1,6 @@
 //! The command line: `guazhi DB` opens the screens; the subcommands are for scripts and cron.
 
+mod docs;
 mod interop;
 mod report;
 
@@ -98,6 +99,13 @@ pub enum Command {
     Template(interop::TemplateArgs),
     /// Copy the live database safely (SQLite's backup API) and check the copy.
     Backup(interop::BackupArgs),
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff), subcommands, keys and settings included.
+    Man,
 }
 
 fn parse_today(s: &str) -> Result<NaiveDate, String> {
@@ -268,6 +276,12 @@ fn read_settings(cli_lang: Option<Lang>, places: &Places) -> Result<Settings, Ex
 
 /// Runs a parsed command line; `Ok(code)` is the exit status.
 pub fn run(cli: Cli) -> Result<u8, ExitError> {
+    // Scripts for the shell and the manual need no settings (and work when they are broken).
+    match cli.command {
+        Some(Command::Completions { shell }) => return docs::completions(shell),
+        Some(Command::Man) => return docs::man(),
+        _ => {}
+    }
     let places = Places::from_env(|k| std::env::var(k).ok());
     let settings = read_settings(cli.view.lang, &places)?;
     let today = cli.view.today.unwrap_or_else(|| chrono::Local::now().date_naive());
@@ -329,5 +343,6 @@ pub fn run(cli: Cli) -> Result<u8, ExitError> {
         Some(Command::Import(args)) => interop::import(args, today),
         Some(Command::Template(args)) => interop::template(args),
         Some(Command::Backup(args)) => interop::backup(args),
+        Some(Command::Completions { .. } | Command::Man) => unreachable!("answered above"),
     }
 }

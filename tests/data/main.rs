@@ -8,6 +8,7 @@ mod edit_support;
 mod interop_support;
 
 mod cli;
+mod completions;
 mod edit_concurrency;
 mod fuzz_import;
 mod fuzz_parsers;
@@ -19,6 +20,7 @@ mod interop_export;
 mod interop_lrmx;
 mod interop_roundtrip;
 mod lists_oracle;
+mod man_page;
 mod neighbourhood;
 mod reliability_inputs;
 mod reliability_store;

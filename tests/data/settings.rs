@@ -196,4 +196,6 @@ fn a_bad_settings_file_stops_every_command_naming_file_and_line() {
     assert_eq!(zh.status.code(), Some(2));
     assert!(err(&zh).contains(&format!("{file} 第 2 行：按键“e”已用于 edit_cadre（干部页）")), "{}", err(&zh));
     assert!(!err(&zh).is_ascii(), "Chinese under --lang zh");
+    // The shell's scripts and the manual need no settings.
+    assert!(run(dir.path(), &["completions", "bash"], &[]).status.success());
 }
