@@ -2,6 +2,7 @@
 
 mod docs;
 mod interop;
+mod lrmx;
 mod report;
 
 use crate::config::{Places, Settings};

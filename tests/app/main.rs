@@ -16,6 +16,7 @@ mod interop_tui;
 mod keymap;
 mod language_walk;
 mod loading;
+mod lrmx_forms;
 mod reliability_app;
 mod screens;
 mod screens_random;

@@ -35,11 +35,11 @@ fn each_shell_gets_a_script_with_every_command() {
             assert!(text.contains(c), "{shell}: no {c}");
         }
         // Each shell spells options its own way (fish: `-l what`).
-        for option in ["what", "today", "dry-run", "keep"] {
+        for option in ["what", "today", "dry-run", "keep", "reserve"] {
             assert!(text.contains(option), "{shell}: no {option}");
         }
         // The values the shell can offer.
-        assert!(text.contains("reviews") && text.contains("powershell"), "{shell}");
+        assert!(text.contains("lrmx") && text.contains("powershell"), "{shell}");
     }
 }
 

@@ -20,6 +20,7 @@ mod interop_export;
 mod interop_lrmx;
 mod interop_roundtrip;
 mod lists_oracle;
+mod lrmx_export;
 mod man_page;
 mod neighbourhood;
 mod reliability_inputs;

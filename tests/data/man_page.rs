@@ -22,8 +22,15 @@ fn the_page_has_every_section_and_command() {
     {
         assert!(page.contains(&format!(".SS \"guazhi {command}\"")), "no {command}");
     }
-    for needle in ["\\-\\-what", "[search]", "[edit_cadre]", "/etc/guazhi/config.toml", "GUAZHI_DB", "XDG_CONFIG_HOME"]
-    {
+    for needle in [
+        "\\-\\-what",
+        "\\-\\-reserve",
+        "[search]",
+        "[edit_cadre]",
+        "/etc/guazhi/config.toml",
+        "GUAZHI_DB",
+        "XDG_CONFIG_HOME",
+    ] {
         assert!(page.contains(needle), "no {needle}");
     }
 }
