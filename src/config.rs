@@ -100,9 +100,17 @@ struct FileSettings {
     keys: Vec<(Remap, usize)>,
 }
 
+/// Settings files with problems: every one, and the language they set (when the line that
+/// sets it is good), so that the problems are told in it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Broken {
+    pub problems: Vec<Problem>,
+    pub lang: Option<Lang>,
+}
+
 /// Reads both files; every problem in them, or the settings. A file that does not exist is
 /// no problem.
-pub fn load(places: &Places) -> Result<Settings, Vec<Problem>> {
+pub fn load(places: &Places) -> Result<Settings, Broken> {
     let mut settings = Settings::default();
     let mut problems = Vec::new();
     let mut remaps: Vec<Remap> = Vec::new();
@@ -138,7 +146,7 @@ pub fn load(places: &Places) -> Result<Settings, Vec<Problem>> {
         Ok(settings)
     } else {
         problems.sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
-        Err(problems)
+        Err(Broken { problems, lang: settings.lang })
     }
 }
 
@@ -189,11 +197,9 @@ fn parse(path: &Path, text: &str, home: Option<&Path>) -> (FileSettings, Vec<Pro
     let doc = match DeTable::parse(text) {
         Ok(doc) => doc,
         Err(e) => {
+            // The parser explains in English only: the Chinese message gives the line alone.
             let detail = e.message().trim().to_string();
-            problem(
-                e.span().unwrap_or(0..0),
-                say(format!("不是有效的 TOML（{detail}）"), format!("not valid TOML ({detail})")),
-            );
+            problem(e.span().unwrap_or(0..0), say("不是有效的 TOML", format!("not valid TOML ({detail})")));
             return (FileSettings::default(), problems);
         }
     };

@@ -261,11 +261,15 @@ fn open_for_report(db: &std::path::Path, today: NaiveDate) -> Result<Store, Exit
 /// and line.
 fn read_settings(cli_lang: Option<Lang>, places: &Places) -> Result<Settings, ExitError> {
     let loaded = crate::config::load(places);
-    if let Some(l) = cli_lang.or(loaded.as_ref().ok().and_then(|s| s.lang)) {
+    let file_lang = match &loaded {
+        Ok(settings) => settings.lang,
+        Err(broken) => broken.lang,
+    };
+    if let Some(l) = cli_lang.or(file_lang) {
         let _ = LANG.set(l);
     }
-    loaded.map_err(|problems| {
-        for p in &problems {
+    loaded.map_err(|broken| {
+        for p in &broken.problems {
             eprintln!("guazhi: {}", p.text(lang()));
         }
         ExitError::said(

@@ -199,3 +199,21 @@ fn a_bad_settings_file_stops_every_command_naming_file_and_line() {
     // The shell's scripts and the manual need no settings.
     assert!(run(dir.path(), &["completions", "bash"], &[]).status.success());
 }
+
+#[test]
+fn the_problems_are_told_in_the_language_the_file_sets() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("guazhi")).unwrap();
+    let config = dir.path().join("guazhi/config.toml");
+    std::fs::write(&config, "lang = \"zh\"\n[keys]\nsearch = \"u\"\n").unwrap();
+    let db = dir.path().join("x.db");
+    let out = run(dir.path(), &["overdue", db.to_str().unwrap()], &[]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(err(&out).contains(&format!("{} 第 3 行：按键“u”已用于 undo（", config.display())), "{}", err(&out));
+    // A file TOML cannot read: under --lang zh the parser's English explanation is left out.
+    std::fs::write(&config, "lang = \"zh\"\nlang = \"en\"\n").unwrap();
+    let out = run(dir.path(), &["overdue", db.to_str().unwrap(), "--lang", "zh"], &[]);
+    let text = err(&out).replace(&config.display().to_string(), "FILE");
+    assert!(text.contains("FILE 第 2 行：不是有效的 TOML\n"), "{text}");
+    assert!(!text.contains("duplicate"), "{text}");
+}
