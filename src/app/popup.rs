@@ -13,6 +13,10 @@ pub enum Popup {
     Conflict(ConflictView),
     History(HistoryView),
     Draft(DraftOffer),
+    /// `E`'s dialog: format, columns, file name.
+    Export(super::export::ExportDialog),
+    /// A batch, district or sort column to choose (`b`, `d`, `s`).
+    Choose(super::choose::ChooseList),
 }
 
 /// A yes/no question. Only `y` says yes: a lone Esc (a split escape sequence on a slow link)
@@ -76,7 +80,7 @@ pub enum Request {
     },
     /// Read everything again: the first screen, then the lists.
     Reload,
-    /// Write a tab's rows as shown to a file.
+    /// Write a tab's rows to a file, as the export dialog asked.
     Export(super::export::ExportJob),
 }
 

@@ -146,10 +146,7 @@ fn csv_cell(s: &str) -> In {
     if s.is_empty() {
         return In::Empty;
     }
-    match s.strip_prefix('\'') {
-        Some(rest) if rest.trim_start_matches('\'').starts_with(['=', '+', '-', '@']) => In::Text(rest.to_string()),
-        _ => In::Text(s.to_string()),
-    }
+    In::Text(crate::text::undo_defuse(s).to_string())
 }
 
 fn read_workbook(bytes: &[u8], path: &Path) -> Result<Grid, InteropError> {

@@ -36,26 +36,27 @@ pub fn bar_items(app: &App) -> Vec<(String, &'static str)> {
     for (b, bound) in keys::active(app) {
         let key = bound[0].label(app.opts.ascii, zh);
         if b.bar && !taken.contains(&key) {
-            items.push((key, label(app, b)));
+            items.push((key, b.bar_label(zh)));
         }
         taken.extend(bound.iter().map(|k| k.label(app.opts.ascii, zh)));
     }
     items
 }
 
-/// The keys the bar always keeps: help, quit (as remapped) and Esc.
+/// The keys the bar always keeps: help (as remapped: every key is there) and Esc.
 fn kept_keys(app: &App) -> Vec<String> {
     let zh = app.opts.lang == Lang::Zh;
     let mut kept = vec!["Esc".to_string()];
     for (b, bound) in app.opts.keys.bindings() {
-        if b.context == Context::Global && matches!(b.action, Action::OpenHelp | Action::Quit) {
+        if b.context == Context::Global && matches!(b.action, Action::OpenHelp) {
             kept.extend(bound.first().map(|k| k.label(app.opts.ascii, zh)));
         }
     }
     kept
 }
 
-/// The key bar: as many items as fit, always keeping help and quit at the end.
+/// The key bar: the context's own keys first, as many as fit, dropped from the end; help (every
+/// key) always stays, and `Esc` where it leaves something.
 pub fn render_bar(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     if area.width == 0 || area.height == 0 {
         return;
@@ -63,7 +64,8 @@ pub fn render_bar(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let mut items = bar_items(app);
     let kept = kept_keys(app);
     let item_w = |(k, l): &(String, &str)| cells(k).saturating_add(1).saturating_add(cells(l)).saturating_add(2);
-    let total = |items: &[(String, &str)]| items.iter().map(item_w).fold(1u16, u16::saturating_add);
+    // The last item's two spaces after it need not fit, nor the margin before the first.
+    let total = |items: &[(String, &str)]| items.iter().map(item_w).fold(0u16, u16::saturating_add).saturating_sub(2);
     let keep = |(k, _): &(String, &str)| kept.contains(k);
     while total(&items) > area.width {
         match items.iter().rposition(|i| !keep(i)) {
@@ -75,7 +77,8 @@ pub fn render_bar(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
             }
         }
     }
-    let mut spans = vec![Span::raw(" ")];
+    let margin = if total(&items) < area.width { " " } else { "" };
+    let mut spans = vec![Span::raw(margin)];
     for (k, l) in items {
         spans.push(Span::styled(k, theme.key()));
         spans.push(Span::raw(" "));

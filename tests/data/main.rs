@@ -7,6 +7,8 @@ mod edit_support;
 #[path = "../support/interop_support/mod.rs"]
 mod interop_support;
 
+mod aggregates;
+mod check_stream;
 mod cli;
 mod completions;
 mod edit_concurrency;
@@ -19,10 +21,12 @@ mod interop_confirm;
 mod interop_export;
 mod interop_lrmx;
 mod interop_roundtrip;
+mod layers;
 mod lists_oracle;
 mod lrmx_export;
 mod man_page;
 mod neighbourhood;
+mod output_safety;
 mod reliability_inputs;
 mod reliability_store;
 mod settings;

@@ -48,9 +48,11 @@ pub fn remap_name(b: &Binding) -> Option<&'static str> {
     names::name(&b.action)
 }
 
-/// Contexts where a plain character types into a field.
+/// Contexts where a plain character may type into a field (a form's, whatever the field
+/// focused; the export dialog's file name; a short list's filter line).
 fn typing(context: Context) -> bool {
-    matches!(context, Context::Search | Context::Form | Context::Picker)
+    use Context::*;
+    matches!(context, Search | Form | FormChoice | FormPick | Picker | Export | Choose)
 }
 
 impl KeyMap {

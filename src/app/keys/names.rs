@@ -4,6 +4,8 @@
 //! beside each binding, so the table stays as it is.
 
 use crate::app::action::{Action, ConflictAct, DraftAct, Edit, FormAct, PickAct, Tab};
+use crate::app::choose::{ChooseAct, ChooseFor};
+use crate::app::export::ExportAct;
 
 /// The name of the action a binding carries; `None` for what no key is bound to.
 pub fn name(action: &Action) -> Option<&'static str> {
@@ -28,7 +30,7 @@ pub fn name(action: &Action) -> Option<&'static str> {
         Action::PageDown | Action::Pick(PickAct::PageDown) => "page_down",
         Action::Top => "top",
         Action::Bottom => "bottom",
-        Action::CycleSort => "sort",
+        Action::CycleSort | Action::OpenChoice(ChooseFor::Sort) => "sort",
         Action::ReverseSort => "reverse_sort",
         Action::Open => "open",
         Action::BatchReviews => "batch_reviews",
@@ -39,8 +41,8 @@ pub fn name(action: &Action) -> Option<&'static str> {
         Action::ClearSearch => "clear_search",
         Action::CycleStatus => "filter_status",
         Action::CycleKind => "filter_kind",
-        Action::CycleBatch => "filter_batch",
-        Action::CycleDistrict => "filter_district",
+        Action::CycleBatch | Action::OpenChoice(ChooseFor::Batch) => "filter_batch",
+        Action::CycleDistrict | Action::OpenChoice(ChooseFor::District) => "filter_district",
         Action::ClearFilters => "clear_filters",
         Action::Export => "export",
         Action::Edit(edit) => edit_name(*edit),
@@ -54,8 +56,26 @@ pub fn name(action: &Action) -> Option<&'static str> {
             FormAct::Cancel => "cancel",
             FormAct::Input(_) | FormAct::Paste(_) => return None,
         },
+        // The export dialog's and the short lists' keys share the form's names: the same
+        // meaning, so one remap moves them all.
+        Action::ExportDialog(act) => match act {
+            ExportAct::Write => "save",
+            ExportAct::Next => "next_field",
+            ExportAct::Prev => "prev_field",
+            ExportAct::Right => "next_option",
+            ExportAct::Left => "prev_option",
+            ExportAct::Cancel => "cancel",
+            ExportAct::Input(_) => return None,
+        },
+        Action::Choice(act) => match act {
+            ChooseAct::Up => "up",
+            ChooseAct::Down => "down",
+            ChooseAct::Choose => "choose",
+            ChooseAct::Cancel => "cancel",
+            ChooseAct::Input(_) => return None,
+        },
         Action::Pick(PickAct::Choose) => "choose",
-        // Esc in a form's list and in a conflict both go back to the form.
+        // Esc in a form's list, in a conflict and in the export dialog go back.
         Action::Pick(PickAct::Cancel) | Action::Conflict(ConflictAct::Back) => "cancel",
         Action::Answer(true) => "yes",
         Action::Answer(false) => "no",
