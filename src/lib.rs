@@ -4,10 +4,11 @@
 //! its loop) → `ui` (drawing) and `runner` (carries out what the app asks of the store, the
 //! files and the background builds) → `app` (screen state, `update`, no I/O) → `store`
 //! (SQLite; the only SQL) → `domain` (plain types and rules). Leaves any layer may use:
-//! `lang`, `text`, `search`.
+//! `lang`, `text`, `search`. `config` reads the settings files for `cli`.
 
 pub mod app;
 pub mod cli;
+pub mod config;
 pub mod domain;
 pub mod draft;
 pub mod interop;

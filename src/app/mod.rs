@@ -60,11 +60,21 @@ pub struct Display {
     pub read_only: Option<String>,
     /// Every account on the server can read the file: the header warns.
     pub world_readable: bool,
+    /// The keys in effect: the key table's, with the settings file's remaps.
+    pub keys: keys::KeyMap,
 }
 
 impl Display {
     pub fn new(lang: Lang) -> Display {
-        Display { lang, ascii: false, color: true, db_name: String::new(), read_only: None, world_readable: false }
+        Display {
+            lang,
+            ascii: false,
+            color: true,
+            db_name: String::new(),
+            read_only: None,
+            world_readable: false,
+            keys: keys::KeyMap::default(),
+        }
     }
 }
 

@@ -1,8 +1,8 @@
 //! The interop commands: `export`, `import`, `template`, `backup` (the work is in `crate::interop`).
 
 use super::{lang, say, ExitError};
-use crate::domain::{District, ReviewKind};
-use crate::interop::export::{self, Export, Filter, StatusFilter, What};
+use crate::domain::{District, ReserveStatus, ReviewKind};
+use crate::interop::export::{self, Export, Filter, StatusFilter};
 use crate::interop::resolve::ImportOptions;
 use crate::interop::run::{self, Prepared};
 use crate::interop::{backup, columns, CsvRows, InteropError, Sheet, SheetFile, SheetFormat};
@@ -16,9 +16,9 @@ use std::path::{Path, PathBuf};
 #[derive(Debug, clap::Args)]
 pub struct ExportArgs {
     pub db: PathBuf,
-    /// Which list.
+    /// Which list, or lrmx: 任免审批表 files (one with --cadre, else a .zip of the filters' cadres).
     #[arg(long, value_enum)]
-    pub what: What,
+    pub what: super::lrmx::ExportWhat,
     /// csv (UTF-8 with BOM) or xlsx; default from --out's extension, else csv.
     #[arg(long, value_enum)]
     pub format: Option<SheetFormat>,
@@ -41,6 +41,13 @@ pub struct ExportArgs {
     /// Include archived cadres in --what cadres.
     #[arg(long)]
     pub archived: bool,
+    /// --what lrmx: this cadre's form ("NAME", or "NAME YYYY-MM-DD" when two share the name).
+    #[arg(long)]
+    pub cadre: Option<String>,
+    /// --what lrmx: cadres with a reserve nomination in this status (proposed, admitted,
+    /// inspecting, appointed, withdrawn).
+    #[arg(long, value_parser = super::lrmx::parse_reserve)]
+    pub reserve: Option<ReserveStatus>,
 }
 
 #[derive(Debug, clap::Args)]
@@ -143,6 +150,20 @@ fn format_for(format: Option<SheetFormat>, path: Option<&Path>) -> Result<SheetF
 }
 
 pub fn export(args: ExportArgs, today: NaiveDate) -> Result<u8, ExitError> {
+    // 任免审批表 files are written by their own command (`cli/lrmx.rs`).
+    let what = match args.what {
+        super::lrmx::ExportWhat::Lrmx => return super::lrmx::export(args, today),
+        super::lrmx::ExportWhat::List(what) => what,
+    };
+    if args.cadre.is_some() || args.reserve.is_some() {
+        return Err(ExitError::said(
+            2,
+            Message::new(
+                "--cadre 和 --reserve 只适用于 --what lrmx",
+                "--cadre and --reserve apply to --what lrmx only",
+            ),
+        ));
+    }
     let format = format_for(args.format, args.out.as_deref())?;
     let store = super::open_for_report(&args.db, today)?;
     let filter = Filter {
@@ -153,7 +174,7 @@ pub fn export(args: ExportArgs, today: NaiveDate) -> Result<u8, ExitError> {
         archived: args.archived,
     };
     // Checked before anything is written: a filter that does not apply, an unknown batch.
-    let list = Export::new(&store, args.what, filter, today)?;
+    let list = Export::new(&store, what, filter, today)?;
     let path = match (args.out, format) {
         (Some(path), _) => path,
         (None, SheetFormat::Csv) => {
@@ -173,7 +194,7 @@ pub fn export(args: ExportArgs, today: NaiveDate) -> Result<u8, ExitError> {
                 Ok(()) => Ok(0),
             };
         }
-        (None, SheetFormat::Xlsx) => export::default_path(args.what, today, "xlsx"),
+        (None, SheetFormat::Xlsx) => export::default_path(what, today, "xlsx"),
     };
     let mut file = SheetFile::create(&path, format, list.title(), &list.header())?;
     list.write(&mut file)?;

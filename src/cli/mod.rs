@@ -1,9 +1,12 @@
 //! The command line: `guazhi DB` opens the screens; the subcommands are for scripts and cron.
 
+mod docs;
 mod emit;
 mod interop;
+mod lrmx;
 mod report;
 
+use crate::config::{Places, Settings};
 use crate::domain::dates::parse_date;
 use crate::lang::{Lang, Message};
 use crate::store::{Access, Store, StoreError};
@@ -15,7 +18,7 @@ pub const EXIT_HELP: &str = "\
 Exit status:
   0  success
   1  `check` found errors (or a report found nothing it was asked to require)
-  2  bad command line
+  2  bad command line, no database named, or a problem in a settings file
   3  the database cannot be opened (missing, unreadable, not a guazhi database, truncated, newer schema,
      damaged, needing recovery by a user who can write it)
   4  a write was refused (read-only, busy, conflict, invalid input); nothing was written
@@ -25,7 +28,8 @@ Exit status:
 #[command(name = "guazhi", version, about = "挂职 — the two-way cadre secondment programme, in the terminal",
           after_help = EXIT_HELP, args_conflicts_with_subcommands = true)]
 pub struct Cli {
-    /// The database to open in the screens (create one with `guazhi init`).
+    /// The database to open in the screens (create one with `guazhi init`); default: GUAZHI_DB,
+    /// else `database` in ~/.config/guazhi/config.toml, else in /etc/guazhi/config.toml.
     pub db: Option<PathBuf>,
     #[command(flatten)]
     pub view: ViewArgs,
@@ -97,6 +101,13 @@ pub enum Command {
     Template(interop::TemplateArgs),
     /// Copy the live database safely (SQLite's backup API) and check the copy.
     Backup(interop::BackupArgs),
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff), subcommands, keys and settings included.
+    Man,
 }
 
 fn parse_today(s: &str) -> Result<NaiveDate, String> {
@@ -253,22 +264,62 @@ fn open_for_report(db: &std::path::Path, today: NaiveDate) -> Result<Store, Exit
 /// makes `check` no faster and the exports slower, less makes `check` slower.
 const REPORT_CACHE_MIB: u32 = 16;
 
-/// Runs a parsed command line; `Ok(code)` is the exit status.
-pub fn run(cli: Cli) -> Result<u8, ExitError> {
-    if let Some(l) = cli.view.lang {
+/// Reads the settings files and sets the session's language (`--lang`, else the files',
+/// else the locale's). A problem in a file stops every command: each is printed with its file
+/// and line.
+fn read_settings(cli_lang: Option<Lang>, places: &Places) -> Result<Settings, ExitError> {
+    let loaded = crate::config::load(places);
+    let file_lang = match &loaded {
+        Ok(settings) => settings.lang,
+        Err(broken) => broken.lang,
+    };
+    if let Some(l) = cli_lang.or(file_lang) {
         let _ = LANG.set(l);
     }
+    loaded.map_err(|broken| {
+        for p in &broken.problems {
+            eprintln!("guazhi: {}", p.text(lang()));
+        }
+        ExitError::said(
+            2,
+            Message::new("设置文件有问题（见上），请先改正", "the settings file has problems (above); fix them first"),
+        )
+    })
+}
+
+/// Runs a parsed command line; `Ok(code)` is the exit status.
+pub fn run(cli: Cli) -> Result<u8, ExitError> {
+    // Scripts for the shell and the manual need no settings (and work when they are broken).
+    match cli.command {
+        Some(Command::Completions { shell }) => return docs::completions(shell),
+        Some(Command::Man) => return docs::man(),
+        _ => {}
+    }
+    let places = Places::from_env(|k| std::env::var(k).ok());
+    let settings = read_settings(cli.view.lang, &places)?;
     let today = cli.view.today.unwrap_or_else(|| chrono::Local::now().date_naive());
     match cli.command {
         None => {
-            let Some(db) = cli.db else {
-                return Err(ExitError::said(
-                    2,
-                    Message::new("没有给出数据库；试试 `guazhi --help`", "no database given; try `guazhi --help`"),
-                ));
-            };
+            let named = crate::config::database(cli.db, std::env::var("GUAZHI_DB").ok(), &settings, &places);
+            let (db, source) = named.map_err(|looked| {
+                // Several lines: where it looked, in order.
+                let text = looked.get(lang()).to_string();
+                for (i, line) in text.lines().enumerate() {
+                    let line = crate::text::display_safe(line);
+                    if i == 0 {
+                        eprintln!("guazhi: {line}");
+                    } else {
+                        eprintln!("{line}");
+                    }
+                }
+                ExitError { code: 2, message: String::new() }
+            })?;
             let access = if cli.view.read_only { Access::ReadOnly } else { Access::Auto };
-            let mut store = Store::open(&db, access)?;
+            let mut store = Store::open(&db, access).map_err(|e| {
+                let mut failure = ExitError::from(e);
+                failure.message.push_str(source.note().get(lang()));
+                failure
+            })?;
             if let Some(today) = cli.view.today {
                 store.pin_today(today);
             }
@@ -276,9 +327,10 @@ pub fn run(cli: Cli) -> Result<u8, ExitError> {
             let launch = crate::tui::Launch {
                 today: cli.view.today,
                 lang: lang(),
-                ascii: cli.view.ascii,
+                ascii: cli.view.ascii || settings.ascii == Some(true),
                 color: crate::tui::color_from_env(env),
                 db_path: db.clone(),
+                keys: settings.keys,
             };
             Ok(crate::tui::run(store, launch)?)
         }
@@ -304,5 +356,6 @@ pub fn run(cli: Cli) -> Result<u8, ExitError> {
         Some(Command::Import(args)) => interop::import(args, today),
         Some(Command::Template(args)) => interop::template(args),
         Some(Command::Backup(args)) => interop::backup(args),
+        Some(Command::Completions { .. } | Command::Man) => unreachable!("answered above"),
     }
 }

@@ -12,6 +12,7 @@ pub mod export;
 mod export_lists;
 pub mod import;
 pub mod lrmx;
+pub mod lrmx_write;
 pub mod plan;
 pub mod profile;
 pub mod read;

@@ -6,10 +6,12 @@
 //! `Builder`, or here at once when there is none (tests). The app itself does no I/O.
 
 mod export;
+mod forms;
 pub mod lists;
 mod write;
 
 pub use export::write_export;
+pub use forms::write_forms;
 
 use crate::app::catalog::first::{FirstRows, FIRST_ROWS};
 use crate::app::catalog::handover::Shown;

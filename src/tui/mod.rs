@@ -49,6 +49,8 @@ pub struct Launch {
     pub ascii: bool,
     pub color: bool,
     pub db_path: PathBuf,
+    /// The keys in effect (the settings file's remaps on the key table).
+    pub keys: app::keys::KeyMap,
 }
 
 /// No colour under `NO_COLOR` (set and not empty, see no-color.org) or `TERM=dumb`.
@@ -95,6 +97,7 @@ pub fn run(store: Store, options: Launch) -> crate::store::Result<u8> {
         db_name: crate::text::display_safe(&db_name).into_owned(),
         read_only: store.read_only_reason().map(|why| why.get(options.lang).to_string()),
         world_readable: store.world_readable(),
+        keys: options.keys.clone(),
     };
     let read_only = opts.read_only.is_some();
     let mut app = App::new(first, opts);

@@ -1,10 +1,11 @@
-//! The footer key bar and the `?` help popup, both read from `app::keys::BINDINGS`.
+//! The footer key bar and the `?` help popup, both read from the keys in effect
+//! (`app::keys::BINDINGS`, with the settings file's remaps: `Display::keys`).
 
 use super::theme::Theme;
 use super::widgets::{cells, centered, wrap};
 use crate::app::keys::{self, Binding, Context};
 use crate::app::view::{TextLine, Tone};
-use crate::app::App;
+use crate::app::{Action, App};
 use crate::lang::Lang;
 use crate::text::pad_marked;
 use ratatui::layout::Rect;
@@ -32,27 +33,40 @@ pub fn bar_items(app: &App) -> Vec<(String, &'static str)> {
     // A key a more specific context binds is that binding's, shown or not: the bar never
     // offers what the key would not do (Enter on the Units tab is not "dossier").
     let mut taken: Vec<String> = Vec::new();
-    for b in keys::active(app) {
-        let key = b.keys[0].label(app.opts.ascii, zh);
+    for (b, bound) in keys::active(app) {
+        let key = bound[0].label(app.opts.ascii, zh);
         if b.bar && !taken.contains(&key) {
             items.push((key, b.bar_label(zh)));
         }
-        taken.extend(b.keys.iter().map(|k| k.label(app.opts.ascii, zh)));
+        taken.extend(bound.iter().map(|k| k.label(app.opts.ascii, zh)));
     }
     items
 }
 
-/// The key bar: the context's own keys first, as many as fit, dropped from the end; `?` (every
+/// The keys the bar always keeps: help (as remapped: every key is there) and Esc.
+fn kept_keys(app: &App) -> Vec<String> {
+    let zh = app.opts.lang == Lang::Zh;
+    let mut kept = vec!["Esc".to_string()];
+    for (b, bound) in app.opts.keys.bindings() {
+        if b.context == Context::Global && matches!(b.action, Action::OpenHelp) {
+            kept.extend(bound.first().map(|k| k.label(app.opts.ascii, zh)));
+        }
+    }
+    kept
+}
+
+/// The key bar: the context's own keys first, as many as fit, dropped from the end; help (every
 /// key) always stays, and `Esc` where it leaves something.
 pub fn render_bar(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     if area.width == 0 || area.height == 0 {
         return;
     }
     let mut items = bar_items(app);
+    let kept = kept_keys(app);
     let item_w = |(k, l): &(String, &str)| cells(k).saturating_add(1).saturating_add(cells(l)).saturating_add(2);
     // The last item's two spaces after it need not fit, nor the margin before the first.
     let total = |items: &[(String, &str)]| items.iter().map(item_w).fold(0u16, u16::saturating_add).saturating_sub(2);
-    let keep = |(k, _): &(String, &str)| k == "?" || k == "Esc";
+    let keep = |(k, _): &(String, &str)| kept.contains(k);
     while total(&items) > area.width {
         match items.iter().rposition(|i| !keep(i)) {
             Some(i) => {
@@ -140,7 +154,7 @@ pub fn help_lines(app: &App) -> Vec<TextLine> {
     ));
     let key_w = 18;
     let mut last: Option<&str> = None;
-    for b in keys::BINDINGS {
+    for (b, bound) in app.opts.keys.bindings() {
         let heading = if zh { b.context.zh() } else { b.context.en() };
         if b.context == Context::Always {
             // Shown with the global keys.
@@ -149,7 +163,10 @@ pub fn help_lines(app: &App) -> Vec<TextLine> {
             out.push(line(vec![(heading.into(), Tone::Heading)], 0));
             last = Some(heading);
         }
-        let keys: Vec<String> = b.keys.iter().map(|k| k.label(app.opts.ascii, zh)).collect();
+        if bound.is_empty() {
+            continue;
+        }
+        let keys: Vec<String> = bound.iter().map(|k| k.label(app.opts.ascii, zh)).collect();
         let keys = pad_marked(&keys.join(" / "), key_w, app.opts.ascii);
         out.push(line(
             vec![(format!("  {keys}"), Tone::Label), (plain_arrows(label(app, b), app.opts.ascii), Tone::Normal)],

@@ -81,7 +81,7 @@ fn the_bar_is_read_from_the_key_table() {
         rig.keys(step);
         for (key, label) in guazhi::ui::help::bar_items(&rig.app) {
             let found = keys::active(&rig.app)
-                .any(|b| b.bar && b.bar_label(true) == label && b.keys[0].label(false, true) == key);
+                .any(|(b, bound)| b.bar && b.bar_label(true) == label && bound[0].label(false, true) == key);
             assert!(found, "{step:?}: {key} {label} is not a binding");
         }
     }

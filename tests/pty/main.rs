@@ -11,3 +11,4 @@ mod edit_pty;
 mod loops;
 mod pty;
 mod reliability_pty;
+mod settings_pty;

@@ -1,6 +1,7 @@
 //! Keys are data: one table of (keys, action, Chinese label, English label, context) that the
 //! key handling, the footer key bar and the `?` help popup all read, so they cannot drift apart.
-//! The table is in `table.rs`; here are the contexts, and turning events into actions.
+//! The table is in `table.rs`; a settings file's remapped keys are laid over it (`map.rs`, held
+//! in `Display::keys`). Here are the contexts, and turning events into actions.
 
 use super::action::{Action, FormAct, FrameInfo, PickAct, Tab};
 use super::choose::ChooseAct;
@@ -131,6 +132,11 @@ const fn ctrl(ch: char) -> Key {
 const TEXT: Key = Key { code: KeyCode::Null, ctrl: false };
 
 impl Key {
+    /// A plain character: where one types into a field, it types itself.
+    pub fn types(&self) -> bool {
+        matches!(self.code, KeyCode::Char(_)) && !self.ctrl
+    }
+
     fn matches(&self, ev: &KeyEvent) -> bool {
         let has_ctrl = ev.modifiers.contains(KeyModifiers::CONTROL);
         let has_alt = ev.modifiers.contains(KeyModifiers::ALT);
@@ -199,7 +205,10 @@ const fn b(
     Binding { keys, action, zh, en, context, bar, short: None }
 }
 
+mod map;
+mod names;
 mod table;
+pub use map::{parse_key, remap_name, KeyMap, Remap, RemapError};
 pub use table::BINDINGS;
 
 use Context::*;
@@ -244,12 +253,27 @@ pub fn contexts(app: &App) -> Vec<Context> {
     }
 }
 
-/// The bindings in effect, in the order of `contexts`.
-pub fn active(app: &App) -> impl Iterator<Item = &'static Binding> {
+/// Every list of contexts `contexts` can give: in each, a key may do one thing only.
+pub(crate) fn context_sets() -> Vec<Vec<Context>> {
+    let mut sets: Vec<Vec<Context>> = [Help, Confirm, Conflict, History, Draft, Export, Choose, Picker, Form, Search]
+        .into_iter()
+        .map(|c| vec![c, Always])
+        .collect();
+    sets.extend([FormChoice, FormPick].into_iter().map(|c| vec![c, Form, Always]));
+    sets.push(vec![Dossier, Tabs, Global, Always]);
+    sets.extend(
+        [Cadres, Pairs, Reviews, Reserve, Overview, Units].into_iter().map(|t| vec![t, List, Tabs, Global, Always]),
+    );
+    sets
+}
+
+/// The bindings in effect with their keys (remapped ones too), in the order of `contexts`.
+/// A binding a remap left without keys is not in effect.
+pub fn active(app: &App) -> impl Iterator<Item = (&'static Binding, &[Key])> {
     let ctx = contexts(app);
-    let mut out: Vec<&'static Binding> = Vec::new();
+    let mut out: Vec<(&'static Binding, &[Key])> = Vec::new();
     for c in ctx {
-        out.extend(BINDINGS.iter().filter(|b| b.context == c));
+        out.extend(app.opts.keys.bindings().filter(|(b, keys)| b.context == c && !keys.is_empty()));
     }
     out.into_iter()
 }
@@ -259,7 +283,7 @@ pub fn map_key(app: &App, ev: &KeyEvent) -> Option<Action> {
     if !matches!(ev.kind, KeyEventKind::Press | KeyEventKind::Repeat) {
         return None;
     }
-    if let Some(b) = active(app).find(|b| b.keys.iter().any(|k| k.matches(ev))) {
+    if let Some((b, _)) = active(app).find(|(_, keys)| keys.iter().any(|k| k.matches(ev))) {
         return Some(b.action.clone());
     }
     let request = || to_input_request(&Event::Key(*ev));
@@ -353,6 +377,15 @@ mod tests {
                     }
                 }
             }
+        }
+    }
+
+    #[test]
+    fn every_context_is_in_a_set_of_active_contexts() {
+        use std::collections::HashSet;
+        let sets: HashSet<String> = context_sets().into_iter().flatten().map(|c| format!("{c:?}")).collect();
+        for b in BINDINGS {
+            assert!(sets.contains(&format!("{:?}", b.context)), "{:?}", b.context);
         }
     }
 
