@@ -7,8 +7,7 @@ use super::view::Tone;
 use super::FirstScreen;
 use crate::domain::Id;
 use crate::draft::Draft;
-use crate::store::AuditEntry;
-use crate::store::Data;
+use crate::store::{AuditEntry, Data, Saves};
 use ratatui::layout::Rect;
 use tui_input::InputRequest;
 
@@ -122,6 +121,13 @@ pub enum Action {
     Built(Box<Handover>),
     /// What a save (this window's or a colleague's) changed, read again for the lists.
     Refreshed(Box<Refresh>),
+    /// The database changed since the last look (`PRAGMA data_version`): read what changed.
+    Changed,
+    /// Who else saved what since this window last said; `reload`: found by `R`.
+    ColleaguesSaved {
+        saves: Saves,
+        reload: bool,
+    },
     /// The window read (`App::window_wanted`): the neighbourhood of `window`'s cadres, and of
     /// `batch`'s when there is one.
     Window {

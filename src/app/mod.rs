@@ -15,6 +15,7 @@ mod flow;
 pub mod form;
 pub mod keys;
 pub mod list;
+mod live;
 pub mod operation;
 pub mod popup;
 mod reply;
@@ -179,6 +180,9 @@ pub struct App {
     /// Enter pressed on a list still being read: the dossier opens once its row is shown
     /// (typing a search and Enter before a large catalog is ready is normal use).
     open_when_shown: Option<Tab>,
+    /// The audit trail's last row whose saves this window has told the user about (the live
+    /// cue, `R`): apart from the lists' mark, which a rebuild may hold back.
+    pub told: i64,
 }
 
 impl App {
@@ -212,6 +216,7 @@ impl App {
             by_rec: Default::default(),
             keep: Default::default(),
             open_when_shown: None,
+            told: first.mark,
         };
         app.start(first);
         app

@@ -74,8 +74,10 @@ pub enum Request {
     Build {
         all_reviews: bool,
     },
-    /// Read everything again: the first screen, then the lists.
+    /// Read everything again: the first screen, then the lists; and say who saved what since.
     Reload,
+    /// The database changed elsewhere: read what changed, and say who saved it.
+    Live,
     /// Write a tab's rows as shown to a file.
     Export(super::export::ExportJob),
 }

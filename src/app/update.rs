@@ -18,6 +18,8 @@ impl App {
                 | Action::Load(_)
                 | Action::Built(_)
                 | Action::Refreshed(_)
+                | Action::Changed
+                | Action::ColleaguesSaved { .. }
                 | Action::Window { .. }
                 | Action::Saved(_)
                 | Action::History(..)
@@ -52,6 +54,8 @@ impl App {
             Action::Load(first) => self.start(*first),
             Action::Built(handover) => self.built(*handover),
             Action::Refreshed(refresh) => self.refreshed(*refresh),
+            Action::Changed => return self.changed(),
+            Action::ColleaguesSaved { saves, reload } => self.colleagues_saved(saves, reload),
             Action::Window { data, window, batch } => self.take_window(*data, window, batch),
             Action::OpenHelp => self.help = Some(0),
             Action::CloseHelp => self.help = None,

@@ -22,7 +22,7 @@ pub use audit::{Actor, AuditEntry};
 pub use bulk::{Bulk, BulkCounts, Indexes};
 pub use error::{field_label, table_label, Result, StoreError};
 pub use read::{AttentionRow, Data};
-pub use recent::{cell_text, changes, changes_between, Change};
+pub use recent::{cell_text, changes, changes_between, Change, OwnChange, Saves};
 pub use write::{check_text, clean_text, NewCadre, NewSecondment, ReviewResult, Undone, Writer};
 
 use crate::lang::Message;
@@ -45,6 +45,10 @@ pub struct Store {
     file: (u64, u64),
     /// Other accounts on the server can read the file (its mode has o+r).
     world_readable: bool,
+    /// The audit operations this connection saved, oldest first: this window's own changes
+    /// (what its undo offers, and what the live cue leaves out). Colleagues may share an OS
+    /// account, so the account cannot tell them apart.
+    mine: Vec<i64>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -132,8 +136,11 @@ impl Store {
         if !open::same_file(&self.path, self.file) {
             return Err(StoreError::Moved(self.path.clone()));
         }
-        let value = f(&write::Writer::new(&tx, &self.actor, today))?;
+        let writer = write::Writer::new(&tx, &self.actor, today, &self.mine);
+        let value = f(&writer)?;
+        let op = writer.written_op();
         Transaction::commit(tx)?;
+        self.mine.extend(op);
         Ok(value)
     }
 

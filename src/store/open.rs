@@ -49,6 +49,7 @@ pub(super) fn open(path: &Path, access: Access) -> Result<Store> {
         today: None,
         file: (meta.dev(), meta.ino()),
         world_readable: meta.mode() & 0o004 != 0,
+        mine: Vec::new(),
     })
 }
 
@@ -80,6 +81,7 @@ pub(super) fn init(path: &Path) -> Result<Store> {
         today: None,
         file: (meta.dev(), meta.ino()),
         world_readable: meta.mode() & 0o004 != 0,
+        mine: Vec::new(),
     })
 }
 

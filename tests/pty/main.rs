@@ -8,6 +8,7 @@ mod loops_support;
 mod pty_support;
 
 mod edit_pty;
+mod live_pty;
 mod loops;
 mod pty;
 mod reliability_pty;

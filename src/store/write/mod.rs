@@ -28,6 +28,8 @@ pub struct Writer<'a> {
     today: NaiveDate,
     /// The audit operation number of this transaction, taken at its first audit row.
     op: Cell<Option<i64>>,
+    /// The operations this session saved before (`Store::mine`): what its undo may put back.
+    mine: &'a [i64],
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -120,8 +122,13 @@ fn known_table(table: &str) -> Result<&'static str> {
 }
 
 impl<'a> Writer<'a> {
-    pub(super) fn new(tx: &'a Transaction<'a>, actor: &'a Actor, today: NaiveDate) -> Writer<'a> {
-        Writer { tx, actor, today, op: Cell::new(None) }
+    pub(super) fn new(tx: &'a Transaction<'a>, actor: &'a Actor, today: NaiveDate, mine: &'a [i64]) -> Writer<'a> {
+        Writer { tx, actor, today, op: Cell::new(None), mine }
+    }
+
+    /// The operation number this transaction's audit rows carry, once it wrote one.
+    pub(super) fn written_op(&self) -> Option<i64> {
+        self.op.get()
     }
 
     /// The day this write judges dates by.
