@@ -130,7 +130,9 @@ fn value_spans(f: &Field, focused: bool, w: u16, zh: bool, theme: &Theme) -> (Ve
                 spans.push(Span::styled(" ".repeat(pad), style));
             } else {
                 let pad = usize::from(w).saturating_sub(crate::text::width(&shown));
-                spans.push(Span::styled(shown, style));
+                // Selected whole (typing replaces it): drawn like a chosen option.
+                let text_style = if focused && f.selected { theme.chosen(true) } else { style };
+                spans.push(Span::styled(shown, text_style));
                 spans.push(Span::styled(" ".repeat(pad), style));
             }
             (spans, Some(caret as u16))

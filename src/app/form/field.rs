@@ -97,6 +97,10 @@ pub struct Field {
     /// `error` comes from a check across fields (`kinds::problems`), not from the value alone:
     /// it is recomputed when any field changes.
     pub across: bool,
+    /// The whole value is selected (on entering a filled-in field): typing replaces it, a
+    /// deletion clears it, moving the caret keeps it. Without this a typed date was appended
+    /// to the one filled in (`2026-11-272026-11-20`).
+    pub selected: bool,
 }
 
 /// Chooses the message in the session's language.
@@ -123,7 +127,13 @@ impl Field {
             touched: false,
             left: false,
             across: false,
+            selected: false,
         }
+    }
+
+    /// Entering the field: a filled-in text, date, number or picker is selected whole.
+    pub fn enter(&mut self) {
+        self.selected = !self.is_choice() && !self.value().is_empty();
     }
 
     pub fn required(mut self) -> Field {
@@ -281,6 +291,20 @@ impl Field {
             }
         }
         let before = self.value().to_string();
+        if std::mem::take(&mut self.selected) && !self.is_choice() {
+            match req {
+                InputRequest::InsertChar(_) => self.input = Input::default(),
+                InputRequest::DeletePrevChar
+                | InputRequest::DeleteNextChar
+                | InputRequest::DeletePrevWord
+                | InputRequest::DeleteNextWord
+                | InputRequest::DeleteLine => {
+                    self.input = Input::default();
+                    return self.changed(&before);
+                }
+                _ => {}
+            }
+        }
         if let FieldKind::Choice(opts) = &self.kind {
             let pick = match req {
                 InputRequest::InsertChar(c) => choose_by_key(opts, self.value(), c),
@@ -308,6 +332,7 @@ impl Field {
 
     /// ←/→: the previous or next option of a choice; the caret elsewhere.
     pub fn step(&mut self, forward: bool) -> bool {
+        self.selected = false;
         let FieldKind::Choice(opts) = &self.kind else {
             self.input.handle(if forward { InputRequest::GoToNextChar } else { InputRequest::GoToPrevChar });
             return false;
@@ -366,6 +391,9 @@ impl Field {
                 None => self.set(&clean),
             }
         } else {
+            if std::mem::take(&mut self.selected) {
+                self.input = Input::default();
+            }
             for c in clean.chars() {
                 self.input.handle(InputRequest::InsertChar(c));
             }
