@@ -11,6 +11,7 @@ mod edit_app;
 mod edit_invalid;
 mod edit_reference;
 mod edit_screens;
+mod forms;
 mod fuzz_keys;
 mod interop_tui;
 mod language_walk;
