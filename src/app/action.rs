@@ -7,7 +7,7 @@ use super::view::Tone;
 use super::FirstScreen;
 use crate::domain::Id;
 use crate::draft::Draft;
-use crate::store::{AuditEntry, Data, Saves};
+use crate::store::{AuditEntry, Data, OwnChange, Saves};
 use ratatui::layout::Rect;
 use tui_input::InputRequest;
 
@@ -148,6 +148,10 @@ pub enum Action {
     Saved(Result<Outcome, Failure>),
     History(String, Vec<AuditEntry>),
     UndoPeek(Option<(AuditEntry, usize)>),
+    /// This window's changes (`U`), newest first, to choose one to undo.
+    OwnChanges(Vec<OwnChange>),
+    /// Keys in the list of this window's changes.
+    Changes(ChangesAct),
     OfferDraft(Box<Draft>),
     Notice(Tone, String),
     /// The neighbourhood of `window` was read so that the form `then` has every record it
@@ -185,7 +189,17 @@ pub enum Edit {
     DeleteUnit,
     Policy,
     Undo,
+    /// The list of this window's changes, to undo one of them.
+    Changes,
     History,
+}
+
+/// Keys in the list of this window's changes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ChangesAct {
+    /// Undo the chosen change (after the same question as `u`).
+    Choose,
+    Close,
 }
 
 /// Keys in a form.

@@ -236,7 +236,7 @@ impl App {
 
     pub(super) fn undo_peek(&mut self, last: Option<(AuditEntry, usize)>) {
         let Some((e, rows)) = last else {
-            self.status = Some((Tone::Warning, self.t("没有你可以撤销的修改", "nothing of yours to undo").into()));
+            self.say_nothing_to_undo();
             return;
         };
         let mut lines = history_lines(&self.lookup(), std::slice::from_ref(&e));
@@ -254,7 +254,7 @@ impl App {
         let keys =
             self.t("y 撤销 · n 或 Esc 取消", "y undoes it · n or Esc keeps it").replace(" · ", self.lookup().dot());
         lines.push(line(keys, Tone::Label));
-        let title = self.t("撤销你的上一次修改？", "Undo your last change?").to_string();
+        let title = self.t("撤销本窗口的上一次修改？", "Undo your last change?").to_string();
         self.popup = Some(Popup::Confirm(Confirm { title, lines, yes: OnYes::Run(super::operation::Operation::Undo) }));
     }
 }

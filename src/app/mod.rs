@@ -19,11 +19,12 @@ mod live;
 pub mod operation;
 pub mod popup;
 mod reply;
+mod undo;
 mod update;
 pub mod view;
 mod window;
 
-pub use action::{Action, ConflictAct, DraftAct, Edit, Effect, FormAct, FrameInfo, PickAct, Tab};
+pub use action::{Action, ChangesAct, ConflictAct, DraftAct, Edit, Effect, FormAct, FrameInfo, PickAct, Tab};
 pub use list::{ListState, StatusFilter};
 pub use operation::{Failure, Operation, Outcome};
 pub use window::FirstScreen;

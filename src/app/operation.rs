@@ -79,6 +79,10 @@ pub enum Operation {
     },
     Policy(Policy),
     Undo,
+    /// Undo one of this window's changes, chosen from its list (`U`).
+    UndoChange {
+        op: i64,
+    },
 }
 
 /// What a successful write did.

@@ -13,6 +13,15 @@ pub enum Popup {
     Conflict(ConflictView),
     History(HistoryView),
     Draft(DraftOffer),
+    /// This window's changes (`U`), to choose one to undo.
+    Changes(ChangesView),
+}
+
+#[derive(Debug, Clone)]
+pub struct ChangesView {
+    /// Newest first.
+    pub list: Vec<crate::store::OwnChange>,
+    pub selected: usize,
 }
 
 /// A yes/no question. Only `y` says yes: a lone Esc (a split escape sequence on a slow link)
@@ -61,6 +70,8 @@ pub enum Request {
     },
     /// What `u` would undo, to ask first.
     PeekUndo,
+    /// This window's changes, for the list `U` shows.
+    OwnChanges,
     /// The draft has been restored and saved, or discarded: remove its file.
     DeleteDraft,
     /// Read the cadres `secondment` could be paired with into `window`, then open the pair form.

@@ -157,6 +157,10 @@ fn execute(request: Request, app: &App, s: &mut Session) -> crate::store::Result
             entries.dedup_by_key(|e| e.id);
             vec![Action::History(title, entries)]
         }
+        Request::OwnChanges => vec![match s.store.own_changes() {
+            Ok(list) => Action::OwnChanges(list),
+            Err(e) => Action::Notice(Tone::Error, e.message().get(app.opts.lang).to_string()),
+        }],
         Request::PeekUndo => vec![match s.store.last_undoable() {
             Ok(last) => Action::UndoPeek(last),
             Err(e) => Action::Notice(Tone::Error, e.message().get(app.opts.lang).to_string()),

@@ -68,5 +68,6 @@ pub fn write(op: &Operation, w: &Writer) -> Result<Outcome> {
             done()
         }
         Undo => Ok(Outcome::Undone(w.undo_last()?)),
+        UndoChange { op } => Ok(Outcome::Undone(Some(w.undo(*op)?))),
     }
 }

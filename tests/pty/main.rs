@@ -12,3 +12,4 @@ mod live_pty;
 mod loops;
 mod pty;
 mod reliability_pty;
+mod undo_pty;

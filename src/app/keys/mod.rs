@@ -39,6 +39,8 @@ pub enum Context {
     History,
     /// A draft left from last time.
     Draft,
+    /// This window's changes, to undo one (`U`).
+    Changes,
     Help,
 }
 
@@ -62,6 +64,7 @@ impl Context {
             Context::Conflict => "保存冲突",
             Context::History => "修改历史",
             Context::Draft => "未保存的草稿",
+            Context::Changes => "本窗口的修改",
             Context::Help => "帮助",
         }
     }
@@ -85,6 +88,7 @@ impl Context {
             Context::Conflict => "Save conflict",
             Context::History => "History",
             Context::Draft => "Unsaved draft",
+            Context::Changes => "This window's changes",
             Context::Help => "Help",
         }
     }
@@ -175,6 +179,7 @@ pub fn contexts(app: &App) -> Vec<Context> {
         Some(Popup::Conflict(_)) => return vec![Conflict, Always],
         Some(Popup::History(_)) => return vec![History, Always],
         Some(Popup::Draft(_)) => return vec![Draft, Always],
+        Some(Popup::Changes(_)) => return vec![Changes, Always],
         None => {}
     }
     if let Some(form) = &app.form {

@@ -2,14 +2,22 @@
 //! lists the contexts in this order.
 
 use super::{b, c, ctrl, k, Binding, Context::*, TEXT};
-use crate::app::action::{Action, ConflictAct, DraftAct, Edit, FormAct, PickAct, Tab};
+use crate::app::action::{Action, ChangesAct, ConflictAct, DraftAct, Edit, FormAct, PickAct, Tab};
 use ratatui::crossterm::event::KeyCode::{
     self, BackTab, Backspace, Down, End, Enter, Esc, Home, Left, PageDown, PageUp, Right, Up,
 };
 
 pub static BINDINGS: &[Binding] = &[
     b(Global, &[c('?')], Action::OpenHelp, "帮助", "help", true),
-    b(Global, &[c('u')], Action::Edit(Edit::Undo), "撤销我的上一次修改", "undo my last change", false),
+    b(Global, &[c('u')], Action::Edit(Edit::Undo), "撤销本窗口的上一次修改", "undo this window's last change", false),
+    b(
+        Global,
+        &[c('U')],
+        Action::Edit(Edit::Changes),
+        "本窗口的修改（选一次撤销）",
+        "this window's changes (undo one)",
+        false,
+    ),
     b(Global, &[c('h')], Action::Edit(Edit::History), "修改历史", "history", false),
     b(Global, &[c('R')], Action::Reload, "重新读取数据库", "reload the database", false),
     b(Global, &[c('q')], Action::Quit, "退出", "quit", true),
@@ -165,6 +173,10 @@ pub static BINDINGS: &[Binding] = &[
     b(History, &[k(PageUp)], Action::PageUp, "上一页", "page up", false),
     b(History, &[c('g'), k(Home)], Action::Top, "顶部", "top", false),
     b(History, &[c('G'), k(End)], Action::Bottom, "底部", "bottom", false),
+    b(Changes, &[k(Enter), c('u')], Action::Changes(ChangesAct::Choose), "撤销所选", "undo the chosen one", true),
+    b(Changes, &[c('j'), k(Down)], Action::Down, "下一项", "next", true),
+    b(Changes, &[c('k'), k(Up)], Action::Up, "上一项", "previous", false),
+    b(Changes, &[k(Esc), c('U'), c('q')], Action::Changes(ChangesAct::Close), "关闭", "close", true),
     b(Draft, &[c('r')], Action::DraftChoice(DraftAct::Restore), "恢复草稿", "restore the draft", true),
     b(Draft, &[c('d')], Action::DraftChoice(DraftAct::Discard), "丢弃草稿", "discard the draft", true),
     b(Draft, &[k(Esc)], Action::DraftChoice(DraftAct::Later), "以后再说", "later", true),
