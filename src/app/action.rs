@@ -212,6 +212,8 @@ pub enum FormAct {
     /// Enter: opens a picker field's list, saves anywhere else.
     Enter,
     Save,
+    /// A line break in a multi-line field (notes, summaries).
+    NewLine,
     Cancel,
     Input(InputRequest),
     Paste(String),

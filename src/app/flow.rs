@@ -63,6 +63,11 @@ impl App {
                 form.open_picker();
                 false
             }
+            // Enter saves everywhere; a line break is Alt-Enter, as in an Excel cell.
+            FormAct::NewLine if form.focused().is_some_and(|f| f.multiline) => {
+                form.edit(tui_input::InputRequest::InsertChar('\n'))
+            }
+            FormAct::NewLine => false,
             FormAct::Enter | FormAct::Save => return self.save(),
             FormAct::Cancel if form.dirty() => {
                 let title = self.t("放弃未保存的修改？", "Discard your changes?").to_string();

@@ -6,6 +6,7 @@ use crate::edit_support;
 use edit_support::{Rig, TODAY};
 use guazhi::app::{Mode, StatusFilter, Tab};
 use ratatui::crossterm::event::KeyCode::{Enter, Tab as TabKey};
+use ratatui::crossterm::event::{Event, KeyEvent, KeyModifiers};
 
 #[test]
 fn typing_into_a_filled_in_date_replaces_it() {
@@ -67,4 +68,26 @@ fn the_evaluation_form_records_the_grade_in_the_reviews_tabs_row() {
     rig.find("卢晓婷");
     let screen = rig.screen(120, 40);
     assert!(screen.lines().any(|l| l.contains("卢晓婷") && l.contains("excellent")), "{screen}");
+}
+
+#[test]
+fn a_note_keeps_its_line_breaks_typed_and_pasted_and_the_dossier_shows_them() {
+    let mut rig = Rig::new();
+    rig.find("单志远");
+    rig.key(Enter);
+    let cadre: i64 = rig.one("SELECT id FROM cadres WHERE name = '单志远'");
+    rig.keys("a\t");
+    rig.keys("第一行");
+    rig.event(Event::Key(KeyEvent::new(Enter, KeyModifiers::ALT)));
+    rig.paste("第二行\r\n第三行\u{202E}\n");
+    assert_eq!(rig.app.form.as_ref().unwrap().value("note"), "第一行\n第二行\n第三行");
+    rig.key(Enter);
+    assert!(rig.app.form.is_none(), "Enter saves: {:?}", rig.app.form.as_ref().map(|f| f.values()));
+    let body: String =
+        rig.one(&format!("SELECT body FROM dossier_notes WHERE cadre_id = {cadre} ORDER BY id DESC LIMIT 1"));
+    assert_eq!(body, "第一行\n第二行\n第三行");
+    let d = rig.app.dossier.as_ref().unwrap();
+    let text: Vec<String> = d.doc.rest.iter().map(|l| l.text()).collect();
+    let at = text.iter().position(|l| l.ends_with("第一行")).unwrap_or_else(|| panic!("{text:#?}"));
+    assert!(text[at + 1].trim() == "第二行" && text[at + 2].trim() == "第三行", "{text:#?}");
 }

@@ -99,28 +99,33 @@ impl Context {
 pub struct Key {
     pub code: KeyCode,
     pub ctrl: bool,
+    pub alt: bool,
 }
 
 const fn k(code: KeyCode) -> Key {
-    Key { code, ctrl: false }
+    Key { code, ctrl: false, alt: false }
 }
 
 const fn c(ch: char) -> Key {
-    Key { code: KeyCode::Char(ch), ctrl: false }
+    Key { code: KeyCode::Char(ch), ctrl: false, alt: false }
 }
 
 const fn ctrl(ch: char) -> Key {
-    Key { code: KeyCode::Char(ch), ctrl: true }
+    Key { code: KeyCode::Char(ch), ctrl: true, alt: false }
+}
+
+const fn alt(code: KeyCode) -> Key {
+    Key { code, ctrl: false, alt: true }
 }
 
 /// Stands for "any text typed" in the help (never matches a key event).
-const TEXT: Key = Key { code: KeyCode::Null, ctrl: false };
+const TEXT: Key = Key { code: KeyCode::Null, ctrl: false, alt: false };
 
 impl Key {
     fn matches(&self, ev: &KeyEvent) -> bool {
         let has_ctrl = ev.modifiers.contains(KeyModifiers::CONTROL);
         let has_alt = ev.modifiers.contains(KeyModifiers::ALT);
-        self.code != KeyCode::Null && self.code == ev.code && self.ctrl == has_ctrl && !has_alt
+        self.code != KeyCode::Null && self.code == ev.code && self.ctrl == has_ctrl && self.alt == has_alt
     }
 
     /// How the key is written in the bar and the help.
@@ -129,6 +134,7 @@ impl Key {
             KeyCode::Null => return if zh { "文字".into() } else { "text".into() },
             KeyCode::Char(' ') => "Space".into(),
             KeyCode::Char(ch) if self.ctrl => return format!("Ctrl-{}", ch.to_ascii_uppercase()),
+            _ if self.alt => return format!("Alt-{}", Key { alt: false, ..*self }.label(ascii, zh)),
             KeyCode::Char(ch) => ch.to_string(),
             KeyCode::Up => (if ascii { "Up" } else { "↑" }).into(),
             KeyCode::Down => (if ascii { "Down" } else { "↓" }).into(),

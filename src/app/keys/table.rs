@@ -1,7 +1,7 @@
 //! The one key table. The key handling, the footer bar and the `?` help all read it; the help
 //! lists the contexts in this order.
 
-use super::{b, c, ctrl, k, Binding, Context::*, TEXT};
+use super::{alt, b, c, ctrl, k, Binding, Context::*, TEXT};
 use crate::app::action::{Action, ChangesAct, ConflictAct, DraftAct, Edit, FormAct, PickAct, Tab};
 use ratatui::crossterm::event::KeyCode::{
     self, BackTab, Backspace, Down, End, Enter, Esc, Home, Left, PageDown, PageUp, Right, Up,
@@ -117,6 +117,14 @@ pub static BINDINGS: &[Binding] = &[
         "save (from a list field too)",
         false,
     ),
+    b(
+        Form,
+        &[alt(Enter), ctrl('j')],
+        Action::Form(FormAct::NewLine),
+        "换行（备注、结论等多行项）",
+        "new line (notes, summaries)",
+        false,
+    ),
     b(Form, &[k(KeyCode::Tab), k(Down)], Action::Form(FormAct::Next), "下一项", "next field", true),
     b(Form, &[k(BackTab), k(Up)], Action::Form(FormAct::Prev), "上一项", "previous field", false),
     b(Form, &[k(Right)], Action::Form(FormAct::Right), "选项", "option", true),
@@ -134,9 +142,9 @@ pub static BINDINGS: &[Binding] = &[
         &[TEXT],
         Action::Redraw,
         "输入文字。选项：←/→、数字或首字母。单位、批次、互派对象：输入筛选，Enter 打开列表。\
-         有修改时 Esc 先询问。粘贴只成一行，控制字符会去掉。Ctrl-C 退出时表单留作草稿",
+         有修改时 Esc 先询问。粘贴只在多行项里保留换行，控制字符会去掉。Ctrl-C 退出时表单留作草稿",
         "type text. Options: ←/→, a digit or a first letter. Units, batches, partners: type to narrow, \
-         Enter lists them. Esc asks first when something changed. A paste is one line, control \
+         Enter lists them. Esc asks first when something changed. A paste keeps its lines only in a multi-line field, control \
          characters removed. Ctrl-C keeps the form as a draft",
         false,
     ),

@@ -89,6 +89,26 @@ pub fn clean_text(field: &str, value: &str, max_chars: usize, required: bool) ->
     Ok(text)
 }
 
+/// [`clean_text`] for multi-line text (notes, vetting conclusions, evaluation summaries): the
+/// line breaks are kept (as `\n`), every other control character is refused.
+pub fn clean_lines(field: &str, value: &str, max_chars: usize, required: bool) -> Result<String> {
+    if required && crate::text::is_blank(value) {
+        return Err(StoreError::invalid(field, Message::new("必填", "required")));
+    }
+    let text = crate::text::normalise_lines(value);
+    if let Some(why) = crate::text::refused_in_lines(&text) {
+        return Err(StoreError::invalid(field, why));
+    }
+    let len = text.chars().count();
+    if len > max_chars {
+        return Err(StoreError::invalid(
+            field,
+            Message::new(format!("{len} 个字，最多 {max_chars} 个"), format!("{len} characters; at most {max_chars}")),
+        ));
+    }
+    Ok(text)
+}
+
 /// [`clean_text`] for a caller that only needs to know whether the text would be refused.
 pub fn check_text(field: &str, value: &str, max_chars: usize, required: bool) -> Result<()> {
     clean_text(field, value, max_chars, required).map(|_| ())

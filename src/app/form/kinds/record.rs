@@ -47,7 +47,7 @@ pub fn open_review(lk: &Lookup, kind: &FormKind, review: Id) -> Result<Form, Str
         choice!("grade", "等级", "Grade", Grade, lk, r.grade).required(),
         date("done", "完成日期", "Done on", today_or(lk, r.done)).required(),
         text("assessor", "考核人", "Assessor", 100, &r.assessor),
-        text("note", "备注", "Note", 2000, &r.note),
+        text("note", "备注", "Note", 2000, &r.note).multiline(),
     ];
     let what = format!(
         "{} {} {}",
@@ -100,7 +100,7 @@ pub fn open_vetting(lk: &Lookup, kind: &FormKind, secondment: Id) -> Result<Form
     fields.extend([
         text("discipline opinion", "纪检意见", "Discipline", 500, s(|v| &v.discipline_opinion)),
         text("family planning opinion", "计生意见", "Family plan.", 500, s(|v| &v.family_planning_opinion)),
-        text("conclusion", "考察结论", "Conclusion", 2000, s(|v| &v.conclusion)),
+        text("conclusion", "考察结论", "Conclusion", 2000, s(|v| &v.conclusion)).multiline(),
     ]);
     let title = format!("{} {}", lk.t("选派考察", "Vetting:"), name_of(lk, secondment));
     Ok(Form::new(kind.clone(), title, fields, Some(v.map_or(0, |v| v.version)), zh(lk)))
@@ -146,7 +146,7 @@ pub fn open_evaluation(lk: &Lookup, kind: &FormKind, secondment: Id) -> Result<F
     let mut fields = vec![
         text("inspectors", "考察组", "Inspectors", 200, e.map_or("", |e| &e.inspectors)),
         number("talks", "谈话人次", "Interviews", (0.0, 9999.0), true, &talks),
-        text("summary", "考察结论", "Summary", 4000, e.map_or("", |e| &e.summary)),
+        text("summary", "考察结论", "Summary", 4000, e.map_or("", |e| &e.summary)).multiline(),
     ];
     let review = end_of_term(lk, secondment);
     if let Some(r) = review {
@@ -195,7 +195,7 @@ pub fn open_note(lk: &Lookup, kind: &FormKind, cadre: Id) -> Result<Form, String
     let c = lk.cadre(cadre).ok_or_else(|| gone(lk))?;
     let fields = vec![
         date("date", "日期", "Date", Some(lk.today)).required(),
-        text("note", "记录", "Note", 4000, "").required(),
+        text("note", "记录", "Note", 4000, "").required().multiline(),
     ];
     let title = format!("{} {}", lk.t("添加档案记录", "Add a dossier note:"), crate::text::display_safe(&c.name));
     Ok(Form::new(kind.clone(), title, fields, None, zh(lk)))
