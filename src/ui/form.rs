@@ -19,6 +19,9 @@ use unicode_width::UnicodeWidthChar;
 /// Forms are never wider than this: a wide screen keeps them readable.
 const MAX_WIDTH: u16 = 96;
 
+/// A multi-line field shows at most this many rows (those around the caret).
+const MAX_ROWS: usize = 4;
+
 /// Draws the form; returns where the caret is (when the focused field takes text).
 pub fn render(frame: &mut Frame, body: Rect, form: &Form, theme: &Theme) -> Option<Position> {
     let width = body.width.min(MAX_WIDTH);
@@ -49,7 +52,10 @@ pub fn render(frame: &mut Frame, body: Rect, form: &Form, theme: &Theme) -> Opti
             let (rows, (row, col)) = block_view(f.value(), f.input.cursor(), usize::from(value_w));
             let style = theme.input(focused);
             let start = lines.len();
-            for (r, text) in rows.into_iter().enumerate() {
+            // A long text shows the rows around the caret, so the form keeps its other fields.
+            let first = if focused { row.saturating_sub(MAX_ROWS - 1) } else { 0 };
+            let row = row - first;
+            for (r, text) in rows.into_iter().skip(first).take(MAX_ROWS).enumerate() {
                 let pad = usize::from(value_w).saturating_sub(crate::text::width(&text));
                 if r > 0 {
                     lines.push(Line::from(spans));
@@ -59,9 +65,7 @@ pub fn render(frame: &mut Frame, body: Rect, form: &Form, theme: &Theme) -> Opti
                 spans.push(Span::styled(" ".repeat(pad), style));
             }
             if focused {
-                // The caret's line is the one kept in view.
                 caret = Some((start + row, value_x + col as u16));
-                focus_line = start + row;
             }
         } else {
             let (value, at) = value_spans(f, focused, value_w, zh, theme);
