@@ -17,8 +17,9 @@ impl App {
         Effect::Store
     }
 
-    /// Who else saved what: said in the footer, unless it holds something more pressing. `R`
-    /// always says what it did.
+    /// Who else saved what: said in the footer, unless it holds the answer to this window's own
+    /// last key (saved, refused, undone: that stays until the next key). `R` always says what it
+    /// did.
     pub(super) fn colleagues_saved(&mut self, saves: Saves, reload: bool) {
         self.told = self.told.max(saves.upto);
         let who = self.saves_words(&saves);
@@ -36,8 +37,9 @@ impl App {
                 )
                 .into(),
         };
-        let pressing = matches!(&self.status, Some((Tone::Error | Tone::Warning, _)));
-        if reload || !pressing {
+        let own = self.status.as_ref().is_some_and(|(_, s)| self.cue.as_ref() != Some(s));
+        if reload || !own {
+            self.cue = (!reload).then(|| text.clone());
             self.status = Some((Tone::Good, text));
         }
     }

@@ -184,6 +184,8 @@ pub struct App {
     /// The audit trail's last row whose saves this window has told the user about (the live
     /// cue, `R`): apart from the lists' mark, which a rebuild may hold back.
     pub told: i64,
+    /// The last live cue shown: a footer holding it may take the next one.
+    cue: Option<String>,
 }
 
 impl App {
@@ -218,6 +220,7 @@ impl App {
             keep: Default::default(),
             open_when_shown: None,
             told: first.mark,
+            cue: None,
         };
         app.start(first);
         app

@@ -67,7 +67,14 @@ impl App {
             self.t("本窗口保存的修改，最新的在前：", "This window's changes, newest first:").into(),
             Tone::Muted,
         )];
-        for (i, c) in view.list.iter().enumerate() {
+        // A long session: the changes around the chosen one, so it stays on an 80×24 screen.
+        const SHOWN: usize = 12;
+        let from = view.selected.saturating_sub(SHOWN - 1);
+        let more = |n: usize| line(self.words(format!("  …另有 {n} 项"), format!("  … {n} more")), Tone::Muted);
+        if from > 0 {
+            out.push(more(from));
+        }
+        for (i, c) in view.list.iter().enumerate().skip(from).take(SHOWN) {
             let mark = if i == view.selected { "› " } else { "  " };
             let mut what = entry_words(&lk, &c.first);
             if c.rows > 1 {
@@ -89,6 +96,10 @@ impl App {
                 ],
                 indent: 4,
             });
+        }
+        let after = view.list.len().saturating_sub(from + SHOWN);
+        if after > 0 {
+            out.push(more(after));
         }
         out.push(TextLine::default());
         let arrows = if self.opts.ascii { "Up/Down" } else { "↑/↓" };
