@@ -8,6 +8,7 @@
 //! Highlights are **byte ranges into the original text**: folding never moves bytes ([`fold`]).
 
 // `compute` runs in build.rs and in the tests only.
+pub mod packed;
 #[cfg_attr(not(test), allow(dead_code))]
 mod pinyin_table;
 
@@ -254,31 +255,14 @@ impl SearchKey {
     }
 
     fn build(text: &str, person: bool) -> Self {
-        let t = table();
-        let mut end = text.len().min(u32::MAX as usize);
-        while !text.is_char_boundary(end) {
-            end -= 1;
-        }
-        let text = &text[..end];
-        let mut data = vec![0; text.len() + 2 * text.chars().count()];
-        let (folded_text, symbols) = data.split_at_mut(text.len());
-        let (mut mask, mut heads) = (0, 0);
-        let first = text.char_indices().find(|(_, c)| !c.is_whitespace()).map(|(at, _)| at);
-        for ((pos, c), slot) in text.char_indices().zip(symbols.chunks_exact_mut(2)) {
-            let symbol = if person && Some(pos) == first { t.surname_symbol(c) } else { t.symbol(c) };
-            let readings = t.readings(symbol);
-            // Characters with pinyin have no case: skip the (slow) lowercase lookup.
-            let c = if readings.is_empty() { fold(c) } else { c };
-            let folded = c.encode_utf8(&mut folded_text[pos..]).as_bytes();
-            mask |= folded.iter().fold(0, |m, &b| m | bit(b));
-            heads |= head_bit(folded[0]);
-            for s in readings.iter().map(|&id| &t.syllables[usize::from(id)]) {
-                heads |= head_bit(s[0]);
-                mask |= syllable_mask(s);
-            }
-            slot.copy_from_slice(&symbol.to_le_bytes());
-        }
-        SearchKey { data: data.into(), text_len: text.len() as u32, heads, mask }
+        let mut data = Vec::new();
+        let (text_len, heads, mask) = encode(text, person, &mut data);
+        SearchKey { data: data.into(), text_len, heads, mask }
+    }
+
+    /// The key as the matcher reads it.
+    pub fn key(&self) -> KeyRef<'_> {
+        KeyRef { data: &self.data, text_len: self.text_len, heads: self.heads, mask: self.mask }
     }
 
     /// Heap bytes owned by this key (for memory budgeting).
@@ -286,6 +270,66 @@ impl SearchKey {
         self.data.len()
     }
 
+    /// Whether `query` matches, without allocating: filter rows with this and call
+    /// [`SearchKey::matches`] only for rows on screen.
+    pub fn is_match(&self, query: &Query) -> bool {
+        self.key().is_match(query)
+    }
+
+    /// See [`KeyRef::matches`].
+    pub fn matches(&self, query: &Query) -> Option<Vec<Range<usize>>> {
+        self.key().matches(query)
+    }
+
+    /// See [`KeyRef::match_kind`].
+    pub fn match_kind(&self, query: &Query) -> Option<MatchKind> {
+        self.key().match_kind(query)
+    }
+}
+
+/// The bytes `SearchKey::new` or `SearchKey::name` makes of `text`, appended to `out`: the folded
+/// text, then one little-endian `u16` symbol per character. Returns the folded text's length and
+/// the prefilter bits (`heads`, `mask`).
+pub(crate) fn encode(text: &str, person: bool, out: &mut Vec<u8>) -> (u32, u32, u64) {
+    let t = table();
+    let mut end = text.len().min(u32::MAX as usize);
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    let text = &text[..end];
+    let at = out.len();
+    out.resize(at + text.len() + 2 * text.chars().count(), 0);
+    let (folded_text, symbols) = out[at..].split_at_mut(text.len());
+    let (mut mask, mut heads) = (0, 0);
+    let first = text.char_indices().find(|(_, c)| !c.is_whitespace()).map(|(at, _)| at);
+    for ((pos, c), slot) in text.char_indices().zip(symbols.chunks_exact_mut(2)) {
+        let symbol = if person && Some(pos) == first { t.surname_symbol(c) } else { t.symbol(c) };
+        let readings = t.readings(symbol);
+        // Characters with pinyin have no case: skip the (slow) lowercase lookup.
+        let c = if readings.is_empty() { fold(c) } else { c };
+        let folded = c.encode_utf8(&mut folded_text[pos..]).as_bytes();
+        mask |= folded.iter().fold(0, |m, &b| m | bit(b));
+        heads |= head_bit(folded[0]);
+        for s in readings.iter().map(|&id| &t.syllables[usize::from(id)]) {
+            heads |= head_bit(s[0]);
+            mask |= syllable_mask(s);
+        }
+        slot.copy_from_slice(&symbol.to_le_bytes());
+    }
+    (text.len() as u32, heads, mask)
+}
+
+/// A search key wherever its bytes are kept: a [`SearchKey`]'s own, or a slice of many keys
+/// packed together ([`packed::PackedKeys`]).
+#[derive(Clone, Copy, Debug)]
+pub struct KeyRef<'a> {
+    data: &'a [u8],
+    text_len: u32,
+    heads: u32,
+    mask: u64,
+}
+
+impl KeyRef<'_> {
     /// Whether `query` matches, without allocating: filter rows with this and call
     /// [`SearchKey::matches`] only for rows on screen.
     pub fn is_match(&self, query: &Query) -> bool {

@@ -1,4 +1,4 @@
-//! Helpers for untrusted text on a terminal and in form fields.
+//! Helpers for untrusted text on a terminal, in form fields and in written output.
 //!
 //! Anything read from the database or an import file may contain bytes that a
 //! terminal interprets (ESC, CSI, OSC sequences), bidi overrides that make text
@@ -7,6 +7,13 @@
 //! [`display_safe`]; everything typed or imported is put in one form with
 //! [`normalise`] and checked with [`refused_char`] (or cleaned with
 //! [`sanitize_paste`]). Widths are terminal cells (CJK = 2), measured by `unicode-width`.
+//!
+//! Output is safe wherever it goes, by one rule for every output path (reports, export,
+//! check, messages):
+//! - a CSV cell a spreadsheet would run as a formula is defused ([`defuse_formula`]);
+//! - control and bidi characters never reach a terminal raw: escaped by [`display_safe`]
+//!   whenever the output is a terminal ([`Destination::shown`]), and in JSON always written
+//!   as `\u` escapes ([`json_safe`]), which a JSON reader reads back unchanged.
 
 use std::borrow::Cow;
 use std::fmt::Write as _;
@@ -256,6 +263,80 @@ pub fn refused_in_lines(s: &str) -> Option<Message> {
     Some(refused_message(pos, c))
 }
 
+/// Whether a spreadsheet would run `s` as a formula, the defusing `'`s taken off: it starts
+/// with `=`, `+`, `-` or `@`, or with a tab or carriage return (which spreadsheets skip before
+/// a formula).
+pub fn looks_like_formula(s: &str) -> bool {
+    s.trim_start_matches('\'').starts_with(['=', '+', '-', '@', '\t', '\r'])
+}
+
+/// Text for a CSV cell: formula-like text gets a leading `'`, which a spreadsheet shows as
+/// text and the import takes off again ([`undo_defuse`]). Text that already looks defused
+/// gets a second `'`, so that the import gives it back as it was. Only for text: a number
+/// written as a number (`-3`) is not a formula.
+pub fn defuse_formula(s: &str) -> Cow<'_, str> {
+    if looks_like_formula(s) {
+        Cow::Owned(format!("'{s}"))
+    } else {
+        Cow::Borrowed(s)
+    }
+}
+
+/// The import's side of [`defuse_formula`]: the `'` it added, taken off.
+pub fn undo_defuse(s: &str) -> &str {
+    match s.strip_prefix('\'') {
+        Some(rest) if looks_like_formula(rest) => rest,
+        _ => s,
+    }
+}
+
+/// Serialised JSON with every forbidden character that JSON allows raw in a string (DEL, C1
+/// controls, bidi characters) written as a `\uXXXX` escape: the same JSON to a reader, and
+/// nothing a terminal would act on. (serde_json escapes the C0 controls in strings, so a C0
+/// character left is the layout's line break; all of these are in the Basic Multilingual
+/// Plane, so one escape each.)
+pub fn json_safe(json: &str) -> Cow<'_, str> {
+    let raw = |c: char| is_forbidden(c) && c >= '\u{7f}';
+    if !json.contains(raw) {
+        return Cow::Borrowed(json);
+    }
+    let mut out = String::with_capacity(json.len() + 16);
+    for c in json.chars() {
+        if raw(c) {
+            let _ = write!(out, "\\u{:04x}", c as u32);
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// Where output goes: a terminal shows it (and acts on control sequences), anything else
+/// (a file, a pipe) keeps the data as it is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Destination {
+    Terminal,
+    Other,
+}
+
+impl Destination {
+    pub fn of(stream: &impl std::io::IsTerminal) -> Destination {
+        if stream.is_terminal() {
+            Destination::Terminal
+        } else {
+            Destination::Other
+        }
+    }
+
+    /// `s` as it may be written here: control and bidi characters escaped on a terminal.
+    pub fn shown(self, s: &str) -> Cow<'_, str> {
+        match self {
+            Destination::Terminal => display_safe(s),
+            Destination::Other => Cow::Borrowed(s),
+        }
+    }
+}
+
 /// Display width in terminal cells (CJK = 2). Meant for display-safe text.
 pub fn width(s: &str) -> usize {
     UnicodeWidthStr::width(s)
@@ -490,6 +571,37 @@ mod tests {
     #[test]
     fn paste_drops_invisible_characters() {
         assert_eq!(sanitize_paste("邱\u{200b}志\u{feff}远"), "邱志远");
+    }
+
+    #[test]
+    fn formula_like_text_is_defused_and_comes_back() {
+        for s in ["=1+1", "+1", "-1", "@SUM(A1)", "\t=1", "\r=1", "'=1", "''@x"] {
+            let defused = defuse_formula(s);
+            assert_eq!(defused, format!("'{s}"), "{s:?}");
+            assert_eq!(undo_defuse(&defused), s, "{s:?}");
+        }
+        for s in ["张三", "1+1", "a=b", "'quoted", ""] {
+            assert_eq!(defuse_formula(s), s, "{s:?}");
+            assert_eq!(undo_defuse(s), s, "{s:?}");
+        }
+    }
+
+    #[test]
+    fn json_keeps_its_meaning_and_loses_raw_controls() {
+        let value = "a\u{202e}b\u{9b}c\u{7f}\x1b";
+        let json = serde_json::to_string_pretty(&[value]).unwrap();
+        let safe = json_safe(&json);
+        assert!(!safe.contains(|c| is_forbidden(c) && c != '\n'), "{safe}");
+        assert_eq!(safe.lines().count(), 3, "the layout's line breaks stay");
+        let value = &[value];
+        assert_eq!(serde_json::from_str::<[String; 1]>(&safe).unwrap(), *value);
+        assert!(matches!(json_safe("[\"张三\"]"), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn only_a_terminal_gets_escapes() {
+        assert_eq!(Destination::Terminal.shown("a\x1b[2J"), "a\\x1b[2J");
+        assert_eq!(Destination::Other.shown("a\x1b[2J"), "a\x1b[2J");
     }
 
     #[test]

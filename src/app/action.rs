@@ -113,6 +113,11 @@ pub enum Action {
     ClearFilters,
     /// Write the current tab as shown (rows, order, columns) to an xlsx file.
     Export,
+    /// A key in the export dialog.
+    ExportDialog(super::export::ExportAct),
+    /// `b`, `d`, `s`: a list to choose a batch, a district or a sort column from.
+    OpenChoice(super::choose::ChooseFor),
+    Choice(super::choose::ChooseAct),
     /// What the last frame looked like (sizes, where things are); sent after every draw.
     Frame(FrameInfo),
     /// Everything read again (`R`, a new day): the first screen, then the lists are built.

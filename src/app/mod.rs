@@ -9,6 +9,7 @@
 
 mod action;
 pub mod catalog;
+pub mod choose;
 mod edit;
 pub mod export;
 mod flow;

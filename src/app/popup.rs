@@ -13,6 +13,10 @@ pub enum Popup {
     Conflict(ConflictView),
     History(HistoryView),
     Draft(DraftOffer),
+    /// `E`'s dialog: format, columns, file name.
+    Export(super::export::ExportDialog),
+    /// A batch, district or sort column to choose (`b`, `d`, `s`).
+    Choose(super::choose::ChooseList),
     /// This window's changes (`U`), to choose one to undo.
     Changes(ChangesView),
 }
@@ -89,7 +93,7 @@ pub enum Request {
     Reload,
     /// The database changed elsewhere: read what changed, and say who saved it.
     Live,
-    /// Write a tab's rows as shown to a file.
+    /// Write a tab's rows to a file, as the export dialog asked.
     Export(super::export::ExportJob),
 }
 

@@ -149,6 +149,9 @@ impl App {
             }),
             Action::ClearFilters => self.filter(|f, _| *f = Default::default()),
             Action::Export => return self.export(),
+            Action::ExportDialog(a) => return self.export_act(a),
+            Action::OpenChoice(what) => self.open_choice(what),
+            Action::Choice(a) => self.choose_act(a),
             Action::Edit(e) => return self.edit(e),
             Action::Form(a) => return self.form_act(a),
             Action::Pick(a) => self.pick_act(a),
@@ -232,7 +235,7 @@ impl App {
         }
     }
 
-    fn refresh(&mut self) {
+    pub(super) fn refresh(&mut self) {
         self.refresh_tab(self.tab);
     }
 

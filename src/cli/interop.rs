@@ -2,13 +2,13 @@
 
 use super::{lang, say, ExitError};
 use crate::domain::{District, ReviewKind};
-use crate::interop::export::{self, Filter, StatusFilter, What};
+use crate::interop::export::{self, Export, Filter, StatusFilter, What};
 use crate::interop::resolve::ImportOptions;
 use crate::interop::run::{self, Prepared};
-use crate::interop::{backup, columns, InteropError, Sheet, SheetFormat};
+use crate::interop::{backup, columns, CsvRows, InteropError, Sheet, SheetFile, SheetFormat};
 use crate::lang::Message;
 use crate::store::{Access, Store};
-use crate::text::display_safe;
+use crate::text::{display_safe, Destination};
 use chrono::NaiveDate;
 use std::io::{BufRead, IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -144,7 +144,7 @@ fn format_for(format: Option<SheetFormat>, path: Option<&Path>) -> Result<SheetF
 
 pub fn export(args: ExportArgs, today: NaiveDate) -> Result<u8, ExitError> {
     let format = format_for(args.format, args.out.as_deref())?;
-    let store = Store::open(&args.db, Access::ReadOnly)?;
+    let store = super::open_for_report(&args.db, today)?;
     let filter = Filter {
         status: args.status.unwrap_or_default(),
         kind: args.kind,
@@ -152,21 +152,33 @@ pub fn export(args: ExportArgs, today: NaiveDate) -> Result<u8, ExitError> {
         district: args.district,
         archived: args.archived,
     };
-    let sheet = export::build(&store.load()?, args.what, &filter, today)?;
+    // Checked before anything is written: a filter that does not apply, an unknown batch.
+    let list = Export::new(&store, args.what, filter, today)?;
     let path = match (args.out, format) {
         (Some(path), _) => path,
         (None, SheetFormat::Csv) => {
-            let mut out = std::io::stdout().lock();
-            return match crate::interop::write_csv(&sheet, &mut out) {
+            let stdout = std::io::stdout();
+            let to = Destination::of(&stdout);
+            let written = CsvRows::new(std::io::BufWriter::new(stdout.lock()), &list.header(), to)
+                .map_err(InteropError::from)
+                .and_then(|mut rows| {
+                    list.write(&mut rows)?;
+                    rows.finish()?.flush()?;
+                    Ok(())
+                });
+            return match written {
                 // `| head` stops reading: not a failure.
-                Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(e.into()),
-                _ => Ok(0),
+                Err(InteropError::Io(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(0),
+                Err(e) => Err(e.into()),
+                Ok(()) => Ok(0),
             };
         }
         (None, SheetFormat::Xlsx) => export::default_path(args.what, today, "xlsx"),
     };
-    crate::interop::save(&sheet, format, &path)?;
-    let (n, shown) = (sheet.rows.len(), display_safe(&path.display().to_string()).into_owned());
+    let mut file = SheetFile::create(&path, format, list.title(), &list.header())?;
+    list.write(&mut file)?;
+    let n = file.finish()?;
+    let shown = display_safe(&path.display().to_string()).into_owned();
     let rows = crate::lang::count(n, "row", "rows");
     eprintln!("{}", say(format!("已写入 {n} 行到 {shown}"), format!("wrote {rows} to {shown}")));
     Ok(0)

@@ -1,216 +1,381 @@
 //! Reports for scripts: overdue reviews, batch figures and the rule check, as table, CSV or JSON.
+//! Each streams its rows from the store (memory holds a row, or one cadre's secondments) and
+//! writes them as they come, through [`super::emit`].
 
+use super::emit::{grow, widths, Field, JsonArray, Rows};
 use super::{ExitError, Format};
-use crate::domain::check::{check_records, Records, RowFinding};
-use crate::domain::figures::{batch_figures, BatchFigures};
-use crate::domain::flags::{policy_flags, Finding, Severity};
-use crate::domain::pairing::check_pairs;
-use crate::domain::District;
-use crate::store::Store;
-use crate::text::{display_safe, pad_to_width, width};
+use crate::domain::check::{check_batch, check_cadre, check_unit, Duplicates, RowFinding};
+use crate::domain::figures::BatchFigures;
+use crate::domain::flags::{cadre_flags, Finding, Rule, Severity};
+use crate::domain::pairing::{pair_finding, unpaired, PairSide};
+use crate::domain::{District, Policy, Secondment};
+use crate::lang::count;
+use crate::store::{AttentionRow, Side, Store};
+use crate::text::Destination;
 use chrono::NaiveDate;
 use serde::Serialize;
-use std::io::Write;
+use std::io::{BufWriter, Write};
 
-/// Prints rows as an aligned table, CSV (RFC 4180 quoting) or JSON.
-fn emit<T: Serialize>(format: Format, header: &[&str], rows: &[Vec<String>], json: &T) -> Result<(), ExitError> {
-    let mut out = std::io::stdout().lock();
-    match format {
-        Format::Json => writeln!(out, "{}", serde_json::to_string_pretty(json).expect("report values serialise"))?,
-        Format::Csv => {
-            for line in
-                std::iter::once(header.iter().map(|h| h.to_string()).collect::<Vec<_>>()).chain(rows.iter().cloned())
-            {
-                let cells: Vec<String> = line.iter().map(|c| csv_cell(c)).collect();
-                writeln!(out, "{}", cells.join(","))?;
-            }
-        }
-        Format::Table => {
-            // Data is untrusted: escape controls before measuring and printing.
-            let safe: Vec<Vec<String>> =
-                rows.iter().map(|r| r.iter().map(|c| display_safe(c).into_owned()).collect()).collect();
-            let widths: Vec<usize> = (0..header.len())
-                .map(|i| safe.iter().map(|r| width(&r[i])).chain([width(header[i])]).max().unwrap_or(0))
-                .collect();
-            let line = |cells: Vec<&str>| {
-                cells
-                    .iter()
-                    .zip(&widths)
-                    .map(|(c, w)| pad_to_width(c, *w))
-                    .collect::<Vec<_>>()
-                    .join("  ")
-                    .trim_end()
-                    .to_string()
-            };
-            writeln!(out, "{}", line(header.to_vec()))?;
-            for r in &safe {
-                writeln!(out, "{}", line(r.iter().map(String::as_str).collect()))?;
-            }
-        }
-    }
-    Ok(())
-}
-
-fn csv_cell(s: &str) -> String {
-    if s.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s.to_string()
-    }
+fn stdout() -> (BufWriter<std::io::StdoutLock<'static>>, Destination) {
+    let stdout = std::io::stdout();
+    let to = Destination::of(&stdout);
+    (BufWriter::new(stdout.lock()), to)
 }
 
 #[derive(Serialize)]
-struct OverdueJson {
-    cadre: String,
+struct OverdueJson<'a> {
+    cadre: &'a str,
     cadre_id: i64,
-    batch: String,
+    batch: &'a str,
     direction: &'static str,
-    host_unit: String,
+    host_unit: &'a str,
     kind: &'static str,
-    period: String,
+    period: &'a str,
     due: NaiveDate,
     status: &'static str,
     days: i64,
     review_id: i64,
 }
 
+const OVERDUE_HEADER: [&str; 8] = ["due", "status", "days", "cadre", "batch", "kind", "period", "host_unit"];
+
+fn overdue_fields(r: &AttentionRow) -> Vec<Field> {
+    vec![
+        Field::text(r.due.to_string()),
+        Field::text(r.status.code()),
+        Field::number(r.days),
+        Field::text(&r.cadre),
+        Field::text(&r.batch),
+        Field::text(r.kind.code()),
+        Field::text(&r.period),
+        Field::text(&r.host_unit),
+    ]
+}
+
+/// The table measures its columns in a first pass over the same rows (the overdue window is
+/// read twice through its index, in one read transaction, so both passes see the same rows):
+/// nothing is held but the widths.
 pub fn overdue(store: &Store, today: NaiveDate, format: Format) -> Result<u8, ExitError> {
-    let (rows, skipped) = store.attention_checked(today)?;
+    let skipped = store.read_consistent(|| {
+        let mut width = widths(&OVERDUE_HEADER, &[]);
+        if format == Format::Table {
+            store.for_each_attention(today, |r| {
+                grow(&mut width, &overdue_fields(&r));
+                Ok::<_, ExitError>(())
+            })?;
+        }
+        let (out, to) = stdout();
+        let mut rows = Rows::start(format, out, to, &OVERDUE_HEADER, width)?;
+        let skipped = store.for_each_attention(today, |r| {
+            let json = OverdueJson {
+                cadre: &r.cadre,
+                cadre_id: r.cadre_id,
+                batch: &r.batch,
+                direction: r.direction.code(),
+                host_unit: &r.host_unit,
+                kind: r.kind.code(),
+                period: &r.period,
+                due: r.due,
+                status: r.status.code(),
+                days: r.days,
+                review_id: r.review_id,
+            };
+            rows.row(&overdue_fields(&r), &json)?;
+            Ok::<_, ExitError>(())
+        })?;
+        rows.finish()?;
+        Ok::<_, ExitError>(skipped)
+    })?;
     if skipped > 0 {
         eprintln!("guazhi: {skipped} reviews could not be read and are not listed (see `guazhi check`)");
     }
-    let json: Vec<OverdueJson> = rows
-        .iter()
-        .map(|r| OverdueJson {
-            cadre: r.cadre.clone(),
-            cadre_id: r.cadre_id,
-            batch: r.batch.clone(),
-            direction: r.direction.code(),
-            host_unit: r.host_unit.clone(),
-            kind: r.kind.code(),
-            period: r.period.clone(),
-            due: r.due,
-            status: r.status.code(),
-            days: r.days,
-            review_id: r.review_id,
-        })
-        .collect();
-    let table: Vec<Vec<String>> = json
-        .iter()
-        .map(|r| {
-            vec![
-                r.due.to_string(),
-                r.status.to_string(),
-                r.days.to_string(),
-                r.cadre.clone(),
-                r.batch.clone(),
-                r.kind.to_string(),
-                r.period.clone(),
-                r.host_unit.clone(),
-            ]
-        })
-        .collect();
-    emit(format, &["due", "status", "days", "cadre", "batch", "kind", "period", "host_unit"], &table, &json)?;
     Ok(0)
 }
 
+/// One row per batch (SQL aggregates, `Store::batch_figures`): the rows are as many as the
+/// batches, so the table measures them in memory.
 pub fn stats(store: &Store, batch: Option<&str>, format: Format) -> Result<u8, ExitError> {
-    let data = store.load()?;
-    let batches: Vec<_> = data.batches.iter().filter(|b| batch.is_none_or(|name| b.name == name)).collect();
-    if let (Some(name), true) = (batch, batches.is_empty()) {
-        let known: Vec<&str> = data.batches.iter().map(|b| b.name.as_str()).collect();
-        return Err(ExitError {
-            code: 2,
-            message: format!("--batch: no batch named '{name}' (batches: {})", known.join(", ")),
-        });
-    }
-    let figures: Vec<BatchFigures> =
-        batches.iter().map(|b| batch_figures(b, &data.secondments, &data.cadres, &data.units, &data.pairs)).collect();
-    let districts: Vec<District> = District::ALL.iter().copied().filter(|d| *d != District::City).collect();
+    let only = match batch {
+        None => None,
+        Some(name) => {
+            let batches = store.batches(None)?;
+            let Some(found) = batches.iter().find(|b| b.name == name) else {
+                let known: Vec<&str> = batches.iter().map(|b| b.name.as_str()).collect();
+                return Err(ExitError {
+                    code: 2,
+                    message: format!("--batch: no batch named '{name}' (batches: {})", known.join(", ")),
+                });
+            };
+            Some([found.id])
+        }
+    };
+    let figures = store.batch_figures(only.as_ref().map(|ids| &ids[..]))?;
     let mut header = vec!["batch", "dispatched", "down", "up", "pairs"];
-    header.extend(districts.iter().map(|d| d.code()));
+    header.extend(District::grassroots().map(|d| d.code()));
     header.extend(["sanshui_gaoming_share", "average_age", "non_party", "women"]);
-    let table: Vec<Vec<String>> = figures
-        .iter()
-        .map(|f| {
-            let mut row = vec![
-                f.batch.clone(),
-                f.dispatch_date.to_string(),
-                f.down.to_string(),
-                f.up.to_string(),
-                f.pairs.to_string(),
-            ];
-            row.extend(districts.iter().map(|d| f.down_by_district.get(d.code()).copied().unwrap_or(0).to_string()));
-            row.extend([
-                format!("{:.0}%", f.sanshui_gaoming_share * 100.0),
-                format!("{:.1}", f.average_age),
-                f.non_party.to_string(),
-                f.women.to_string(),
-            ]);
-            row
-        })
-        .collect();
+    let table: Vec<Vec<Field>> = figures.iter().map(stats_fields).collect();
+    let (mut out, to) = stdout();
     // One batch asked for by name: a single JSON object, the natural shape for a script.
     if batch.is_some() && format == Format::Json {
-        emit(format, &header, &table, &figures[0])?;
-    } else {
-        emit(format, &header, &table, &figures)?;
+        let json = serde_json::to_string_pretty(&figures[0]).expect("figures serialise");
+        writeln!(out, "{}", crate::text::json_safe(&json))?;
+        out.flush()?;
+        return Ok(0);
     }
+    let mut rows = Rows::start(format, out, to, &header, widths(&header, &table))?;
+    for (fields, f) in table.iter().zip(&figures) {
+        rows.row(fields, f)?;
+    }
+    rows.finish()?;
     Ok(0)
 }
 
-#[derive(Serialize)]
-struct CheckJson {
-    integrity: Vec<String>,
-    invalid_rows: Vec<String>,
-    findings: Vec<Finding>,
-    /// Stored rows that break a plausibility or text rule, and likely duplicates.
-    rows: Vec<RowFinding>,
+fn stats_fields(f: &BatchFigures) -> Vec<Field> {
+    let mut row = vec![
+        Field::text(&f.batch),
+        Field::text(f.dispatch_date.to_string()),
+        Field::number(f.down),
+        Field::number(f.up),
+        Field::number(f.pairs),
+    ];
+    row.extend(District::grassroots().map(|d| Field::number(f.down_by_district.get(d.code()).copied().unwrap_or(0))));
+    row.extend([
+        Field::number(format!("{:.0}%", f.sanshui_gaoming_share * 100.0)),
+        Field::number(format!("{:.1}", f.average_age)),
+        Field::number(f.non_party),
+        Field::number(f.women),
+    ]);
+    row
+}
+
+/// Where `check` writes: the rows of a table or CSV, or the sections of one JSON object.
+enum CheckOut<W: Write> {
+    Rows(Rows<W>),
+    Json { out: W, array: Option<JsonArray> },
+}
+
+const CHECK_HEADER: [&str; 3] = ["severity", "rule", "detail"];
+
+impl<W: Write> CheckOut<W> {
+    fn start(format: Format, mut out: W, to: Destination) -> std::io::Result<Self> {
+        if format == Format::Json {
+            out.write_all(b"{")?;
+            return Ok(CheckOut::Json { out, array: None });
+        }
+        // Known widths, so that rows print as they are found: the widest severity and rule
+        // name there is (all ASCII), the detail last and unpadded.
+        let rules = ["rule", "integrity_check", "invalid_row", "audit_chain", "tampered_changed"]
+            .into_iter()
+            .chain(Rule::ALL.iter().map(|r| r.code()));
+        let width = vec!["severity".len().max("warning".len()), rules.map(str::len).max().unwrap_or(0), 0];
+        Ok(CheckOut::Rows(Rows::start(format, out, to, &CHECK_HEADER, width)?))
+    }
+
+    /// Starts the JSON array `key` (nothing in a table or CSV).
+    fn section(&mut self, key: &str) -> std::io::Result<()> {
+        if let CheckOut::Json { out, array } = self {
+            if let Some(open) = array.take() {
+                open.end(out)?;
+                out.write_all(b",")?;
+            }
+            write!(out, "\n  \"{key}\": ")?;
+            *array = Some(JsonArray::start(out, 2)?);
+        }
+        Ok(())
+    }
+
+    fn row(&mut self, severity: &str, rule: &str, detail: &str, json: &impl Serialize) -> std::io::Result<()> {
+        match self {
+            CheckOut::Rows(rows) => rows.row(&[Field::text(severity), Field::text(rule), Field::text(detail)], json),
+            CheckOut::Json { out, array } => array.as_mut().expect("a section is open").element(out, json),
+        }
+    }
+
+    fn finding(&mut self, f: &Finding) -> std::io::Result<()> {
+        let severity = if f.severity == Severity::Error { "error" } else { "warning" };
+        self.row(severity, f.rule.code(), &f.detail, f)
+    }
+
+    /// An "ok" row saying what was verified; in JSON the object `key`.
+    fn summary(&mut self, key: &str, rule: &str, detail: &str, json: &impl Serialize) -> std::io::Result<()> {
+        match self {
+            CheckOut::Rows(rows) => rows.row(&[Field::text("ok"), Field::text(rule), Field::text(detail)], json),
+            CheckOut::Json { out, array } => {
+                if let Some(open) = array.take() {
+                    open.end(out)?;
+                }
+                let value = serde_json::to_string(json).expect("a summary serialises");
+                write!(out, ",\n  \"{key}\": {}", crate::text::json_safe(&value))
+            }
+        }
+    }
+
+    fn row_finding(&mut self, f: &RowFinding) -> std::io::Result<()> {
+        let severity = if f.severity == Severity::Error { "error" } else { "warning" };
+        let lang = super::lang();
+        let detail = format!("{} #{} {}", crate::store::table_label(f.table).get(lang), f.id, f.message.get(lang));
+        self.row(severity, f.rule.code(), &detail, f)
+    }
+
+    fn finish(self, errors: usize, warnings: usize) -> std::io::Result<()> {
+        match self {
+            CheckOut::Rows(rows) => {
+                let table = rows.format() == Format::Table;
+                let mut out = rows.finish()?;
+                if table {
+                    let en =
+                        format!("{}, {}", count(errors, "error", "errors"), count(warnings, "warning", "warnings"));
+                    writeln!(out, "{}", super::lang().pick(format!("错误 {errors} 项，警告 {warnings} 项"), en))?;
+                }
+                out.flush()
+            }
+            CheckOut::Json { mut out, array } => {
+                if let Some(open) = array {
+                    open.end(&mut out)?;
+                }
+                write!(out, ",\n  \"errors\": {errors},\n  \"warnings\": {warnings}\n}}\n")?;
+                out.flush()
+            }
+        }
+    }
+}
+
+/// The pair rules' view of a side.
+fn pair_side(side: &Side) -> PairSide<'_> {
+    PairSide { secondment: &side.secondment, cadre: side.cadre.as_ref().map(|c| (c.name.as_str(), c.home_unit_id)) }
+}
+
+/// The integrity check, the rows that cannot be read, then the rules: cadre by cadre (their
+/// secondments through `secondments_cadre`: `cadre_flags`, the unpaired), then pair by pair
+/// (`pair_finding`). Each finding is written as it is found; the counts count the rows listed.
+///
+/// A damaged file (integrity_check not "ok") is checked twice: first with the output thrown
+/// away, so that a file too damaged to read to the end fails before a line is written (exit 3,
+/// one message), as it did when everything was read first; then for real.
+pub fn check(store: &Store, today: NaiveDate, format: Format) -> Result<u8, ExitError> {
+    let (out, to) = stdout();
+    let errors = store.read_consistent(|| {
+        let integrity = store.integrity_check()?;
+        let policy = store.policy()?;
+        if integrity != ["ok"] {
+            check_into(store, &integrity, &policy, today, CheckOut::start(format, std::io::sink(), to)?)?;
+        }
+        check_into(store, &integrity, &policy, today, CheckOut::start(format, out, to)?)
+    })?;
+    Ok(if errors > 0 { 1 } else { 0 })
+}
+
+/// Writes the check into `w`; returns the number of errors.
+fn check_into<W: Write>(
+    store: &Store,
+    integrity: &[String],
+    policy: &Policy,
+    today: NaiveDate,
+    mut w: CheckOut<W>,
+) -> Result<usize, ExitError> {
+    let term_months = policy.term_months;
+    let mut count = Tally::default();
+    let ok = integrity == ["ok"];
+    w.section("integrity")?;
+    for line in integrity {
+        if !ok {
+            count.add(Severity::Error);
+        }
+        w.row(if ok { "ok" } else { "error" }, "integrity_check", line, line)?;
+    }
+    w.section("invalid_rows")?;
+    store.for_each_invalid(|why| {
+        count.add(Severity::Error);
+        w.row("error", "invalid_row", &why, &why)?;
+        Ok::<_, ExitError>(())
+    })?;
+    w.section("findings")?;
+    store.for_each_cadre_terms(|g| {
+        let cadre = g.cadre.as_ref();
+        let terms: Vec<&Secondment> = g.secondments.iter().collect();
+        // The policy flags need the cadre: none for a cadre that cannot be read (its row is
+        // listed among the unreadable ones).
+        let mut found = match cadre {
+            Some(c) => cadre_flags(&c.name, c.grassroots_years, &terms, term_months),
+            None => Vec::new(),
+        };
+        let alone = g.secondments.iter().zip(&g.paired).filter(|(_, paired)| !**paired);
+        found.extend(alone.map(|(s, _)| unpaired(s, cadre.map(|c| c.name.as_str()))));
+        for f in &found {
+            count.add(f.severity);
+            w.finding(f)?;
+        }
+        Ok::<_, ExitError>(())
+    })?;
+    store.for_each_pair(|p| {
+        if let Some(f) = pair_finding(&p.pair, p.down.as_ref().map(pair_side), p.up.as_ref().map(pair_side)) {
+            count.add(f.severity);
+            w.finding(&f)?;
+        }
+        Ok::<_, ExitError>(())
+    })?;
+    // Stored rows that break a plausibility or text rule, then likely duplicates.
+    w.section("rows")?;
+    let mut duplicates = Duplicates::default();
+    let mut row = |w: &mut CheckOut<W>, f: &RowFinding| {
+        count.add(f.severity);
+        w.row_finding(f)
+    };
+    store.for_each_cadre_records(|r| {
+        for f in check_cadre(r, policy, today) {
+            row(&mut w, &f)?;
+        }
+        duplicates.add(r.cadre);
+        Ok::<_, ExitError>(())
+    })?;
+    for f in store.units(None)?.iter().flat_map(check_unit) {
+        row(&mut w, &f)?;
+    }
+    for f in store.batches(None)?.iter().flat_map(|b| check_batch(b, today)) {
+        row(&mut w, &f)?;
+    }
+    for f in duplicates.findings() {
+        row(&mut w, &f)?;
+    }
+    // Changes made outside the program (the audit chain, every row against its last audited
+    // image, the anchor), then what was verified.
+    w.section("tampered")?;
+    let lang = super::lang();
+    let summary = store.verify_audit(|t| {
+        count.add(t.severity);
+        let severity = if t.severity == Severity::Error { "error" } else { "warning" };
+        w.row(severity, &format!("tampered_{}", t.operation.code()), t.message.get(lang), &t)?;
+        Ok::<_, ExitError>(())
+    })?;
+    let n = summary.rows;
+    let anchor = match summary.anchored {
+        Some(k) => lang.pick(
+            format!("，锚文件 {k} 行"),
+            format!(", {} in the anchor file", crate::lang::count(k as usize, "head", "heads")),
+        ),
+        None => lang.pick("，没有锚文件".to_string(), ", no anchor file".to_string()),
+    };
+    let detail = lang.pick(
+        format!("已核对 {n} 条修改记录的哈希链{anchor}"),
+        format!("hash chain of {n} audit rows verified{anchor}"),
+    );
+    w.summary("audit", "audit_chain", &detail, &summary)?;
+    w.finish(count.errors, count.warnings)?;
+    Ok(count.errors)
+}
+
+/// Errors and warnings, one for each row listed.
+#[derive(Default)]
+struct Tally {
     errors: usize,
     warnings: usize,
 }
 
-pub fn check(store: &Store, today: NaiveDate, format: Format) -> Result<u8, ExitError> {
-    let integrity = store.integrity_check()?;
-    let data = store.load()?;
-    let mut findings = policy_flags(&data.cadres, &data.secondments, data.policy.term_months);
-    findings.extend(check_pairs(&data.pairs, &data.secondments, &data.cadres));
-    let records = Records {
-        cadres: &data.cadres,
-        secondments: &data.secondments,
-        reviews: &data.reviews,
-        vettings: &data.vettings,
-        units: &data.units,
-        batches: &data.batches,
-    };
-    let rows = check_records(&records, &data.policy, today);
-    let integrity_ok = integrity == ["ok"];
-    let severity = |s: Severity| if s == Severity::Error { "error" } else { "warning" };
-    let mut table: Vec<Vec<String>> = integrity
-        .iter()
-        .map(|m| vec![if integrity_ok { "ok" } else { "error" }.into(), "integrity_check".into(), m.clone()])
-        .collect();
-    table.extend(data.invalid.iter().map(|m| vec!["error".into(), "invalid_row".into(), m.clone()]));
-    table.extend(
-        findings.iter().map(|f| vec![severity(f.severity).into(), f.rule.code().to_string(), f.detail.clone()]),
-    );
-    table.extend(rows.iter().map(|f| {
-        let lang = super::lang();
-        let detail = format!("{} #{} {}", crate::store::table_label(f.table).get(lang), f.id, f.message.get(lang));
-        vec![severity(f.severity).into(), f.rule.code().to_string(), detail]
-    }));
-    // The counts are of the rows listed: one per integrity problem, unreadable row and finding.
-    let errors = table.iter().filter(|r| r[0] == "error").count();
-    let warnings = table.iter().filter(|r| r[0] == "warning").count();
-    let json = CheckJson { integrity, invalid_rows: data.invalid.clone(), findings, rows, errors, warnings };
-    emit(format, &["severity", "rule", "detail"], &table, &json)?;
-    if format == Format::Table {
-        let en = format!(
-            "{}, {}",
-            crate::lang::count(errors, "error", "errors"),
-            crate::lang::count(warnings, "warning", "warnings")
-        );
-        println!("{}", super::lang().pick(format!("错误 {errors} 项，警告 {warnings} 项"), en));
+impl Tally {
+    fn add(&mut self, severity: Severity) {
+        match severity {
+            Severity::Error => self.errors += 1,
+            Severity::Warning => self.warnings += 1,
+        }
     }
-    Ok(if errors > 0 { 1 } else { 0 })
 }

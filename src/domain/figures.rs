@@ -42,7 +42,7 @@ impl BatchFigures {
     /// The figures from the counts: the shares and the average, rounded as reported.
     pub fn from_counts(batch: &Batch, counts: BatchCounts) -> BatchFigures {
         let mut down_by_district: BTreeMap<String, usize> =
-            District::ALL.iter().filter(|d| **d != District::City).map(|d| (d.code().to_string(), 0)).collect();
+            District::grassroots().map(|d| (d.code().to_string(), 0)).collect();
         for (district, n) in counts.down_by_district {
             *down_by_district.entry(district.code().to_string()).or_default() += n;
         }

@@ -26,6 +26,15 @@ pub enum Rule {
 }
 
 impl Rule {
+    pub const ALL: [Rule; 6] = [
+        Rule::GrassrootsExperience,
+        Rule::NonStandardTerm,
+        Rule::OverlappingSecondments,
+        Rule::PairNotMirrored,
+        Rule::PairInvalid,
+        Rule::Unpaired,
+    ];
+
     /// Stable name for reports.
     pub fn code(self) -> &'static str {
         match self {
@@ -111,44 +120,50 @@ pub fn term_rules(grassroots_years: f64, terms: &[Term], standard_term_months: u
     out
 }
 
-/// Flags on individual secondments and on each cadre's secondments taken together
-/// (`term_rules` per cadre), with the details a report prints.
-pub fn policy_flags(cadres: &[Cadre], secondments: &[Secondment], standard_term_months: u32) -> Vec<Finding> {
-    let by_id: HashMap<Id, &Cadre> = cadres.iter().map(|c| (c.id, c)).collect();
-    let by_sec: HashMap<Id, &Secondment> = secondments.iter().map(|s| (s.id, s)).collect();
-    let mut per_cadre: HashMap<Id, Vec<Term>> = HashMap::new();
-    for s in secondments.iter().filter(|s| by_id.contains_key(&s.cadre_id)) {
-        per_cadre.entry(s.cadre_id).or_default().push(s.term());
-    }
-    let mut single = Vec::new();
-    let mut overlaps = Vec::new();
-    for (cadre, terms) in &per_cadre {
-        let c = by_id[cadre];
-        for (rule, ids) in term_rules(c.grassroots_years, terms, standard_term_months) {
-            let s = by_sec[&ids[0]];
+/// The policy flags on one cadre's secondments (in any order), with the details a report
+/// prints: `term_rules` over their terms, the cadre named `name`. In `term_rules`' order.
+pub fn cadre_flags(name: &str, grassroots_years: f64, secondments: &[&Secondment], standard: u32) -> Vec<Finding> {
+    let terms: Vec<Term> = secondments.iter().map(|s| s.term()).collect();
+    let by_id: HashMap<Id, &Secondment> = secondments.iter().map(|s| (s.id, *s)).collect();
+    term_rules(grassroots_years, &terms, standard)
+        .into_iter()
+        .map(|(rule, ids)| {
+            let s = by_id[&ids[0]];
             let detail = match rule {
                 Rule::GrassrootsExperience => {
-                    format!("{}: {} years of grassroots experience (policy: under 2)", c.name, c.grassroots_years)
+                    format!("{name}: {grassroots_years} years of grassroots experience (policy: under 2)")
                 }
                 Rule::NonStandardTerm => {
                     let months = term_months(s.start, s.planned_end);
                     let shown = months.map_or_else(|| "not whole months".to_string(), |m| format!("{m} months"));
-                    format!("{}: planned term {} to {} is {shown}", c.name, s.start, s.planned_end)
+                    format!("{name}: planned term {} to {} is {shown}", s.start, s.planned_end)
                 }
                 _ => {
-                    let b = by_sec[&ids[1]];
-                    format!("{}: {}–{} overlaps {}–{}", c.name, s.start, s.end(), b.start, b.end())
+                    let b = by_id[&ids[1]];
+                    format!("{name}: {}–{} overlaps {}–{}", s.start, s.end(), b.start, b.end())
                 }
             };
-            let finding = Finding::new(rule, ids, detail);
-            if rule == Rule::OverlappingSecondments {
-                overlaps.push(finding);
-            } else {
-                single.push(finding);
-            }
-        }
+            Finding::new(rule, ids, detail)
+        })
+        .collect()
+}
+
+/// Flags on individual secondments and on each cadre's secondments taken together
+/// (`cadre_flags` per cadre that can be read), in the order they were always listed: the flags
+/// on one secondment in the secondments' order, then the overlaps by their ids.
+pub fn policy_flags(cadres: &[Cadre], secondments: &[Secondment], standard_term_months: u32) -> Vec<Finding> {
+    let by_id: HashMap<Id, &Cadre> = cadres.iter().map(|c| (c.id, c)).collect();
+    let mut per_cadre: HashMap<Id, Vec<&Secondment>> = HashMap::new();
+    for s in secondments.iter().filter(|s| by_id.contains_key(&s.cadre_id)) {
+        per_cadre.entry(s.cadre_id).or_default().push(s);
     }
-    // The secondments' own order for the flags on one secondment, as they were always listed.
+    let (mut single, mut overlaps): (Vec<Finding>, Vec<Finding>) = per_cadre
+        .iter()
+        .flat_map(|(cadre, list)| {
+            let c = by_id[cadre];
+            cadre_flags(&c.name, c.grassroots_years, list, standard_term_months)
+        })
+        .partition(|f| f.rule != Rule::OverlappingSecondments);
     let position: HashMap<Id, usize> = secondments.iter().enumerate().map(|(i, s)| (s.id, i)).collect();
     single.sort_by_key(|f| (position[&f.secondments[0]], f.rule == Rule::NonStandardTerm));
     overlaps.sort_by_key(|f| f.secondments.clone());

@@ -93,6 +93,14 @@ coded_enum!(District {
     Gaoming = "gaoming", "高明", "Gaoming";
 });
 
+impl District {
+    /// The five districts without the city level, in `ALL`'s order: where cadres go down to
+    /// and come up from, the columns of the batch figures.
+    pub fn grassroots() -> impl Iterator<Item = District> {
+        District::ALL.iter().copied().filter(|d| *d != District::City)
+    }
+}
+
 coded_enum!(Direction {
     Down = "down", "下挂", "down";
     Up = "up", "上挂", "up";

@@ -60,44 +60,69 @@ pub fn pair_rule(pair_batch: Id, down: Option<&Term>, up: Option<&Term>, down_ho
     (!mirrored).then_some(Rule::PairNotMirrored)
 }
 
+/// One side of a stored pair as a report names it: its secondment, and its cadre's name and
+/// home unit when the cadre can be read.
+#[derive(Debug, Clone, Copy)]
+pub struct PairSide<'a> {
+    pub secondment: &'a Secondment,
+    pub cadre: Option<(&'a str, Id)>,
+}
+
+impl PairSide<'_> {
+    fn name(&self) -> &str {
+        self.cadre.map_or("?", |c| c.0)
+    }
+
+    /// The cadre's home unit; 0 (no unit) when the cadre cannot be read.
+    fn home(&self) -> Id {
+        self.cadre.map_or(0, |c| c.1)
+    }
+}
+
+/// `pair_rule` for one stored pair, with the detail a report prints (a side is `None` when its
+/// secondment is missing or cannot be read).
+pub fn pair_finding(p: &Pair, down: Option<PairSide>, up: Option<PairSide>) -> Option<Finding> {
+    let term = |s: Option<PairSide>| s.map(|s| s.secondment.term());
+    let home = |s: Option<PairSide>| s.map_or(0, |s| s.home());
+    let rule = pair_rule(p.batch_id, term(down).as_ref(), term(up).as_ref(), home(down), home(up))?;
+    let (Some(d), Some(u)) = (down, up) else {
+        return Some(Finding::new(rule, vec![p.down_id, p.up_id], format!("pair {} names a missing secondment", p.id)));
+    };
+    let (names, ids) = ((d.name(), u.name()), vec![d.secondment.id, u.secondment.id]);
+    let detail = if rule == Rule::PairNotMirrored {
+        format!("pair {}: {} and {} do not swap units", p.id, names.0, names.1)
+    } else if d.secondment.direction != Direction::Down || u.secondment.direction != Direction::Up {
+        format!("pair {}: {} and {} are not one down and one up", p.id, names.0, names.1)
+    } else {
+        format!("pair {}: {} and {} are in different batches", p.id, names.0, names.1)
+    };
+    Some(Finding::new(rule, ids, detail))
+}
+
+/// The finding on a secondment no pair names; `cadre_name` is `None` when the cadre cannot
+/// be read.
+pub fn unpaired(s: &Secondment, cadre_name: Option<&str>) -> Finding {
+    Finding::new(
+        Rule::Unpaired,
+        vec![s.id],
+        format!("{} ({}) has no partner", cadre_name.unwrap_or("?"), s.direction.en()),
+    )
+}
+
 /// Problems with the stored pairs, mirror warnings, and secondments left without a partner.
 pub fn check_pairs(pairs: &[Pair], secondments: &[Secondment], cadres: &[Cadre]) -> Vec<Finding> {
     let by_id: HashMap<Id, &Secondment> = secondments.iter().map(|s| (s.id, s)).collect();
     let by_cadre: HashMap<Id, &Cadre> = cadres.iter().map(|c| (c.id, c)).collect();
-    let home = |s: &Secondment| by_cadre.get(&s.cadre_id).map_or(0, |c| c.home_unit_id);
-    let name = |s: &Secondment| by_cadre.get(&s.cadre_id).map_or("?", |c| c.name.as_str()).to_owned();
-    let mut out = Vec::new();
-    for p in pairs {
-        let (down, up) = (by_id.get(&p.down_id).copied(), by_id.get(&p.up_id).copied());
-        let rule = pair_rule(
-            p.batch_id,
-            down.map(|s| s.term()).as_ref(),
-            up.map(|s| s.term()).as_ref(),
-            down.map_or(0, home),
-            up.map_or(0, home),
-        );
-        let Some(rule) = rule else { continue };
-        let (Some(down), Some(up)) = (down, up) else {
-            let detail = format!("pair {} names a missing secondment", p.id);
-            out.push(Finding::new(rule, vec![p.down_id, p.up_id], detail));
-            continue;
-        };
-        let detail = if rule == Rule::PairNotMirrored {
-            format!("pair {}: {} and {} do not swap units", p.id, name(down), name(up))
-        } else if down.direction != Direction::Down || up.direction != Direction::Up {
-            format!("pair {}: {} and {} are not one down and one up", p.id, name(down), name(up))
-        } else {
-            format!("pair {}: {} and {} are in different batches", p.id, name(down), name(up))
-        };
-        out.push(Finding::new(rule, vec![down.id, up.id], detail));
-    }
+    let side = |id: Id| {
+        by_id.get(&id).map(|s| PairSide {
+            secondment: s,
+            cadre: by_cadre.get(&s.cadre_id).map(|c| (c.name.as_str(), c.home_unit_id)),
+        })
+    };
+    let mut out: Vec<Finding> = pairs.iter().filter_map(|p| pair_finding(p, side(p.down_id), side(p.up_id))).collect();
     let paired: HashSet<Id> = pairs.iter().flat_map(|p| [p.down_id, p.up_id]).collect();
     for s in secondments.iter().filter(|s| !paired.contains(&s.id)) {
-        out.push(Finding::new(
-            Rule::Unpaired,
-            vec![s.id],
-            format!("{} ({}) has no partner", name(s), s.direction.en()),
-        ));
+        out.push(unpaired(s, by_cadre.get(&s.cadre_id).map(|c| c.name.as_str())));
     }
     out
 }

@@ -11,18 +11,11 @@
 use super::{say, InteropError};
 use crate::store::{Access, Store, StoreError};
 use chrono::NaiveDateTime;
-use rusqlite::backup::{Backup, StepResult};
-use rusqlite::Connection;
 use std::fs::{self, OpenOptions};
 use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
 
 const PAGES_PER_STEP: i32 = 256;
-const PAUSE: Duration = Duration::from_millis(5);
-const RESTARTS_BEFORE_ONE_STEP: u32 = 3;
-/// How long to keep retrying while the source is locked (a migration, a hot journal).
-const LOCKED_FOR: Duration = Duration::from_secs(30);
 
 #[derive(Debug, Clone)]
 pub struct Report {
@@ -102,7 +95,7 @@ pub fn backup_in_steps(
     let dir = first.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new(".")).to_path_buf();
     let name = first.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let partial = dir.join(format!(".{name}.partial-{}", std::process::id()));
-    let result = copy_and_check(store.connection(), &partial, pages_per_step.max(1))
+    let result = copy_and_check(&store, &partial, pages_per_step.max(1))
         .and_then(|(pages, restarts)| Ok((place(&partial, named, into_folder)?, pages, restarts)));
     let (target, pages, restarts) = match result {
         Ok(v) => v,
@@ -143,74 +136,33 @@ fn same_file(a: &Path, b: &Path) -> bool {
     matches!((fs::canonicalize(a), fs::canonicalize(b)), (Ok(x), Ok(y)) if x == y)
 }
 
-/// Backs up into `partial` (created here, 0660) and checks it; returns (pages, restarts).
-fn copy_and_check(source: &Connection, partial: &Path, pages_per_step: i32) -> Result<(i32, u32), InteropError> {
+/// Backs up into `partial` (created here, 0660) and checks the copy; returns (pages, restarts).
+fn copy_and_check(store: &Store, partial: &Path, pages_per_step: i32) -> Result<(i32, u32), InteropError> {
     let file = OpenOptions::new().write(true).create_new(true).mode(0o660).open(partial)?;
     file.set_permissions(fs::Permissions::from_mode(0o660))?;
     drop(file);
-    let mut copy = Connection::open(partial).map_err(StoreError::from)?;
-    let (pages, restarts) = run(source, &mut copy, pages_per_step).map_err(StoreError::from)?;
-    let mode: String =
-        copy.pragma_update_and_check(None, "journal_mode", "DELETE", |r| r.get(0)).map_err(StoreError::from)?;
-    if !mode.eq_ignore_ascii_case("delete") {
+    let copy = store.copy_into(partial, pages_per_step)?;
+    if !copy.journal_mode.eq_ignore_ascii_case("delete") {
+        let mode = &copy.journal_mode;
         return Err(InteropError::Check(say(
             format!("副本仍是 {mode} 日志模式"),
             format!("the copy stayed in {mode} journal mode"),
         )));
     }
-    let mut stmt = copy.prepare("PRAGMA integrity_check").map_err(StoreError::from)?;
-    let found: Vec<String> =
-        stmt.query_map([], |r| r.get(0)).and_then(|rows| rows.collect()).map_err(StoreError::from)?;
-    drop(stmt);
-    if found != ["ok"] {
-        let found = found.join("; ");
+    if copy.integrity != ["ok"] {
+        let found = copy.integrity.join("; ");
         return Err(InteropError::Check(say(
             format!("副本未通过 integrity_check：{found}"),
             format!("the copy failed integrity_check: {found}"),
         )));
     }
-    let app: i32 = copy.pragma_query_value(None, "application_id", |r| r.get(0)).map_err(StoreError::from)?;
-    if app != crate::store::schema::APPLICATION_ID {
+    if copy.application_id != crate::store::schema::APPLICATION_ID {
         return Err(InteropError::Check(say(
             "副本没有 guazhi 数据库的标记",
             "the copy is not tagged as a guazhi database",
         )));
     }
-    copy.close().map_err(|(_, e)| StoreError::from(e))?;
-    Ok((pages, restarts))
-}
-
-fn run(source: &Connection, copy: &mut Connection, pages_per_step: i32) -> rusqlite::Result<(i32, u32)> {
-    let backup = Backup::new(source, copy)?;
-    let mut restarts = 0;
-    let mut last_remaining = i32::MAX;
-    let mut locked_since: Option<Instant> = None;
-    loop {
-        let pages = if restarts >= RESTARTS_BEFORE_ONE_STEP { -1 } else { pages_per_step };
-        match backup.step(pages)? {
-            StepResult::Done => return Ok((backup.progress().pagecount, restarts)),
-            StepResult::More => {
-                locked_since = None;
-                let remaining = backup.progress().remaining;
-                if remaining > last_remaining {
-                    restarts += 1;
-                }
-                last_remaining = remaining;
-                std::thread::sleep(PAUSE);
-            }
-            StepResult::Busy | StepResult::Locked => {
-                let since = *locked_since.get_or_insert_with(Instant::now);
-                if since.elapsed() > LOCKED_FOR {
-                    return Err(rusqlite::Error::SqliteFailure(
-                        rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_BUSY),
-                        Some("the database stayed locked during the backup".into()),
-                    ));
-                }
-                std::thread::sleep(Duration::from_millis(50));
-            }
-            _ => std::thread::sleep(Duration::from_millis(50)),
-        }
-    }
+    Ok((copy.pages, copy.restarts))
 }
 
 /// Removes all but the newest `keep` dated copies of `stem` in `dir`; returns what it removed.

@@ -1,4 +1,6 @@
-//! `guazhi export`: each list of the screens as a [`Sheet`], with the screens' filters.
+//! `guazhi export`: each list of the screens, with the screens' filters, streamed row by row
+//! from the store's index-ordered streams into a [`RowSink`] (a CSV or xlsx writer): memory
+//! holds a row, whatever the size of the database. docs/INTEROP.md gives each list's order.
 //!
 //! Filters: `batch` and `district` (the grassroots district a secondment involves: the host's
 //! for down, the home unit's for up) select secondments; `status` and `kind` select reviews,
@@ -6,12 +8,13 @@
 //! coded values are written as their Chinese labels (the import reads labels or codes).
 
 use super::columns::{self, Key};
-use super::sheet::{Cell, Sheet};
+use super::sheet::Cell;
+use super::write::RowSink;
 use super::InteropError;
 use crate::domain::review::ReviewStatus;
 use crate::domain::*;
-use crate::store::Data;
-use chrono::NaiveDate;
+use crate::store::{ReviewScope, Side, Store, StoreError};
+use chrono::{Days, NaiveDate};
 use std::collections::HashMap;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -81,34 +84,30 @@ pub struct Filter {
 }
 
 impl Filter {
-    fn on_reviews(&self) -> bool {
+    pub(super) fn on_reviews(&self) -> bool {
         self.status != StatusFilter::All || self.kind.is_some()
     }
 }
 
-/// Lookups by id over the data, and the day.
+/// What every list's rows are built from: the store, the day, the filter, and the small
+/// tables (policy, units, batches) by id.
 pub(super) struct Ctx<'a> {
-    pub data: &'a Data,
+    pub store: &'a Store,
     pub today: NaiveDate,
-    units: HashMap<Id, &'a Unit>,
-    cadres: HashMap<Id, &'a Cadre>,
-    batches: HashMap<Id, &'a Batch>,
-    pub secondments: HashMap<Id, &'a Secondment>,
-    reviews: HashMap<Id, Vec<&'a Review>>,
-    pair: HashMap<Id, &'a Pair>,
+    pub filter: Filter,
+    policy: Policy,
+    units: HashMap<Id, Unit>,
+    batches: HashMap<Id, Batch>,
     batch: Option<Id>,
 }
 
 impl<'a> Ctx<'a> {
-    pub fn new(data: &'a Data, today: NaiveDate, filter: &Filter) -> Result<Ctx<'a>, InteropError> {
-        let mut reviews: HashMap<Id, Vec<&Review>> = HashMap::new();
-        for r in &data.reviews {
-            reviews.entry(r.secondment_id).or_default().push(r);
-        }
+    fn new(store: &'a Store, today: NaiveDate, filter: Filter) -> Result<Ctx<'a>, InteropError> {
+        let batches = store.batches(None)?;
         let batch = match &filter.batch {
             None => None,
-            Some(name) => Some(data.batches.iter().find(|b| b.name == *name).map(|b| b.id).ok_or_else(|| {
-                let known: Vec<&str> = data.batches.iter().map(|b| b.name.as_str()).collect();
+            Some(name) => Some(batches.iter().find(|b| b.name == *name).map(|b| b.id).ok_or_else(|| {
+                let known: Vec<&str> = batches.iter().map(|b| b.name.as_str()).collect();
                 let known = known.join(", ");
                 InteropError::Usage(super::say(
                     format!("--batch：没有名为“{name}”的批次（批次有：{known}）"),
@@ -117,15 +116,13 @@ impl<'a> Ctx<'a> {
             })?),
         };
         Ok(Ctx {
-            data,
+            store,
             today,
-            units: data.units.iter().map(|u| (u.id, u)).collect(),
-            cadres: data.cadres.iter().map(|c| (c.id, c)).collect(),
-            batches: data.batches.iter().map(|b| (b.id, b)).collect(),
-            secondments: data.secondments.iter().map(|s| (s.id, s)).collect(),
-            reviews,
-            pair: data.pairs.iter().flat_map(|p| [(p.down_id, p), (p.up_id, p)]).collect(),
+            policy: store.policy()?,
+            units: store.units(None)?.into_iter().map(|u| (u.id, u)).collect(),
+            batches: batches.into_iter().map(|b| (b.id, b)).collect(),
             batch,
+            filter,
         })
     }
 
@@ -134,172 +131,202 @@ impl<'a> Ctx<'a> {
         self.batch
     }
 
-    pub fn unit(&self, id: Id) -> Option<&'a Unit> {
-        self.units.get(&id).copied()
+    pub fn unit(&self, id: Id) -> Option<&Unit> {
+        self.units.get(&id)
     }
 
-    pub fn unit_name(&self, id: Id) -> &'a str {
+    pub fn unit_name(&self, id: Id) -> &str {
         self.unit(id).map_or("?", |u| u.name.as_str())
     }
 
-    pub fn cadre(&self, id: Id) -> Option<&'a Cadre> {
-        self.cadres.get(&id).copied()
+    pub fn batch(&self, id: Id) -> Option<&Batch> {
+        self.batches.get(&id)
     }
 
-    pub fn cadre_name(&self, id: Id) -> &'a str {
-        self.cadre(id).map_or("?", |c| c.name.as_str())
-    }
-
-    pub fn batch(&self, id: Id) -> Option<&'a Batch> {
-        self.batches.get(&id).copied()
-    }
-
-    pub fn batch_name(&self, id: Id) -> &'a str {
+    pub fn batch_name(&self, id: Id) -> &str {
         self.batch(id).map_or("?", |b| b.name.as_str())
     }
 
-    pub fn reviews_of(&self, s: Id) -> &[&'a Review] {
-        self.reviews.get(&s).map_or(&[], Vec::as_slice)
-    }
-
-    pub fn partner(&self, s: &Secondment) -> Option<&'a Secondment> {
-        let p = self.pair.get(&s.id)?;
-        self.secondments.get(&if p.down_id == s.id { p.up_id } else { p.down_id }).copied()
-    }
-
     pub fn status(&self, r: &Review) -> ReviewStatus {
-        r.status(self.today, self.data.policy.due_soon_days)
+        r.status(self.today, self.policy.due_soon_days)
     }
 
-    /// The grassroots district a secondment involves: the host's for down, the home's for up.
-    pub fn district(&self, s: &Secondment) -> Option<District> {
+    /// The grassroots district a secondment involves: the host's for down, the cadre's home
+    /// unit's for up (`cadre` is `None` when it cannot be read).
+    pub fn district(&self, s: &Secondment, cadre: Option<&Cadre>) -> Option<District> {
         let unit = match s.direction {
             Direction::Down => s.host_unit_id,
-            Direction::Up => self.cadre(s.cadre_id)?.home_unit_id,
+            Direction::Up => cadre?.home_unit_id,
         };
         self.unit(unit).map(|u| u.district).filter(|d| *d != District::City)
     }
 
-    pub fn review_matches(&self, r: &Review, f: &Filter) -> bool {
-        f.kind.is_none_or(|k| r.kind == k) && f.status.accepts(self.status(r))
+    pub fn review_matches(&self, r: &Review) -> bool {
+        self.filter.kind.is_none_or(|k| r.kind == k) && self.filter.status.accepts(self.status(r))
     }
 
     /// Batch and district only.
-    pub fn place_matches(&self, s: &Secondment, f: &Filter) -> bool {
-        self.batch.is_none_or(|b| s.batch_id == b) && f.district.is_none_or(|d| self.district(s) == Some(d))
+    pub fn place_matches(&self, s: &Secondment, cadre: Option<&Cadre>) -> bool {
+        self.batch.is_none_or(|b| s.batch_id == b)
+            && self.filter.district.is_none_or(|d| self.district(s, cadre) == Some(d))
     }
 
     /// Batch, district, and (when asked) a review matching status and kind.
-    pub fn secondment_matches(&self, s: &Secondment, f: &Filter) -> bool {
-        self.place_matches(s, f) && (!f.on_reviews() || self.reviews_of(s.id).iter().any(|r| self.review_matches(r, f)))
-    }
-
-    pub fn overdue_count(&self, s: &Secondment) -> usize {
-        self.reviews_of(s.id).iter().filter(|r| self.status(r) == ReviewStatus::Overdue).count()
-    }
-}
-
-/// The list `what` from `data` as a sheet, filtered.
-pub fn build(data: &Data, what: What, filter: &Filter, today: NaiveDate) -> Result<Sheet, InteropError> {
-    let refuse = |opt: &str| {
-        let w = what.code();
-        InteropError::Usage(super::say(
-            format!("{opt} 不适用于 --what {w}"),
-            format!("{opt} does not apply to --what {w}"),
-        ))
-    };
-    match what {
-        What::Reserve | What::Stats if filter.on_reviews() => {
-            return Err(refuse(if filter.kind.is_some() { "--kind" } else { "--status" }))
+    pub fn secondment_matches(&self, s: &Secondment, cadre: Option<&Cadre>) -> Result<bool, StoreError> {
+        if !self.place_matches(s, cadre) {
+            return Ok(false);
         }
-        What::Stats if filter.district.is_some() => return Err(refuse("--district")),
-        _ => {}
+        Ok(!self.filter.on_reviews() || self.store.reviews_of(s.id)?.iter().any(|r| self.review_matches(r)))
     }
-    let ctx = Ctx::new(data, today, filter)?;
-    Ok(match what {
-        What::Secondments => secondments(&ctx, filter),
-        What::Reviews => reviews(&ctx, filter),
-        What::Cadres => super::export_lists::cadres(&ctx, filter),
-        What::Pairs => super::export_lists::pairs(&ctx, filter),
-        What::Reserve => super::export_lists::reserve(&ctx, filter),
-        What::Stats => super::export_lists::stats(&ctx),
-    })
+
+    pub fn overdue_count(&self, s: &Secondment) -> Result<usize, StoreError> {
+        let open = self.store.open_reviews_of(s.id)?;
+        Ok(open.iter().filter(|r| self.status(r) == ReviewStatus::Overdue).count())
+    }
+
+    /// The reviews the status filter can match, narrowed for the index (see `ReviewScope`).
+    fn review_scope(&self) -> ReviewScope {
+        let open = |due_until| ReviewScope { open_only: true, due_until };
+        match self.filter.status {
+            StatusFilter::Pending | StatusFilter::Only(ReviewStatus::Upcoming) => open(None),
+            StatusFilter::Only(ReviewStatus::Overdue) => open(self.today.checked_sub_days(Days::new(1))),
+            StatusFilter::Only(ReviewStatus::DueToday) => open(Some(self.today)),
+            StatusFilter::Only(ReviewStatus::DueSoon) => {
+                open(self.today.checked_add_days(Days::new(self.policy.due_soon_days.into())))
+            }
+            _ => ReviewScope::default(),
+        }
+    }
 }
 
-/// Every review matching the filters, by due date, then name, as `guazhi overdue` orders them.
-fn reviews(ctx: &Ctx, f: &Filter) -> Sheet {
-    let mut sheet = Sheet::new(
-        "考核",
-        &[
-            "到期日期",
-            "状态",
-            "天数（逾期或剩余）",
-            "姓名",
-            "批次",
-            "挂职方向",
-            "考核类别",
-            "期间",
-            "挂职单位",
-            "所在区",
-            "完成日期",
-            "等级",
-            "考核人",
-        ],
-    );
-    let mut rows: Vec<(&Review, &Secondment)> = ctx
-        .data
-        .reviews
-        .iter()
-        .filter_map(|r| ctx.secondments.get(&r.secondment_id).map(|s| (r, *s)))
-        .filter(|(r, s)| ctx.place_matches(s, f) && ctx.review_matches(r, f))
-        .collect();
-    rows.sort_by(|(a, sa), (b, sb)| {
-        (a.due, ctx.cadre_name(sa.cadre_id), a.id).cmp(&(b.due, ctx.cadre_name(sb.cadre_id), b.id))
-    });
-    for (r, s) in rows {
-        let status = ctx.status(r);
+/// A list to export: checked against the command line before anything is written.
+pub struct Export<'a> {
+    ctx: Ctx<'a>,
+    what: What,
+}
+
+impl<'a> Export<'a> {
+    /// The list `what`, filtered: refused (a usage error) when a filter does not apply to it
+    /// or `--batch` names no batch.
+    pub fn new(store: &'a Store, what: What, filter: Filter, today: NaiveDate) -> Result<Export<'a>, InteropError> {
+        let refuse = |opt: &str| {
+            let w = what.code();
+            InteropError::Usage(super::say(
+                format!("{opt} 不适用于 --what {w}"),
+                format!("{opt} does not apply to --what {w}"),
+            ))
+        };
+        match what {
+            What::Reserve | What::Stats if filter.on_reviews() => {
+                return Err(refuse(if filter.kind.is_some() { "--kind" } else { "--status" }))
+            }
+            What::Stats if filter.district.is_some() => return Err(refuse("--district")),
+            _ => {}
+        }
+        Ok(Export { ctx: Ctx::new(store, today, filter)?, what })
+    }
+
+    /// The sheet's title (the xlsx sheet name).
+    pub fn title(&self) -> &'static str {
+        match self.what {
+            What::Cadres => "干部",
+            What::Secondments => "挂职",
+            What::Pairs => "互派",
+            What::Reviews => "考核",
+            What::Reserve => "后备干部",
+            What::Stats => "批次统计",
+        }
+    }
+
+    pub fn header(&self) -> Vec<String> {
+        let owned = |h: &[&str]| h.iter().map(|h| h.to_string()).collect();
+        match self.what {
+            What::Secondments => owned(&columns::headers()),
+            What::Reviews => owned(&REVIEW_HEADER),
+            What::Cadres => owned(&super::export_lists::CADRE_HEADER),
+            What::Pairs => owned(&super::export_lists::PAIR_HEADER),
+            What::Reserve => owned(&super::export_lists::RESERVE_HEADER),
+            What::Stats => super::export_lists::stats_header(),
+        }
+    }
+
+    /// Writes the rows into `out`, one at a time, in one read transaction (a colleague's save
+    /// shows wholly or not at all).
+    pub fn write(&self, out: &mut dyn RowSink) -> Result<(), InteropError> {
+        let ctx = &self.ctx;
+        ctx.store.read_consistent(|| match self.what {
+            What::Secondments => secondments(ctx, out),
+            What::Reviews => reviews(ctx, out),
+            What::Cadres => super::export_lists::cadres(ctx, out),
+            What::Pairs => super::export_lists::pairs(ctx, out),
+            What::Reserve => super::export_lists::reserve(ctx, out),
+            What::Stats => super::export_lists::stats(ctx, out),
+        })
+    }
+}
+
+const REVIEW_HEADER: [&str; 13] = [
+    "到期日期",
+    "状态",
+    "天数（逾期或剩余）",
+    "姓名",
+    "批次",
+    "挂职方向",
+    "考核类别",
+    "期间",
+    "挂职单位",
+    "所在区",
+    "完成日期",
+    "等级",
+    "考核人",
+];
+
+/// Every review matching the filters, by due date, then id.
+fn reviews(ctx: &Ctx, out: &mut dyn RowSink) -> Result<(), InteropError> {
+    ctx.store.for_each_review(ctx.review_scope(), |(r, side)| {
+        let (s, cadre) = (&side.secondment, side.cadre.as_ref());
+        if !(ctx.place_matches(s, cadre) && ctx.review_matches(&r)) {
+            return Ok(());
+        }
+        let status = ctx.status(&r);
         let late = status == ReviewStatus::Overdue;
         let days = match status {
             ReviewStatus::Done | ReviewStatus::Cancelled => Cell::empty(),
             _ => Cell::int((r.due - ctx.today).num_days().abs()),
         };
-        sheet.rows.push(vec![
+        out.row(&[
             Cell::date(r.due).overdue(late),
             Cell::text(status.zh()).overdue(late),
             days.overdue(late),
-            Cell::text(ctx.cadre_name(s.cadre_id)),
+            Cell::text(cadre.map_or("?", |c| c.name.as_str())),
             Cell::text(ctx.batch_name(s.batch_id)),
             Cell::text(s.direction.zh()),
             Cell::text(r.kind.zh()),
             Cell::text(if r.kind == ReviewKind::EndOfTerm { "期满" } else { r.period.as_str() }),
             Cell::text(ctx.unit_name(s.host_unit_id)),
-            Cell::text(ctx.district(s).map_or("", |d| d.zh())),
+            Cell::text(ctx.district(s, cadre).map_or("", |d| d.zh())),
             Cell::opt_date(r.done),
             Cell::text(r.grade.map_or("", |g| g.zh())),
             Cell::text(&r.assessor),
-        ]);
-    }
-    sheet
+        ])?;
+        Ok(())
+    })
 }
 
-/// One row per secondment with everything the import needs to rebuild it.
-fn secondments(ctx: &Ctx, f: &Filter) -> Sheet {
-    let mut sheet = Sheet::new("挂职", &columns::headers());
-    let mut list: Vec<&Secondment> = ctx.data.secondments.iter().filter(|s| ctx.secondment_matches(s, f)).collect();
-    // By batch, pairs together (down first), then by start.
-    let group = |s: &Secondment| ctx.partner(s).map_or(s.id, |p| p.id.min(s.id));
-    list.sort_by_key(|s| {
-        let b = ctx.batch(s.batch_id);
-        (b.map(|b| b.dispatch_date), s.batch_id, group(s), s.direction, s.start, s.id)
-    });
-    for s in list {
-        let Some(c) = ctx.cadre(s.cadre_id) else { continue };
+/// One row per secondment with everything the import needs to rebuild it: by batch, each pair
+/// (down, then up), then the unpaired.
+fn secondments(ctx: &Ctx, out: &mut dyn RowSink) -> Result<(), InteropError> {
+    ctx.store.for_each_secondment_by_pair(|side: &Side, partner: Option<&Side>| {
+        let (s, Some(c)) = (&side.secondment, side.cadre.as_ref()) else { return Ok(()) };
+        if !ctx.secondment_matches(s, Some(c))? {
+            return Ok(());
+        }
         let batch = ctx.batch(s.batch_id);
         let home = ctx.unit(c.home_unit_id);
         let host = ctx.unit(s.host_unit_id);
-        let partner = ctx.partner(s).and_then(|p| ctx.cadre(p.cadre_id));
-        let overdue = ctx.overdue_count(s);
-        let row = columns::COLUMNS
+        let partner = partner.and_then(|p| p.cadre.as_ref());
+        let overdue = ctx.overdue_count(s)?;
+        let row: Vec<Cell> = columns::COLUMNS
             .iter()
             .map(|col| match col.key {
                 Key::Name => Cell::text(&c.name),
@@ -331,9 +358,9 @@ fn secondments(ctx: &Ctx, f: &Filter) -> Sheet {
                 Key::OverdueReviews => Cell::int(overdue as i64).overdue(overdue > 0),
             })
             .collect();
-        sheet.rows.push(row);
-    }
-    sheet
+        out.row(&row)?;
+        Ok(())
+    })
 }
 
 /// The file name used when `--out` is not given: `reviews-2026-11-27.xlsx` in the current

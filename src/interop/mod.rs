@@ -6,6 +6,7 @@
 //! its line and column, and nothing is written while any remains.
 
 pub mod backup;
+pub mod bounds;
 pub mod columns;
 pub mod export;
 mod export_lists;
@@ -18,8 +19,10 @@ pub mod resolve;
 mod resolve_terms;
 pub mod run;
 pub mod sheet;
+pub mod write;
 
 pub use sheet::{save, unused_path, write_csv, xlsx_bytes, Cell, Sheet, SheetFormat, Value};
+pub use write::{CsvRows, RowSink, SheetFile, XlsxRows};
 
 use crate::lang::{Lang, Message};
 use crate::store::StoreError;

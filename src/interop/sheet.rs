@@ -1,20 +1,22 @@
 //! The export core: a header row and rows of typed cells, written as CSV or xlsx.
 //!
-//! Everything that leaves the program as a spreadsheet goes through [`Sheet`]: the `export`
-//! command builds one per list, and the screens can build one from the rows and columns on
-//! show (filter, sort and column order as displayed) and call [`save`].
+//! Everything that leaves the program as a spreadsheet is rows of [`Cell`]s: the `export`
+//! command streams them through [`super::write`], row by row; the screens build a [`Sheet`]
+//! from the rows and columns on show (filter, sort and column order as displayed) and call
+//! [`save`].
 //!
 //! - CSV: UTF-8 with a byte-order mark (so Excel shows Chinese), RFC 4180 quoting, CRLF line
-//!   ends, dates as `YYYY-MM-DD`. A text cell that starts with `=`, `+`, `-` or `@` gets a
-//!   leading `'` so a spreadsheet does not run it as a formula; the import strips it again.
+//!   ends, dates as `YYYY-MM-DD`. A text cell that a spreadsheet would run as a formula gets a
+//!   leading `'` ([`crate::text::defuse_formula`]); the import strips it again.
 //! - xlsx: a bold, frozen header row with a filter, column widths from the content (CJK
 //!   characters count double), dates as real Excel dates shown `yyyy-mm-dd`, numbers as
 //!   numbers, and cells flagged overdue in red.
 
-use chrono::{Datelike, NaiveDate};
-use rust_xlsxwriter::{Color, ExcelDateTime, Format, FormatBorder, Workbook, XlsxError};
+use super::write::{CsvRows, SheetFile, XlsxRows};
+use crate::text::Destination;
+use chrono::NaiveDate;
+use std::borrow::Cow;
 use std::io::{self, Write};
-use std::os::unix::fs::OpenOptionsExt;
 use std::path::Path;
 
 /// What a cell holds.
@@ -80,21 +82,19 @@ impl Cell {
         }
     }
 
-    /// The cell as CSV text.
-    pub fn csv_text(&self) -> String {
+    /// The cell as CSV text: formula-like text defused ([`crate::text::defuse_formula`]).
+    pub fn csv_text(&self) -> Cow<'_, str> {
         match &self.value {
-            Value::Empty => String::new(),
-            // Text that already looks defused gets a second `'`, so the import's strip gives it back.
-            Value::Text(s) if s.trim_start_matches('\'').starts_with(['=', '+', '-', '@']) => format!("'{s}"),
-            Value::Text(s) => s.clone(),
-            Value::Date(d) => d.to_string(),
-            Value::Int(n) => n.to_string(),
-            Value::Number(x) => format_number(*x),
+            Value::Empty => Cow::Borrowed(""),
+            Value::Text(s) => crate::text::defuse_formula(s),
+            Value::Date(d) => Cow::Owned(d.to_string()),
+            Value::Int(n) => Cow::Owned(n.to_string()),
+            Value::Number(x) => Cow::Owned(format_number(*x)),
         }
     }
 
     /// Width in spreadsheet columns (CJK characters count double).
-    fn width(&self) -> usize {
+    pub(super) fn width(&self) -> usize {
         match &self.value {
             Value::Empty => 0,
             Value::Text(s) => s.lines().map(crate::text::width).max().unwrap_or(0),
@@ -155,21 +155,15 @@ impl SheetFormat {
 
 /// Writes the sheet as CSV: a UTF-8 byte-order mark, then RFC 4180 records with CRLF ends.
 pub fn write_csv(sheet: &Sheet, out: &mut impl Write) -> io::Result<()> {
-    out.write_all("\u{feff}".as_bytes())?;
-    let mut w = csv::WriterBuilder::new().terminator(csv::Terminator::CRLF).flexible(true).from_writer(out);
-    w.write_record(&sheet.header).map_err(io::Error::other)?;
+    let mut rows = CsvRows::new(out, &sheet.header, Destination::Other)?;
     for row in &sheet.rows {
-        w.write_record(row.iter().map(Cell::csv_text)).map_err(io::Error::other)?;
+        rows.row(row)?;
     }
-    w.flush()
-}
-
-fn xlsx_err(e: XlsxError) -> io::Error {
-    io::Error::other(format!("xlsx: {e}"))
+    rows.finish()?.flush()
 }
 
 /// A valid sheet name: at most 31 characters, none of `[]:*?/\`.
-fn sheet_name(title: &str) -> String {
+pub(super) fn sheet_name(title: &str) -> String {
     let cleaned: String =
         title.chars().filter(|c| !"[]:*?/\\'".contains(*c) && !crate::text::is_forbidden(*c)).take(31).collect();
     if cleaned.trim().is_empty() {
@@ -181,71 +175,23 @@ fn sheet_name(title: &str) -> String {
 
 /// The sheet as xlsx file bytes.
 pub fn xlsx_bytes(sheet: &Sheet) -> io::Result<Vec<u8>> {
-    let mut book = Workbook::new();
-    let ws = book.add_worksheet();
-    ws.set_name(sheet_name(&sheet.title)).map_err(xlsx_err)?;
-    let header = Format::new().set_bold().set_border_bottom(FormatBorder::Thin);
-    let date = Format::new().set_num_format("yyyy-mm-dd");
-    let red = |f: Format| f.set_font_color(Color::Red).set_bold();
-    let (plain, late, late_date) = (Format::new(), red(Format::new()), red(date.clone()));
-    let ncols = sheet.header.len().max(sheet.rows.iter().map(Vec::len).max().unwrap_or(0));
-    let mut widths = vec![0usize; ncols];
-    for (c, h) in sheet.header.iter().enumerate() {
-        ws.write_string_with_format(0, col(c)?, h, &header).map_err(xlsx_err)?;
-        widths[c] = crate::text::width(h);
+    let mut rows = XlsxRows::new(&sheet.title, &sheet.header, None)?;
+    for row in &sheet.rows {
+        rows.row(row)?;
     }
-    for (r, row) in sheet.rows.iter().enumerate() {
-        let r = u32::try_from(r + 1).map_err(|_| io::Error::other("too many rows for xlsx"))?;
-        for (c, cell) in row.iter().enumerate() {
-            widths[c] = widths[c].max(cell.width());
-            let (fmt, fmt_date) = if cell.overdue { (&late, &late_date) } else { (&plain, &date) };
-            let cc = col(c)?;
-            match &cell.value {
-                Value::Empty if cell.overdue => ws.write_blank(r, cc, fmt).map(|_| ()),
-                Value::Empty => Ok(()),
-                Value::Text(s) => ws.write_string_with_format(r, cc, s, fmt).map(|_| ()),
-                Value::Int(n) => ws.write_number_with_format(r, cc, *n as f64, fmt).map(|_| ()),
-                Value::Number(x) => ws.write_number_with_format(r, cc, *x, fmt).map(|_| ()),
-                Value::Date(d) => {
-                    let xd = excel_date(*d)?;
-                    ws.write_datetime_with_format(r, cc, &xd, fmt_date).map(|_| ())
-                }
-            }
-            .map_err(xlsx_err)?;
-        }
-    }
-    for (c, w) in widths.iter().enumerate() {
-        ws.set_column_width(col(c)?, (*w + 2).clamp(6, 60) as f64).map_err(xlsx_err)?;
-    }
-    if ncols > 0 {
-        ws.set_freeze_panes(1, 0).map_err(xlsx_err)?;
-        let last_row = u32::try_from(sheet.rows.len()).unwrap_or(u32::MAX);
-        ws.autofilter(0, 0, last_row, col(ncols - 1)?).map_err(xlsx_err)?;
-    }
-    book.save_to_buffer().map_err(xlsx_err)
-}
-
-fn col(c: usize) -> io::Result<u16> {
-    u16::try_from(c).ok().filter(|c| *c < 16_384).ok_or_else(|| io::Error::other("too many columns for xlsx"))
-}
-
-fn excel_date(d: NaiveDate) -> io::Result<ExcelDateTime> {
-    let year = u16::try_from(d.year()).map_err(|_| io::Error::other(format!("{d}: year out of range for Excel")))?;
-    ExcelDateTime::from_ymd(year, d.month() as u8, d.day() as u8).map_err(xlsx_err)
+    let mut out = io::Cursor::new(Vec::new());
+    rows.finish(&mut out)?;
+    Ok(out.into_inner())
 }
 
 /// Writes the sheet to `path` in `format`, through a temporary file in the same folder that
 /// is renamed into place: a reader never sees half a file, and a failure leaves no debris.
 pub fn save(sheet: &Sheet, format: SheetFormat, path: &Path) -> io::Result<()> {
-    let bytes = match format {
-        SheetFormat::Xlsx => xlsx_bytes(sheet)?,
-        SheetFormat::Csv => {
-            let mut buf = Vec::new();
-            write_csv(sheet, &mut buf)?;
-            buf
-        }
-    };
-    write_atomically(path, &bytes)
+    let mut file = SheetFile::create(path, format, &sheet.title, &sheet.header)?;
+    for row in &sheet.rows {
+        file.row(row)?;
+    }
+    file.finish().map(|_| ())
 }
 
 /// `dir/stem.ext`, or `dir/stem-2.ext`, `-3` … : the first name that does not exist yet, for
@@ -258,24 +204,6 @@ pub fn unused_path(dir: &Path, stem: &str, ext: &str) -> std::path::PathBuf {
         n += 1;
     }
     path
-}
-
-pub(crate) fn write_atomically(path: &Path, bytes: &[u8]) -> io::Result<()> {
-    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let name = path.file_name().ok_or_else(|| io::Error::other(format!("{}: not a file name", path.display())))?;
-    let tmp = dir.join(format!(".{}.{}.tmp", name.to_string_lossy(), std::process::id()));
-    // Personnel data: no access for others (0660 before the umask, like the database).
-    let write = || -> io::Result<()> {
-        let mut file = std::fs::OpenOptions::new().write(true).create_new(true).mode(0o660).open(&tmp)?;
-        file.write_all(bytes)?;
-        file.sync_all()?;
-        std::fs::rename(&tmp, path)
-    };
-    let result = write();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    result
 }
 
 #[cfg(test)]

@@ -1,7 +1,7 @@
 //! Writing what `E` asks for: the rows a slice at a time, their cadres' neighbourhood read and
 //! their cells made by the view, then the file; the status line says where it went.
 
-use crate::app::export::{sheet_row, ExportJob};
+use crate::app::export::{sheet_row, ExportFormat, ExportJob};
 use crate::app::view::{Index, Lookup, Rec, Tone, Views};
 use crate::app::{Action, App};
 use crate::interop::{save, unused_path, SheetFormat};
@@ -9,8 +9,8 @@ use crate::store::{Store, StoreError};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-/// Writes an export job into the current folder (else the home folder when that cannot be
-/// written), and says where it went.
+/// Writes an export job under its file name, relative to the current folder (else the home
+/// folder when that cannot be written), and says where it went.
 pub(super) fn exported(app: &App, store: &Store, job: ExportJob) -> Action {
     let here = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
     let result = write_export(app, store, &job, &here).or_else(|e| match std::env::var_os("HOME") {
@@ -49,11 +49,25 @@ pub fn write_export(app: &App, store: &Store, job: &ExportJob, dir: &Path) -> st
             table.rows.iter().enumerate().filter_map(|(i, r)| Some((r.rec?, i))).collect();
         for (rec, _) in chunk {
             if let Some(&i) = by_rec.get(rec) {
-                sheet.rows.push(sheet_row(&table.rows[i], &job.columns));
+                sheet.rows.push(sheet_row(table, &table.rows[i], &job.columns, job.every_field));
             }
         }
     }
-    let path = unused_path(dir, &job.stem, "xlsx");
-    save(&sheet, SheetFormat::Xlsx, &path)?;
+    // Never over an existing file: `name-2.xlsx` and on.
+    let wanted = dir.join(&job.file);
+    let (folder, stem, ext) = split_name(&wanted, job.format.extension());
+    let path = unused_path(&folder, &stem, &ext);
+    match job.format {
+        ExportFormat::Xlsx => save(&sheet, SheetFormat::Xlsx, &path)?,
+        ExportFormat::Csv => save(&sheet, SheetFormat::Csv, &path)?,
+    }
     Ok((std::path::absolute(&path).unwrap_or(path), sheet.rows.len()))
+}
+
+/// A file name's folder, stem and extension; a name without an extension gets the format's.
+fn split_name(path: &Path, default_ext: &str) -> (PathBuf, String, String) {
+    let folder = path.parent().map_or_else(|| PathBuf::from("."), Path::to_path_buf);
+    let stem = path.file_stem().map_or_else(String::new, |s| s.to_string_lossy().into_owned());
+    let ext = path.extension().map_or_else(|| default_ext.to_string(), |e| e.to_string_lossy().into_owned());
+    (folder, stem, ext)
 }

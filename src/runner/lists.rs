@@ -85,6 +85,7 @@ pub fn build_all(store: &Store, shown: Shown, mut send: impl FnMut(Handover) -> 
     if !go(Built::Overview(batch_lines(store, None, &flags)?)) {
         return Ok(());
     }
+    roster.keep_terms_only();
     if !go(Built::Reserve(Box::new(reserve(store, &roster, &names, None, shown, &mut invalid)?))) {
         return Ok(());
     }
@@ -109,11 +110,14 @@ pub fn build_all(store: &Store, shown: Shown, mut send: impl FnMut(Handover) -> 
 pub fn build_all_reviews(store: &Store, shown: Shown) -> Result<Handover> {
     let tx = store.connection().unchecked_transaction()?;
     let mark = store.audit_mark()?;
-    let roster = store.roster(None)?;
+    let mut roster = store.roster_terms(None)?;
+    roster.keep_terms_only();
+    roster.homes = store.homes(None)?;
     let mut names = Names::default();
     let mut invalid = Vec::new();
     store.each_cadre_item(None, &mut invalid, |c| names.push(c.id, c.name))?;
     let mut reviews = ReviewCatalog::new(false, shown.today, roster.policy.due_soon_days, shown.lang);
+    reviews.reserve(store.review_count()?);
     store.each_review(false, None, &mut invalid, |r, period| reviews.push(&r, period, &roster, &names))?;
     reviews.finish();
     tx.commit()?;

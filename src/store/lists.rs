@@ -75,9 +75,21 @@ impl Roster {
         &self.by_cadre[from..to]
     }
 
-    /// The pairs naming the term at `pos`, by id.
+    /// Lets go of what only the cadre, pair and overview lists read (pairs, next reviews), so
+    /// the lists built after them do not carry it. Homes stay: an up secondment's district is
+    /// its home unit's.
+    pub fn keep_terms_only(&mut self) {
+        for v in [&mut self.pair_start, &mut self.pair_list] {
+            *v = Vec::new();
+        }
+        self.pairs = Vec::new();
+        self.next_due = Vec::new();
+    }
+
+    /// The pairs naming the term at `pos`, by id (none after `keep_terms_only`).
     pub fn pairs_of(&self, pos: usize) -> impl Iterator<Item = &Pair> + '_ {
-        let (from, to) = (self.pair_start[pos] as usize, self.pair_start[pos + 1] as usize);
+        let start = |p: usize| self.pair_start.get(p).map_or(0, |&s| s as usize);
+        let (from, to) = (start(pos), start(pos + 1));
         self.pair_list[from..to].iter().map(|&p| &self.pairs[p as usize])
     }
 

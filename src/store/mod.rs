@@ -5,24 +5,35 @@
 //! instances starting at once cannot both migrate.
 
 mod audit;
+mod backup;
 mod bulk;
+pub mod chain;
 pub mod changes;
 mod error;
+mod export;
 pub mod lists;
 mod neighbourhood;
 mod open;
 mod read;
 mod recent;
+mod records;
 mod report;
 pub(crate) mod rows;
 pub mod schema;
+mod sound;
+mod stream;
+mod tamper;
 pub mod write;
 
 pub use audit::{Actor, AuditEntry};
+pub use backup::Copied;
 pub use bulk::{Bulk, BulkCounts, Indexes};
 pub use error::{field_label, table_label, Result, StoreError};
+pub use export::ReviewScope;
 pub use read::{AttentionRow, Data};
 pub use recent::{cell_text, changes, changes_between, Change, OwnChange, Saves};
+pub use stream::{CadreTerms, PairRow, Side};
+pub use tamper::{AuditSummary, Operation, Tamper};
 pub use write::{check_text, clean_text, NewCadre, NewSecondment, ReviewResult, Undone, Writer};
 
 use crate::lang::Message;
@@ -136,11 +147,15 @@ impl Store {
         if !open::same_file(&self.path, self.file) {
             return Err(StoreError::Moved(self.path.clone()));
         }
-        let writer = write::Writer::new(&tx, &self.actor, today, &self.mine);
-        let value = f(&writer)?;
-        let op = writer.written_op();
+        let (value, head, op) = {
+            let writer = write::Writer::new(&tx, &self.actor, today, &self.mine);
+            (f(&writer)?, writer.new_head(), writer.written_op())
+        };
         Transaction::commit(tx)?;
         self.mine.extend(op);
+        if let Some(head) = head {
+            chain::anchor(&self.path, head);
+        }
         Ok(value)
     }
 
@@ -151,6 +166,18 @@ impl Store {
         if vacuum {
             self.conn.execute_batch("VACUUM;")?;
         }
+        Ok(())
+    }
+
+    /// Sets the memory a long read may use, for the reports and exports that read whole
+    /// tables: SQLite keeps up to `cache_mib` MiB of the file's pages (2 MiB by default), so
+    /// that the interior pages of the b-trees stay in memory across lookups; and its sorts and
+    /// temporary b-trees spill to temporary files once they outgrow that, where this build
+    /// keeps them in memory by default (SQLITE_TEMP_STORE=2) and a sort of a million rows
+    /// would grow with the database.
+    pub fn bound_memory(&self, cache_mib: u32) -> Result<()> {
+        self.conn.pragma_update(None, "cache_size", -i64::from(cache_mib) * 1024)?;
+        self.conn.pragma_update(None, "temp_store", "FILE")?;
         Ok(())
     }
 

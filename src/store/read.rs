@@ -3,7 +3,7 @@
 //! query that reports use, `attention_counts` its counts for the header.
 
 use super::rows::{self, *};
-use super::{Result, Store};
+use super::{Result, Store, StoreError};
 use crate::domain::review::{status_on, ReviewStatus};
 use crate::domain::*;
 use chrono::{Days, NaiveDate};
@@ -106,10 +106,28 @@ impl Store {
     /// hand against the rules: a bad date or code). `load` lists those in `Data::invalid`; one
     /// of them must not stop the header or the overdue report.
     pub fn attention_checked(&self, today: NaiveDate) -> Result<(Vec<AttentionRow>, usize)> {
+        let mut out = Vec::new();
+        let skipped = self.for_each_attention(today, |row| {
+            out.push(row);
+            Ok::<_, StoreError>(())
+        })?;
+        Ok((out, skipped))
+    }
+
+    /// `attention`'s rows one at a time, in its order (through the partial index
+    /// `reviews_open_due`, sorted by name within a due date); returns how many rows it left out
+    /// because they could not be read.
+    pub fn for_each_attention<E: From<StoreError>>(
+        &self,
+        today: NaiveDate,
+        mut f: impl FnMut(AttentionRow) -> Result<(), E>,
+    ) -> Result<usize, E> {
         let policy = self.policy()?;
         let horizon = today + Days::new(policy.due_soon_days.into());
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT r.id, c.id, c.name, b.name, s.direction, u.name, r.kind, r.period, r.due_date
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT r.id, c.id, c.name, b.name, s.direction, u.name, r.kind, r.period, r.due_date
              FROM reviews r
              JOIN secondments s ON s.id = r.secondment_id
              JOIN cadres c ON c.id = s.cadre_id
@@ -117,36 +135,39 @@ impl Store {
              JOIN units u ON u.id = s.host_unit_id
              WHERE r.done_date IS NULL AND r.cancelled = 0 AND r.due_date <= ?1
              ORDER BY r.due_date, c.name, r.id",
-        )?;
-        let rows = stmt.query_map(params![horizon.to_string()], |r| {
-            let due = rows::date(r, 8)?;
-            Ok(AttentionRow {
-                review_id: r.get(0)?,
-                cadre_id: r.get(1)?,
-                cadre: r.get(2)?,
-                batch: r.get(3)?,
-                direction: code(r, 4, Direction::parse)?,
-                host_unit: r.get(5)?,
-                kind: code(r, 6, ReviewKind::parse)?,
-                period: r.get(7)?,
-                due,
-                status: status_on(due, false, false, today, policy.due_soon_days),
-                days: (due - today).num_days().abs(),
+            )
+            .map_err(StoreError::from)?;
+        let rows = stmt
+            .query_map(params![horizon.to_string()], |r| {
+                let due = rows::date(r, 8)?;
+                Ok(AttentionRow {
+                    review_id: r.get(0)?,
+                    cadre_id: r.get(1)?,
+                    cadre: r.get(2)?,
+                    batch: r.get(3)?,
+                    direction: code(r, 4, Direction::parse)?,
+                    host_unit: r.get(5)?,
+                    kind: code(r, 6, ReviewKind::parse)?,
+                    period: r.get(7)?,
+                    due,
+                    status: status_on(due, false, false, today, policy.due_soon_days),
+                    days: (due - today).num_days().abs(),
+                })
             })
-        })?;
-        let (mut out, mut skipped) = (Vec::new(), 0);
+            .map_err(StoreError::from)?;
+        let mut skipped = 0;
         for row in rows {
             match row {
-                Ok(r) => out.push(r),
+                Ok(r) => f(r)?,
                 Err(
                     rusqlite::Error::FromSqlConversionFailure(..)
                     | rusqlite::Error::IntegralValueOutOfRange(..)
                     | rusqlite::Error::InvalidColumnType(..),
                 ) => skipped += 1,
-                Err(e) => return Err(e.into()),
+                Err(e) => return Err(StoreError::from(e).into()),
             }
         }
-        Ok((out, skipped))
+        Ok(skipped)
     }
 
     /// Counts of overdue, due-today and due-soon reviews (the header): the statuses of
@@ -190,6 +211,24 @@ pub(super) fn convert_rows<T>(
     Ok(out)
 }
 
+/// Reads `rows` through `convert`, one at a time: `ok` gets each value, `invalid` names each
+/// row that does not convert, as `note_invalid` names it.
+pub(super) fn convert_rows_with<T, E: From<super::StoreError>>(
+    mut rows: rusqlite::Rows<'_>,
+    table: &str,
+    mut convert: impl FnMut(&Row) -> rusqlite::Result<T>,
+    mut ok: impl FnMut(T) -> Result<(), E>,
+    invalid: &mut impl FnMut(String) -> Result<(), E>,
+) -> Result<(), E> {
+    while let Some(row) = rows.next().map_err(super::StoreError::from)? {
+        match convert(row) {
+            Ok(v) => ok(v)?,
+            Err(e) => invalid(invalid_reason(row, table, &e))?,
+        }
+    }
+    Ok(())
+}
+
 /// One row through `convert`, or `None` with the reason in `invalid` ("cadres 2: gender:
 /// unknown value 'x'": the column named, not its index).
 pub(super) fn convert_one<T>(
@@ -209,6 +248,11 @@ pub(super) fn convert_one<T>(
 
 /// Names a row that did not convert in `invalid`.
 pub(super) fn note_invalid(row: &Row, table: &str, e: &rusqlite::Error, invalid: &mut Vec<String>) {
+    invalid.push(invalid_reason(row, table, e));
+}
+
+/// "table id: column: why" for a row that did not convert.
+fn invalid_reason(row: &Row, table: &str, e: &rusqlite::Error) -> String {
     let id = row.get::<_, i64>(0).unwrap_or_default();
     let column = |i: usize| row.as_ref().column_name(i).unwrap_or("?").to_string();
     let why = match e {
@@ -217,5 +261,5 @@ pub(super) fn note_invalid(row: &Row, table: &str, e: &rusqlite::Error, invalid:
         rusqlite::Error::InvalidColumnType(i, _, t) => format!("{}: unexpected {t}", column(*i)),
         other => other.to_string(),
     };
-    invalid.push(format!("{table} {id}: {why}"));
+    format!("{table} {id}: {why}")
 }

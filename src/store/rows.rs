@@ -63,6 +63,16 @@ pub fn opt_code<T>(row: &Row, idx: usize, parse: fn(&str) -> Option<T>) -> rusql
     }
 }
 
+/// `cols` (a `*_COLS` list) with each name prefixed by `alias.`, for a join.
+pub fn qualified(alias: &str, cols: &str) -> String {
+    cols.split(',').map(|c| format!("{alias}.{}", c.trim())).collect::<Vec<_>>().join(", ")
+}
+
+/// How many columns a `*_COLS` list names: where the next table's columns start in a join.
+pub fn width(cols: &str) -> usize {
+    cols.split(',').count()
+}
+
 pub const UNIT_COLS: &str = "id, name, kind, district, version";
 pub fn unit(r: &Row) -> rusqlite::Result<Unit> {
     Ok(Unit {
@@ -82,79 +92,110 @@ pub fn batch(r: &Row) -> rusqlite::Result<Batch> {
 pub const CADRE_COLS: &str = "id, name, gender, birth_date, political, education, speciality, \
                               grassroots_years, home_unit_id, home_post, archived, version";
 pub fn cadre(r: &Row) -> rusqlite::Result<Cadre> {
+    cadre_at(r, 0)
+}
+
+/// `cadre` from the columns starting at `at` (a joined row).
+pub fn cadre_at(r: &Row, at: usize) -> rusqlite::Result<Cadre> {
     Ok(Cadre {
-        id: r.get(0)?,
-        name: r.get(1)?,
-        gender: code(r, 2, Gender::parse)?,
-        birth_date: date(r, 3)?,
-        political: code(r, 4, Political::parse)?,
-        education: r.get(5)?,
-        speciality: r.get(6)?,
-        grassroots_years: r.get(7)?,
-        home_unit_id: r.get(8)?,
-        home_post: r.get(9)?,
-        archived: r.get(10)?,
-        version: r.get(11)?,
+        id: r.get(at)?,
+        name: r.get(at + 1)?,
+        gender: code(r, at + 2, Gender::parse)?,
+        birth_date: date(r, at + 3)?,
+        political: code(r, at + 4, Political::parse)?,
+        education: r.get(at + 5)?,
+        speciality: r.get(at + 6)?,
+        grassroots_years: r.get(at + 7)?,
+        home_unit_id: r.get(at + 8)?,
+        home_post: r.get(at + 9)?,
+        archived: r.get(at + 10)?,
+        version: r.get(at + 11)?,
     })
 }
 
 pub const SECONDMENT_COLS: &str = "id, cadre_id, batch_id, direction, host_unit_id, host_post, \
                                    start_date, planned_end, actual_end, end_reason, version";
 pub fn secondment(r: &Row) -> rusqlite::Result<Secondment> {
+    secondment_at(r, 0)
+}
+
+/// `secondment` from the columns starting at `at` (a joined row).
+pub fn secondment_at(r: &Row, at: usize) -> rusqlite::Result<Secondment> {
     Ok(Secondment {
-        id: r.get(0)?,
-        cadre_id: r.get(1)?,
-        batch_id: r.get(2)?,
-        direction: code(r, 3, Direction::parse)?,
-        host_unit_id: r.get(4)?,
-        host_post: r.get(5)?,
-        start: date(r, 6)?,
-        planned_end: date(r, 7)?,
-        actual_end: opt_date(r, 8)?,
-        end_reason: r.get(9)?,
-        version: r.get(10)?,
+        id: r.get(at)?,
+        cadre_id: r.get(at + 1)?,
+        batch_id: r.get(at + 2)?,
+        direction: code(r, at + 3, Direction::parse)?,
+        host_unit_id: r.get(at + 4)?,
+        host_post: r.get(at + 5)?,
+        start: date(r, at + 6)?,
+        planned_end: date(r, at + 7)?,
+        actual_end: opt_date(r, at + 8)?,
+        end_reason: r.get(at + 9)?,
+        version: r.get(at + 10)?,
     })
 }
 
 pub const PAIR_COLS: &str = "id, batch_id, down_id, up_id, version";
 pub fn pair(r: &Row) -> rusqlite::Result<Pair> {
-    Ok(Pair { id: r.get(0)?, batch_id: r.get(1)?, down_id: r.get(2)?, up_id: r.get(3)?, version: r.get(4)? })
+    pair_at(r, 0)
+}
+
+/// `pair` from the columns starting at `at` (a joined row).
+pub fn pair_at(r: &Row, at: usize) -> rusqlite::Result<Pair> {
+    Ok(Pair {
+        id: r.get(at)?,
+        batch_id: r.get(at + 1)?,
+        down_id: r.get(at + 2)?,
+        up_id: r.get(at + 3)?,
+        version: r.get(at + 4)?,
+    })
 }
 
 pub const REVIEW_COLS: &str = "id, secondment_id, kind, period, due_date, done_date, grade, assessor, note, \
                                cancelled, version";
 pub fn review(r: &Row) -> rusqlite::Result<Review> {
+    review_at(r, 0)
+}
+
+/// `review` from the columns starting at `at` (a joined row).
+pub fn review_at(r: &Row, at: usize) -> rusqlite::Result<Review> {
     Ok(Review {
-        id: r.get(0)?,
-        secondment_id: r.get(1)?,
-        kind: code(r, 2, ReviewKind::parse)?,
-        period: r.get(3)?,
-        due: date(r, 4)?,
-        done: opt_date(r, 5)?,
-        grade: opt_code(r, 6, Grade::parse)?,
-        assessor: r.get(7)?,
-        note: r.get(8)?,
-        cancelled: r.get(9)?,
-        version: r.get(10)?,
+        id: r.get(at)?,
+        secondment_id: r.get(at + 1)?,
+        kind: code(r, at + 2, ReviewKind::parse)?,
+        period: r.get(at + 3)?,
+        due: date(r, at + 4)?,
+        done: opt_date(r, at + 5)?,
+        grade: opt_code(r, at + 6, Grade::parse)?,
+        assessor: r.get(at + 7)?,
+        note: r.get(at + 8)?,
+        cancelled: r.get(at + 9)?,
+        version: r.get(at + 10)?,
     })
 }
 
 pub const VETTING_COLS: &str = "id, secondment_id, vet_date, political, moral, performance, duty, integrity, \
                                 discipline_opinion, family_planning_opinion, conclusion, version";
 pub fn vetting(r: &Row) -> rusqlite::Result<Vetting> {
+    vetting_at(r, 0)
+}
+
+/// A vetting whose columns start at `at`.
+pub fn vetting_at(r: &Row, at: usize) -> rusqlite::Result<Vetting> {
     Ok(Vetting {
-        id: r.get(0)?,
-        secondment_id: r.get(1)?,
-        date: date(r, 2)?,
-        political: code(r, 3, VetResult::parse)?,
-        moral: code(r, 4, VetResult::parse)?,
-        performance: code(r, 5, VetResult::parse)?,
-        duty: code(r, 6, VetResult::parse)?,
-        integrity: code(r, 7, VetResult::parse)?,
-        discipline_opinion: r.get(8)?,
-        family_planning_opinion: r.get(9)?,
-        conclusion: r.get(10)?,
-        version: r.get(11)?,
+        id: r.get(at)?,
+        secondment_id: r.get(at + 1)?,
+        date: date(r, at + 2)?,
+        political: code(r, at + 3, VetResult::parse)?,
+        moral: code(r, at + 4, VetResult::parse)?,
+        performance: code(r, at + 5, VetResult::parse)?,
+        duty: code(r, at + 6, VetResult::parse)?,
+        integrity: code(r, at + 7, VetResult::parse)?,
+        discipline_opinion: r.get(at + 8)?,
+        family_planning_opinion: r.get(at + 9)?,
+        conclusion: r.get(at + 10)?,
+        version: r.get(at + 11)?,
     })
 }
 

@@ -116,8 +116,12 @@ impl Builder for Loader {
         let (path, sender, mut notify) = (self.path.clone(), self.sender.clone(), self.notify.try_clone()?);
         let thread = std::thread::Builder::new().name("lists".into()).spawn(move || {
             // The loop may be gone (the user quit): then nobody listens, and the build stops.
+            // Each phase's scratch memory goes back before the next phase grows: the session's
+            // peak is then the lists plus one phase, not the sum of every phase's leftovers.
             let mut hand = |h: crate::store::Result<Handover>| {
-                sender.send(Handed::List(h)).is_ok() && notify.write_all(&[1]).is_ok()
+                let sent = sender.send(Handed::List(h)).is_ok() && notify.write_all(&[1]).is_ok();
+                release_free_memory();
+                sent
             };
             let store = match Store::open(&path, Access::ReadOnly) {
                 Ok(store) => store,

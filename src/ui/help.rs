@@ -35,22 +35,24 @@ pub fn bar_items(app: &App) -> Vec<(String, &'static str)> {
     for b in keys::active(app) {
         let key = b.keys[0].label(app.opts.ascii, zh);
         if b.bar && !taken.contains(&key) {
-            items.push((key, label(app, b)));
+            items.push((key, b.bar_label(zh)));
         }
         taken.extend(b.keys.iter().map(|k| k.label(app.opts.ascii, zh)));
     }
     items
 }
 
-/// The key bar: as many items as fit, always keeping help and quit at the end.
+/// The key bar: the context's own keys first, as many as fit, dropped from the end; `?` (every
+/// key) always stays, and `Esc` where it leaves something.
 pub fn render_bar(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     if area.width == 0 || area.height == 0 {
         return;
     }
     let mut items = bar_items(app);
     let item_w = |(k, l): &(String, &str)| cells(k).saturating_add(1).saturating_add(cells(l)).saturating_add(2);
-    let total = |items: &[(String, &str)]| items.iter().map(item_w).fold(1u16, u16::saturating_add);
-    let keep = |(k, _): &(String, &str)| k == "?" || k == "q" || k == "Esc";
+    // The last item's two spaces after it need not fit, nor the margin before the first.
+    let total = |items: &[(String, &str)]| items.iter().map(item_w).fold(0u16, u16::saturating_add).saturating_sub(2);
+    let keep = |(k, _): &(String, &str)| k == "?" || k == "Esc";
     while total(&items) > area.width {
         match items.iter().rposition(|i| !keep(i)) {
             Some(i) => {
@@ -61,7 +63,8 @@ pub fn render_bar(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
             }
         }
     }
-    let mut spans = vec![Span::raw(" ")];
+    let margin = if total(&items) < area.width { " " } else { "" };
+    let mut spans = vec![Span::raw(margin)];
     for (k, l) in items {
         spans.push(Span::styled(k, theme.key()));
         spans.push(Span::raw(" "));

@@ -6,6 +6,7 @@
 
 mod cadres;
 mod dossier;
+mod export;
 pub mod form;
 pub mod help;
 mod overview;
@@ -18,6 +19,7 @@ pub mod theme;
 mod units;
 pub mod widgets;
 
+use crate::app::popup::Popup;
 use crate::app::view::Tone;
 use crate::app::{App, FrameInfo, Mode, Tab};
 use crate::lang::Lang;
@@ -84,9 +86,17 @@ pub fn draw(frame: &mut Frame, app: &App) -> FrameInfo {
         }
     }
     if let Some(p) = &app.popup {
-        let (page, max) = popup::render(frame, app, p, &theme);
-        (info.text_page, info.text_max) = (page, max);
-        caret = None;
+        caret = match p {
+            Popup::Export(d) => export::render(frame, app, d, &theme),
+            Popup::Choose(c) => {
+                let (zh, short) = (app.opts.lang == Lang::Zh, Rect { height: body.height.min(16), ..body });
+                popup::render_list(frame, short, c.title, &c.picker, &c.options, zh, &theme)
+            }
+            _ => {
+                (info.text_page, info.text_max) = popup::render(frame, app, p, &theme);
+                None
+            }
+        };
     }
     if let Some(scroll) = app.help {
         let (page, max) = help::render_popup(frame, app, &theme, scroll);
@@ -127,60 +137,116 @@ fn too_small(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     frame.render_widget(Paragraph::new(text), Rect { y, height: h, ..area });
 }
 
+/// The header: program, banners, database, today and its weekday on the left, the attention
+/// counts on the right. Today's date is never cut (issue 13): when the line is short the rest
+/// gives way first — the database's name is cut and then left out, then the program's name,
+/// then the counts and the banners take their short words, then the weekday goes.
 fn render_header(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let [overdue, today, soon] = app.counts;
-    let counts: Vec<(String, Tone, usize)> = match app.opts.lang {
-        Lang::Zh => vec![
-            (format!("逾期 {overdue}"), Tone::Overdue, overdue),
-            (format!("今日到期 {today}"), Tone::DueToday, today),
-            (format!("即将到期 {soon}"), Tone::DueSoon, soon),
-        ],
-        Lang::En => vec![
-            (format!("{overdue} overdue"), Tone::Overdue, overdue),
-            (format!("{today} due today"), Tone::DueToday, today),
-            (format!("{soon} due soon"), Tone::DueSoon, soon),
-        ],
+    let lang = app.opts.lang;
+    let counts = |short: bool| -> Vec<(String, Tone, usize)> {
+        let (a, b, c) = match (lang, short) {
+            (Lang::Zh, false) => (format!("逾期 {overdue}"), format!("今日到期 {today}"), format!("即将到期 {soon}")),
+            (Lang::Zh, true) => (format!("逾期{overdue}"), format!("今日{today}"), format!("将到期{soon}")),
+            (Lang::En, false) => {
+                (format!("{overdue} overdue"), format!("{today} due today"), format!("{soon} due soon"))
+            }
+            (Lang::En, true) => (format!("{overdue} late"), format!("{today} today"), format!("{soon} soon")),
+        };
+        vec![(a, Tone::Overdue, overdue), (b, Tone::DueToday, today), (c, Tone::DueSoon, soon)]
     };
-    let mut right = Vec::new();
-    for (text, tone, n) in counts {
-        right.push(Span::styled(text, theme.count(tone, n)));
-        right.push(Span::raw("  "));
-    }
-    let right_w = right.iter().map(|s| cells(&s.content)).fold(0u16, u16::saturating_add);
-    let weekday = match app.opts.lang {
+    let weekday = match lang {
         Lang::Zh => ["周一", "周二", "周三", "周四", "周五", "周六", "周日"],
         Lang::En => ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"],
     }[app.today.weekday().num_days_from_monday() as usize];
-    let left = format!("{}{}{} {weekday}", app.opts.db_name, theme.dot(), app.today);
     // Read-only is a banner, not a footnote: every edit key will be refused. So is a file
-    // every account on the server can read (personnel data).
-    let mut banner = String::new();
-    if app.opts.read_only.is_some() {
-        banner.push_str(app.t(" 只读 ", " READ-ONLY "));
-    }
-    if app.opts.world_readable {
-        banner.push_str(app.t(" 他人可读 ", " WORLD-READABLE "));
-    }
-    // Rows typed by hand against the rules are left out of the lists: say so on every tab
-    // (the Overview and `guazhi check` say which).
+    // every account on the server can read (personnel data). Rows typed by hand against the
+    // rules are left out of the lists: say so on every tab (the Overview and `guazhi check`
+    // say which).
     let unreadable = app.unreadable().len();
-    if unreadable > 0 {
-        banner.push_str(&match app.opts.lang {
-            Lang::Zh => format!(" {unreadable} 行无法读取 "),
-            Lang::En => format!(" {} ", crate::lang::count(unreadable, "unreadable row", "unreadable rows")),
-        });
-    }
+    let banners = |short: bool| -> String {
+        let mut banner = String::new();
+        if app.opts.read_only.is_some() {
+            banner.push_str(app.t(" 只读 ", if short { " RO " } else { " READ-ONLY " }));
+        }
+        if app.opts.world_readable {
+            banner.push_str(match (lang, short) {
+                (Lang::Zh, false) => " 他人可读 ",
+                (Lang::Zh, true) => " 他人可读 ",
+                (Lang::En, false) => " WORLD-READABLE ",
+                (Lang::En, true) => " WORLD ",
+            });
+        }
+        if unreadable > 0 {
+            banner.push_str(&match (lang, short) {
+                (Lang::Zh, _) => format!(" {unreadable} 行无法读取 "),
+                (Lang::En, false) => {
+                    format!(" {} ", crate::lang::count(unreadable, "unreadable row", "unreadable rows"))
+                }
+                (Lang::En, true) => format!(" {unreadable} unreadable "),
+            });
+        }
+        banner
+    };
+    let dot = theme.dot();
     let name = format!(" {} ", app.t("挂职", "guazhi"));
-    let banner_w = if banner.is_empty() { 0 } else { cells(&banner) + 1 };
-    let room = area.width.saturating_sub(right_w + cells(&name) + banner_w + 1);
-    let left = fit(&left, usize::from(room), theme).0.into_owned();
-    let pad = area.width.saturating_sub(cells(&name) + cells(&left) + banner_w + right_w);
-    let mut spans = vec![Span::styled(name, theme.app_name())];
+    // From the fullest header to the plainest: (program name, short counts, short banners,
+    // weekday). The first that leaves room for some of the database's name, else the first
+    // that fits without it.
+    let plans = [
+        (true, false, false, true),
+        (false, false, false, true),
+        (false, true, false, true),
+        (false, true, true, true),
+        (false, true, true, false),
+    ];
+    let width = usize::from(area.width);
+    let fixed = |(with_name, short_counts, short_banners, with_weekday): (bool, bool, bool, bool)| -> usize {
+        let banner = banners(short_banners);
+        usize::from(if with_name { cells(&name) } else { 1 })
+            + if banner.is_empty() { 0 } else { crate::text::width(&banner) + 1 }
+            + 10
+            + if with_weekday { crate::text::width(weekday) + 1 } else { 0 }
+            + counts(short_counts).iter().map(|(t, ..)| crate::text::width(t) + 2).sum::<usize>()
+            + 2
+    };
+    let db_min = crate::text::width(dot) + crate::text::width(&app.opts.db_name).min(6);
+    let with_db = |p: &&(bool, bool, bool, bool)| app.opts.db_name.is_empty() || fixed(**p) + db_min <= width;
+    let fits = |p: &&(bool, bool, bool, bool)| fixed(**p) <= width;
+    // The weekday goes last of all.
+    let (last, rest) = plans.split_last().expect("plans");
+    let chosen = rest
+        .iter()
+        .find(with_db)
+        .or_else(|| rest.iter().find(fits))
+        .or_else(|| Some(last).filter(with_db))
+        .copied()
+        .unwrap_or(*last);
+    let db_room = width.saturating_sub(fixed(chosen));
+    let (with_name, short_counts, short_banners, with_weekday) = chosen;
+    let banner = banners(short_banners);
+    let mut spans = vec![if with_name { Span::styled(name, theme.app_name()) } else { Span::raw(" ") }];
     if !banner.is_empty() {
         spans.push(Span::styled(banner, theme.banner()));
         spans.push(Span::raw(" "));
     }
-    spans.extend([Span::raw(left), Span::raw(" ".repeat(usize::from(pad)))]);
+    let db_w = db_room.saturating_sub(usize::from(cells(dot)));
+    if db_w >= 4 && !app.opts.db_name.is_empty() {
+        let db = fit(&app.opts.db_name, db_w, theme).0.into_owned();
+        spans.push(Span::raw(db));
+        spans.push(Span::raw(dot));
+    }
+    spans.push(Span::raw(app.today.to_string()));
+    if with_weekday {
+        spans.push(Span::raw(format!(" {weekday}")));
+    }
+    let mut right = Vec::new();
+    for (text, tone, n) in counts(short_counts) {
+        right.push(Span::styled(text, theme.count(tone, n)));
+        right.push(Span::raw("  "));
+    }
+    let used = spans.iter().chain(&right).map(|s| cells(&s.content)).fold(0u16, u16::saturating_add);
+    spans.push(Span::raw(" ".repeat(usize::from(area.width.saturating_sub(used)))));
     spans.extend(right);
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }
@@ -287,7 +353,8 @@ pub fn list_block(app: &App, tab: Tab, extra: Vec<Span<'static>>, theme: &Theme)
     block
 }
 
-/// A tab that is just a list in a box.
+/// A tab that is just a list in a box, with the detail strip under it when the columns do not
+/// show everything (issue 13: the selected row's left-out columns and whole texts).
 pub fn simple_list(
     frame: &mut Frame,
     area: Rect,
@@ -297,7 +364,16 @@ pub fn simple_list(
     theme: &Theme,
 ) -> table::Hits {
     let block = list_block(app, tab, extra, theme);
-    let inner = block.inner(area);
-    frame.render_widget(block, area);
-    table::render(frame, inner, app, tab, theme)
+    let columns = &app.table(tab).columns;
+    let layout = table::layout_columns(columns, block.inner(area).width);
+    let strip = table::strip_height(columns, &layout, area.width, area.height);
+    let boxed = Rect { height: area.height - strip, ..area };
+    let inner = block.inner(boxed);
+    frame.render_widget(block, boxed);
+    let hits = table::render_placed(frame, inner, app, tab, &layout, theme);
+    if strip > 0 {
+        let below = Rect { y: boxed.bottom(), height: strip, ..area };
+        table::render_strip(frame, below, app, tab, &layout, theme);
+    }
+    hits
 }

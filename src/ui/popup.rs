@@ -4,7 +4,7 @@
 use super::form::input_view;
 use super::theme::Theme;
 use super::widgets::{cells, centered, clear_margins, wrap};
-use crate::app::form::Form;
+use crate::app::form::{Form, Opt, Picker};
 use crate::app::popup::Popup;
 use crate::app::view::TextLine;
 use crate::app::App;
@@ -25,6 +25,8 @@ pub fn render(frame: &mut Frame, app: &App, popup: &Popup, theme: &Theme) -> (us
             let lines = app.changes_lines(c);
             text_box(frame, screen, app.t("本窗口的修改", "This window's changes"), &lines, 0, 96, theme)
         }
+        // Drawn by `ui::export`, with its caret.
+        Popup::Export(_) | Popup::Choose(_) => (0, 0),
         Popup::History(h) => {
             let height = screen.height.saturating_sub(2);
             text_box_sized(frame, screen, &h.title, &h.lines, h.scroll, 96, Some(height), theme)
@@ -94,23 +96,34 @@ fn text_box_sized(
 pub fn render_picker(frame: &mut Frame, body: Rect, form: &Form, theme: &Theme) -> Option<Position> {
     let p = form.picker.as_ref()?;
     let field = form.fields.get(p.field)?;
-    let opts = field.options();
+    let zh = form.zh;
+    let title = if zh { format!("选择{}", field.zh) } else { format!("Choose: {}", field.en) };
+    render_list(frame, body, &title, p, field.options(), zh, theme)
+}
+
+/// A list to choose from (a form's picker, or `b`, `d`, `s` on a list): a filter line with the
+/// cursor, the options left, the selection in reverse video.
+pub fn render_list(
+    frame: &mut Frame,
+    body: Rect,
+    title: &str,
+    p: &Picker,
+    opts: &[Opt],
+    zh: bool,
+    theme: &Theme,
+) -> Option<Position> {
     let width = body.width.saturating_sub(4).min(80);
     let height = (p.visible.len() as u16 + 4).clamp(6, body.height.saturating_sub(1).max(6)).min(body.height);
     if width < 20 || height < 5 {
         return None;
     }
     let area = centered(body, width, height);
-    let zh = form.zh;
     let count = format!(" {}/{} ", p.visible.len(), opts.len());
     let block = Block::default()
         .borders(Borders::ALL)
         .border_set(theme.border_set())
         .border_style(theme.border())
-        .title(Span::styled(
-            format!(" {} ", if zh { format!("选择{}", field.zh) } else { format!("Choose: {}", field.en) }),
-            theme.title(),
-        ))
+        .title(Span::styled(format!(" {title} "), theme.title()))
         .title_top(Line::from(Span::styled(count, theme.muted())).right_aligned());
     frame.render_widget(Clear, area);
     clear_margins(frame.buffer_mut(), area);

@@ -12,10 +12,10 @@ use guazhi::domain::Cadre;
 use guazhi::draft::Draft;
 use guazhi::lang::Lang;
 use guazhi::store::Access;
-use ratatui::crossterm::event::KeyCode::{Enter, Esc};
+use ratatui::crossterm::event::KeyCode::{Down, Enter, Esc};
 
-/// Words that may appear in Chinese screens: key names, file extensions, the program's name,
-/// the date placeholder, and the demo file's name.
+/// Words that may appear in Chinese screens: key names, file extensions and formats, the
+/// program's name, the date placeholder, and the demo file's name.
 const ALLOWED: &[&str] = &[
     "Enter",
     "Esc",
@@ -35,6 +35,7 @@ const ALLOWED: &[&str] = &[
     "Right",
     "xlsx",
     "csv",
+    "CSV",
     "lrmx",
     "zip",
     "db",
@@ -163,8 +164,21 @@ impl Walk {
             self.rig.key(Esc);
         }
         self.reset();
-        self.keys("3fftbd");
+        self.keys("3fftb");
+        self.look("the batch list");
+        self.rig.key(Down);
+        self.rig.key(Enter);
+        self.keys("d");
+        self.look("the district list");
+        self.rig.key(Down);
+        self.rig.key(Enter);
         self.look("reviews filtered");
+        self.keys("s");
+        self.look("the sort list");
+        self.rig.key(Esc);
+        self.keys("E");
+        self.look("the export dialog");
+        self.rig.key(Esc);
         self.keys("x");
         self.reset();
         self.keys("?");

@@ -7,15 +7,18 @@ mod edit_support;
 #[path = "../support/interop_support/mod.rs"]
 mod interop_support;
 
+mod design_size;
 mod edit_app;
 mod edit_invalid;
 mod edit_reference;
 mod edit_screens;
+mod export_dialog;
 mod forms;
 mod fuzz_keys;
-mod interop_tui;
+mod key_bars;
 mod language_walk;
 mod loading;
+mod pickers;
 mod reliability_app;
 mod screens;
 mod screens_random;

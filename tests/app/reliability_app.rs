@@ -11,7 +11,7 @@ use guazhi::app::{Action, Display, Tab};
 use guazhi::lang::Lang;
 use guazhi::store::{Access, Store};
 use ratatui::backend::TestBackend;
-use ratatui::crossterm::event::KeyCode::{Enter, Esc};
+use ratatui::crossterm::event::KeyCode::{Down, Enter, Esc};
 use ratatui::Terminal;
 use std::os::unix::fs::PermissionsExt;
 use std::time::Duration;
@@ -383,7 +383,9 @@ fn long_cjk_names_are_cut_visibly_and_columns_stay_aligned() {
             let row = rows.iter().find(|(t, _)| t.contains("欧阳司马")).expect("the long name is listed");
             assert!(row.0.contains('…'), "{w}x{h}: the cut is visible: {}", row.0);
             assert!(!row.0.contains(long), "{w}x{h}: cut, not overflowing");
-            for (text, cols) in &rows[header + 1..rows.len() - 2] {
+            // The list's rows: down to its box's bottom (a detail strip may be under it).
+            let bottom = rows.iter().rposition(|(t, _)| t.starts_with('└')).expect("the list's box");
+            for (text, cols) in &rows[header + 1..bottom] {
                 // The cell before the next column is blank on every row: the name column never
                 // spills into it, whatever the width of its characters.
                 if let Some(i) = cols.iter().position(|&c| c == next_x - 1) {
@@ -426,6 +428,9 @@ fn ascii_mode_draws_no_ambiguous_width_symbol_anywhere() {
         rig.keys(tab);
         look(&mut rig, &format!("tab {tab}"));
         rig.keys("s");
+        look(&mut rig, &format!("tab {tab} choosing a sort"));
+        rig.key(Down);
+        rig.key(Enter);
         look(&mut rig, &format!("tab {tab} sorted"));
         rig.keys("S/o");
         look(&mut rig, &format!("tab {tab} searching"));

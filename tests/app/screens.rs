@@ -1,5 +1,5 @@
 //! The screens on `TestBackend`: insta snapshots of every tab and the dossier on the demo
-//! database (today = 2026-11-27) at 80×24 and 160×48 in both languages, and assertions on
+//! database (today = 2026-11-27) at 80×24, 120×40 and 200×50 in both languages, and assertions on
 //! cell styles, the cursor and escaping of stored control characters.
 
 use crate::common;
@@ -93,9 +93,9 @@ fn find_below(buf: &Buffer, needle: &str, top: u16) -> Option<(u16, u16)> {
 }
 
 #[test]
-fn every_tab_and_the_dossier_in_both_languages_and_two_sizes() {
+fn every_tab_and_the_dossier_in_both_languages_and_three_sizes() {
     for lang in [Lang::Zh, Lang::En] {
-        for (w, h) in [(80, 24), (160, 48)] {
+        for (w, h) in [(80, 24), (120, 40), (200, 50)] {
             for tab in Tab::ALL {
                 let mut app = app(lang);
                 app.update(Action::GoTab(tab));

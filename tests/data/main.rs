@@ -7,20 +7,27 @@ mod edit_support;
 #[path = "../support/interop_support/mod.rs"]
 mod interop_support;
 
+mod aggregates;
+mod check_stream;
 mod cli;
+mod damaged;
 mod edit_concurrency;
 mod fuzz_import;
 mod fuzz_parsers;
 mod generate;
 mod interop_backup;
 mod interop_bad_rows;
+mod interop_bombs;
 mod interop_confirm;
 mod interop_export;
 mod interop_lrmx;
 mod interop_roundtrip;
+mod layers;
 mod lists_oracle;
 mod neighbourhood;
+mod output_safety;
 mod reliability_inputs;
 mod reliability_store;
 mod store;
+mod tamper;
 mod trust;

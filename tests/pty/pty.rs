@@ -311,7 +311,7 @@ fn sigint_ends_within_a_second_and_restores_the_terminal() {
 #[test]
 fn closing_the_terminal_ends_it_within_a_second() {
     let (_db, mut term) = open(|db| Spawn::tui(&db.path));
-    term.wait_for("q quit", WAIT);
+    term.wait_for("? help", WAIT);
     let t0 = Instant::now();
     term.hang_up();
     let status = term.wait_exit(WAIT);
@@ -453,7 +453,7 @@ fn a_small_terminal_shows_the_too_small_screen_and_recovers() {
     term.wait_gone("too small", WAIT);
     // The minimum itself is usable; one cell less is not.
     term.resize(60, 15);
-    term.wait_until("the tabs at 60×15", WAIT, |s| s.contents().contains("Cadres") && s.contents().contains("q quit"));
+    term.wait_until("the tabs at 60×15", WAIT, |s| s.contents().contains("Cadres") && s.contents().contains("? help"));
     term.resize(59, 15);
     term.wait_for("have 59x15", WAIT);
     term.send("q");
@@ -509,7 +509,7 @@ fn rapid_resizes_do_not_kill_it() {
 #[test]
 fn resizing_away_and_back_repaints_the_whole_screen() {
     let (_db, term) = open(|db| Spawn::tui(&db.path));
-    term.wait_for("q quit", WAIT);
+    term.wait_for("? help", WAIT);
     let since = term.written();
     term.kill(libc::SIGSTOP);
     term.resize(1, 1);
@@ -517,7 +517,7 @@ fn resizing_away_and_back_repaints_the_whole_screen() {
     term.kill(libc::SIGCONT);
     let whole = term.try_wait_until(WAIT, |s| {
         let c = s.contents();
-        TABS_EN.iter().all(|t| c.contains(t)) && c.contains("梁文博") && c.contains("q quit")
+        TABS_EN.iter().all(|t| c.contains(t)) && c.contains("梁文博") && c.contains("? help")
     });
     if whole.is_none() {
         let raw = term.raw();
@@ -584,7 +584,7 @@ fn idle_uses_no_processor_time() {
             spawn.args.truncate(1);
         }
         let term = spawn.start();
-        term.wait_for("q quit", WAIT);
+        term.wait_for("? help", WAIT);
         // The lists are built on a background thread just after the first frame.
         term.wait_quiet(Duration::from_millis(300), WAIT);
         let Some(before) = cpu_ticks(term.pid()) else { return }; // no /proc: nothing to measure

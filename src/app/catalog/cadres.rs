@@ -7,8 +7,8 @@
 //! keys of the other columns, and a class (its filter tags). A save changes the rows of the
 //! cadres it touched in place (`apply`); sorted orders are patched, not made again.
 
+use super::bitset::BitSet;
 use super::order::{compose, rows_where, Sorts, Texts, EMPTY};
-use super::pool::BitSet;
 use super::{Ask, Catalog, Visible};
 use crate::app::view::cadres::{gender_label, political_short, Col};
 use crate::app::view::{index::join, Columns, Rec, Tags};

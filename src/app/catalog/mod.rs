@@ -6,6 +6,7 @@
 //! they are updated from what changed (`apply`), never rebuilt. Until a tab's catalog is in,
 //! its first rows come from an index (`FirstRows`).
 
+pub mod bitset;
 pub mod cadres;
 pub mod first;
 pub mod handover;

@@ -2,7 +2,8 @@
 //! change ([`Sorts`]), the searchable texts of each row ([`Texts`]), and the composition of an
 //! order, a filter and a search into the rows shown ([`compose`]).
 
-use super::pool::{BitSet, TextPool, NONE};
+use super::bitset::BitSet;
+use super::pool::{TextPool, NONE};
 use super::Visible;
 use crate::search::Query;
 use std::sync::{Arc, Mutex, MutexGuard};

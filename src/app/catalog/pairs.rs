@@ -1,9 +1,9 @@
 //! Tab 2 (互派) as a catalog: one row per pair, then one per secondment nobody is paired with,
 //! derived from the [`Roster`] with the domain's pair check (`pair_rule`).
 
+use super::bitset::BitSet;
 use super::names::Names;
 use super::order::{compose, ordered, replace, rows_where, Natural, Sorts, Texts, EMPTY};
-use super::pool::BitSet;
 use super::{Ask, Catalog, Visible};
 use crate::app::view::pairs::{pair_status, route_text, Col, Mirror};
 use crate::app::view::{Columns, Rec, Tags};

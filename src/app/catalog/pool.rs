@@ -1,124 +1,20 @@
 //! Distinct texts shared by many rows (names repeat, units and posts repeat a great deal): each
 //! is stored, keyed for search and ranked by pinyin once, and rows hold a `u32` id. A search
 //! tests each distinct text once and answers with a [`BitSet`] of the texts that match.
+//!
+//! A catalog at a million cadres holds a few hundred thousand distinct texts, so they are packed:
+//! the texts in one string, their search keys in one buffer, the index from text to id a table
+//! of ids (the text itself is not kept twice).
 
-use crate::search::{name_sort_key, pinyin_sort_key, Query, SearchKey};
+use super::bitset::BitSet;
+use crate::search::packed::PackedKeys;
+use crate::search::{name_sort_key, pinyin_sort_key, Query};
 use crate::text::display_safe;
-use std::collections::HashMap;
+use hashbrown::HashTable;
+use std::hash::{BuildHasher, RandomState};
 
 /// The id of "no text" (a cadre without a secondment has no host).
 pub const NONE: u32 = u32::MAX;
-
-/// A fixed-size set of small integers.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct BitSet {
-    words: Vec<u64>,
-}
-
-impl BitSet {
-    pub fn new(len: usize) -> BitSet {
-        BitSet { words: vec![0; len.div_ceil(64)] }
-    }
-
-    pub fn full(len: usize) -> BitSet {
-        let mut set = BitSet { words: vec![u64::MAX; len.div_ceil(64)] };
-        if !len.is_multiple_of(64) {
-            if let Some(last) = set.words.last_mut() {
-                *last = (1u64 << (len % 64)) - 1;
-            }
-        }
-        set
-    }
-
-    /// Adds `i`, growing the set when `i` is past its end.
-    pub fn insert(&mut self, i: usize) {
-        self.grow(i + 1);
-        self.words[i / 64] |= 1 << (i % 64);
-    }
-
-    pub fn remove(&mut self, i: usize) {
-        if let Some(w) = self.words.get_mut(i / 64) {
-            *w &= !(1 << (i % 64));
-        }
-    }
-
-    /// Room for members below `len` (new ones absent).
-    pub fn grow(&mut self, len: usize) {
-        if self.words.len() < len.div_ceil(64) {
-            self.words.resize(len.div_ceil(64), 0);
-        }
-    }
-
-    /// False for ids past the end (and for [`NONE`]).
-    pub fn contains(&self, i: u32) -> bool {
-        let i = i as usize;
-        self.words.get(i / 64).is_some_and(|w| w & (1 << (i % 64)) != 0)
-    }
-
-    pub fn count(&self) -> usize {
-        self.words.iter().map(|w| w.count_ones() as usize).sum()
-    }
-
-    pub fn iter(&self) -> impl Iterator<Item = usize> + '_ {
-        self.words.iter().enumerate().flat_map(|(w, &bits)| {
-            let mut bits = bits;
-            std::iter::from_fn(move || {
-                (bits != 0).then(|| {
-                    let i = bits.trailing_zeros() as usize;
-                    bits &= bits - 1;
-                    w * 64 + i
-                })
-            })
-        })
-    }
-
-    fn union_with(&mut self, other: &BitSet) {
-        for (a, b) in self.words.iter_mut().zip(&other.words) {
-            *a |= b;
-        }
-    }
-
-    /// The words of bits, 64 members a word (member `i` is bit `i % 64` of word `i / 64`).
-    pub fn words(&self) -> &[u64] {
-        &self.words
-    }
-
-    /// The members of `within` (of `0..len` without it) that pass, tested a word at a time:
-    /// `test(w)` gives the bits of `64 * w .. 64 * w + 64` that pass (it need not clear the bits
-    /// past `len` or outside `within`, nor is it called for words with no candidate). On two
-    /// threads when there are many.
-    pub fn select(len: usize, within: Option<&BitSet>, test: impl Fn(usize) -> u64 + Sync) -> BitSet {
-        let words = len.div_ceil(64);
-        let candidates = |w: usize| match within {
-            Some(set) => set.words.get(w).copied().unwrap_or(0),
-            None if w + 1 == words && !len.is_multiple_of(64) => (1u64 << (len % 64)) - 1,
-            None => u64::MAX,
-        };
-        let fill = |from: usize, out: &mut [u64]| {
-            for (w, slot) in (from..).zip(out.iter_mut()) {
-                let bits = candidates(w);
-                *slot = if bits == 0 { 0 } else { bits & test(w) };
-            }
-        };
-        let mut out = vec![0; words];
-        if len < 1 << 16 {
-            fill(0, &mut out);
-        } else {
-            let cut = words / 2;
-            let (left, right) = out.split_at_mut(cut);
-            std::thread::scope(|s| {
-                s.spawn(|| fill(cut, right));
-                fill(0, left);
-            });
-        }
-        BitSet { words: out }
-    }
-
-    /// Heap bytes held.
-    pub fn heap_bytes(&self) -> usize {
-        self.words.capacity() * 8
-    }
-}
 
 /// Distinct texts with their search keys and pinyin ranks. Texts are added while a catalog is
 /// built (`intern`) and ranked once (`finish`); a text added later (a save) is ranked into the
@@ -126,27 +22,39 @@ impl BitSet {
 /// those, so sorted orders by text know to be made again).
 #[derive(Debug, Clone, Default)]
 pub struct TextPool {
-    texts: Vec<Box<str>>,
-    ids: HashMap<Box<str>, u32>,
-    keys: Vec<SearchKey>,
+    /// Every text, one after the other: text `i` ends at `ends[i]`.
+    bytes: String,
+    ends: Vec<u32>,
+    /// The ids, found by their text's hash.
+    ids: HashTable<u32>,
+    hasher: RandomState,
+    keys: PackedKeys,
     /// Per text, its position in pinyin order (spaced out, equal readings share one).
     ranks: Vec<u32>,
     /// Text ids in pinyin order (after `finish`).
     by_rank: Vec<u32>,
-    empty: Vec<bool>,
     /// Per text, whether it is a person's name (keyed and ordered with surname readings).
     person: Vec<bool>,
     finished: bool,
     epoch: u32,
 }
 
+/// Text `id` of a pool's `bytes` and `ends`.
+fn text_at<'a>(bytes: &'a str, ends: &[u32], id: u32) -> &'a str {
+    let i = id as usize;
+    match ends.get(i) {
+        Some(&end) => &bytes[i.checked_sub(1).map_or(0, |p| ends[p] as usize)..end as usize],
+        None => "",
+    }
+}
+
 impl TextPool {
     pub fn len(&self) -> usize {
-        self.texts.len()
+        self.ends.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.texts.is_empty()
+        self.ends.is_empty()
     }
 
     /// Times every text was ranked again (a text came with no room in pinyin order).
@@ -167,65 +75,72 @@ impl TextPool {
 
     fn add(&mut self, text: &str, person: bool) -> u32 {
         let safe = display_safe(text);
-        if let Some(&id) = self.ids.get(safe.as_ref()) {
+        let hash = self.hasher.hash_one(safe.as_ref());
+        let (bytes, ends) = (&self.bytes, &self.ends);
+        if let Some(&id) = self.ids.find(hash, |&id| text_at(bytes, ends, id) == safe) {
             if person && !self.person[id as usize] {
                 self.person[id as usize] = true;
                 if self.finished {
-                    self.keys[id as usize] = SearchKey::name(&self.texts[id as usize]);
+                    self.keys.replace(id as usize, text_at(&self.bytes, &self.ends, id), true);
                     self.by_rank.retain(|&o| o != id);
                     self.rank_new(id);
                 }
             }
             return id;
         }
-        let id = u32::try_from(self.texts.len()).expect("fewer than 4 billion distinct texts");
-        let boxed: Box<str> = safe.into();
-        self.ids.insert(boxed.clone(), id);
-        self.empty.push(boxed.is_empty());
+        let id = u32::try_from(self.ends.len()).expect("fewer than 4 billion distinct texts");
+        self.bytes.push_str(&safe);
+        self.ends.push(u32::try_from(self.bytes.len()).expect("under 4 GiB of distinct texts"));
         self.person.push(person);
-        self.texts.push(boxed);
+        let TextPool { ids, bytes, ends, hasher, .. } = self;
+        ids.insert_unique(hash, id, |&other| hasher.hash_one(text_at(bytes, ends, other)));
         if self.finished {
-            self.keys.push(self.key_of(id as usize));
+            self.keys.push(&safe, person);
             self.ranks.push(0);
             self.rank_new(id);
         }
         id
     }
 
-    fn key_of(&self, i: usize) -> SearchKey {
-        if self.person[i] {
-            SearchKey::name(&self.texts[i])
+    fn sort_key_of(&self, id: u32) -> String {
+        let text = self.text(id);
+        if self.person[id as usize] {
+            name_sort_key(text)
         } else {
-            SearchKey::new(&self.texts[i])
-        }
-    }
-
-    fn sort_key_of(&self, i: usize) -> String {
-        if self.person[i] {
-            name_sort_key(&self.texts[i])
-        } else {
-            pinyin_sort_key(&self.texts[i])
+            pinyin_sort_key(text)
         }
     }
 
     /// Keys and ranks every text, on two threads.
     pub fn finish(&mut self) {
-        let fresh: Vec<usize> = (self.keys.len()..self.texts.len()).collect();
-        let keys = parallel_map(&fresh, |&i| self.key_of(i));
-        self.keys.extend(keys);
+        let (from, to) = (self.keys.len(), self.len());
+        let cut = from + (to - from) / 2;
+        let keys = |range: std::ops::Range<usize>| {
+            let mut keys = PackedKeys::default();
+            for id in range {
+                keys.push(self.text(id as u32), self.person[id]);
+            }
+            keys
+        };
+        let (left, right) = std::thread::scope(|s| {
+            let right = s.spawn(|| keys(cut..to));
+            (keys(from..cut), right.join().expect("pool thread"))
+        });
+        self.keys.append(left);
+        self.keys.append(right);
         self.rank_all();
         self.finished = true;
     }
 
     fn rank_all(&mut self) {
-        let all: Vec<usize> = (0..self.texts.len()).collect();
-        let sort_keys = parallel_map(&all, |&i| self.sort_key_of(i));
-        let mut by_rank: Vec<u32> = (0..self.texts.len() as u32).collect();
+        let all: Vec<u32> = (0..self.len() as u32).collect();
+        let sort_keys = parallel_map(&all, |&id| self.sort_key_of(id));
+        let mut by_rank = all;
         by_rank.sort_by(|&a, &b| sort_keys[a as usize].cmp(&sort_keys[b as usize]).then(a.cmp(&b)));
         let distinct = 1 + by_rank.windows(2).filter(|w| sort_keys[w[0] as usize] != sort_keys[w[1] as usize]).count();
         // Room for texts added later between any two.
         let gap = (u32::MAX / (distinct as u32 + 1)).max(1);
-        let mut ranks = vec![0u32; self.texts.len()];
+        let mut ranks = vec![0u32; self.len()];
         let mut rank = 0u32;
         for (n, &id) in by_rank.iter().enumerate() {
             if n > 0 && sort_keys[id as usize] != sort_keys[by_rank[n - 1] as usize] {
@@ -240,13 +155,13 @@ impl TextPool {
     /// Ranks one text added after `finish`: the rank of an equal reading, else one between its
     /// neighbours, else every text is ranked again.
     fn rank_new(&mut self, id: u32) {
-        let key = self.sort_key_of(id as usize);
-        let at = self.by_rank.partition_point(|&o| self.sort_key_of(o as usize) <= key);
+        let key = self.sort_key_of(id);
+        let at = self.by_rank.partition_point(|&o| self.sort_key_of(o) <= key);
         let before = at.checked_sub(1).map(|i| self.by_rank[i]);
         let after = self.by_rank.get(at).copied();
         self.by_rank.insert(at, id);
         let low = before.map(|b| self.ranks[b as usize]);
-        if let Some(b) = before.filter(|&b| self.sort_key_of(b as usize) == key) {
+        if let Some(b) = before.filter(|&b| self.sort_key_of(b) == key) {
             self.ranks[id as usize] = self.ranks[b as usize];
             return;
         }
@@ -261,14 +176,13 @@ impl TextPool {
     }
 
     pub fn text(&self, id: u32) -> &str {
-        self.texts.get(id as usize).map_or("", |t| t)
+        text_at(&self.bytes, &self.ends, id)
     }
 
     /// Position in pinyin order (equal readings share one); empty text is `None`, which sorts
     /// last as `SortKey::Empty` does.
     pub fn rank(&self, id: u32) -> Option<u32> {
-        let i = id as usize;
-        (i < self.texts.len() && !self.empty[i]).then(|| self.ranks[i])
+        (!self.text(id).is_empty()).then(|| self.ranks[id as usize])
     }
 
     /// The rank as a sort key: empty text (and no text) last.
@@ -286,7 +200,7 @@ impl TextPool {
         let test = |ids: &mut dyn Iterator<Item = usize>| {
             let mut hits = BitSet::new(self.len());
             for i in ids {
-                if self.keys[i].is_match(query) {
+                if self.keys.get(i).is_match(query) {
                     hits.insert(i);
                 }
             }
@@ -298,24 +212,25 @@ impl TextPool {
                 // Halves on two threads: a fresh search tests every distinct text.
                 let n = self.len();
                 let cut = n / 2;
-                let mut left = std::thread::scope(|s| {
-                    let right =
-                        s.spawn(|| test(&mut (cut..n).filter(|&i| within.is_none_or(|p| p.contains(i as u32)))));
-                    let mut left = test(&mut (0..cut).filter(|&i| within.is_none_or(|p| p.contains(i as u32))));
+                let wanted = |i: &usize| within.is_none_or(|p| p.contains(*i as u32));
+                std::thread::scope(|s| {
+                    let right = s.spawn(|| test(&mut (cut..n).filter(wanted)));
+                    let mut left = test(&mut (0..cut).filter(wanted));
                     left.union_with(&right.join().expect("search thread"));
                     left
-                });
-                left.words.truncate(n.div_ceil(64));
-                left
+                })
             }
         }
     }
 
     /// Heap bytes held (for the memory budget in the benchmarks).
     pub fn heap_bytes(&self) -> usize {
-        self.texts.iter().map(|t| 2 * (t.len() + 16) + 12).sum::<usize>()
-            + self.keys.iter().map(|k| k.heap_bytes() + std::mem::size_of::<SearchKey>()).sum::<usize>()
-            + self.ranks.len() * 9
+        self.bytes.capacity()
+            + self.ends.capacity() * 4
+            + self.ids.capacity() * 5
+            + self.keys.heap_bytes()
+            + (self.ranks.capacity() + self.by_rank.capacity()) * 4
+            + self.person.capacity()
     }
 }
 
@@ -387,31 +302,5 @@ mod tests {
         // Not a narrowing: every text is tested again.
         let si = Query::new("si");
         assert_eq!(p.search(&si, Some((&zh, &narrowed))).iter().collect::<Vec<_>>(), vec![ids[3] as usize]);
-    }
-
-    #[test]
-    fn bitsets_count_and_iterate() {
-        let mut s = BitSet::new(130);
-        for i in [0, 63, 64, 129] {
-            s.insert(i);
-        }
-        assert_eq!(s.count(), 4);
-        assert_eq!(s.iter().collect::<Vec<_>>(), vec![0, 63, 64, 129]);
-        assert!(!s.contains(NONE));
-        assert_eq!(BitSet::full(130).count(), 130);
-    }
-
-    #[test]
-    fn select_tests_the_candidates_only() {
-        for len in [0, 1, 63, 64, 130, 200_001] {
-            let bits = |test: fn(usize) -> bool| {
-                move |w: usize| (0..64).filter(|&i| test(w * 64 + i)).fold(0u64, |m, i| m | 1 << i)
-            };
-            let odd = BitSet::select(len, None, bits(|i| i % 2 == 1));
-            assert_eq!(odd.count(), len / 2, "{len}");
-            assert!(odd.iter().all(|i| i % 2 == 1 && i < len));
-            let by_three = BitSet::select(len, Some(&odd), bits(|i| i % 3 == 0));
-            assert_eq!(by_three.iter().collect::<Vec<_>>(), (0..len).filter(|i| i % 6 == 3).collect::<Vec<_>>());
-        }
     }
 }

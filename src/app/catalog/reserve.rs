@@ -1,9 +1,9 @@
 //! Tab 4 (后备) as a catalog: the terms the reserve rule proposes (`eligibility_of`) that
 //! nobody has nominated, then every nomination on record, with the grades behind them.
 
+use super::bitset::BitSet;
 use super::names::Names;
 use super::order::{compose, ordered, replace, rows_where, Natural, Sorts, Texts, EMPTY};
-use super::pool::BitSet;
 use super::{Ask, Catalog, Visible};
 use crate::app::view::reserve::{annual_text, origin_label, proposal_reason, Col};
 use crate::app::view::{index::join, Columns, Rec, Tags};

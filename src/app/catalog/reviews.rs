@@ -6,9 +6,10 @@
 //! cancelled in one byte, and the period's label. Per secondment with a review: cadre, the
 //! name and host unit as searchable texts, and a class (batch and district).
 
+use super::bitset::BitSet;
 use super::names::Names;
 use super::order::{compose, ordered, replace, rows_where, Natural, Sorts, Texts, EMPTY};
-use super::pool::{BitSet, TextPool};
+use super::pool::TextPool;
 use super::{Ask, Catalog, Visible};
 use crate::app::list::StatusFilter;
 use crate::app::view::reviews::{status_sort, Col};
@@ -62,10 +63,7 @@ pub struct ReviewCatalog {
     period: Vec<u16>,
     dead: BitSet,
     dead_count: usize,
-    /// Rows sorted by review id.
-    by_id: Vec<u32>,
-    /// The natural order (due date, then id) once the rows are not in it: every review read
-    /// by id, or a save adding some.
+    /// The natural order (due date, then id) once the rows are not in it (a save adding some).
     natural: Natural,
     // Per secondment with a review.
     sec_ids: Vec<Id>,
@@ -114,7 +112,6 @@ impl ReviewCatalog {
             period: Vec::new(),
             dead: BitSet::new(0),
             dead_count: 0,
-            by_id: Vec::new(),
             natural: Natural::default(),
             sec_ids: Vec::new(),
             sec_of: HashMap::new(),
@@ -201,22 +198,36 @@ impl ReviewCatalog {
         self.period.push(u16::try_from(label).unwrap_or(u16::MAX));
     }
 
-    /// Ranks the texts and indexes the rows: the catalog is ready.
+    /// Room for `n` reviews (the build knows how many are coming).
+    pub fn reserve(&mut self, n: usize) {
+        self.ids.reserve_exact(n);
+        self.sec.reserve_exact(n);
+        self.due.reserve_exact(n);
+        self.done.reserve_exact(n);
+        self.meta.reserve_exact(n);
+        self.period.reserve_exact(n);
+    }
+
+    /// Ranks the texts and puts the rows in natural order: the catalog is ready.
     pub fn finish(&mut self) {
         self.texts.pool.finish();
         self.labels.finish();
         let n = self.ids.len();
         self.dead = BitSet::new(n);
         if !self.open_only {
-            let all: Vec<u32> = (0..n as u32).collect();
-            let mut natural = std::mem::take(&mut self.natural);
-            natural.update(n, &all, |_| true, |r| self.natural_key(r));
-            self.natural = natural;
+            // Every review is read by id (a table scan; in due order it would be a random read
+            // per review). Rows in natural order need no order kept beside them, which at ten
+            // million reviews is a hundred megabytes.
+            let mut by_due: Vec<u32> = (0..n as u32).collect();
+            by_due.sort_unstable_by_key(|&r| self.natural_key(r));
+            permute(&mut self.ids, &by_due);
+            permute(&mut self.sec, &by_due);
+            permute(&mut self.due, &by_due);
+            permute(&mut self.done, &by_due);
+            permute(&mut self.meta, &by_due);
+            permute(&mut self.period, &by_due);
         }
-        let mut by_id: Vec<u32> = (0..n as u32).collect();
-        by_id.sort_unstable_by_key(|&r| self.ids[r as usize]);
-        self.by_id = by_id;
-        for v in [&mut self.ids, &mut self.sec, &mut self.by_id] {
+        for v in [&mut self.ids, &mut self.sec] {
             v.shrink_to_fit();
         }
         for v in [&mut self.due, &mut self.done, &mut self.period] {
@@ -259,26 +270,7 @@ impl ReviewCatalog {
         for (r, period) in reviews {
             self.push(r, period, roster, names);
         }
-        let added = first_new..self.ids.len();
-        if !added.is_empty() {
-            let mut fresh: Vec<u32> = added.clone().map(|r| r as u32).collect();
-            fresh.sort_unstable_by_key(|&r| self.ids[r as usize]);
-            let mut merged = Vec::with_capacity(self.by_id.len() + fresh.len());
-            let (mut a, mut b) = (self.by_id.iter().peekable(), fresh.iter().peekable());
-            while let (Some(&&x), Some(&&y)) = (a.peek(), b.peek()) {
-                if self.ids[x as usize] <= self.ids[y as usize] {
-                    merged.push(x);
-                    a.next();
-                } else {
-                    merged.push(y);
-                    b.next();
-                }
-            }
-            merged.extend(a);
-            merged.extend(b);
-            self.by_id = merged;
-            changed.extend(added.map(|r| r as u32));
-        }
+        changed.extend((first_new..self.ids.len()).map(|r| r as u32));
         if self.texts.pool.epoch() != epoch {
             self.sorts.forget(|_| true);
         }
@@ -349,7 +341,6 @@ impl ReviewCatalog {
     /// Heap bytes held (for the memory budget).
     pub fn heap_bytes(&self) -> usize {
         self.ids.capacity() * 15
-            + self.by_id.capacity() * 4
             + self.sec_ids.capacity() * 30
             + self.texts.heap_bytes()
             + self.labels.heap_bytes()
@@ -416,11 +407,13 @@ impl Catalog for ReviewCatalog {
     fn find(&self, rec: Rec) -> Option<usize> {
         let Rec::Review(id) = rec else { return None };
         let id = u32::try_from(id).ok()?;
-        let at = self.by_id.partition_point(|&r| self.ids[r as usize] < id);
-        self.by_id[at..]
-            .iter()
-            .take_while(|&&r| self.ids[r as usize] == id)
-            .map(|&r| r as usize)
-            .find(|&r| !self.dead.contains(r as u32))
+        // A scan (milliseconds at ten million reviews) instead of an index by id beside them;
+        // from the end, where a save's rows are.
+        (0..self.ids.len()).rev().find(|&r| self.ids[r] == id && !self.dead.contains(r as u32))
     }
+}
+
+/// Puts `column` in the order `by` gives (`by[i]` is the row that goes to place `i`).
+fn permute<T: Copy>(column: &mut Vec<T>, by: &[u32]) {
+    *column = by.iter().map(|&r| column[r as usize]).collect();
 }

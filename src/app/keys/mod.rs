@@ -3,6 +3,8 @@
 //! The table is in `table.rs`; here are the contexts, and turning events into actions.
 
 use super::action::{Action, FormAct, FrameInfo, PickAct, Tab};
+use super::choose::ChooseAct;
+use super::export::ExportAct;
 use super::popup::Popup;
 use super::{App, Mode};
 use ratatui::crossterm::event::{Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseButton, MouseEventKind};
@@ -30,6 +32,10 @@ pub enum Context {
     Dossier,
     /// Filling in a form.
     Form,
+    /// In a form, on a choice (options side by side).
+    FormChoice,
+    /// In a form, on a list field that does not name a record yet.
+    FormPick,
     /// A form's list of units, batches or partners.
     Picker,
     /// A yes/no question.
@@ -39,6 +45,10 @@ pub enum Context {
     History,
     /// A draft left from last time.
     Draft,
+    /// `E`'s dialog.
+    Export,
+    /// The list `b`, `d` or `s` opens.
+    Choose,
     /// This window's changes, to undo one (`U`).
     Changes,
     Help,
@@ -59,11 +69,15 @@ impl Context {
             Context::Search => "搜索输入",
             Context::Dossier => "档案",
             Context::Form => "表单",
+            Context::FormChoice => "表单：选项",
+            Context::FormPick => "表单：单位、批次等列表字段",
             Context::Picker => "选择列表",
             Context::Confirm => "确认",
             Context::Conflict => "保存冲突",
             Context::History => "修改历史",
             Context::Draft => "未保存的草稿",
+            Context::Export => "导出",
+            Context::Choose => "选择批次、区或排序",
             Context::Changes => "本窗口的修改",
             Context::Help => "帮助",
         }
@@ -83,11 +97,15 @@ impl Context {
             Context::Search => "Typing a search",
             Context::Dossier => "Dossier",
             Context::Form => "Forms",
+            Context::FormChoice => "Forms: a choice",
+            Context::FormPick => "Forms: a unit, batch or partner field",
             Context::Picker => "A form's list",
             Context::Confirm => "Questions",
             Context::Conflict => "Save conflict",
             Context::History => "History",
             Context::Draft => "Unsaved draft",
+            Context::Export => "Export",
+            Context::Choose => "Choosing a batch, district or sort",
             Context::Changes => "This window's changes",
             Context::Help => "Help",
         }
@@ -155,8 +173,29 @@ pub struct Binding {
     pub zh: &'static str,
     pub en: &'static str,
     pub context: Context,
-    /// Shown in the footer bar (everything is shown in the help).
+    /// Shown in the footer bar (everything is shown in the help). Within a context the table
+    /// lists keys most important first: a narrow bar drops the last ones.
     pub bar: bool,
+    /// What the bar says when the help's words are too long for it (`新增` for `新增干部`).
+    pub short: Option<(&'static str, &'static str)>,
+}
+
+impl Binding {
+    /// The bar's words for the key.
+    const fn short(mut self, zh: &'static str, en: &'static str) -> Binding {
+        self.short = Some((zh, en));
+        self
+    }
+
+    /// The label in the bar, in `zh` or English.
+    pub fn bar_label(&self, zh: bool) -> &'static str {
+        match (self.short, zh) {
+            (Some((z, _)), true) => z,
+            (Some((_, e)), false) => e,
+            (None, true) => self.zh,
+            (None, false) => self.en,
+        }
+    }
 }
 
 const fn b(
@@ -167,7 +206,7 @@ const fn b(
     en: &'static str,
     bar: bool,
 ) -> Binding {
-    Binding { keys, action, zh, en, context, bar }
+    Binding { keys, action, zh, en, context, bar, short: None }
 }
 
 mod table;
@@ -185,11 +224,21 @@ pub fn contexts(app: &App) -> Vec<Context> {
         Some(Popup::Conflict(_)) => return vec![Conflict, Always],
         Some(Popup::History(_)) => return vec![History, Always],
         Some(Popup::Draft(_)) => return vec![Draft, Always],
+        Some(Popup::Export(_)) => return vec![Export, Always],
+        Some(Popup::Choose(_)) => return vec![Choose, Always],
         Some(Popup::Changes(_)) => return vec![Changes, Always],
         None => {}
     }
     if let Some(form) = &app.form {
-        return if form.picker.is_some() { vec![Picker, Always] } else { vec![Form, Always] };
+        if form.picker.is_some() {
+            return vec![Picker, Always];
+        }
+        // The field being filled in brings its own keys first.
+        return match form.focused() {
+            Some(f) if f.is_choice() => vec![FormChoice, Form, Always],
+            Some(f) if f.is_pick() && f.named().is_none() => vec![FormPick, Form, Always],
+            _ => vec![Form, Always],
+        };
     }
     let tab = match app.tab {
         Tab::Cadres => Cadres,
@@ -224,10 +273,16 @@ pub fn map_key(app: &App, ev: &KeyEvent) -> Option<Action> {
     if let Some(b) = active(app).find(|b| b.keys.iter().any(|k| k.matches(ev))) {
         return Some(b.action.clone());
     }
+    let request = || to_input_request(&Event::Key(*ev));
+    // The export dialog's file name takes what is typed.
+    match &app.popup {
+        Some(Popup::Export(_)) => return request().map(|r| Action::ExportDialog(ExportAct::Input(r))),
+        Some(Popup::Choose(_)) => return request().map(|r| Action::Choice(ChooseAct::Input(r))),
+        _ => {}
+    }
     if app.help.is_some() || app.popup.is_some() {
         return None;
     }
-    let request = || to_input_request(&Event::Key(*ev));
     match &app.form {
         Some(f) if f.picker.is_some() => request().map(|r| Action::Pick(PickAct::Input(r))),
         Some(_) => request().map(|r| Action::Form(FormAct::Input(r))),

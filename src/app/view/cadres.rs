@@ -39,15 +39,20 @@ impl Columns for Col {
     fn spec(self) -> ColumnSpec {
         use Align::*;
         match self {
+            // Issue 13: name, direction, host unit, batch and next review whole at 80 columns.
             Col::Name => ColumnSpec::new("姓名", "Name", 8, 10, 0, Left),
-            Col::Sex => ColumnSpec::new("性别", "Sex", 4, 4, 7, Left),
+            Col::Sex => ColumnSpec::new("性别", "Sex", 4, 4, 6, Left),
             Col::Age => ColumnSpec::new("年龄", "Age", 4, 4, 5, Right),
-            Col::Politics => ColumnSpec::new("政治面貌", "Politics", 10, 10, 8, Left),
-            Col::Home => ColumnSpec::new("单位职务", "Home unit & post", 16, 28, 6, Left),
-            Col::Direction => ColumnSpec::new("方向", "Dir", 4, 4, 3, Left),
-            Col::Host => ColumnSpec::new("挂任职务", "Host unit & post", 16, 28, 1, Left),
-            Col::Batch => ColumnSpec::new("批次", "Batch", 12, 12, 4, Left),
-            Col::TermEnd => ColumnSpec::new("期满", "Term end", 10, 10, 7, Left),
+            Col::Politics => ColumnSpec::new("政治面貌", "Politics", 10, 10, 7, Left),
+            Col::Home => ColumnSpec::new("单位职务", "Home unit & post", 8, 28, 3, Left)
+                .short("原单位", "Home unit")
+                .parts(("原单位", "Home unit"), ("原职务", "Home post")),
+            Col::Direction => ColumnSpec::new("方向", "Dir", 4, 4, 1, Left),
+            Col::Host => ColumnSpec::new("挂任职务", "Host unit & post", 8, 28, 1, Left)
+                .short("挂职单位", "Host unit")
+                .parts(("挂职单位", "Host unit"), ("挂任职务", "Host post")),
+            Col::Batch => ColumnSpec::new("批次", "Batch", 12, 12, 1, Left),
+            Col::TermEnd => ColumnSpec::new("期满", "Term end", 10, 10, 4, Left),
             Col::NextReview => ColumnSpec::new("下次考核", "Next review", 21, 26, 1, Left).min_en(24),
             Col::Flags => ColumnSpec::new("提示", "Flags", 10, 16, 2, Left),
         }
@@ -103,9 +108,9 @@ fn cell(lk: &Lookup, c: &Cadre, now: &Current, col: Col) -> Cell {
             Cell::num(age.into(), age.to_string())
         }
         (Col::Politics, _) => Cell::text(political_short(lk.lang, c.political)),
-        (Col::Home, _) => Cell::search(&lk.home(c)),
+        (Col::Home, _) => unit_and_post(lk.unit_name(c.home_unit_id), &c.home_post),
         (Col::Direction, Some(s)) => Cell::text(t(s.direction.zh(), s.direction.en())),
-        (Col::Host, Some(s)) => Cell::search(&lk.host(s)),
+        (Col::Host, Some(s)) => unit_and_post(lk.unit_name(s.host_unit_id), &s.host_post),
         (Col::Batch, Some(s)) => Cell::text(lk.batch_name(s.batch_id))
             .sorted(lk.batch(s.batch_id).map_or(SortKey::Empty, |b| SortKey::Date(b.dispatch_date))),
         (Col::TermEnd, Some(s)) => Cell::date(Some(s.end())),
@@ -128,6 +133,11 @@ fn row(lk: &Lookup, c: &Cadre) -> Row {
         ..Tags::default()
     };
     Row { cadre: Some(c.id), tags, rec: Some(Rec::Cadre(c.id)), ..Row::new(cells) }
+}
+
+/// "unit post", searched; a narrow column shows the unit.
+pub fn unit_and_post(unit: &str, post: &str) -> Cell {
+    Cell::search(&super::index::join(unit, post)).short_head(crate::text::display_safe(unit).len())
 }
 
 /// The first open review of the secondment (overdue ones come first since they are due first).

@@ -21,8 +21,14 @@ use crate::domain::{District, Id, ReviewKind};
 use crate::lang::Lang;
 use crate::search::SearchKey;
 use crate::text::{display_safe, width};
+
+/// Display width as u16, saturating.
+fn cells(s: &str) -> u16 {
+    u16::try_from(width(s)).unwrap_or(u16::MAX)
+}
 use chrono::NaiveDate;
 use std::cmp::Ordering;
+use std::ops::Range;
 
 /// What a piece of text means, for the theme to colour. No colours here.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Hash)]
@@ -64,15 +70,40 @@ pub enum Align {
 #[derive(Debug, Clone)]
 pub struct Column {
     pub label: &'static str,
+    /// The header when the column shows its cells' short forms (`挂职单位` for `派出 → 挂职`).
+    pub short: Option<&'static str>,
+    /// What the detail strip calls the column (the header, unless two columns share it).
+    pub detail: &'static str,
+    /// The names of a compound column's two parts (`挂职单位`, `挂任职务`), for an export of
+    /// every field; the cells split at their short form (`Cell::parts`).
+    pub parts: Option<(&'static str, &'static str)>,
     /// Narrowest useful width, and the width the content wants (computed by `finish`), in cells.
     pub min: u16,
     pub ideal: u16,
+    /// The width that shows every cell's key fact whole: its short form where it has one, else
+    /// its text (capped). Narrow screens give each column this or nothing (`ui::table`).
+    pub need: u16,
     pub cap: u16,
     /// The widest content, uncapped: what spare room on a wide screen goes to.
     pub full: u16,
     /// Lower is more important: narrow screens drop the highest numbers first.
     pub priority: u8,
     pub align: Align,
+}
+
+impl Column {
+    /// Whether the column shows short forms at width `w`: narrower than its whole texts.
+    pub fn is_short(&self, w: u16) -> bool {
+        self.short.is_some() && w < self.ideal
+    }
+
+    /// The header at width `w`.
+    pub fn label_at(&self, w: u16) -> &'static str {
+        match self.short {
+            Some(short) if self.is_short(w) => short,
+            _ => self.label,
+        }
+    }
 }
 
 /// How a cell sorts: by pinyin for Chinese text, by value for numbers and dates; empty last.
@@ -108,6 +139,11 @@ impl SortKey {
 pub struct Cell {
     /// Display-safe text.
     pub text: String,
+    /// The part of `text` a narrow column shows (bytes): the host unit of "unit post", the host
+    /// of "home → host", the `!` of a warning. The detail strip shows the whole text.
+    pub short: Option<Range<usize>>,
+    /// The value an export writes when it is not the text: a status's word without its marker.
+    pub data: Option<String>,
     pub sort: SortKey,
     /// Present on searchable cells (names, units, posts); ranges index `text`.
     pub key: Option<SearchKey>,
@@ -119,7 +155,7 @@ impl Cell {
     pub fn text(s: &str) -> Cell {
         let text = display_safe(s).into_owned();
         let sort = if text.is_empty() { SortKey::Empty } else { SortKey::Text(crate::search::pinyin_sort_key(&text)) };
-        Cell { text, sort, key: None, tone: Tone::Normal }
+        Cell { text, short: None, data: None, sort, key: None, tone: Tone::Normal }
     }
 
     /// Text that `/` searches (pinyin and all).
@@ -140,18 +176,65 @@ impl Cell {
     }
 
     pub fn num(n: i64, shown: String) -> Cell {
-        Cell { text: shown, sort: SortKey::Num(n), key: None, tone: Tone::Normal }
+        Cell { text: shown, short: None, data: None, sort: SortKey::Num(n), key: None, tone: Tone::Normal }
     }
 
     pub fn date(d: Option<NaiveDate>) -> Cell {
         match d {
-            Some(d) => Cell { text: d.to_string(), sort: SortKey::Date(d), key: None, tone: Tone::Normal },
+            Some(d) => Cell {
+                text: d.to_string(),
+                short: None,
+                data: None,
+                sort: SortKey::Date(d),
+                key: None,
+                tone: Tone::Normal,
+            },
             None => Cell::empty(),
         }
     }
 
     pub fn empty() -> Cell {
-        Cell { text: String::new(), sort: SortKey::Empty, key: None, tone: Tone::Normal }
+        Cell { text: String::new(), short: None, data: None, sort: SortKey::Empty, key: None, tone: Tone::Normal }
+    }
+
+    /// What a narrow column shows of the cell: the first `len` bytes of its text.
+    pub fn short_head(mut self, len: usize) -> Cell {
+        self.short = Some(0..len.min(self.text.len()));
+        self
+    }
+
+    /// What a narrow column shows of the cell: its text from byte `from` on.
+    pub fn short_tail(mut self, from: usize) -> Cell {
+        self.short = Some(from.min(self.text.len())..self.text.len());
+        self
+    }
+
+    /// What an export writes instead of the text.
+    pub fn data(mut self, word: &str) -> Cell {
+        self.data = Some(display_safe(word).into_owned());
+        self
+    }
+
+    /// A compound cell's two parts in reading order, split at its short form: (`unit`, `post`)
+    /// of "unit post", (`home`, `host`) of "home → host".
+    pub fn parts(&self) -> (&str, &str) {
+        let Some(r) = self.short.clone().filter(|r| self.text.get(r.clone()).is_some()) else {
+            return (&self.text, "");
+        };
+        let link = |c: char| c == ' ' || c == '→' || c == '-' || c == '>';
+        if r.start == 0 {
+            (&self.text[r.clone()], self.text[r.end..].trim_start_matches(link))
+        } else {
+            (self.text[..r.start].trim_end_matches(link), &self.text[r])
+        }
+    }
+
+    /// The text a column shows in short form.
+    pub fn short_text(&self) -> &str {
+        match &self.short {
+            Some(r) => self.text.get(r.clone()).unwrap_or(&self.text),
+            None => &self.text,
+        }
     }
 
     pub fn sorted(mut self, sort: SortKey) -> Cell {
@@ -218,10 +301,20 @@ pub struct Table {
 }
 
 /// A tab's column as defined once, for its view and its catalog: labels, widths, priority.
+///
+/// Priorities: 0 is what identifies the row (always shown), 1 the facts a user looks for at
+/// 80 columns (shown whole there), higher numbers go first on narrow screens, to the detail
+/// strip under the list.
 #[derive(Debug, Clone, Copy)]
 pub struct ColumnSpec {
     pub zh: &'static str,
     pub en: &'static str,
+    /// The header over short forms (`Cell::short`), Chinese and English.
+    pub short: Option<(&'static str, &'static str)>,
+    /// The name in the detail strip, when the header is shared with another column.
+    pub detail: Option<(&'static str, &'static str)>,
+    /// A compound column's parts' names, Chinese and English (`Column::parts`).
+    pub parts: Option<[(&'static str, &'static str); 2]>,
     /// Narrowest useful width (cells) in Chinese and in English.
     pub min: (u16, u16),
     pub cap: u16,
@@ -232,7 +325,25 @@ pub struct ColumnSpec {
 
 impl ColumnSpec {
     pub const fn new(zh: &'static str, en: &'static str, min: u16, cap: u16, priority: u8, align: Align) -> Self {
-        ColumnSpec { zh, en, min: (min, min), cap, priority, align }
+        ColumnSpec { zh, en, short: None, detail: None, parts: None, min: (min, min), cap, priority, align }
+    }
+
+    /// The column's name in the detail strip.
+    pub const fn detail(mut self, zh: &'static str, en: &'static str) -> Self {
+        self.detail = Some((zh, en));
+        self
+    }
+
+    /// The names of a compound column's parts, (Chinese, English) each.
+    pub const fn parts(mut self, head: (&'static str, &'static str), tail: (&'static str, &'static str)) -> Self {
+        self.parts = Some([head, tail]);
+        self
+    }
+
+    /// The header when the cells show their short forms.
+    pub const fn short(mut self, zh: &'static str, en: &'static str) -> Self {
+        self.short = Some((zh, en));
+        self
     }
 
     /// A different narrowest width in English.
@@ -261,40 +372,37 @@ pub trait Columns: Copy + Eq + std::fmt::Debug + 'static {
 impl Table {
     /// A tab's columns, labelled in `lang`, with no rows yet.
     pub fn of<C: Columns>(lang: Lang) -> Table {
-        let specs: Vec<(&'static str, u16, u16, u8, Align)> = C::ALL
+        let columns = C::ALL
             .iter()
             .map(|c| {
                 let s = c.spec();
-                let (label, min) = match lang {
-                    Lang::Zh => (s.zh, s.min.0),
-                    Lang::En => (s.en, s.min.1),
-                };
-                (label, min, s.cap, s.priority, s.align)
-            })
-            .collect();
-        Table::new(&specs)
-    }
-
-    /// Columns as (label, min, cap, priority, align).
-    fn new(columns: &[(&'static str, u16, u16, u8, Align)]) -> Table {
-        let columns = columns
-            .iter()
-            .map(|&(label, min, cap, priority, align)| {
-                // A column is never narrower than its header.
-                let min = min.max(u16::try_from(width(label)).unwrap_or(u16::MAX));
-                Column { label, min, ideal: min, cap, full: min, priority, align }
+                let pick = |pair: (&'static str, &'static str)| lang.pick(pair.0, pair.1);
+                let label = pick((s.zh, s.en));
+                let short = s.short.map(pick);
+                let detail = s.detail.map_or(label, pick);
+                let parts = s.parts.map(|[a, b]| (pick(a), pick(b)));
+                // A column is never narrower than its header (the short one, when it has one).
+                let min = lang.pick(s.min.0, s.min.1).max(cells(short.unwrap_or(label)));
+                let (cap, priority, align) = (s.cap, s.priority, s.align);
+                Column { label, short, detail, parts, min, ideal: min, need: min, cap, full: min, priority, align }
             })
             .collect();
         Table { columns, rows: Vec::new() }
     }
 
-    /// Measures the content once: each column's ideal width.
+    /// Measures the content once: each column's ideal width, and what shows its key facts whole.
     pub fn finish(mut self) -> Table {
         for (i, col) in self.columns.iter_mut().enumerate() {
-            let content = self.rows.iter().map(|r| r.cells.get(i).map_or(0, |c| width(&c.text))).max().unwrap_or(0);
+            let cells_of = self.rows.iter().filter_map(|r| r.cells.get(i));
+            let content = cells_of.clone().map(|c| width(&c.text)).max().unwrap_or(0);
             let wanted = u16::try_from(content.max(width(col.label) + 1)).unwrap_or(u16::MAX);
-            col.ideal = wanted.clamp(col.min, col.cap.max(col.min));
+            let cap = col.cap.max(col.min);
+            col.ideal = wanted.clamp(col.min, cap);
             col.full = wanted.max(col.ideal);
+            // Whole: every cell's key part, and the header (which a sort marker may cut by one).
+            let part = |c: &Cell| width(if col.short.is_some() { c.short_text() } else { &c.text });
+            let whole = u16::try_from(cells_of.map(part).max().unwrap_or(0)).unwrap_or(u16::MAX);
+            col.need = whole.clamp(col.min, col.ideal);
         }
         self
     }

@@ -54,16 +54,17 @@ impl Columns for Col {
     fn spec(self) -> ColumnSpec {
         use Align::*;
         match self {
+            // The report's figures first: down by district is the policy's point.
             Col::Batch => ColumnSpec::new("批次", "Batch", 12, 12, 0, Left),
             Col::Dispatched => ColumnSpec::new("派出日期", "Dispatched", 10, 10, 4, Left),
             Col::Down => ColumnSpec::new("下挂", "Down", 4, 5, 0, Right),
             Col::Up => ColumnSpec::new("上挂", "Up", 4, 5, 0, Right),
-            Col::Pairs => ColumnSpec::new("互派", "Pairs", 4, 5, 0, Right),
-            Col::District(d) => ColumnSpec::new(d.zh(), district_abbr(d), 4, 4, 2, Right),
+            Col::Pairs => ColumnSpec::new("互派", "Pairs", 4, 5, 1, Right),
+            Col::District(d) => ColumnSpec::new(d.zh(), district_abbr(d), 4, 4, 1, Right),
             Col::Favoured => ColumnSpec::new("三水高明", "SS+GM", 5, 8, 1, Right),
-            Col::Age => ColumnSpec::new("年龄", "Age", 4, 8, 1, Right),
-            Col::NonParty => ColumnSpec::new("党外", "Non-P", 4, 5, 1, Right),
-            Col::Women => ColumnSpec::new("女", "Women", 3, 5, 1, Right),
+            Col::Age => ColumnSpec::new("年龄", "Age", 4, 8, 2, Right),
+            Col::NonParty => ColumnSpec::new("党外", "Non-P", 4, 5, 2, Right),
+            Col::Women => ColumnSpec::new("女", "Women", 3, 5, 2, Right),
             Col::Flags => ColumnSpec::new("提示", "Flags", 4, 6, 3, Right),
         }
     }

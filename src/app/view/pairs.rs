@@ -23,11 +23,20 @@ impl Columns for Col {
     fn spec(self) -> ColumnSpec {
         use Align::*;
         match self {
-            Col::Batch => ColumnSpec::new("批次", "Batch", 12, 12, 3, Left),
+            // Issue 13: both names, both host units and the batch whole at 80 columns; a narrow
+            // route shows the host, a narrow mirror check its `!`.
+            Col::Batch => ColumnSpec::new("批次", "Batch", 12, 12, 1, Left),
             Col::DownName => ColumnSpec::new("下挂干部", "Down cadre", 8, 10, 0, Left),
-            Col::DownRoute | Col::UpRoute => ColumnSpec::new("派出 → 挂职", "From → host", 16, 36, 2, Left),
+            Col::DownRoute => ColumnSpec::new("派出 → 挂职", "From → host", 8, 36, 1, Left)
+                .short("挂职单位", "Host unit")
+                .detail("下挂", "Down")
+                .parts(("派出单位", "From unit"), ("挂职单位", "Host unit")),
+            Col::UpRoute => ColumnSpec::new("派出 → 挂职", "From → host", 8, 36, 1, Left)
+                .short("挂职单位", "Host unit")
+                .detail("上挂", "Up")
+                .parts(("派出单位", "From unit"), ("挂职单位", "Host unit")),
             Col::UpName => ColumnSpec::new("上挂干部", "Up cadre", 8, 10, 0, Left),
-            Col::Mirror => ColumnSpec::new("互派核对", "Mirror", 12, 14, 1, Left),
+            Col::Mirror => ColumnSpec::new("互派核对", "Mirror", 2, 14, 1, Left).short("核对", "Swap"),
             Col::Status => ColumnSpec::new("状态", "Status", 6, 14, 4, Left),
         }
     }
@@ -119,7 +128,12 @@ fn cells(lk: &Lookup, batch: Id, down: Option<&Secondment>, up: Option<&Secondme
             Col::DownRoute => route(lk, down),
             Col::UpName => name(lk, up),
             Col::UpRoute => route(lk, up),
-            Col::Mirror => Cell::text(mirror.label(lk.lang)).tone(mirror.tone()),
+            Col::Mirror => {
+                let warning = usize::from(mirror != Mirror::Mirrored);
+                let label = mirror.label(lk.lang);
+                let word = label.trim_start_matches(['!', ' ']);
+                Cell::text(label).data(word).tone(mirror.tone()).short_head(warning)
+            }
             Col::Status => Cell::text(&pair_status(lk.lang, lk.today, down, up)),
         })
         .collect()
@@ -137,7 +151,10 @@ fn route(lk: &Lookup, s: Option<&Secondment>) -> Cell {
     match s {
         Some(s) => {
             let home = lk.cadre(s.cadre_id).map_or("?", |c| lk.unit_name(c.home_unit_id));
-            Cell::search(&route_text(home, lk.unit_name(s.host_unit_id), lk.arrow()))
+            let host = lk.unit_name(s.host_unit_id);
+            let cell = Cell::search(&route_text(home, host, lk.arrow()));
+            let from = cell.text.len() - crate::text::display_safe(host).len();
+            cell.short_tail(from)
         }
         None => Cell::empty(),
     }

@@ -36,16 +36,20 @@ impl Columns for Col {
     fn spec(self) -> ColumnSpec {
         use Align::*;
         match self {
+            // What the strip under a narrow list shows is never lost: the reason of a withdrawal
+            // is there when its column is not.
             Col::Name => ColumnSpec::new("姓名", "Name", 8, 10, 0, Left),
             Col::Status => ColumnSpec::new("状态", "Status", 8, 16, 0, Left).min_en(13),
             Col::Final => ColumnSpec::new("期满考察", "Final", 8, 10, 1, Left).min_en(9),
-            Col::Annual => ColumnSpec::new("年度考核", "Annual grades", 16, 30, 2, Left),
-            Col::Proposed => ColumnSpec::new("提名日期", "Proposed", 10, 10, 3, Left),
-            Col::Origin => ColumnSpec::new("来源", "Origin", 12, 22, 4, Left),
+            Col::Annual => ColumnSpec::new("年度考核", "Annual grades", 16, 30, 1, Left),
+            Col::Proposed => ColumnSpec::new("提名日期", "Proposed", 10, 10, 2, Left),
+            Col::Origin => ColumnSpec::new("来源", "Origin", 6, 22, 6, Left),
             Col::Since => ColumnSpec::new("状态日期", "Since", 10, 10, 5, Left),
-            Col::Batch => ColumnSpec::new("批次", "Batch", 12, 12, 4, Left),
-            Col::Host => ColumnSpec::new("挂任职务", "Host unit & post", 16, 28, 6, Left),
-            Col::Reason => ColumnSpec::new("说明", "Reason", 10, 40, 7, Left),
+            Col::Batch => ColumnSpec::new("批次", "Batch", 12, 12, 3, Left),
+            Col::Host => ColumnSpec::new("挂任职务", "Host unit & post", 8, 28, 6, Left)
+                .short("挂职单位", "Host unit")
+                .parts(("挂职单位", "Host unit"), ("挂任职务", "Host post")),
+            Col::Reason => ColumnSpec::new("说明", "Reason", 10, 40, 4, Left),
         }
     }
 }
@@ -146,7 +150,9 @@ fn cells(lk: &Lookup, n: Option<&ReserveNomination>, s: Option<&Secondment>, cad
                 Cell::text(lk.batch_name(s.batch_id))
                     .sorted(lk.batch(s.batch_id).map_or(SortKey::Empty, |b| SortKey::Date(b.dispatch_date)))
             }),
-            (Col::Host, _) => s.map_or(Cell::empty(), |s| Cell::search(&lk.host(s))),
+            (Col::Host, _) => {
+                s.map_or(Cell::empty(), |s| super::cadres::unit_and_post(lk.unit_name(s.host_unit_id), &s.host_post))
+            }
             (Col::Reason, None) => Cell::text(proposal_reason(lk.lang)),
             (Col::Reason, Some(n)) => Cell::text(&n.reason),
         })

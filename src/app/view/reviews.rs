@@ -45,7 +45,7 @@ impl Columns for Col {
             Col::Period => ColumnSpec::new("期间", "Period", 6, 6, 2, Left),
             Col::Grade => ColumnSpec::new("等级", "Grade", 8, 10, 3, Left),
             Col::Done => ColumnSpec::new("完成", "Done", 10, 10, 5, Left),
-            Col::Host => ColumnSpec::new("挂职单位", "Host unit", 16, 24, 2, Left),
+            Col::Host => ColumnSpec::new("挂职单位", "Host unit", 8, 24, 1, Left),
             Col::Batch => ColumnSpec::new("批次", "Batch", 12, 12, 4, Left),
             Col::Direction => ColumnSpec::new("方向", "Dir", 4, 4, 6, Left),
             Col::District => ColumnSpec::new("区", "District", 4, 9, 6, Left),
@@ -72,6 +72,7 @@ pub fn build(lk: &Lookup) -> Table {
             .map(|col| match col {
                 Col::Due => Cell::date(Some(r.due)),
                 Col::Status => Cell::text(&status_text(status, r.due, lk.today, lk.lang))
+                    .data(lk.lang.pick(status.zh(), status.en()))
                     .sorted(SortKey::Num(status_sort(status, r.due, lk.today))),
                 Col::Name => Cell::name(lk.cadre_name(s.cadre_id)),
                 Col::Kind => Cell::text(t(r.kind.zh(), r.kind.en())).sorted(SortKey::Num(r.kind as i64)),

@@ -1,0 +1,169 @@
+//! `E` opens a dialog (format, columns, file name) and writes the tab's rows in the screen's
+//! filter and order: the same columns at 80×24 and 200×50, cells as data (dates as dates,
+//! a status as its word), never over an existing file.
+
+use crate::common;
+use crate::interop_support;
+
+use calamine::Data;
+use common::Live;
+use guazhi::app::export::{ExportAct, ExportDialog, ExportField, ExportFormat};
+use guazhi::app::popup::Popup;
+use guazhi::app::{Action, Display, Tab};
+use guazhi::lang::Lang;
+use interop_support::*;
+use ratatui::backend::TestBackend;
+use ratatui::crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
+use ratatui::Terminal;
+use tui_input::InputRequest;
+
+fn app(dir: &std::path::Path) -> Live {
+    Live::open(
+        &common::demo_db(dir),
+        common::date(TODAY),
+        Display { db_name: "demo.db".into(), ..Display::new(Lang::Zh) },
+    )
+}
+
+fn draw(app: &mut Live, w: u16, h: u16) -> String {
+    let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
+    app.draw(&mut terminal);
+    let buf = terminal.backend().buffer();
+    let mut out = String::new();
+    for y in 0..h {
+        let mut skip = 0;
+        for x in 0..w {
+            let sym = buf[(x, y)].symbol();
+            if skip == 0 {
+                out.push_str(sym);
+            }
+            skip = skip.max(unicode_width::UnicodeWidthStr::width(sym)).saturating_sub(1);
+        }
+        out.push('\n');
+    }
+    out
+}
+
+fn dialog(app: &Live) -> &ExportDialog {
+    match &app.popup {
+        Some(Popup::Export(d)) => d,
+        _ => panic!("the export dialog is not open"),
+    }
+}
+
+/// `E`, then the file the dialog would write, into `dir`.
+fn export_to(app: &mut Live, dir: &std::path::Path, acts: &[ExportAct]) -> (std::path::PathBuf, usize) {
+    app.update(Action::Export);
+    for a in acts {
+        app.update(Action::ExportDialog(a.clone()));
+    }
+    let job = app.export_job(dialog(app)).expect("a list to export");
+    app.update(Action::ExportDialog(ExportAct::Cancel));
+    guazhi::runner::write_export(app, &app.store, &job, dir).unwrap()
+}
+
+#[test]
+fn the_reviews_tab_filtered_to_overdue_exports_the_same_at_every_width() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = app(dir.path());
+    app.update(Action::GoTab(Tab::Reviews));
+    app.update(Action::CycleStatus); // pending → overdue
+    app.update(Action::ReverseSort);
+    let key = Event::Key(KeyEvent::new(KeyCode::Char('E'), KeyModifiers::SHIFT));
+    assert!(matches!(guazhi::app::keys::map_event(&app, &key), Some(Action::Export)), "E on every list");
+
+    let mut sheets = Vec::new();
+    for (w, h) in [(80, 24), (200, 50)] {
+        draw(&mut app, w, h);
+        let (path, rows) = export_to(&mut app, dir.path(), &[]);
+        assert_eq!(rows, 5);
+        sheets.push((path.clone(), read_xlsx(&path)));
+    }
+    assert_eq!(sheets[0].0, dir.path().join(format!("考核-{TODAY}.xlsx")));
+    assert_eq!(sheets[1].0, dir.path().join(format!("考核-{TODAY}-2.xlsx")), "never over the first");
+    assert_eq!(sheets[0].1, sheets[1].1, "80×24 and 200×50 write the same");
+    let sheet = &sheets[0].1;
+    let table = app.table(Tab::Reviews);
+    let header: Vec<String> = sheet[0].iter().map(text).collect();
+    assert_eq!(header, table.columns.iter().map(|c| c.detail.to_string()).collect::<Vec<_>>());
+    let names: Vec<String> = app
+        .list()
+        .visible
+        .iter()
+        .map(|i| app.row(Tab::Reviews, i).expect("the rows on screen").cells[2].text.clone())
+        .collect();
+    let got: Vec<String> = sheet[1..].iter().map(|r| text(&r[2])).collect();
+    assert_eq!(got, names, "the screen's rows, in their (reversed) order");
+    assert!(sheet[1..].iter().all(|r| matches!(r[0], Data::DateTime(_))), "due dates are dates");
+    assert!(sheet[1..].iter().all(|r| text(&r[1]) == "逾期"), "the status is a word, not `!逾期 43天`");
+}
+
+#[test]
+fn the_dialog_chooses_format_columns_and_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = app(dir.path());
+    app.update(Action::Export);
+    let screen = draw(&mut app, 80, 24);
+    assert!(screen.contains("[xlsx]") && screen.contains(&format!("干部-{TODAY}.xlsx")), "{screen}");
+    assert!(screen.contains("[列表的列]"), "{screen}");
+    // CSV: the name's extension follows.
+    app.update(Action::ExportDialog(ExportAct::Right));
+    assert_eq!(dialog(&app).format, ExportFormat::Csv);
+    assert_eq!(dialog(&app).file.value(), format!("干部-{TODAY}.csv"));
+    // Every field; then a name typed over the default.
+    app.update(Action::ExportDialog(ExportAct::Next));
+    app.update(Action::ExportDialog(ExportAct::Right));
+    assert!(dialog(&app).every_field);
+    app.update(Action::ExportDialog(ExportAct::Next));
+    assert_eq!(dialog(&app).focus, ExportField::File);
+    for _ in 0..30 {
+        app.update(Action::ExportDialog(ExportAct::Input(InputRequest::DeletePrevChar)));
+    }
+    for c in "干部名单.csv".chars() {
+        app.update(Action::ExportDialog(ExportAct::Input(InputRequest::InsertChar(c))));
+    }
+    let job = app.export_job(dialog(&app)).unwrap();
+    let (path, rows) = guazhi::runner::write_export(&app, &app.store, &job, dir.path()).unwrap();
+    assert_eq!(path, dir.path().join("干部名单.csv"));
+    let csv = std::fs::read_to_string(&path).unwrap();
+    let header = csv.trim_start_matches('\u{feff}').lines().next().unwrap().to_string();
+    // Every field: the host unit and the post in their own columns.
+    assert!(header.contains("挂职单位,挂任职务") && header.contains("原单位,原职务"), "{header}");
+    assert_eq!(csv.lines().count(), rows + 1);
+    // Esc closes the dialog without writing.
+    app.update(Action::ExportDialog(ExportAct::Cancel));
+    assert!(app.popup.is_none());
+}
+
+#[test]
+fn every_tab_exports_in_both_formats() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = app(dir.path());
+    for tab in Tab::ALL {
+        app.update(Action::GoTab(tab));
+        draw(&mut app, 80, 24);
+        let (path, rows) = export_to(&mut app, dir.path(), &[]);
+        assert_eq!(rows, app.list().visible.len(), "{tab:?}");
+        let sheet = read_xlsx(&path);
+        assert_eq!(sheet.len(), rows + 1, "{tab:?}");
+        assert_eq!(sheet[0].len(), app.table(tab).columns.len(), "{tab:?}: every column at 80×24");
+        let (csv, _) = export_to(&mut app, dir.path(), &[ExportAct::Right]);
+        assert_eq!(csv.extension().unwrap(), "csv");
+    }
+}
+
+/// Pairs: two route columns under one header are written apart, by direction.
+#[test]
+fn every_field_splits_compound_columns() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = app(dir.path());
+    app.update(Action::GoTab(Tab::Pairs));
+    let (path, _) = export_to(&mut app, dir.path(), &[ExportAct::Next, ExportAct::Right]);
+    let sheet = read_xlsx(&path);
+    let header: Vec<String> = sheet[0].iter().map(text).collect();
+    for h in ["下挂 派出单位", "下挂 挂职单位", "上挂 派出单位", "上挂 挂职单位"] {
+        assert!(header.contains(&h.to_string()), "{h} in {header:?}");
+    }
+    let host = header.iter().position(|h| h == "下挂 挂职单位").unwrap();
+    assert!(sheet[1..].iter().all(|r| !text(&r[host]).contains('→')), "a unit, not a route");
+}
