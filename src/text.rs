@@ -235,6 +235,34 @@ pub fn sanitize_paste(s: &str) -> String {
     out.trim().to_string()
 }
 
+/// The line breaks a paste or a file may hold (CR LF, CR, LF, NEL, U+2028, U+2029).
+fn split_lines(s: &str) -> impl Iterator<Item = &str> {
+    s.split("\r\n").flat_map(|l| l.split(['\n', '\r', '\u{85}', '\u{2028}', '\u{2029}']))
+}
+
+/// Cleans text pasted into a multi-line field (notes, summaries): the line breaks stay (as
+/// `\n`), each line is cleaned like a single-line paste, and blank lines at the ends go.
+pub fn sanitize_paste_lines(s: &str) -> String {
+    let lines: Vec<String> = split_lines(s).map(sanitize_paste).collect();
+    lines.join("\n").trim_matches('\n').to_string()
+}
+
+/// [`normalise`] for multi-line text: each line's trailing spaces go, line breaks become
+/// `\n`, and blank lines at either end go.
+pub fn normalise_lines(s: &str) -> String {
+    let lines: Vec<String> = split_lines(s)
+        .map(|l| l.trim_end())
+        .map(|l| if l.is_ascii() { l.to_string() } else { l.nfc().collect() })
+        .collect();
+    lines.join("\n").trim_matches(|c: char| c == '\n' || c.is_whitespace()).to_string()
+}
+
+/// The first character of `s` that is refused in multi-line text (a line break is not).
+pub fn refused_in_lines(s: &str) -> Option<Message> {
+    let (pos, c) = s.chars().enumerate().find(|&(_, c)| c != '\n' && is_refused(c))?;
+    Some(refused_message(pos, c))
+}
+
 /// Whether a spreadsheet would run `s` as a formula, the defusing `'`s taken off: it starts
 /// with `=`, `+`, `-` or `@`, or with a tab or carriage return (which spreadsheets skip before
 /// a formula).

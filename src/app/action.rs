@@ -7,8 +7,7 @@ use super::view::Tone;
 use super::FirstScreen;
 use crate::domain::Id;
 use crate::draft::Draft;
-use crate::store::AuditEntry;
-use crate::store::Data;
+use crate::store::{AuditEntry, Data, OwnChange, Saves};
 use ratatui::layout::Rect;
 use tui_input::InputRequest;
 
@@ -129,6 +128,13 @@ pub enum Action {
     Built(Box<Handover>),
     /// What a save (this window's or a colleague's) changed, read again for the lists.
     Refreshed(Box<Refresh>),
+    /// The database changed since the last look (`PRAGMA data_version`): read what changed.
+    Changed,
+    /// Who else saved what since this window last said; `reload`: found by `R`.
+    ColleaguesSaved {
+        saves: Saves,
+        reload: bool,
+    },
     /// The window read (`App::window_wanted`): the neighbourhood of `window`'s cadres, and of
     /// `batch`'s when there is one.
     Window {
@@ -149,6 +155,10 @@ pub enum Action {
     Saved(Result<Outcome, Failure>),
     History(String, Vec<AuditEntry>),
     UndoPeek(Option<(AuditEntry, usize)>),
+    /// This window's changes (`U`), newest first, to choose one to undo.
+    OwnChanges(Vec<OwnChange>),
+    /// Keys in the list of this window's changes.
+    Changes(ChangesAct),
     OfferDraft(Box<Draft>),
     Notice(Tone, String),
     /// The neighbourhood of `window` was read so that the form `then` has every record it
@@ -186,7 +196,17 @@ pub enum Edit {
     DeleteUnit,
     Policy,
     Undo,
+    /// The list of this window's changes, to undo one of them.
+    Changes,
     History,
+}
+
+/// Keys in the list of this window's changes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ChangesAct {
+    /// Undo the chosen change (after the same question as `u`).
+    Choose,
+    Close,
 }
 
 /// Keys in a form.
@@ -199,6 +219,8 @@ pub enum FormAct {
     /// Enter: opens a picker field's list, saves anywhere else.
     Enter,
     Save,
+    /// A line break in a multi-line field (notes, summaries).
+    NewLine,
     Cancel,
     Input(InputRequest),
     Paste(String),

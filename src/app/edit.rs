@@ -69,6 +69,10 @@ impl App {
             Unpair => self.ask_unpair(rec, secondment),
             DeleteBatch => self.ask_delete("batches", rec),
             DeleteUnit => self.ask_delete("units", rec),
+            Changes => {
+                self.requests.push(Request::OwnChanges);
+                return Effect::Store;
+            }
             Undo => {
                 self.requests.push(Request::PeekUndo);
                 return Effect::Store;

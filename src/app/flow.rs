@@ -63,6 +63,11 @@ impl App {
                 form.open_picker();
                 false
             }
+            // Enter saves everywhere; a line break is Alt-Enter, as in an Excel cell.
+            FormAct::NewLine if form.focused().is_some_and(|f| f.multiline) => {
+                form.edit(tui_input::InputRequest::InsertChar('\n'))
+            }
+            FormAct::NewLine => false,
             FormAct::Enter | FormAct::Save => return self.save(),
             FormAct::Cancel if form.dirty() => {
                 let title = self.t("放弃未保存的修改？", "Discard your changes?").to_string();
@@ -236,7 +241,7 @@ impl App {
 
     pub(super) fn undo_peek(&mut self, last: Option<(AuditEntry, usize)>) {
         let Some((e, rows)) = last else {
-            self.status = Some((Tone::Warning, self.t("没有你可以撤销的修改", "nothing of yours to undo").into()));
+            self.say_nothing_to_undo();
             return;
         };
         let mut lines = history_lines(&self.lookup(), std::slice::from_ref(&e));
@@ -254,7 +259,7 @@ impl App {
         let keys =
             self.t("y 撤销 · n 或 Esc 取消", "y undoes it · n or Esc keeps it").replace(" · ", self.lookup().dot());
         lines.push(line(keys, Tone::Label));
-        let title = self.t("撤销你的上一次修改？", "Undo your last change?").to_string();
+        let title = self.t("撤销本窗口的上一次修改？", "Undo your last change?").to_string();
         self.popup = Some(Popup::Confirm(Confirm { title, lines, yes: OnYes::Run(super::operation::Operation::Undo) }));
     }
 }

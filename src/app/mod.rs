@@ -16,14 +16,16 @@ mod flow;
 pub mod form;
 pub mod keys;
 pub mod list;
+mod live;
 pub mod operation;
 pub mod popup;
 mod reply;
+mod undo;
 mod update;
 pub mod view;
 mod window;
 
-pub use action::{Action, ConflictAct, DraftAct, Edit, Effect, FormAct, FrameInfo, PickAct, Tab};
+pub use action::{Action, ChangesAct, ConflictAct, DraftAct, Edit, Effect, FormAct, FrameInfo, PickAct, Tab};
 pub use list::{ListState, StatusFilter};
 pub use operation::{Failure, Operation, Outcome};
 pub use window::FirstScreen;
@@ -190,6 +192,11 @@ pub struct App {
     /// Enter pressed on a list still being read: the dossier opens once its row is shown
     /// (typing a search and Enter before a large catalog is ready is normal use).
     open_when_shown: Option<Tab>,
+    /// The audit trail's last row whose saves this window has told the user about (the live
+    /// cue, `R`): apart from the lists' mark, which a rebuild may hold back.
+    pub told: i64,
+    /// The last live cue shown: a footer holding it may take the next one.
+    cue: Option<String>,
 }
 
 impl App {
@@ -223,6 +230,8 @@ impl App {
             by_rec: Default::default(),
             keep: Default::default(),
             open_when_shown: None,
+            told: first.mark,
+            cue: None,
         };
         app.start(first);
         app

@@ -34,7 +34,12 @@ pub enum Operation {
         reason: String,
     },
     Vetting(Vetting),
-    Evaluation(TermEvaluation),
+    /// The end-of-term evaluation's details and, with `graded`, its grade: the result of the
+    /// term's end-of-term review (the row the Reviews tab shows), in the same save.
+    Evaluation {
+        evaluation: TermEvaluation,
+        graded: Option<Graded>,
+    },
     AddNote {
         cadre: Id,
         date: NaiveDate,
@@ -74,6 +79,10 @@ pub enum Operation {
     },
     Policy(Policy),
     Undo,
+    /// Undo one of this window's changes, chosen from its list (`U`).
+    UndoChange {
+        op: i64,
+    },
 }
 
 /// What a successful write did.
@@ -97,13 +106,21 @@ impl Operation {
             | Move { version, .. }
             | Delete { version, .. } => Some(*version),
             Vetting(v) => Some(v.version),
-            Evaluation(e) => Some(e.version),
+            Evaluation { evaluation, .. } => Some(evaluation.version),
             UpdateUnit(u) => Some(u.version),
             UpdateBatch(b) => Some(b.version),
             Policy(p) => Some(p.version),
             _ => None,
         }
     }
+}
+
+/// A review's result recorded along with another save (the end-of-term evaluation's grade).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Graded {
+    pub review: Id,
+    pub version: i64,
+    pub result: ReviewResult,
 }
 
 /// Why a write did not happen, in a form the state can keep (`StoreError` holds rusqlite

@@ -17,6 +17,15 @@ pub enum Popup {
     Export(super::export::ExportDialog),
     /// A batch, district or sort column to choose (`b`, `d`, `s`).
     Choose(super::choose::ChooseList),
+    /// This window's changes (`U`), to choose one to undo.
+    Changes(ChangesView),
+}
+
+#[derive(Debug, Clone)]
+pub struct ChangesView {
+    /// Newest first.
+    pub list: Vec<crate::store::OwnChange>,
+    pub selected: usize,
 }
 
 /// A yes/no question. Only `y` says yes: a lone Esc (a split escape sequence on a slow link)
@@ -65,6 +74,8 @@ pub enum Request {
     },
     /// What `u` would undo, to ask first.
     PeekUndo,
+    /// This window's changes, for the list `U` shows.
+    OwnChanges,
     /// The draft has been restored and saved, or discarded: remove its file.
     DeleteDraft,
     /// Read the cadres `secondment` could be paired with into `window`, then open the pair form.
@@ -78,8 +89,10 @@ pub enum Request {
     Build {
         all_reviews: bool,
     },
-    /// Read everything again: the first screen, then the lists.
+    /// Read everything again: the first screen, then the lists; and say who saved what since.
     Reload,
+    /// The database changed elsewhere: read what changed, and say who saved it.
+    Live,
     /// Write a tab's rows to a file, as the export dialog asked.
     Export(super::export::ExportJob),
 }

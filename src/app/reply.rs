@@ -49,7 +49,7 @@ impl App {
                 self.reread()
             }
             Ok(Outcome::Undone(None)) => {
-                self.status = Some((Tone::Warning, self.t("没有你可以撤销的修改", "nothing of yours to undo").into()));
+                self.say_nothing_to_undo();
                 Effect::Redraw
             }
             Err(f) => self.failed(f),

@@ -18,10 +18,13 @@ impl App {
                 | Action::Load(_)
                 | Action::Built(_)
                 | Action::Refreshed(_)
+                | Action::Changed
+                | Action::ColleaguesSaved { .. }
                 | Action::Window { .. }
                 | Action::Saved(_)
                 | Action::History(..)
                 | Action::UndoPeek(_)
+                | Action::OwnChanges(_)
                 | Action::OfferDraft(_)
                 | Action::Notice(..)
                 | Action::Widened { .. }
@@ -52,6 +55,8 @@ impl App {
             Action::Load(first) => self.start(*first),
             Action::Built(handover) => self.built(*handover),
             Action::Refreshed(refresh) => self.refreshed(*refresh),
+            Action::Changed => return self.changed(),
+            Action::ColleaguesSaved { saves, reload } => self.colleagues_saved(saves, reload),
             Action::Window { data, window, batch } => self.take_window(*data, window, batch),
             Action::OpenHelp => self.help = Some(0),
             Action::CloseHelp => self.help = None,
@@ -158,6 +163,8 @@ impl App {
             Action::Saved(result) => return self.saved(result),
             Action::History(title, entries) => self.history_loaded(title, entries),
             Action::UndoPeek(last) => self.undo_peek(last),
+            Action::OwnChanges(list) => self.own_changes(list),
+            Action::Changes(a) => return self.changes_act(a),
             Action::OfferDraft(draft) => self.offer_draft(*draft),
             Action::Notice(tone, text) => self.status = Some((tone, text)),
             Action::Widened { data, window, then } => {
@@ -197,6 +204,8 @@ impl App {
         let max = self.frame.text_max;
         if let Some(Popup::History(h)) = &mut self.popup {
             h.scroll = h.scroll.saturating_add_signed(delta).min(max);
+        } else if let Some(Popup::Changes(c)) = &mut self.popup {
+            c.selected = c.selected.saturating_add_signed(delta).min(c.list.len().saturating_sub(1));
         } else if self.popup.is_some() || self.form.is_some() {
             // Nothing under a form or a question moves.
         } else if let Some(scroll) = &mut self.help {

@@ -155,6 +155,10 @@ fn execute(request: Request, app: &App, s: &mut Session) -> crate::store::Result
             entries.dedup_by_key(|e| e.id);
             vec![Action::History(title, entries)]
         }
+        Request::OwnChanges => vec![match s.store.own_changes() {
+            Ok(list) => Action::OwnChanges(list),
+            Err(e) => Action::Notice(Tone::Error, e.message().get(app.opts.lang).to_string()),
+        }],
         Request::PeekUndo => vec![match s.store.last_undoable() {
             Ok(last) => Action::UndoPeek(last),
             Err(e) => Action::Notice(Tone::Error, e.message().get(app.opts.lang).to_string()),
@@ -181,14 +185,14 @@ fn execute(request: Request, app: &App, s: &mut Session) -> crate::store::Result
             }
             Vec::new()
         }
-        Request::Refresh => {
-            let holds_all = app.catalogs.reviews.as_ref().is_some_and(|r| r.holds_all());
-            let r = refresh(s.store, app.catalogs.mark, shown(app), holds_all)?;
-            if r.affected.all {
-                vec![Action::Load(Box::new(first_screen(s.store, s.today)?))]
-            } else {
-                vec![Action::Refreshed(Box::new(r))]
-            }
+        Request::Refresh => vec![reread(app, s)?],
+        Request::Live => {
+            let saves = s.store.saves_since(app.told)?;
+            let mut out = vec![reread(app, s)?];
+            // Nothing the lists show changed (this window's own save, already read).
+            out.retain(|a| !matches!(a, Action::Refreshed(r) if r.affected.is_empty()));
+            out.push(Action::ColleaguesSaved { saves, reload: false });
+            out
         }
         Request::Build { all_reviews } => match s.builder.as_deref_mut() {
             Some(builder) => {
@@ -205,8 +209,26 @@ fn execute(request: Request, app: &App, s: &mut Session) -> crate::store::Result
                 built
             }
         },
-        Request::Reload => vec![Action::Load(Box::new(first_screen(s.store, s.today)?))],
+        Request::Reload => {
+            let saves = s.store.saves_since(app.told)?;
+            vec![
+                Action::Load(Box::new(first_screen(s.store, s.today)?)),
+                Action::ColleaguesSaved { saves, reload: true },
+            ]
+        }
         Request::Export(job) => vec![export::exported(app, s.store, job)],
+    })
+}
+
+/// What changed since the lists' audit mark, read for them; everything again when a change
+/// may have touched anything (the policy, a bulk load).
+fn reread(app: &App, s: &mut Session) -> crate::store::Result<Action> {
+    let holds_all = app.catalogs.reviews.as_ref().is_some_and(|r| r.holds_all());
+    let r = refresh(s.store, app.catalogs.mark, shown(app), holds_all)?;
+    Ok(if r.affected.all {
+        Action::Load(Box::new(first_screen(s.store, s.today)?))
+    } else {
+        Action::Refreshed(Box::new(r))
     })
 }
 

@@ -31,7 +31,13 @@ pub fn write(op: &Operation, w: &Writer) -> Result<Outcome> {
             done()
         }
         Vetting(v) => saved(w.set_vetting(v)?),
-        Evaluation(e) => saved(w.set_evaluation(e)?),
+        Evaluation { evaluation, graded } => {
+            let id = w.set_evaluation(evaluation)?;
+            if let Some(g) = graded {
+                w.record_review(g.review, g.version, &g.result)?;
+            }
+            saved(id)
+        }
         AddNote { cadre, date, text } => saved(w.add_note(*cadre, *date, text)?),
         Admit { cadre, secondment, on, reason } => {
             let id = w.nominate(*cadre, Some(*secondment), ReserveOrigin::Rule, *on, reason)?;
@@ -62,5 +68,6 @@ pub fn write(op: &Operation, w: &Writer) -> Result<Outcome> {
             done()
         }
         Undo => Ok(Outcome::Undone(w.undo_last()?)),
+        UndoChange { op } => Ok(Outcome::Undone(Some(w.undo(*op)?))),
     }
 }

@@ -33,7 +33,7 @@ pub use error::{field_label, table_label, Result, StoreError};
 pub use export::ReviewScope;
 pub use particulars::{Particulars, Served, Unreadable, Which};
 pub use read::{AttentionRow, Data};
-pub use recent::{cell_text, changes, changes_between, Change};
+pub use recent::{cell_text, changes, changes_between, Change, OwnChange, Saves};
 pub use stream::{CadreTerms, PairRow, Side};
 pub use tamper::{AuditSummary, Operation, Tamper};
 pub use write::{check_text, clean_text, NewCadre, NewSecondment, ReviewResult, Undone, Writer};
@@ -58,6 +58,10 @@ pub struct Store {
     file: (u64, u64),
     /// Other accounts on the server can read the file (its mode has o+r).
     world_readable: bool,
+    /// The audit operations this connection saved, oldest first: this window's own changes
+    /// (what its undo offers, and what the live cue leaves out). Colleagues may share an OS
+    /// account, so the account cannot tell them apart.
+    mine: Vec<i64>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -145,11 +149,12 @@ impl Store {
         if !open::same_file(&self.path, self.file) {
             return Err(StoreError::Moved(self.path.clone()));
         }
-        let (value, head) = {
-            let writer = write::Writer::new(&tx, &self.actor, today);
-            (f(&writer)?, writer.new_head())
+        let (value, head, op) = {
+            let writer = write::Writer::new(&tx, &self.actor, today, &self.mine);
+            (f(&writer)?, writer.new_head(), writer.written_op())
         };
         Transaction::commit(tx)?;
+        self.mine.extend(op);
         if let Some(head) = head {
             chain::anchor(&self.path, head);
         }

@@ -57,6 +57,7 @@ pub(super) fn open(path: &Path, access: Access) -> Result<Store> {
         today: None,
         file: (meta.dev(), meta.ino()),
         world_readable: meta.mode() & 0o004 != 0,
+        mine: Vec::new(),
     })
 }
 

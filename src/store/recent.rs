@@ -1,8 +1,9 @@
 //! The audit trail as the screens read it: the operation `u` would undo (to ask before undoing
 //! it), and what one change did, column by column (for the history view and conflicts).
 
+use super::lists::json_ids;
 use super::{AuditEntry, Result, Store};
-use rusqlite::OptionalExtension;
+use rusqlite::Connection;
 use serde_json::Value;
 
 /// One column that a change altered, as text (`None`: the row did not exist on that side).
@@ -56,28 +57,101 @@ pub fn changes_between(
         .collect()
 }
 
+/// Of the operations `mine` (a session's own), those not undone yet and not undos
+/// themselves, oldest first.
+pub(super) fn undoable(conn: &Connection, mine: &[i64]) -> Result<Vec<i64>> {
+    if mine.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut stmt = conn.prepare_cached(
+        "SELECT DISTINCT op FROM audit WHERE op IN (SELECT value FROM json_each(?1)) AND reverts IS NULL
+           AND op NOT IN (SELECT reverts FROM audit WHERE reverts IS NOT NULL) ORDER BY op",
+    )?;
+    let ops = stmt.query_map([json_ids(mine.iter().copied())], |r| r.get(0))?;
+    Ok(ops.collect::<rusqlite::Result<_>>()?)
+}
+
+/// The newest of [`undoable`]: what `u` undoes.
+pub(super) fn last_of(conn: &Connection, mine: &[i64]) -> Result<Option<i64>> {
+    Ok(undoable(conn, mine)?.pop())
+}
+
+/// One change a session saved, as its undo list shows it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OwnChange {
+    /// The operation's first audit row (what was done to which record, when).
+    pub first: AuditEntry,
+    /// How many rows the operation changed.
+    pub rows: usize,
+    /// Already undone (shown, not offered).
+    pub undone: bool,
+}
+
+/// Who saved how much after an audit mark, not counting this session's own saves.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Saves {
+    /// The audit trail's last row read: the next look starts after it.
+    pub upto: i64,
+    /// Each OS account with how many changes it saved (operations: one save, one import, one
+    /// undo each, as `u` counts them), most first.
+    pub by: Vec<(String, usize)>,
+}
+
 impl Store {
-    /// The first row of the operation `Writer::undo_last` would undo now (this OS account's
+    /// The first row of the operation `Writer::undo_last` would undo now (this session's
     /// newest operation not yet undone), and how many rows it changed.
     pub fn last_undoable(&self) -> Result<Option<(AuditEntry, usize)>> {
+        let Some(op) = last_of(self.connection(), &self.mine)? else { return Ok(None) };
+        let change = self.own_change(op)?;
+        Ok(Some((change.first, change.rows)))
+    }
+
+    /// Every change this session saved, newest first, undone ones marked (undos left out).
+    pub fn own_changes(&self) -> Result<Vec<OwnChange>> {
+        let open = undoable(self.connection(), &self.mine)?;
+        let mut out = Vec::new();
+        for &op in self.mine.iter().rev() {
+            let change = self.own_change(op)?;
+            if change.first.reverts.is_none() {
+                out.push(OwnChange { undone: !open.contains(&op), ..change });
+            }
+        }
+        Ok(out)
+    }
+
+    fn own_change(&self, op: i64) -> Result<OwnChange> {
         let conn = self.connection();
-        let op: Option<i64> = conn
-            .query_row(
-                "SELECT max(op) FROM audit WHERE uid = ?1 AND reverts IS NULL
-                   AND op NOT IN (SELECT reverts FROM audit WHERE reverts IS NOT NULL)",
-                [self.actor().uid],
-                |r| r.get(0),
-            )
-            .optional()?
-            .flatten();
-        let Some(op) = op else { return Ok(None) };
         let rows: i64 = conn.query_row("SELECT count(*) FROM audit WHERE op = ?1", [op], |r| r.get(0))?;
         let first = conn.query_row(
             &format!("SELECT {} FROM audit WHERE op = ?1 ORDER BY id LIMIT 1", super::audit::ENTRY_COLS),
             [op],
             super::audit::entry,
         )?;
-        Ok(Some((first, usize::try_from(rows).unwrap_or(0))))
+        Ok(OwnChange { first, rows: usize::try_from(rows).unwrap_or(0), undone: false })
+    }
+
+    /// Who saved what after audit row `mark`, other than this session: the live cue
+    /// ("张三 saved 2 changes") and what `R` found.
+    pub fn saves_since(&self, mark: i64) -> Result<Saves> {
+        let conn = self.connection();
+        let upto: i64 = conn.query_row("SELECT coalesce(max(id), ?1) FROM audit", [mark], |r| r.get(0))?;
+        let mut stmt = conn.prepare_cached(
+            "SELECT os_user, count(DISTINCT op) FROM audit WHERE id > ?1 AND id <= ?2
+               AND op NOT IN (SELECT value FROM json_each(?3))
+             GROUP BY os_user ORDER BY count(DISTINCT op) DESC, os_user",
+        )?;
+        let by = stmt
+            .query_map(rusqlite::params![mark, upto, json_ids(self.mine.iter().copied())], |r| {
+                Ok((r.get::<_, String>(0)?, usize::try_from(r.get::<_, i64>(1)?).unwrap_or(0)))
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(Saves { upto, by })
+    }
+
+    /// `PRAGMA data_version`: changes when another connection (a colleague, a command-line
+    /// import, this window's own writer) commits. Reading it writes nothing.
+    pub fn data_version(&self) -> Result<i64> {
+        Ok(self.connection().prepare_cached("PRAGMA data_version")?.query_row([], |r| r.get(0))?)
     }
 }
 

@@ -4,8 +4,8 @@
 //! Waiting is a `poll(2)` on the terminal and a self-pipe that SIGHUP, SIGTERM, SIGINT and
 //! SIGWINCH (via `watch_resizes`) write to, so a signal wakes the loop at once and a hung-up terminal (POLLHUP) ends
 //! it instead of spinning. crossterm is only asked to read when `poll` says there is input.
-//! When idle nothing is drawn: a timeout only checks whether the date changed (when `--today`
-//! is not given), and redraws only if it did. A watchdog thread restores the terminal and
+//! When idle the loop sleeps with no timeout and nothing is drawn: the loader's watch thread
+//! wakes it when a colleague saved or the day changed (`loader`). A watchdog thread restores the terminal and
 //! exits if the loop has not ended within a second of a terminating signal.
 //!
 //! Saves go through `app::driver::step` (the same path the tests drive). A form with unsaved
@@ -14,6 +14,8 @@
 //! terminal is restored, and offered at the next start on the same database.
 
 mod loader;
+
+use loader::Handed;
 mod signals;
 
 use crate::app::keys::map_event;
@@ -120,7 +122,7 @@ pub fn run(store: Store, options: Launch) -> crate::store::Result<u8> {
             return Err(e.into());
         }
     };
-    let loader = loader::Loader::new(options.db_path.clone())?;
+    let loader = loader::Loader::new(options.db_path.clone(), options.today.is_none())?;
     let mut ctx = Ctx { store, options: &options, signals: &signals, slot: slot.as_ref(), pending: &pending, loader };
     let result = event_loop(&mut terminal, &mut app, &mut ctx);
     // However it ended, a form with unsaved changes is kept, before the terminal is touched.
@@ -230,9 +232,7 @@ fn event_loop(terminal: &mut Term, app: &mut App, ctx: &mut Ctx) -> crate::store
 }
 
 fn serve(terminal: &mut Term, app: &mut App, ctx: &mut Ctx, tty: RawFd) -> crate::store::Result<u8> {
-    let (options, signals) = (ctx.options, ctx.signals);
-    // Without a pinned date, look at the clock now and then for midnight.
-    let timeout = options.today.is_none().then_some(Duration::from_secs(1));
+    let signals = ctx.signals;
     let mut dirty = true;
     // The first screen asks for the lists to be built.
     {
@@ -256,14 +256,22 @@ fn serve(terminal: &mut Term, app: &mut App, ctx: &mut Ctx, tty: RawFd) -> crate
             draw(terminal, app)?;
             dirty = false;
         }
-        match wait(tty, signals.wake.as_raw_fd(), Some(ctx.loader.fd()), timeout)? {
+        // No timeout: the watch (`loader`) wakes the loop when someone saved or the day changed.
+        match wait(tty, signals.wake.as_raw_fd(), Some(ctx.loader.fd()), None)? {
             Wake::HungUp => return Ok(128 + SIGHUP as u8),
             Wake::Loaded => {
-                let today = ctx.today();
                 for handed in ctx.loader.take() {
+                    let today = ctx.today();
                     let action = match handed {
-                        Ok(h) => Action::Built(Box::new(h)),
-                        Err(e) => Action::Notice(app::view::Tone::Error, e.message().get(app.opts.lang).to_string()),
+                        Handed::List(Ok(h)) => Action::Built(Box::new(h)),
+                        Handed::List(Err(e)) => {
+                            Action::Notice(app::view::Tone::Error, e.message().get(app.opts.lang).to_string())
+                        }
+                        Handed::Changed => Action::Changed,
+                        Handed::NewDay if local_today() != app.today => {
+                            Action::Load(Box::new(crate::runner::first_screen(&ctx.store, today)?))
+                        }
+                        Handed::NewDay => continue,
                     };
                     let effect = app.update(action);
                     let builder: &mut dyn crate::runner::Builder = &mut ctx.loader;
@@ -280,18 +288,7 @@ fn serve(terminal: &mut Term, app: &mut App, ctx: &mut Ctx, tty: RawFd) -> crate
                 dirty = true;
                 repaint = true;
             }
-            Wake::Timeout => {
-                if options.today.is_none() && local_today() != app.today {
-                    let first = crate::runner::first_screen(&ctx.store, local_today())?;
-                    let effect = app.update(Action::Load(Box::new(first)));
-                    let today = local_today();
-                    let mut session =
-                        Session { store: &mut ctx.store, today, drafts: ctx.slot, builder: Some(&mut ctx.loader) };
-                    carry_out(app, &mut session, effect)?;
-                    dirty = true;
-                }
-                continue;
-            }
+            Wake::Timeout => continue,
             Wake::Input => {}
         }
         // Read everything crossterm has without blocking. The first look may wait a little:

@@ -19,6 +19,9 @@ use unicode_width::UnicodeWidthChar;
 /// Forms are never wider than this: a wide screen keeps them readable.
 const MAX_WIDTH: u16 = 96;
 
+/// A multi-line field shows at most this many rows (those around the caret).
+const MAX_ROWS: usize = 4;
+
 /// Draws the form; returns where the caret is (when the focused field takes text).
 pub fn render(frame: &mut Frame, body: Rect, form: &Form, theme: &Theme) -> Option<Position> {
     let width = body.width.min(MAX_WIDTH);
@@ -45,15 +48,40 @@ pub fn render(frame: &mut Frame, body: Rect, form: &Form, theme: &Theme) -> Opti
             Span::styled(mark, theme.focused_label()),
             Span::styled(pad_marked(&label, usize::from(label_w), theme.ascii), label_style),
         ];
-        let (value, at) = value_spans(f, focused, value_w, zh, theme);
-        spans.extend(value);
-        if let Some(x) = at.filter(|_| focused) {
-            caret = Some((lines.len(), value_x + x));
+        if f.multiline {
+            let (rows, (row, col)) = block_view(f.value(), f.input.cursor(), usize::from(value_w));
+            let style = theme.input(focused);
+            let start = lines.len();
+            // A long text shows the rows around the caret, so the form keeps its other fields.
+            let first = if focused { row.saturating_sub(MAX_ROWS - 1) } else { 0 };
+            let row = row - first;
+            for (r, text) in rows.into_iter().skip(first).take(MAX_ROWS).enumerate() {
+                let pad = usize::from(value_w).saturating_sub(crate::text::width(&text));
+                if r > 0 {
+                    lines.push(Line::from(spans));
+                    spans = vec![Span::raw(" ".repeat(usize::from(value_x)))];
+                }
+                spans.push(Span::styled(text, style));
+                spans.push(Span::styled(" ".repeat(pad), style));
+            }
+            if focused {
+                caret = Some((start + row, value_x + col as u16));
+            }
+        } else {
+            let (value, at) = value_spans(f, focused, value_w, zh, theme);
+            spans.extend(value);
+            if let Some(x) = at.filter(|_| focused) {
+                caret = Some((lines.len(), value_x + x));
+            }
         }
         lines.push(Line::from(spans));
         let below = match (&f.error, &f.notice) {
             (Some(e), _) => Some((format!("! {e}"), Tone::Error)),
             (None, Some(n)) => Some((format!("{} {n}", theme.dot().trim()), Tone::Warning)),
+            (None, None) if focused && f.multiline => {
+                let keys = if zh { "Alt-Enter 换行 · Enter 保存" } else { "Alt-Enter new line · Enter saves" };
+                Some((keys.replace(" · ", theme.dot()), Tone::Muted))
+            }
             _ => None,
         };
         if let Some((text, tone)) = below {
@@ -130,7 +158,9 @@ fn value_spans(f: &Field, focused: bool, w: u16, zh: bool, theme: &Theme) -> (Ve
                 spans.push(Span::styled(" ".repeat(pad), style));
             } else {
                 let pad = usize::from(w).saturating_sub(crate::text::width(&shown));
-                spans.push(Span::styled(shown, style));
+                // Selected whole (typing replaces it): drawn like a chosen option.
+                let text_style = if focused && f.selected { theme.chosen(true) } else { style };
+                spans.push(Span::styled(shown, text_style));
                 spans.push(Span::styled(" ".repeat(pad), style));
             }
             (spans, Some(caret as u16))
@@ -178,6 +208,41 @@ fn choice_spans(f: &Field, labels: Vec<&str>, focused: bool, w: u16, zh: bool, t
         spans.push(Span::styled(format!("{gap}{hint}"), theme.muted()));
     }
     spans
+}
+
+/// A multi-line value as rows of at most `w` cells (each line wrapped where it is full), and
+/// the caret's row and cell for the character index `cursor`. One cell is kept free at the end
+/// of a row for the caret.
+pub fn block_view(value: &str, cursor: usize, w: usize) -> (Vec<String>, (usize, usize)) {
+    let w = w.saturating_sub(1).max(1);
+    let mut rows = vec![String::new()];
+    let mut used = 0;
+    let mut caret = (0, 0);
+    for (i, ch) in value.chars().enumerate() {
+        if i == cursor {
+            caret = (rows.len() - 1, used);
+        }
+        if ch == '\n' {
+            rows.push(String::new());
+            used = 0;
+            continue;
+        }
+        let shown = display_safe(&ch.to_string()).into_owned();
+        let cw = crate::text::width(&shown);
+        if used + cw > w {
+            rows.push(String::new());
+            used = 0;
+            if i == cursor {
+                caret = (rows.len() - 1, 0);
+            }
+        }
+        rows.last_mut().expect("one row at least").push_str(&shown);
+        used += cw;
+    }
+    if cursor >= value.chars().count() {
+        caret = (rows.len() - 1, used);
+    }
+    (rows, caret)
 }
 
 /// The part of an input that fits in `w` cells around the caret, and the caret's cell in it.

@@ -109,10 +109,12 @@ pub fn help_lines(app: &App) -> Vec<TextLine> {
         vec![(
             t(
                 "修改：各页 a 新增、e 修改（考核页 e 记录结果），档案页有更多；表单里 Enter 保存，Esc 取消。\
-                 u 撤销自己的上一次修改，h 查看修改历史（谁、何时、改了什么）。同事先保存时会显示冲突，不会覆盖。",
+                 u 撤销本窗口的上一次修改，U 列出本窗口的修改以选一次撤销，h 查看修改历史（谁、何时、改了什么）。\
+                 同事先保存时会显示冲突，不会覆盖。同事的保存一秒内出现在各窗口。",
                 "Editing: a adds and e edits on each tab (e records a result on Reviews); the dossier has more. \
-                 In a form Enter saves, Esc cancels. u undoes your last change; h shows who changed what, when. \
-                 When a colleague saved first you see a conflict; nothing is overwritten.",
+                 In a form Enter saves, Esc cancels. u undoes this window's last change, U lists this window's \
+                 changes to undo one; h shows who changed what, when. When a colleague saved first you see a \
+                 conflict; nothing is overwritten. Colleagues' saves show in every window within a second.",
             )
             .into(),
             Tone::Muted,

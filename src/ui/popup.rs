@@ -21,6 +21,10 @@ pub fn render(frame: &mut Frame, app: &App, popup: &Popup, theme: &Theme) -> (us
         Popup::Confirm(c) => text_box(frame, screen, &c.title, &c.lines, 0, 64, theme),
         Popup::Conflict(c) => text_box(frame, screen, app.t("保存冲突", "Save conflict"), &c.lines, 0, 84, theme),
         Popup::Draft(d) => text_box(frame, screen, app.t("未保存的草稿", "Unsaved draft"), &d.lines, 0, 64, theme),
+        Popup::Changes(c) => {
+            let lines = app.changes_lines(c);
+            text_box(frame, screen, app.t("本窗口的修改", "This window's changes"), &lines, 0, 96, theme)
+        }
         // Drawn by `ui::export`, with its caret.
         Popup::Export(_) | Popup::Choose(_) => (0, 0),
         Popup::History(h) => {

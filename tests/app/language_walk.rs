@@ -22,6 +22,7 @@ const ALLOWED: &[&str] = &[
     "Tab",
     "Shift",
     "Ctrl",
+    "Alt",
     "PgUp",
     "PgDn",
     "Space",

@@ -13,6 +13,7 @@ mod edit_invalid;
 mod edit_reference;
 mod edit_screens;
 mod export_dialog;
+mod forms;
 mod fuzz_keys;
 mod key_bars;
 mod keymap;

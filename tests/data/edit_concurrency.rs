@@ -8,7 +8,7 @@ use guazhi::app::popup::Popup;
 use guazhi::app::{Action, DraftAct};
 use guazhi::draft::Draft;
 use guazhi::store::{Access, Actor, Store};
-use ratatui::crossterm::event::KeyCode::{Enter, Esc};
+use ratatui::crossterm::event::KeyCode::{BackTab, Enter, Esc};
 
 /// A colleague's own connection and OS account.
 fn colleague(rig: &Rig) -> Store {
@@ -194,7 +194,7 @@ fn a_lone_esc_or_a_split_escape_sequence_never_loses_typing() {
 }
 
 #[test]
-fn a_multi_line_paste_is_one_line_and_never_submits() {
+fn a_multi_line_paste_never_submits_and_keeps_its_lines_only_in_a_multi_line_field() {
     let mut rig = Rig::new();
     let before = rig.count("SELECT count(*) FROM audit");
     rig.find("欧阳明远");
@@ -202,7 +202,12 @@ fn a_multi_line_paste_is_one_line_and_never_submits() {
     rig.keys("a\t");
     rig.paste("第一行\r\n第二行\n\n\x1b]0;title\x07第三行\u{202e}\r");
     let form = rig.app.form.as_ref().expect("still open: the paste pressed no Enter");
-    assert_eq!(form.value("note"), "第一行 第二行 ]0;title第三行");
+    // A note keeps the lines (the blank one too); the controls go, and the field says so.
+    assert_eq!(form.value("note"), "第一行\n第二行\n\n]0;title第三行");
     assert!(rig.message("note").contains("removed"), "the field says so: {}", rig.message("note"));
+    // A one-line field (the date) joins them.
+    rig.key(BackTab);
+    rig.paste("第一行\r\n第二行");
+    assert_eq!(rig.app.form.as_ref().unwrap().value("date"), "第一行 第二行");
     assert_eq!(rig.count("SELECT count(*) FROM audit"), before, "nothing written");
 }

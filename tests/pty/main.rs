@@ -8,7 +8,9 @@ mod loops_support;
 mod pty_support;
 
 mod edit_pty;
+mod live_pty;
 mod loops;
 mod pty;
 mod reliability_pty;
 mod settings_pty;
+mod undo_pty;

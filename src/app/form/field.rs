@@ -5,7 +5,10 @@
 use crate::domain::dates::parse_date;
 use crate::domain::Id;
 use crate::search::{Query, SearchKey};
-use crate::text::{hidden_name, is_blank, is_forbidden, is_refused, refused_char, sanitize_paste};
+use crate::text::{
+    hidden_name, is_blank, is_forbidden, is_refused, refused_char, refused_in_lines, sanitize_paste,
+    sanitize_paste_lines,
+};
 use chrono::NaiveDate;
 use tui_input::{Input, InputRequest};
 
@@ -97,6 +100,13 @@ pub struct Field {
     /// `error` comes from a check across fields (`kinds::problems`), not from the value alone:
     /// it is recomputed when any field changes.
     pub across: bool,
+    /// The whole value is selected (on entering a filled-in field): typing replaces it, a
+    /// deletion clears it, moving the caret keeps it. Without this a typed date was appended
+    /// to the one filled in (`2026-11-272026-11-20`).
+    pub selected: bool,
+    /// Keeps line breaks (notes, vetting conclusions, evaluation summaries): Enter starts a
+    /// new line, a paste keeps its lines.
+    pub multiline: bool,
 }
 
 /// Chooses the message in the session's language.
@@ -123,7 +133,20 @@ impl Field {
             touched: false,
             left: false,
             across: false,
+            selected: false,
+            multiline: false,
         }
+    }
+
+    pub fn multiline(mut self) -> Field {
+        self.multiline = true;
+        self
+    }
+
+    /// Entering the field: a filled-in text, date, number or picker is selected whole.
+    pub fn enter(&mut self) {
+        // A long text is added to more often than replaced: the caret goes to its end instead.
+        self.selected = !self.is_choice() && !self.multiline && !self.value().is_empty();
     }
 
     pub fn required(mut self) -> Field {
@@ -166,7 +189,8 @@ impl Field {
     /// What the field says about its own value: `None` when it is acceptable.
     pub fn check(&self, zh: bool) -> Option<String> {
         let v = self.value();
-        if let Some(m) = refused_char(v) {
+        let refused = if self.multiline { refused_in_lines(v) } else { refused_char(v) };
+        if let Some(m) = refused {
             return Some(say(zh, m.zh, m.en));
         }
         if is_blank(v) {
@@ -259,13 +283,17 @@ impl Field {
 
     /// The text as it will be stored (`text::normalise`: NFC, trimmed of every kind of space).
     pub fn text(&self) -> String {
-        crate::text::normalise(self.value())
+        if self.multiline {
+            crate::text::normalise_lines(self.value())
+        } else {
+            crate::text::normalise(self.value())
+        }
     }
 
     /// A key typed into the field; true when the value changed.
     pub fn edit(&mut self, req: InputRequest, zh: bool) -> bool {
         if let InputRequest::InsertChar(c) = req {
-            if is_refused(c) {
+            if is_refused(c) && !(self.multiline && c == '\n') {
                 let code = format!("U+{:04X}", c as u32);
                 self.notice = Some(match hidden_name(c).filter(|_| !is_forbidden(c)) {
                     Some((z, e)) => say(
@@ -281,6 +309,20 @@ impl Field {
             }
         }
         let before = self.value().to_string();
+        if std::mem::take(&mut self.selected) && !self.is_choice() {
+            match req {
+                InputRequest::InsertChar(_) => self.input = Input::default(),
+                InputRequest::DeletePrevChar
+                | InputRequest::DeleteNextChar
+                | InputRequest::DeletePrevWord
+                | InputRequest::DeleteNextWord
+                | InputRequest::DeleteLine => {
+                    self.input = Input::default();
+                    return self.changed(&before);
+                }
+                _ => {}
+            }
+        }
         if let FieldKind::Choice(opts) = &self.kind {
             let pick = match req {
                 InputRequest::InsertChar(c) => choose_by_key(opts, self.value(), c),
@@ -308,6 +350,7 @@ impl Field {
 
     /// ←/→: the previous or next option of a choice; the caret elsewhere.
     pub fn step(&mut self, forward: bool) -> bool {
+        self.selected = false;
         let FieldKind::Choice(opts) = &self.kind else {
             self.input.handle(if forward { InputRequest::GoToNextChar } else { InputRequest::GoToPrevChar });
             return false;
@@ -332,7 +375,7 @@ impl Field {
     /// A bracketed paste: one line, control, bidi and invisible characters removed (and said so,
     /// naming an invisible one: it would otherwise pass unseen).
     pub fn paste(&mut self, text: &str, zh: bool) -> bool {
-        let clean = sanitize_paste(text);
+        let clean = if self.multiline { sanitize_paste_lines(text) } else { sanitize_paste(text) };
         let breaks = text.trim().contains(['\n', '\r', '\u{2028}', '\u{2029}']);
         let removed = text.chars().any(|c| is_forbidden(c) && !c.is_whitespace());
         let hidden = text.chars().find(|c| !is_forbidden(*c) && hidden_name(*c).is_some());
@@ -351,7 +394,7 @@ impl Field {
                 "已去掉粘贴内容中的控制或双向控制字符".into(),
                 "control or bidi characters were removed from the paste".into(),
             )),
-            (false, None, true) => {
+            (false, None, true) if !self.multiline => {
                 Some(say(zh, "多行粘贴已合并为一行".into(), "the pasted lines were joined into one".into()))
             }
             _ => None,
@@ -366,6 +409,9 @@ impl Field {
                 None => self.set(&clean),
             }
         } else {
+            if std::mem::take(&mut self.selected) {
+                self.input = Input::default();
+            }
             for c in clean.chars() {
                 self.input.handle(InputRequest::InsertChar(c));
             }

@@ -40,7 +40,10 @@ pub struct Form {
 }
 
 impl Form {
-    pub fn new(kind: FormKind, title: String, fields: Vec<Field>, version: Option<i64>, zh: bool) -> Form {
+    pub fn new(kind: FormKind, title: String, mut fields: Vec<Field>, version: Option<i64>, zh: bool) -> Form {
+        if let Some(first) = fields.first_mut() {
+            first.enter();
+        }
         Form {
             kind,
             title,
@@ -115,11 +118,13 @@ impl Form {
         }
         self.leave(self.focus);
         self.focus = (self.focus as isize + delta).rem_euclid(n as isize) as usize;
+        self.fields[self.focus].enter();
     }
 
     pub fn focus_key(&mut self, key: &str) {
         if let Some(i) = self.fields.iter().position(|f| f.key == key) {
             self.focus = i;
+            self.fields[i].enter();
         }
     }
 
@@ -128,6 +133,7 @@ impl Form {
     fn leave(&mut self, i: usize) {
         let zh = self.zh;
         let Some(f) = self.fields.get_mut(i) else { return };
+        f.selected = false;
         if f.is_pick() {
             if let Ok(Some(id)) = f.resolve() {
                 if let Some(label) = f.options().iter().find(|o| o.id == id).map(|o| o.label.clone()) {

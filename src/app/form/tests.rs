@@ -73,3 +73,34 @@ fn a_refused_character_is_still_said_after_the_keys_that_follow_it_until_the_fie
     form.go(1);
     assert_eq!(form.get("unit name").unwrap().notice, None, "left: said and done");
 }
+
+#[test]
+fn a_filled_in_field_is_selected_on_entry_so_typing_replaces_it() {
+    let mut d = Field::new("done", "完成日期", "Done on", FieldKind::Date, "2026-11-27");
+    d.enter();
+    for c in "2026-11-20".chars() {
+        d.edit(InputRequest::InsertChar(c), false);
+    }
+    assert_eq!(d.value(), "2026-11-20", "not 2026-11-272026-11-20");
+    // Moving the caret first keeps the text: the user meant to change part of it.
+    d.enter();
+    d.step(false);
+    d.edit(InputRequest::InsertChar('9'), false);
+    assert_eq!(d.value(), "2026-11-290");
+    // One Backspace on a selected value clears it; a paste replaces it.
+    d.enter();
+    d.edit(InputRequest::DeletePrevChar, false);
+    assert_eq!(d.value(), "");
+    let mut t = Field::new("assessor", "考核人", "Assessor", FieldKind::Text { max: 100 }, "王");
+    t.enter();
+    t.paste("李四", true);
+    assert_eq!(t.value(), "李四");
+    // An empty field has nothing to select; a choice is chosen by its own keys.
+    let mut empty = Field::new("note", "备注", "Note", FieldKind::Text { max: 100 }, "");
+    empty.enter();
+    assert!(!empty.selected);
+    let mut g = grades();
+    g.set("优秀");
+    g.enter();
+    assert!(!g.selected);
+}

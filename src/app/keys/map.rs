@@ -166,7 +166,7 @@ impl KeyMap {
 /// `Left`, `Right`, `PgUp`, `PgDn`, `Home`, `End`, `Insert`, `Delete`, `F1`…`F12`). What the bar
 /// and the help show (`Key::label`) reads back as the same key.
 pub fn parse_key(text: &str) -> Option<Key> {
-    let plain = |code| Some(Key { code, ctrl: false });
+    let plain = |code| Some(Key { code, ctrl: false, alt: false });
     let mut chars = text.chars();
     if let (Some(ch), None) = (chars.next(), chars.next()) {
         return match ch {
@@ -183,7 +183,7 @@ pub fn parse_key(text: &str) -> Option<Key> {
         if let Some(rest) = lower.strip_prefix(prefix) {
             let mut chars = rest.chars();
             return match (chars.next(), chars.next()) {
-                (Some(c), None) if c.is_ascii_alphabetic() => Some(Key { code: KeyCode::Char(c), ctrl: true }),
+                (Some(c), None) if c.is_ascii_alphabetic() => Some(Key { code: KeyCode::Char(c), ctrl: true, alt: false }),
                 _ => None,
             };
         }

@@ -50,6 +50,8 @@ pub enum Context {
     Export,
     /// The list `b`, `d` or `s` opens.
     Choose,
+    /// This window's changes, to undo one (`U`).
+    Changes,
     Help,
 }
 
@@ -77,6 +79,7 @@ impl Context {
             Context::Draft => "未保存的草稿",
             Context::Export => "导出",
             Context::Choose => "选择批次、区或排序",
+            Context::Changes => "本窗口的修改",
             Context::Help => "帮助",
         }
     }
@@ -104,6 +107,7 @@ impl Context {
             Context::Draft => "Unsaved draft",
             Context::Export => "Export",
             Context::Choose => "Choosing a batch, district or sort",
+            Context::Changes => "This window's changes",
             Context::Help => "Help",
         }
     }
@@ -114,22 +118,27 @@ impl Context {
 pub struct Key {
     pub code: KeyCode,
     pub ctrl: bool,
+    pub alt: bool,
 }
 
 const fn k(code: KeyCode) -> Key {
-    Key { code, ctrl: false }
+    Key { code, ctrl: false, alt: false }
 }
 
 const fn c(ch: char) -> Key {
-    Key { code: KeyCode::Char(ch), ctrl: false }
+    Key { code: KeyCode::Char(ch), ctrl: false, alt: false }
 }
 
 const fn ctrl(ch: char) -> Key {
-    Key { code: KeyCode::Char(ch), ctrl: true }
+    Key { code: KeyCode::Char(ch), ctrl: true, alt: false }
+}
+
+const fn alt(code: KeyCode) -> Key {
+    Key { code, ctrl: false, alt: true }
 }
 
 /// Stands for "any text typed" in the help (never matches a key event).
-const TEXT: Key = Key { code: KeyCode::Null, ctrl: false };
+const TEXT: Key = Key { code: KeyCode::Null, ctrl: false, alt: false };
 
 impl Key {
     /// A plain character: where one types into a field, it types itself.
@@ -140,7 +149,7 @@ impl Key {
     fn matches(&self, ev: &KeyEvent) -> bool {
         let has_ctrl = ev.modifiers.contains(KeyModifiers::CONTROL);
         let has_alt = ev.modifiers.contains(KeyModifiers::ALT);
-        self.code != KeyCode::Null && self.code == ev.code && self.ctrl == has_ctrl && !has_alt
+        self.code != KeyCode::Null && self.code == ev.code && self.ctrl == has_ctrl && self.alt == has_alt
     }
 
     /// How the key is written in the bar and the help.
@@ -149,6 +158,7 @@ impl Key {
             KeyCode::Null => return if zh { "文字".into() } else { "text".into() },
             KeyCode::Char(' ') => "Space".into(),
             KeyCode::Char(ch) if self.ctrl => return format!("Ctrl-{}", ch.to_ascii_uppercase()),
+            _ if self.alt => return format!("Alt-{}", Key { alt: false, ..*self }.label(ascii, zh)),
             KeyCode::Char(ch) => ch.to_string(),
             KeyCode::Up => (if ascii { "Up" } else { "↑" }).into(),
             KeyCode::Down => (if ascii { "Down" } else { "↓" }).into(),
@@ -225,6 +235,7 @@ pub fn contexts(app: &App) -> Vec<Context> {
         Some(Popup::Draft(_)) => return vec![Draft, Always],
         Some(Popup::Export(_)) => return vec![Export, Always],
         Some(Popup::Choose(_)) => return vec![Choose, Always],
+        Some(Popup::Changes(_)) => return vec![Changes, Always],
         None => {}
     }
     if let Some(form) = &app.form {

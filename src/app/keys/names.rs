@@ -44,6 +44,8 @@ pub fn name(action: &Action) -> Option<&'static str> {
         Action::CycleBatch | Action::OpenChoice(ChooseFor::Batch) => "filter_batch",
         Action::CycleDistrict | Action::OpenChoice(ChooseFor::District) => "filter_district",
         Action::ClearFilters => "clear_filters",
+        Action::OpenChoice(ChooseFor::Phase) => "filter_phase",
+        Action::ShowOverdue => "overdue",
         Action::Export => "export",
         Action::Edit(edit) => edit_name(*edit),
         Action::Form(act) => match act {
@@ -54,6 +56,7 @@ pub fn name(action: &Action) -> Option<&'static str> {
             FormAct::Right => "next_option",
             FormAct::Left => "prev_option",
             FormAct::Cancel => "cancel",
+            FormAct::NewLine => "new_line",
             FormAct::Input(_) | FormAct::Paste(_) => return None,
         },
         // The export dialog's and the short lists' keys share the form's names: the same
@@ -115,5 +118,6 @@ fn edit_name(edit: Edit) -> &'static str {
         Edit::Policy => "policy",
         Edit::Undo => "undo",
         Edit::History => "history",
+        Edit::Changes => "changes",
     }
 }

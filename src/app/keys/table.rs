@@ -1,8 +1,8 @@
 //! The one key table. The key handling, the footer bar and the `?` help all read it; the help
 //! lists the contexts in this order.
 
-use super::{b, c, ctrl, k, Binding, Context::*, TEXT};
-use crate::app::action::{Action, ConflictAct, DraftAct, Edit, FormAct, PickAct, Tab};
+use super::{alt, b, c, ctrl, k, Binding, Context::*, TEXT};
+use crate::app::action::{Action, ChangesAct, ConflictAct, DraftAct, Edit, FormAct, PickAct, Tab};
 use crate::app::choose::{ChooseAct, ChooseFor};
 use crate::app::export::ExportAct;
 use ratatui::crossterm::event::KeyCode::{
@@ -11,7 +11,15 @@ use ratatui::crossterm::event::KeyCode::{
 
 pub static BINDINGS: &[Binding] = &[
     b(Global, &[c('?')], Action::OpenHelp, "帮助", "help", true),
-    b(Global, &[c('u')], Action::Edit(Edit::Undo), "撤销我的上一次修改", "undo my last change", false),
+    b(Global, &[c('u')], Action::Edit(Edit::Undo), "撤销本窗口的上一次修改", "undo this window's last change", false),
+    b(
+        Global,
+        &[c('U')],
+        Action::Edit(Edit::Changes),
+        "本窗口的修改（选一次撤销）",
+        "this window's changes (undo one)",
+        false,
+    ),
     b(Global, &[c('h')], Action::Edit(Edit::History), "修改历史", "history", false),
     b(Global, &[c('R')], Action::Reload, "重新读取数据库", "reload the database", false),
     b(Global, &[c('q')], Action::Quit, "退出", "quit", true),
@@ -140,6 +148,14 @@ pub static BINDINGS: &[Binding] = &[
         "save (from a list field too)",
         false,
     ),
+    b(
+        Form,
+        &[alt(Enter), ctrl('j')],
+        Action::Form(FormAct::NewLine),
+        "换行（备注、结论等多行项）",
+        "new line (notes, summaries)",
+        false,
+    ),
     b(Form, &[k(KeyCode::Tab), k(Down)], Action::Form(FormAct::Next), "下一项", "next field", true),
     b(Form, &[k(BackTab), k(Up)], Action::Form(FormAct::Prev), "上一项", "previous field", false),
     b(
@@ -164,9 +180,9 @@ pub static BINDINGS: &[Binding] = &[
         &[TEXT],
         Action::Redraw,
         "输入文字。选项：←/→、数字或首字母。单位、批次、互派对象：输入筛选，Enter 打开列表。\
-         有修改时 Esc 先询问。粘贴只成一行，控制字符会去掉。Ctrl-C 退出时表单留作草稿",
+         有修改时 Esc 先询问。粘贴只在多行项里保留换行，控制字符会去掉。Ctrl-C 退出时表单留作草稿",
         "type text. Options: ←/→, a digit or a first letter. Units, batches, partners: type to narrow, \
-         Enter lists them. Esc asks first when something changed. A paste is one line, control \
+         Enter lists them. Esc asks first when something changed. A paste keeps its lines only in a multi-line field, control \
          characters removed. Ctrl-C keeps the form as a draft",
         false,
     ),
@@ -207,6 +223,10 @@ pub static BINDINGS: &[Binding] = &[
     b(History, &[k(PageUp)], Action::PageUp, "上一页", "page up", false),
     b(History, &[c('g'), k(Home)], Action::Top, "顶部", "top", false),
     b(History, &[c('G'), k(End)], Action::Bottom, "底部", "bottom", false),
+    b(Changes, &[k(Enter), c('u')], Action::Changes(ChangesAct::Choose), "撤销所选", "undo the chosen one", true),
+    b(Changes, &[c('j'), k(Down)], Action::Down, "下一项", "next", true),
+    b(Changes, &[c('k'), k(Up)], Action::Up, "上一项", "previous", false),
+    b(Changes, &[k(Esc), c('U'), c('q')], Action::Changes(ChangesAct::Close), "关闭", "close", true),
     b(Draft, &[c('r')], Action::DraftChoice(DraftAct::Restore), "恢复草稿", "restore the draft", true),
     b(Draft, &[c('d')], Action::DraftChoice(DraftAct::Discard), "丢弃草稿", "discard the draft", true),
     b(Draft, &[k(Esc)], Action::DraftChoice(DraftAct::Later), "以后再说", "later", true),

@@ -60,6 +60,20 @@ fn field(lk: &Lookup, zh: &'static str, en: &'static str, value: &str) -> TextLi
     TextLine::new().push(&pad_marked(lk.t(zh, en), w, lk.ascii), Tone::Label).push(value, Tone::Normal).indent(w as u16)
 }
 
+/// A labelled multi-line text (a conclusion, a summary): its lines under one another.
+fn field_lines(lk: &Lookup, zh: &'static str, en: &'static str, value: &str, out: &mut Vec<TextLine>) {
+    let w = if lk.lang == crate::lang::Lang::Zh { 10 } else { 14 };
+    for (i, line) in value.split('\n').enumerate() {
+        let label = if i == 0 { lk.t(zh, en) } else { "" };
+        out.push(
+            TextLine::new()
+                .push(&pad_marked(label, w, lk.ascii), Tone::Label)
+                .push(line, Tone::Normal)
+                .indent(w as u16),
+        );
+    }
+}
+
 pub fn dossier(lk: &Lookup, cadre: Id) -> Option<Dossier> {
     let c = lk.cadre(cadre)?;
     let t = |zh, en| lk.t(zh, en);
@@ -155,12 +169,13 @@ pub fn dossier(lk: &Lookup, cadre: Id) -> Option<Dossier> {
         left.push(TextLine::heading(t("档案记录", "Notes")));
         for n in notes {
             let who = if n.author.is_empty() { String::new() } else { format!("{}{}", n.author, lk.t("：", ": ")) };
-            left.push(
-                TextLine::new()
-                    .push(&format!("{}  ", n.date), Tone::Label)
-                    .push(&format!("{who}{}", n.text), Tone::Normal)
-                    .indent(12),
-            );
+            // A note keeps its line breaks: each line under the first.
+            for (i, line) in n.text.split('\n').enumerate() {
+                let (date, who) = if i == 0 { (format!("{}  ", n.date), who.as_str()) } else { (" ".repeat(12), "") };
+                left.push(
+                    TextLine::new().push(&date, Tone::Label).push(&format!("{who}{line}"), Tone::Normal).indent(12),
+                );
+            }
         }
     }
 
@@ -213,8 +228,8 @@ fn review_section(lk: &Lookup, secs: &[&Secondment]) -> Vec<TextLine> {
                 line = line.push(&format!("  {done}"), Tone::Muted);
             }
             out.push(line);
-            if !r.note.is_empty() {
-                out.push(TextLine::new().push(&format!("            {}", r.note), Tone::Muted).indent(12));
+            for line in r.note.split('\n').filter(|_| !r.note.is_empty()) {
+                out.push(TextLine::new().push(&format!("            {line}"), Tone::Muted).indent(12));
             }
         }
         if !any {
@@ -325,7 +340,7 @@ fn vetting_section(lk: &Lookup, secs: &[&Secondment], out: &mut Vec<TextLine>) {
             out.push(line);
             out.push(field(lk, "纪检意见", "Discipline", &v.discipline_opinion));
             out.push(field(lk, "计生意见", "Family plan.", &v.family_planning_opinion));
-            out.push(field(lk, "考察结论", "Conclusion", &v.conclusion));
+            field_lines(lk, "考察结论", "Conclusion", &v.conclusion, out);
         }
         if let Some(e) = lk.evaluation(s.id) {
             out.push(TextLine::new());
@@ -336,7 +351,7 @@ fn vetting_section(lk: &Lookup, secs: &[&Secondment], out: &mut Vec<TextLine>) {
                 format!("{} interviews", e.talks)
             };
             out.push(field(lk, "考察组", "Inspectors", &format!("{}{}{talks}", e.inspectors, lk.t("，", ", "))));
-            out.push(field(lk, "考察结论", "Summary", &e.summary));
+            field_lines(lk, "考察结论", "Summary", &e.summary, out);
         }
     }
 }

@@ -254,6 +254,16 @@ fn describe(lk: &Lookup, table: &str, json: Option<&str>) -> Option<String> {
     Some(display_safe(d.trim()).into_owned())
 }
 
+/// One change in a line: what was done to which record (`added cadre #12 (张三)`).
+pub fn entry_words(lk: &Lookup, e: &AuditEntry) -> String {
+    let mut what =
+        format!("{} {} #{}", action_words(lk, &e.action), table_words(lk, &e.table), e.row_id.unwrap_or_default());
+    if let Some(d) = describe(lk, &e.table, e.new_values.as_deref().or(e.old_values.as_deref())) {
+        what.push_str(&format!(" ({d})"));
+    }
+    what
+}
+
 /// The history of a record (entries newest first): one heading line per change, then its fields.
 pub fn history_lines(lk: &Lookup, entries: &[AuditEntry]) -> Vec<TextLine> {
     let mut out = Vec::new();
@@ -264,11 +274,7 @@ pub fn history_lines(lk: &Lookup, entries: &[AuditEntry]) -> Vec<TextLine> {
         });
     }
     for e in entries {
-        let mut what =
-            format!("{} {} #{}", action_words(lk, &e.action), table_words(lk, &e.table), e.row_id.unwrap_or_default());
-        if let Some(d) = describe(lk, &e.table, e.new_values.as_deref().or(e.old_values.as_deref())) {
-            what.push_str(&format!(" ({d})"));
-        }
+        let what = entry_words(lk, e);
         out.push(TextLine {
             spans: vec![
                 (format!("{}  ", local_time(&e.at)), Tone::Label),

@@ -33,6 +33,8 @@ pub struct Writer<'a> {
     head: Cell<Option<Head>>,
     /// Whether this transaction wrote an audit row (its head is then anchored after commit).
     chained: Cell<bool>,
+    /// The operations this session saved before (`Store::mine`): what its undo may put back.
+    mine: &'a [i64],
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -92,6 +94,26 @@ pub fn clean_text(field: &str, value: &str, max_chars: usize, required: bool) ->
     Ok(text)
 }
 
+/// [`clean_text`] for multi-line text (notes, vetting conclusions, evaluation summaries): the
+/// line breaks are kept (as `\n`), every other control character is refused.
+pub fn clean_lines(field: &str, value: &str, max_chars: usize, required: bool) -> Result<String> {
+    if required && crate::text::is_blank(value) {
+        return Err(StoreError::invalid(field, Message::new("必填", "required")));
+    }
+    let text = crate::text::normalise_lines(value);
+    if let Some(why) = crate::text::refused_in_lines(&text) {
+        return Err(StoreError::invalid(field, why));
+    }
+    let len = text.chars().count();
+    if len > max_chars {
+        return Err(StoreError::invalid(
+            field,
+            Message::new(format!("{len} 个字，最多 {max_chars} 个"), format!("{len} characters; at most {max_chars}")),
+        ));
+    }
+    Ok(text)
+}
+
 /// [`clean_text`] for a caller that only needs to know whether the text would be refused.
 pub fn check_text(field: &str, value: &str, max_chars: usize, required: bool) -> Result<()> {
     clean_text(field, value, max_chars, required).map(|_| ())
@@ -125,8 +147,13 @@ fn known_table(table: &str) -> Result<&'static str> {
 }
 
 impl<'a> Writer<'a> {
-    pub(super) fn new(tx: &'a Transaction<'a>, actor: &'a Actor, today: NaiveDate) -> Writer<'a> {
-        Writer { tx, actor, today, op: Cell::new(None), head: Cell::new(None), chained: Cell::new(false) }
+    pub(super) fn new(tx: &'a Transaction<'a>, actor: &'a Actor, today: NaiveDate, mine: &'a [i64]) -> Writer<'a> {
+        Writer { tx, actor, today, op: Cell::new(None), head: Cell::new(None), chained: Cell::new(false), mine }
+    }
+
+    /// The operation number this transaction's audit rows carry, once it wrote one.
+    pub(super) fn written_op(&self) -> Option<i64> {
+        self.op.get()
     }
 
     /// The chain's head when this transaction added to it, to anchor once it is committed.

@@ -1,7 +1,7 @@
 //! Dossier notes and the reserve pool.
 
 use super::super::rows::{self, NOMINATION_COLS};
-use super::{clean_text, judged, Writer};
+use super::{clean_lines, clean_text, judged, Writer};
 use crate::domain::plausible::happened;
 use crate::domain::*;
 use crate::lang::Message;
@@ -11,7 +11,7 @@ use rusqlite::{params, OptionalExtension};
 
 impl Writer<'_> {
     pub fn add_note(&self, cadre_id: Id, date: NaiveDate, text: &str) -> Result<Id> {
-        let text = clean_text("note", text, 4000, true)?;
+        let text = clean_lines("note", text, 4000, true)?;
         judged("date", happened(date, self.today))?;
         self.tx.execute(
             "INSERT INTO dossier_notes (cadre_id, note_date, author, body) VALUES (?1, ?2, ?3, ?4)",

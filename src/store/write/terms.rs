@@ -1,7 +1,7 @@
 //! Secondments and what hangs on them: the review schedule, pairs, results, vetting, evaluation.
 
 use super::super::rows::{self, *};
-use super::{clean_text, judged, NewSecondment, ReviewResult, Writer};
+use super::{clean_lines, clean_text, judged, NewSecondment, ReviewResult, Writer};
 use crate::domain::dates::term_end;
 use crate::domain::flags::overlaps_any;
 use crate::domain::pairing::validate_pair;
@@ -201,7 +201,7 @@ impl Writer<'_> {
     pub fn record_review(&self, id: Id, version: i64, result: &ReviewResult) -> Result<()> {
         let (old, before) = self.expect_version("reviews", REVIEW_COLS, id, version, rows::review)?;
         let assessor = clean_text("assessor", &result.assessor, 100, false)?;
-        let note = clean_text("note", &result.note, 2000, false)?;
+        let note = clean_lines("note", &result.note, 2000, false)?;
         if old.cancelled {
             let m = Message::new("该考核已取消，不能记录结果", "cancelled; no result can be recorded");
             return Err(StoreError::invalid("review", m));
@@ -238,7 +238,7 @@ impl Writer<'_> {
     pub fn set_vetting(&self, v: &Vetting) -> Result<Id> {
         let discipline = clean_text("discipline opinion", &v.discipline_opinion, 500, false)?;
         let family_planning = clean_text("family planning opinion", &v.family_planning_opinion, 500, false)?;
-        let conclusion = clean_text("conclusion", &v.conclusion, 2000, false)?;
+        let conclusion = clean_lines("conclusion", &v.conclusion, 2000, false)?;
         let s = self.get("secondments", SECONDMENT_COLS, v.secondment_id, rows::secondment)?;
         judged("date", plausible::vetting_date(v.date, s.start, self.today))?;
         let existing = self.one_per_secondment("vettings", v.secondment_id, v.version)?;
@@ -269,7 +269,7 @@ impl Writer<'_> {
 
     pub fn set_evaluation(&self, e: &TermEvaluation) -> Result<Id> {
         let inspectors = clean_text("inspectors", &e.inspectors, 200, false)?;
-        let summary = clean_text("summary", &e.summary, 4000, false)?;
+        let summary = clean_lines("summary", &e.summary, 4000, false)?;
         let existing = self.one_per_secondment("term_evaluations", e.secondment_id, e.version)?;
         self.tx.execute(
             "INSERT INTO term_evaluations (secondment_id, inspectors, talks, summary) VALUES (?1, ?2, ?3, ?4)

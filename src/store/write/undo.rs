@@ -4,8 +4,8 @@
 use super::{known_table, Writer};
 use crate::lang::Message;
 use crate::store::{Result, StoreError};
+use rusqlite::params_from_iter;
 use rusqlite::types::Value as Sql;
-use rusqlite::{params_from_iter, OptionalExtension};
 use serde::Serialize;
 use serde_json::Value;
 
@@ -60,21 +60,30 @@ fn parse(json: Option<String>) -> Result<Option<Value>> {
 type AuditRow = (i64, String, String, i64, Option<String>, Option<String>, String);
 
 impl Writer<'_> {
-    /// Undoes the most recent change by this OS account that is not yet undone.
+    /// Undoes this session's most recent change not yet undone (`Store::mine`): a colleague
+    /// sharing the OS account is another session, and their changes are not offered.
     pub fn undo_last(&self) -> Result<Option<Undone>> {
-        let op: Option<i64> = self
-            .tx
-            .query_row(
-                "SELECT max(op) FROM audit WHERE uid = ?1 AND reverts IS NULL
-                   AND op NOT IN (SELECT reverts FROM audit WHERE reverts IS NOT NULL)",
-                [self.actor.uid],
-                |r| r.get(0),
-            )
-            .optional()?
-            .flatten();
-        let Some(op) = op else { return Ok(None) };
-        let rows: i64 = self.tx.query_row("SELECT count(*) FROM audit WHERE op = ?1", [op], |r| r.get(0))?;
-        if rows > super::super::sound::CHECKED_UNDO_ROWS {
+        match super::super::recent::last_of(self.tx, self.mine)? {
+            Some(op) => self.undo(op).map(Some),
+            None => Ok(None),
+        }
+    }
+
+    /// Undoes operation `op`, one of this session's own: each row is put back only where nobody
+    /// changed it since, otherwise it is a conflict and nothing is undone.
+    pub fn undo(&self, op: i64) -> Result<Undone> {
+        let open = super::super::recent::undoable(self.tx, self.mine)?;
+        if !open.contains(&op) {
+            return Err(StoreError::invalid(
+                "audit",
+                Message::new(
+                    "这次修改不是本窗口的，或已撤销",
+                    "that change is not this window's, or is undone already",
+                ),
+            ));
+        }
+        let count: i64 = self.tx.query_row("SELECT count(*) FROM audit WHERE op = ?1", [op], |r| r.get(0))?;
+        if count > super::super::sound::CHECKED_UNDO_ROWS {
             super::super::sound::quick_check(self.tx)?;
         }
         let rows: Vec<AuditRow> = self
@@ -86,7 +95,7 @@ impl Writer<'_> {
             self.revert_row(op, known_table(table)?, *row_id, parse(old.clone())?, parse(new.clone())?)?;
         }
         let (_, action, table, _, _, _, at) = rows.last().cloned().expect("an operation has rows");
-        Ok(Some(Undone { op, at, action, table, rows: rows.len() }))
+        Ok(Undone { op, at, action, table, rows: rows.len() })
     }
 
     fn revert_row(&self, op: i64, table: &'static str, id: i64, old: Option<Value>, new: Option<Value>) -> Result<()> {

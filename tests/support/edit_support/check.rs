@@ -84,6 +84,8 @@ pub fn shown(rig: &mut Rig, key: &str, expect: &str, case: &str) {
         .position(|r| r.contains(&format!("› {label} ")) || r.contains(&format!("  {label} ")))
         .unwrap_or_else(|| panic!("{case}: no row for {label}:\n{}", rows.join("\n")));
     let head: String = expect.chars().take(12).collect();
-    let below = rows.get(at + 1).cloned().unwrap_or_default();
-    assert!(below.contains(&head), "{case}: the message is not under {label}:\n{}", rows.join("\n"));
+    // Under the field: the next row, or under a multi-line field's rows (at most 4 shown).
+    let rows_of_field = if f.multiline { 4 } else { 1 };
+    let below = rows.iter().skip(at + 1).take(rows_of_field).any(|r| r.contains(&head));
+    assert!(below, "{case}: the message is not under {label}:\n{}", rows.join("\n"));
 }

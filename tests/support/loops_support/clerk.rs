@@ -119,10 +119,17 @@ impl Clerk {
     pub fn submit(&self, key: &str) -> (Outcome, Duration) {
         let t0 = Instant::now();
         let since = self.term.written();
+        let stale = self.term.with_screen(|s| s.contents().contains("stayed busy"));
         self.send(key);
         // The first frame after the key: "Saving…" (or already the answer), so a message left
         // on screen by an earlier attempt is gone before the answer is looked for.
         self.term.wait_frame_after(since, SAVE);
+        // A colleague's save may redraw the screen (live) before the key is read: a busy message
+        // from the last attempt still on it is not this attempt's answer. The key's own frame
+        // says "Saving…" first, which replaces it.
+        if stale {
+            self.term.wait_until("the busy message replaced", SAVE, |s| !s.contents().contains("stayed busy"));
+        }
         let mut outcome = None;
         let found = self.term.try_wait_until(SAVE, |s| {
             outcome = classify(s);

@@ -146,7 +146,8 @@ pub fn problems(form: &Form, lk: &Lookup) -> Vec<(&'static str, String)> {
         Move { nomination, .. } => reserve::problems_move(form, lk, nomination),
         AddBatch | EditBatch { .. } => reference::problems_batch(form, lk),
         Policy => reference::problems_policy(form),
-        Pair { .. } | Evaluation { .. } | AddUnit | EditUnit { .. } => Vec::new(),
+        Evaluation { secondment } => record::problems_evaluation(form, lk, secondment),
+        Pair { .. } | AddUnit | EditUnit { .. } => Vec::new(),
     };
     found
         .into_iter()

@@ -2,6 +2,8 @@
 //! vetting, the end-of-term evaluation's details, and dossier notes.
 
 use super::*;
+use crate::app::operation::Graded;
+use crate::domain::ReviewKind;
 use crate::store::ReviewResult;
 
 fn zh(lk: &Lookup) -> bool {
@@ -45,7 +47,7 @@ pub fn open_review(lk: &Lookup, kind: &FormKind, review: Id) -> Result<Form, Str
         choice!("grade", "等级", "Grade", Grade, lk, r.grade).required(),
         date("done", "完成日期", "Done on", today_or(lk, r.done)).required(),
         text("assessor", "考核人", "Assessor", 100, &r.assessor),
-        text("note", "备注", "Note", 2000, &r.note),
+        text("note", "备注", "Note", 2000, &r.note).multiline(),
     ];
     let what = format!(
         "{} {} {}",
@@ -98,7 +100,7 @@ pub fn open_vetting(lk: &Lookup, kind: &FormKind, secondment: Id) -> Result<Form
     fields.extend([
         text("discipline opinion", "纪检意见", "Discipline", 500, s(|v| &v.discipline_opinion)),
         text("family planning opinion", "计生意见", "Family plan.", 500, s(|v| &v.family_planning_opinion)),
-        text("conclusion", "考察结论", "Conclusion", 2000, s(|v| &v.conclusion)),
+        text("conclusion", "考察结论", "Conclusion", 2000, s(|v| &v.conclusion)).multiline(),
     ]);
     let title = format!("{} {}", lk.t("选派考察", "Vetting:"), name_of(lk, secondment));
     Ok(Form::new(kind.clone(), title, fields, Some(v.map_or(0, |v| v.version)), zh(lk)))
@@ -124,40 +126,76 @@ pub fn command_vetting(form: &Form, lk: &Lookup, secondment: Id) -> Checked<Oper
     }))
 }
 
+/// The term's end-of-term review (not cancelled): where the evaluation's grade is kept.
+fn end_of_term<'a>(lk: &Lookup<'a>, secondment: Id) -> Option<&'a crate::domain::Review> {
+    lk.data.reviews.iter().find(|r| r.secondment_id == secondment && r.kind == ReviewKind::EndOfTerm && !r.cancelled)
+}
+
+/// With a grade chosen: the date must fit the end-of-term review, as on the Reviews tab.
+pub fn problems_evaluation(form: &Form, lk: &Lookup, secondment: Id) -> Vec<Problem> {
+    match end_of_term(lk, secondment) {
+        Some(r) if !form.value("grade").trim().is_empty() => problems_review(form, lk, r.id),
+        _ => Vec::new(),
+    }
+}
+
 pub fn open_evaluation(lk: &Lookup, kind: &FormKind, secondment: Id) -> Result<Form, String> {
     lk.secondment(secondment).ok_or_else(|| gone(lk))?;
     let e = lk.evaluation(secondment);
     let talks = e.map_or(String::new(), |e| e.talks.to_string());
-    let fields = vec![
+    let mut fields = vec![
         text("inspectors", "考察组", "Inspectors", 200, e.map_or("", |e| &e.inspectors)),
         number("talks", "谈话人次", "Interviews", (0.0, 9999.0), true, &talks),
-        text("summary", "考察结论", "Summary", 4000, e.map_or("", |e| &e.summary)),
+        text("summary", "考察结论", "Summary", 4000, e.map_or("", |e| &e.summary)).multiline(),
     ];
+    let review = end_of_term(lk, secondment);
+    if let Some(r) = review {
+        fields.push(choice!("grade", "等级", "Grade", Grade, lk, r.grade));
+        fields.push(date("done", "评定日期", "Graded on", today_or(lk, r.done)));
+    }
     let title = format!("{} {}", lk.t("期满考察情况", "End-of-term evaluation:"), name_of(lk, secondment));
     let mut form = Form::new(kind.clone(), title, fields, Some(e.map_or(0, |e| e.version)), zh(lk));
-    let hint = lk.t("等级在考核页记录（期满考察一行）", "The grade is recorded on the Reviews tab (end-of-term row)");
-    form.notes
-        .push(crate::app::view::TextLine { spans: vec![(hint.into(), crate::app::view::Tone::Muted)], indent: 2 });
+    let hint = match review {
+        Some(r) if zh(lk) => format!("等级即考核页上期满考察一行的结果（应于 {} 完成）", r.due),
+        Some(r) => format!("The grade is the end-of-term row's result on the Reviews tab (due {})", r.due),
+        None => {
+            lk.t("本任期没有期满考察，不能在此记录等级", "This term has no end-of-term review: no grade here").into()
+        }
+    };
+    form.notes.push(crate::app::view::TextLine { spans: vec![(hint, crate::app::view::Tone::Muted)], indent: 2 });
     Ok(form)
 }
 
 pub fn command_evaluation(form: &Form, lk: &Lookup, secondment: Id) -> Checked<Operation> {
     let talks = form.get("talks").and_then(Field::number).unwrap_or(0.0);
-    Ok(Operation::Evaluation(TermEvaluation {
-        id: lk.evaluation(secondment).map_or(0, |e| e.id),
-        secondment_id: secondment,
-        inspectors: form.get("inspectors").map(Field::text).unwrap_or_default(),
-        talks: talks as u32,
-        summary: form.get("summary").map(Field::text).unwrap_or_default(),
-        version: form.version.unwrap_or_default(),
-    }))
+    // A grade left empty leaves the review as it is; one unchanged is not written again.
+    let graded = end_of_term(lk, secondment).and_then(|r| {
+        let grade = chosen(form, "grade", Grade::ALL)?;
+        let done = form.get("done").and_then(Field::date)?;
+        (r.grade != Some(grade) || r.done != Some(done)).then(|| Graded {
+            review: r.id,
+            version: r.version,
+            result: ReviewResult { done, grade, assessor: r.assessor.clone(), note: r.note.clone() },
+        })
+    });
+    Ok(Operation::Evaluation {
+        evaluation: TermEvaluation {
+            id: lk.evaluation(secondment).map_or(0, |e| e.id),
+            secondment_id: secondment,
+            inspectors: form.get("inspectors").map(Field::text).unwrap_or_default(),
+            talks: talks as u32,
+            summary: form.get("summary").map(Field::text).unwrap_or_default(),
+            version: form.version.unwrap_or_default(),
+        },
+        graded,
+    })
 }
 
 pub fn open_note(lk: &Lookup, kind: &FormKind, cadre: Id) -> Result<Form, String> {
     let c = lk.cadre(cadre).ok_or_else(|| gone(lk))?;
     let fields = vec![
         date("date", "日期", "Date", Some(lk.today)).required(),
-        text("note", "记录", "Note", 4000, "").required(),
+        text("note", "记录", "Note", 4000, "").required().multiline(),
     ];
     let title = format!("{} {}", lk.t("添加档案记录", "Add a dossier note:"), crate::text::display_safe(&c.name));
     Ok(Form::new(kind.clone(), title, fields, None, zh(lk)))

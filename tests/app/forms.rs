@@ -1,0 +1,93 @@
+//! Issue 13, "Forms": a filled-in field is replaced by typing; the end-of-term evaluation form
+//! records the grade, in the same review row the Reviews tab shows.
+
+use crate::edit_support;
+
+use edit_support::{Rig, TODAY};
+use guazhi::app::{Mode, StatusFilter, Tab};
+use ratatui::crossterm::event::KeyCode::{Enter, Tab as TabKey};
+use ratatui::crossterm::event::{Event, KeyEvent, KeyModifiers};
+
+#[test]
+fn typing_into_a_filled_in_date_replaces_it() {
+    let mut rig = Rig::new();
+    rig.find("单志远");
+    rig.key(Enter);
+    rig.keys("x");
+    assert_eq!(rig.app.form.as_ref().unwrap().value("end date"), TODAY);
+    rig.keys("2026-11-20");
+    assert_eq!(rig.app.form.as_ref().unwrap().value("end date"), "2026-11-20", "not 2026-11-272026-11-20");
+}
+
+#[test]
+fn the_evaluation_form_records_the_grade_in_the_reviews_tabs_row() {
+    let mut rig = Rig::new();
+    let review: i64 = rig.one(
+        "SELECT r.id FROM reviews r JOIN secondments s ON s.id = r.secondment_id JOIN cadres c ON c.id = s.cadre_id
+         WHERE c.name = '卢晓婷' AND r.kind = 'end_of_term'",
+    );
+    let before: (String, String, i64) = rig
+        .raw()
+        .query_row("SELECT grade, done_date, version FROM reviews WHERE id = ?1", [review], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+        })
+        .unwrap();
+    assert_eq!(before.0, "competent");
+    let reviews = rig.count("SELECT count(*) FROM reviews");
+    rig.find("卢晓婷");
+    rig.key(Enter);
+    assert_eq!(rig.app.mode, Mode::Dossier);
+    rig.keys("t");
+    let form = rig.app.form.as_ref().expect("the evaluation form");
+    assert_eq!((form.value("grade"), form.value("done")), ("competent", "2025-04-28"), "opens with the row's result");
+    for _ in 0..3 {
+        rig.key(TabKey);
+    }
+    rig.keys("1");
+    rig.key(Enter);
+    assert!(rig.app.form.is_none(), "saved: {:?}", rig.app.form.as_ref().map(|f| f.values()));
+    let after: (String, String, i64) = rig
+        .raw()
+        .query_row("SELECT grade, done_date, version FROM reviews WHERE id = ?1", [review], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+        })
+        .unwrap();
+    assert_eq!(after, ("excellent".into(), "2025-04-28".into(), before.2 + 1));
+    assert_eq!(rig.count("SELECT count(*) FROM reviews"), reviews, "the same row, no new one");
+    // One save: the evaluation and the grade are one change to undo.
+    let ops = rig.count("SELECT count(DISTINCT op) FROM audit WHERE op = (SELECT max(op) FROM audit)");
+    let tables: String =
+        rig.one("SELECT group_concat(table_name) FROM audit WHERE op = (SELECT max(op) FROM audit) ORDER BY id");
+    assert_eq!(ops, 1);
+    assert!(tables.contains("term_evaluations") && tables.contains("reviews"), "{tables}");
+    // The Reviews tab shows the grade on that row.
+    rig.act(guazhi::app::Action::GoTab(Tab::Reviews));
+    while rig.app.lists[Tab::Reviews.index()].filters.status != StatusFilter::All {
+        rig.keys("f");
+    }
+    rig.find("卢晓婷");
+    let screen = rig.screen(120, 40);
+    assert!(screen.lines().any(|l| l.contains("卢晓婷") && l.contains("excellent")), "{screen}");
+}
+
+#[test]
+fn a_note_keeps_its_line_breaks_typed_and_pasted_and_the_dossier_shows_them() {
+    let mut rig = Rig::new();
+    rig.find("单志远");
+    rig.key(Enter);
+    let cadre: i64 = rig.one("SELECT id FROM cadres WHERE name = '单志远'");
+    rig.keys("a\t");
+    rig.keys("第一行");
+    rig.event(Event::Key(KeyEvent::new(Enter, KeyModifiers::ALT)));
+    rig.paste("第二行\r\n第三行\u{202E}\n");
+    assert_eq!(rig.app.form.as_ref().unwrap().value("note"), "第一行\n第二行\n第三行");
+    rig.key(Enter);
+    assert!(rig.app.form.is_none(), "Enter saves: {:?}", rig.app.form.as_ref().map(|f| f.values()));
+    let body: String =
+        rig.one(&format!("SELECT body FROM dossier_notes WHERE cadre_id = {cadre} ORDER BY id DESC LIMIT 1"));
+    assert_eq!(body, "第一行\n第二行\n第三行");
+    let d = rig.app.dossier.as_ref().unwrap();
+    let text: Vec<String> = d.doc.rest.iter().map(|l| l.text()).collect();
+    let at = text.iter().position(|l| l.ends_with("第一行")).unwrap_or_else(|| panic!("{text:#?}"));
+    assert!(text[at + 1].trim() == "第二行" && text[at + 2].trim() == "第三行", "{text:#?}");
+}
