@@ -96,6 +96,8 @@ pub enum Action {
     Open,
     /// Enter on an overview row: the Reviews tab, showing that batch's reviews.
     BatchReviews,
+    /// `c` on the Overview: its charts shown or hidden.
+    ToggleCharts,
     /// Esc in the dossier: the previous dossier, or the list.
     Back,
     /// The pair partner's dossier.
