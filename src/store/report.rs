@@ -187,3 +187,30 @@ impl Store {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The bundled SQLite's plan: the months ahead as a range of `reviews_open_due` (for some
+    /// batches, their secondments through `secondments_batch` instead), never a scan.
+    #[test]
+    fn due_by_month_reads_a_range_of_the_open_reviews_index() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::init(&dir.path().join("plan.db")).unwrap();
+        let plan = |only: Option<&[Id]>| -> Vec<String> {
+            let sql = format!("EXPLAIN QUERY PLAN {}", due_by_month_sql(only));
+            let mut stmt = store.conn.prepare(&sql).unwrap();
+            let mut params = vec!["2026-11-27".to_string(), "2027-11-01".to_string()];
+            params.extend(only.map(|ids| serde_json::to_string(ids).unwrap()));
+            let rows = stmt.query_map(rusqlite::params_from_iter(params), |r| r.get::<_, String>(3)).unwrap();
+            rows.map(|r| r.unwrap()).collect()
+        };
+        let all = plan(None);
+        assert!(all.iter().any(|l| l.contains("USING INDEX reviews_open_due (due_date>? AND due_date<?)")), "{all:?}");
+        let some = plan(Some(&[1, 2]));
+        for p in [&all, &some] {
+            assert!(!p.iter().any(|l| l.starts_with("SCAN ") && !l.starts_with("SCAN json_each")), "{p:?}");
+        }
+    }
+}

@@ -17,6 +17,7 @@ mod fuzz_keys;
 mod key_bars;
 mod language_walk;
 mod loading;
+mod overview_charts;
 mod pickers;
 mod reliability_app;
 mod screens;
