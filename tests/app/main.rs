@@ -13,6 +13,7 @@ mod edit_invalid;
 mod edit_reference;
 mod edit_screens;
 mod export_dialog;
+mod form_screens;
 mod fuzz_keys;
 mod key_bars;
 mod language_walk;
