@@ -175,12 +175,3 @@ pub fn grow(widths: &mut [usize], row: &[Field]) {
         *w = (*w).max(width(&f.shown()));
     }
 }
-
-/// "1 error", "2 errors", "0 warnings".
-pub fn counted(n: usize, what: &str) -> String {
-    if n == 1 {
-        format!("1 {what}")
-    } else {
-        format!("{n} {what}s")
-    }
-}

@@ -208,17 +208,19 @@ impl From<StoreError> for ExitError {
             | FolderNotWritable(_)
             | NotRegular(_)
             | Unreadable { .. }
+            | ReadOnlyFileSystem(_)
+            | SideFiles(_)
             | Corrupt(_) => 3,
             Exists(_)
             | ReadOnly(_)
             | Moved(_)
             | Conflict { .. }
             | Busy
-            | Full
             | Invalid { .. }
             | NotFound { .. }
             | InUse { .. } => 4,
-            Io(_) | Sqlite(_) | CannotCreate { .. } => 5,
+            // A full disk is an I/O failure, as the exit status table says.
+            Full | Io(_) | Sqlite(_) | CannotCreate { .. } => 5,
         };
         ExitError::said(code, e.message())
     }

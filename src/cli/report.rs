@@ -2,13 +2,14 @@
 //! Each streams its rows from the store (memory holds a row, or one cadre's secondments) and
 //! writes them as they come, through [`super::emit`].
 
-use super::emit::{counted, grow, widths, Field, JsonArray, Rows};
+use super::emit::{grow, widths, Field, JsonArray, Rows};
 use super::{ExitError, Format};
 use crate::domain::check::{check_batch, check_cadre, check_unit, Duplicates, RowFinding};
 use crate::domain::figures::BatchFigures;
 use crate::domain::flags::{cadre_flags, Finding, Rule, Severity};
 use crate::domain::pairing::{pair_finding, unpaired, PairSide};
 use crate::domain::{District, Policy, Secondment};
+use crate::lang::count;
 use crate::store::{AttentionRow, Side, Store};
 use crate::text::Destination;
 use chrono::NaiveDate;
@@ -163,7 +164,9 @@ impl<W: Write> CheckOut<W> {
         }
         // Known widths, so that rows print as they are found: the widest severity and rule
         // name there is (all ASCII), the detail last and unpadded.
-        let rules = ["rule", "integrity_check", "invalid_row"].into_iter().chain(Rule::ALL.iter().map(|r| r.code()));
+        let rules = ["rule", "integrity_check", "invalid_row", "audit_chain", "tampered_changed"]
+            .into_iter()
+            .chain(Rule::ALL.iter().map(|r| r.code()));
         let width = vec!["severity".len().max("warning".len()), rules.map(str::len).max().unwrap_or(0), 0];
         Ok(CheckOut::Rows(Rows::start(format, out, to, &CHECK_HEADER, width)?))
     }
@@ -193,6 +196,20 @@ impl<W: Write> CheckOut<W> {
         self.row(severity, f.rule.code(), &f.detail, f)
     }
 
+    /// An "ok" row saying what was verified; in JSON the object `key`.
+    fn summary(&mut self, key: &str, rule: &str, detail: &str, json: &impl Serialize) -> std::io::Result<()> {
+        match self {
+            CheckOut::Rows(rows) => rows.row(&[Field::text("ok"), Field::text(rule), Field::text(detail)], json),
+            CheckOut::Json { out, array } => {
+                if let Some(open) = array.take() {
+                    open.end(out)?;
+                }
+                let value = serde_json::to_string(json).expect("a summary serialises");
+                write!(out, ",\n  \"{key}\": {}", crate::text::json_safe(&value))
+            }
+        }
+    }
+
     fn row_finding(&mut self, f: &RowFinding) -> std::io::Result<()> {
         let severity = if f.severity == Severity::Error { "error" } else { "warning" };
         let lang = super::lang();
@@ -206,7 +223,8 @@ impl<W: Write> CheckOut<W> {
                 let table = rows.format() == Format::Table;
                 let mut out = rows.finish()?;
                 if table {
-                    let en = format!("{}, {}", counted(errors, "error"), counted(warnings, "warning"));
+                    let en =
+                        format!("{}, {}", count(errors, "error", "errors"), count(warnings, "warning", "warnings"));
                     writeln!(out, "{}", super::lang().pick(format!("错误 {errors} 项，警告 {warnings} 项"), en))?;
                 }
                 out.flush()
@@ -319,6 +337,29 @@ fn check_into<W: Write>(
     for f in duplicates.findings() {
         row(&mut w, &f)?;
     }
+    // Changes made outside the program (the audit chain, every row against its last audited
+    // image, the anchor), then what was verified.
+    w.section("tampered")?;
+    let lang = super::lang();
+    let summary = store.verify_audit(|t| {
+        count.add(t.severity);
+        let severity = if t.severity == Severity::Error { "error" } else { "warning" };
+        w.row(severity, &format!("tampered_{}", t.operation.code()), t.message.get(lang), &t)?;
+        Ok::<_, ExitError>(())
+    })?;
+    let n = summary.rows;
+    let anchor = match summary.anchored {
+        Some(k) => lang.pick(
+            format!("，锚文件 {k} 行"),
+            format!(", {} in the anchor file", crate::lang::count(k as usize, "head", "heads")),
+        ),
+        None => lang.pick("，没有锚文件".to_string(), ", no anchor file".to_string()),
+    };
+    let detail = lang.pick(
+        format!("已核对 {n} 条修改记录的哈希链{anchor}"),
+        format!("hash chain of {n} audit rows verified{anchor}"),
+    );
+    w.summary("audit", "audit_chain", &detail, &summary)?;
     w.finish(count.errors, count.warnings)?;
     Ok(count.errors)
 }

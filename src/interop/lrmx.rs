@@ -42,7 +42,6 @@ pub struct Profile {
 
 /// Largest .lrmx accepted (a photo is the bulk of one; a few hundred KiB is usual).
 const MAX_FILE: u64 = 16 * 1024 * 1024;
-const MAX_ENTRIES: usize = 10_000;
 
 /// Reads a .lrmx file or every .lrmx in a zip. Files that cannot be read are problems; the
 /// caller refuses the whole import when there are any.
@@ -66,12 +65,7 @@ pub fn read_path(path: &Path, problems: &mut Vec<Problem>) -> Result<Vec<Profile
             format!("{shown}: not a readable zip archive ({e})"),
         ))
     })?;
-    if archive.len() > MAX_ENTRIES {
-        return Err(InteropError::BadFile(say(
-            format!("{shown}：压缩包里超过 {MAX_ENTRIES} 个文件"),
-            format!("{shown}: more than {MAX_ENTRIES} files in the archive"),
-        )));
-    }
+    super::bounds::check_archive(&mut archive, &shown)?;
     let mut out = Vec::new();
     for i in 0..archive.len() {
         let mut entry = archive.by_index(i).map_err(|e| {

@@ -6,6 +6,7 @@
 //! its line and column, and nothing is written while any remains.
 
 pub mod backup;
+pub mod bounds;
 pub mod columns;
 pub mod export;
 mod export_lists;

@@ -157,6 +157,12 @@ fn read_workbook(bytes: &[u8], path: &Path) -> Result<Grid, InteropError> {
             format!("{shown}: not a readable workbook ({e})"),
         ))
     };
+    if matches!(
+        path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref(),
+        Some("xlsx" | "xlsm")
+    ) {
+        super::bounds::check_xlsx(bytes, &shown.to_string())?;
+    }
     // calamine can panic on some damaged files (fuzzing found an overflow): refuse them, never crash.
     let parsed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         let mut book = open_workbook_auto_from_rs(Cursor::new(bytes)).map_err(|e| bad(&e))?;

@@ -92,6 +92,7 @@ pub fn prepare(store: &Store, path: &Path, options: ImportOptions) -> Result<Pre
 
 /// Applies a prepared import in one transaction; refused when anything was saved since.
 pub fn commit(store: &mut Store, prepared: &Prepared) -> Result<(), InteropError> {
+    store.ensure_sound()?;
     store.write(|w| {
         if w.last_audit_id()? != prepared.mark {
             return Err(StoreError::invalid(

@@ -259,7 +259,8 @@ struct Generated<'a, T: Serialize> {
 
 impl Store {
     /// Runs `f` with bulk inserters in one `BEGIN IMMEDIATE` transaction and records it as one
-    /// audit row (`action` = "bulk_insert", no row id, the row counts and `detail` as JSON).
+    /// audit row (`action` = "bulk_insert", no row id, the row counts, `detail` and the digests of
+    /// the rows it wrote as JSON; `chain::write_digest`).
     ///
     /// For the load only: `synchronous = OFF`, a 512 MiB page cache, in-memory temp storage,
     /// and CHECK constraints deferred: every `col IN (...)` CHECK makes SQLite build a temporary
@@ -276,6 +277,7 @@ impl Store {
         if let Some(why) = &self.read_only {
             return Err(StoreError::ReadOnly(why.clone()));
         }
+        super::sound::quick_check(&self.conn)?;
         let conn = &self.conn;
         let synchronous: i64 = conn.pragma_query_value(None, "synchronous", |r| r.get(0))?;
         let cache_size: i64 = conn.pragma_query_value(None, "cache_size", |r| r.get(0))?;
@@ -303,6 +305,12 @@ impl Store {
         f: impl FnOnce(&mut Bulk) -> Result<T>,
     ) -> Result<(T, BulkCounts)> {
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        // Each table's last id before the load: the load's rows are the ones above it.
+        let before: Vec<(&str, i64)> = super::write::TABLES
+            .iter()
+            .filter(|t| **t != "policy")
+            .map(|t| Ok((*t, tx.query_row(&format!("SELECT coalesce(max(id), 0) FROM {t}"), [], |r| r.get(0))?)))
+            .collect::<Result<_>>()?;
         let mut dropped: Vec<(String, String)> = Vec::new();
         if indexes == Indexes::Rebuild {
             let marks = vec!["?"; LOADED.len()].join(", ");
@@ -337,15 +345,13 @@ impl Store {
                 crate::lang::Message::new(format!("数据不符合约束：{found}"), found.clone()),
             ));
         }
-        let json =
-            serde_json::to_string(&Generated { what, rows: counts, detail: &value }).expect("bulk counts serialise");
-        tx.execute(
-            "INSERT INTO audit (op, at, uid, os_user, action, table_name, row_id, old_values, new_values)
-             VALUES ((SELECT coalesce(max(op), 0) + 1 FROM audit), ?1, ?2, ?3, 'bulk_insert', 'cadres', NULL, NULL,
-                     ?4)",
-            params![self.actor.now(), self.actor.uid, self.actor.user, json],
-        )?;
+        // The loaded rows have no audit images of their own: the audit row names their digest.
+        let detail =
+            serde_json::to_value(Generated { what, rows: counts, detail: &value }).expect("bulk counts serialise");
+        let loaded: Vec<(&str, i64)> = before.iter().map(|(t, max)| (*t, *max)).collect();
+        let head = super::chain::write_digest(&tx, &self.actor, "bulk_insert", &loaded, detail)?;
         tx.commit()?;
+        super::chain::anchor(&self.path, head);
         Ok((value, counts))
     }
 }

@@ -36,6 +36,13 @@ pub enum StoreError {
     /// A WAL database needs its `-shm` file beside it; it does not exist and this user cannot
     /// create it (the folder is not writable for them).
     FolderNotWritable(PathBuf),
+    /// The `-wal`/`-shm` files beside the database exist but this user cannot open them (made
+    /// by someone else with other permissions): a wrongly shared file, fixed by giving them the
+    /// database's own owner group and mode.
+    SideFiles(PathBuf),
+    /// The file is on a read-only file system and SQLite cannot read it there (a WAL database
+    /// needs its `-shm` file, which nobody can create on such a file system).
+    ReadOnlyFileSystem(PathBuf),
     /// The file was moved, renamed or deleted since it was opened: a save would go to a file
     /// nobody opens any more (or vanish with a deleted one).
     Moved(PathBuf),
@@ -204,6 +211,26 @@ impl StoreError {
                     ),
                 )
             }
+            SideFiles(p) => {
+                let shown = path(p);
+                let fix = format!("chgrp --reference={shown} {shown}-wal {shown}-shm && chmod --reference={shown} {shown}-wal {shown}-shm");
+                m(
+                    format!("{shown}：旁边的 -wal/-shm 文件你无法打开（由别人以不同的权限建立）；请管理该文件夹的人执行：{fix}"),
+                    format!("{shown}: you cannot open the -wal/-shm files beside it (someone else made them with other permissions); whoever manages the folder should run: {fix}"),
+                )
+            }
+            ReadOnlyFileSystem(p) => m(
+                format!(
+                    "{}：在只读文件系统上，SQLite 无法在那里读取共享（WAL）数据库（旁边缺少 -shm 文件，也不能创建）；\
+                     请把文件复制到可写的文件夹再打开",
+                    path(p)
+                ),
+                format!(
+                    "{}: on a read-only file system, where SQLite cannot read a shared (WAL) database (its -shm \
+                     file is missing and cannot be made there); copy the file to a writable folder and open the copy",
+                    path(p)
+                ),
+            ),
             Moved(p) => m(
                 format!("{}：打开后数据库文件被移动或删除，未保存（表单保留；请到文件现在的位置打开）", path(p)),
                 format!(
@@ -213,8 +240,11 @@ impl StoreError {
                 ),
             ),
             Corrupt(why) => m(
-                format!("数据库已损坏（{why}），请从备份恢复"),
-                format!("the database is damaged ({why}); restore it from a backup"),
+                format!("数据库已损坏（{why}），未写入任何内容；请运行 `guazhi check` 查看，并从备份恢复"),
+                format!(
+                    "the database is damaged ({why}); nothing was written; run `guazhi check` to see where, and \
+                     restore it from a backup"
+                ),
             ),
             Exists(p) => m(format!("{}：已存在，未覆盖", path(p)), format!("{}: already exists; not overwritten", path(p))),
             CannotCreate { path: p, error } => {

@@ -7,6 +7,7 @@
 mod audit;
 mod backup;
 mod bulk;
+pub mod chain;
 pub mod changes;
 mod error;
 mod export;
@@ -19,7 +20,9 @@ mod records;
 mod report;
 pub(crate) mod rows;
 pub mod schema;
+mod sound;
 mod stream;
+mod tamper;
 pub mod write;
 
 pub use audit::{Actor, AuditEntry};
@@ -30,6 +33,7 @@ pub use export::ReviewScope;
 pub use read::{AttentionRow, Data};
 pub use recent::{cell_text, changes, changes_between, Change};
 pub use stream::{CadreTerms, PairRow, Side};
+pub use tamper::{AuditSummary, Operation, Tamper};
 pub use write::{check_text, clean_text, NewCadre, NewSecondment, ReviewResult, Undone, Writer};
 
 use crate::lang::Message;
@@ -139,8 +143,14 @@ impl Store {
         if !open::same_file(&self.path, self.file) {
             return Err(StoreError::Moved(self.path.clone()));
         }
-        let value = f(&write::Writer::new(&tx, &self.actor, today))?;
+        let (value, head) = {
+            let writer = write::Writer::new(&tx, &self.actor, today);
+            (f(&writer)?, writer.new_head())
+        };
         Transaction::commit(tx)?;
+        if let Some(head) = head {
+            chain::anchor(&self.path, head);
+        }
         Ok(value)
     }
 

@@ -1,5 +1,6 @@
 //! Opening, creating and migrating a database file.
 
+use super::chain::Head;
 use super::schema::{APPLICATION_ID, LATEST_VERSION, MIGRATIONS};
 use super::{Access, Actor, Result, Store, StoreError, BUSY_TIMEOUT};
 use crate::lang::Message;
@@ -17,13 +18,18 @@ pub(super) fn open(path: &Path, access: Access) -> Result<Store> {
     let flags = if writable { OpenFlags::SQLITE_OPEN_READ_WRITE } else { OpenFlags::SQLITE_OPEN_READ_ONLY }
         | OpenFlags::SQLITE_OPEN_NO_MUTEX;
     let conn = Connection::open_with_flags(path, flags)?;
+    // Before the first read, which may make them: -wal/-shm that were there stay whichever
+    // connection closes last; new ones stay only beside a file found to be guazhi's (below).
+    persist_wal(&conn, wal_exists(path));
     conn.busy_timeout(BUSY_TIMEOUT)?;
     // The first statement that reads the file: where a hot journal or WAL shows.
     if let Err(e) = conn.pragma_query_value(None, "application_id", |r| r.get::<_, i32>(0)) {
         return Err(needs_recovery(e, path, writable));
     }
     configure(&conn)?;
+    let actor = Actor::current();
     check_identity(&conn, path)?;
+    persist_wal(&conn, true);
     let read_only = match (access, writable) {
         (Access::ReadOnly, _) => Some(Message::new("以 --read-only 打开", "opened with --read-only")),
         (_, false) => {
@@ -38,49 +44,74 @@ pub(super) fn open(path: &Path, access: Access) -> Result<Store> {
             return Err(StoreError::NeedsUpgrade(path.to_path_buf()));
         }
     } else {
-        migrate(&conn, path)?;
+        if let Some(head) = migrate(&conn, path, &actor)? {
+            super::chain::anchor(path, head);
+        }
         ensure_wal(&conn)?;
     }
     Ok(Store {
         conn,
         path: path.to_path_buf(),
         read_only,
-        actor: Actor::current(),
+        actor,
         today: None,
         file: (meta.dev(), meta.ino()),
         world_readable: meta.mode() & 0o004 != 0,
     })
 }
 
+/// Builds the new database under a temporary name beside `path` and gives it its name only
+/// when it is complete: a failure (a full disk) leaves nothing behind, so a retry is not
+/// "already exists" and nobody opens a half-made file.
 pub(super) fn init(path: &Path) -> Result<Store> {
-    if path.exists() {
+    if fs::symlink_metadata(path).is_ok() {
         return Err(StoreError::Exists(path.to_path_buf()));
     }
+    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let partial = dir.join(format!(".{name}.init-{}", std::process::id()));
+    let built = build(&partial).and_then(|()| match fs::hard_link(&partial, path) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Err(StoreError::Exists(path.to_path_buf())),
+        Err(error) => Err(StoreError::CannotCreate { path: path.to_path_buf(), error }),
+    });
+    for suffix in ["", "-wal", "-shm", "-journal"] {
+        let mut name = partial.as_os_str().to_owned();
+        name.push(suffix);
+        let _ = fs::remove_file(name);
+    }
+    built.map_err(|e| match e {
+        // Said as what it is: the new file could not be made (and nothing was left).
+        StoreError::Full => StoreError::CannotCreate {
+            path: path.to_path_buf(),
+            error: std::io::Error::from_raw_os_error(libc::ENOSPC),
+        },
+        StoreError::CannotCreate { error, .. } => StoreError::CannotCreate { path: path.to_path_buf(), error },
+        other => other,
+    })?;
+    open(path, Access::Auto)
+}
+
+/// A complete, closed database at `partial` (0660, WAL, every migration).
+fn build(partial: &Path) -> Result<()> {
     // Group-writable so colleagues in the group can save (and create the -wal/-shm files);
     // set explicitly because the umask would usually strip the group write bit.
     let file = OpenOptions::new()
         .write(true)
         .create_new(true)
         .mode(0o660)
-        .open(path)
-        .map_err(|error| StoreError::CannotCreate { path: path.to_path_buf(), error })?;
+        .open(partial)
+        .map_err(|error| StoreError::CannotCreate { path: partial.to_path_buf(), error })?;
     file.set_permissions(fs::Permissions::from_mode(0o660))?;
     drop(file);
-    let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX)?;
+    let conn =
+        Connection::open_with_flags(partial, OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX)?;
     configure(&conn)?;
     conn.pragma_update(None, "application_id", APPLICATION_ID)?;
-    migrate(&conn, path)?;
+    migrate(&conn, partial, &Actor::current())?;
     ensure_wal(&conn)?;
-    let meta = fs::metadata(path)?;
-    Ok(Store {
-        conn,
-        path: path.to_path_buf(),
-        read_only: None,
-        actor: Actor::current(),
-        today: None,
-        file: (meta.dev(), meta.ino()),
-        world_readable: meta.mode() & 0o004 != 0,
-    })
+    // Closing the only connection moves the WAL into the file (and removes it).
+    conn.close().map_err(|(_, e)| StoreError::from(e))
 }
 
 /// Whether `path` still names the file that was opened as `file` (device and inode): a file
@@ -102,6 +133,13 @@ fn needs_recovery(e: rusqlite::Error, path: &Path, writable: bool) -> StoreError
     const READONLY_CANTINIT: i32 = 1288;
     const CANTOPEN: i32 = 14;
     const READONLY_DIRECTORY: i32 = 1544;
+    // On a read-only file system nobody can make the `-shm` a WAL database is read through.
+    if matches!(extended, READONLY_DIRECTORY | CANTOPEN) && read_only_file_system(path) {
+        return StoreError::ReadOnlyFileSystem(path.to_path_buf());
+    }
+    if extended == CANTOPEN && side_files_unopenable(path) {
+        return StoreError::SideFiles(path.to_path_buf());
+    }
     if extended == READONLY_DIRECTORY {
         return StoreError::FolderNotWritable(path.to_path_buf());
     }
@@ -111,6 +149,17 @@ fn needs_recovery(e: rusqlite::Error, path: &Path, writable: bool) -> StoreError
         StoreError::NeedsRecovery(path.to_path_buf())
     } else {
         e.into()
+    }
+}
+
+/// Whether the file system holding `path` is mounted read-only.
+pub(super) fn read_only_file_system(path: &Path) -> bool {
+    use std::os::unix::ffi::OsStrExt;
+    let Ok(c) = std::ffi::CString::new(path.as_os_str().as_bytes()) else { return false };
+    // SAFETY: a valid path and a zeroed statvfs for the call to fill.
+    unsafe {
+        let mut st: libc::statvfs = std::mem::zeroed();
+        libc::statvfs(c.as_ptr(), &mut st) == 0 && st.f_flag & libc::ST_RDONLY != 0
     }
 }
 
@@ -153,6 +202,21 @@ fn check_file(path: &Path) -> Result<fs::Metadata> {
     if count_valid && !journal_beside && meta.len() < expected {
         return Err(StoreError::Truncated { path: path.to_path_buf(), expected, actual: meta.len() });
     }
+    // Another program's file, or a newer guazhi's, is refused from its header when no WAL could
+    // hold a newer one: SQLite would make -wal/-shm beside it just to read it.
+    if !journal_beside {
+        let at = |i: usize| i32::from_be_bytes([header[i], header[i + 1], header[i + 2], header[i + 3]]);
+        if at(68) != APPLICATION_ID {
+            return Err(StoreError::Foreign(path.to_path_buf()));
+        }
+        if i64::from(at(60)) > LATEST_VERSION {
+            return Err(StoreError::Newer {
+                path: path.to_path_buf(),
+                found: at(60).into(),
+                supported: LATEST_VERSION,
+            });
+        }
+    }
     Ok(meta)
 }
 
@@ -191,6 +255,9 @@ fn configure(conn: &Connection) -> Result<()> {
     conn.busy_timeout(BUSY_TIMEOUT)?;
     conn.pragma_update(None, "foreign_keys", true)?;
     conn.pragma_update(None, "synchronous", "FULL")?;
+    // Any limit makes the last connection to close empty a WAL kept by PERSIST_WAL (SQLite
+    // truncates it to zero then); this one bounds it between checkpoints.
+    conn.pragma_update(None, "journal_size_limit", 64 * 1024 * 1024)?;
     let fk: bool = conn.pragma_query_value(None, "foreign_keys", |r| r.get(0))?;
     if !fk {
         return Err(StoreError::Corrupt("foreign keys could not be enabled".into()));
@@ -226,10 +293,11 @@ fn user_version(conn: &Connection) -> Result<i64> {
 }
 
 /// Applies pending migrations. The version is re-read inside the write lock, so a colleague's
-/// instance that migrated first leaves nothing to do here.
-fn migrate(conn: &Connection, path: &Path) -> Result<()> {
+/// instance that migrated first leaves nothing to do here. Returns the audit chain's head when a
+/// migration wrote audit rows (to anchor once committed).
+pub(super) fn migrate(conn: &Connection, path: &Path, actor: &Actor) -> Result<Option<Head>> {
     if user_version(conn)? == LATEST_VERSION {
-        return Ok(());
+        return Ok(None);
     }
     let tx = rusqlite::Transaction::new_unchecked(conn, TransactionBehavior::Immediate)?;
     let current = user_version(&tx)?;
@@ -242,12 +310,79 @@ fn migrate(conn: &Connection, path: &Path) -> Result<()> {
     if current == 0 && tables(&tx)? > 0 {
         return Err(StoreError::Corrupt("the file has tables but no schema version".into()));
     }
-    for sql in &MIGRATIONS[current as usize..] {
+    let mut head = None;
+    for (i, sql) in MIGRATIONS.iter().enumerate().skip(current as usize) {
         tx.execute_batch(sql)?;
+        match i + 1 {
+            5 => head = super::chain::start(&tx, actor, super::write::TABLES)?,
+            6 => rewrite_checks(&tx)?,
+            _ => {}
+        }
     }
     tx.pragma_update(None, "user_version", LATEST_VERSION)?;
     tx.commit()?;
+    Ok(head)
+}
+
+/// Migration 6: every table's CHECK constraints without `IN (...)` lists, edited in the schema
+/// itself (SQLite's documented way to change a CHECK to an equivalent one; no row is touched).
+fn rewrite_checks(conn: &Connection) -> Result<()> {
+    let tables: Vec<(String, String)> = conn
+        .prepare("SELECT name, sql FROM sqlite_schema WHERE type = 'table' AND sql LIKE '% IN (%'")?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    let version: i64 = conn.pragma_query_value(None, "schema_version", |r| r.get(0))?;
+    conn.pragma_update(None, "writable_schema", true)?;
+    let rewritten = tables.iter().try_for_each(|(name, sql)| {
+        conn.execute(
+            "UPDATE sqlite_schema SET sql = ?2 WHERE type = 'table' AND name = ?1",
+            [name, &super::schema::without_in_lists(sql)],
+        )
+        .map(|_| ())
+    });
+    // The new schema is read again by every connection once its version moves.
+    let bumped = conn.pragma_update(None, "schema_version", version + 1);
+    conn.pragma_update(None, "writable_schema", false)?;
+    rewritten?;
+    bumped?;
     Ok(())
+}
+
+/// With `on`, keeps the `-wal` and `-shm` files when the last connection closes (SQLite deletes
+/// them otherwise; `configure` sets the journal size limit that empties the WAL then): files
+/// made once by whoever may make them (`guazhi setup`, or the first editor) are never made
+/// again by someone else, such as a viewer whose files the editors could not write.
+fn persist_wal(conn: &Connection, on: bool) {
+    let mut on = std::ffi::c_int::from(on);
+    // SAFETY: a valid connection handle, a NUL-terminated schema name and an int argument, as
+    // SQLITE_FCNTL_PERSIST_WAL takes.
+    unsafe {
+        rusqlite::ffi::sqlite3_file_control(
+            conn.handle(),
+            c"main".as_ptr(),
+            rusqlite::ffi::SQLITE_FCNTL_PERSIST_WAL,
+            (&mut on as *mut std::ffi::c_int).cast(),
+        );
+    }
+}
+
+/// Whether a `-wal` or `-shm` is beside `path` that this user can read neither way SQLite
+/// would open it.
+fn side_files_unopenable(path: &Path) -> bool {
+    use std::os::unix::ffi::OsStrExt;
+    ["-wal", "-shm"].iter().any(|ext| {
+        let mut name = path.as_os_str().to_owned();
+        name.push(ext);
+        let Ok(c) = std::ffi::CString::new(name.as_bytes()) else { return false };
+        // SAFETY: `c` is a valid NUL-terminated path for the duration of the call.
+        fs::symlink_metadata(&name).is_ok() && unsafe { libc::access(c.as_ptr(), libc::R_OK) } != 0
+    })
+}
+
+fn wal_exists(path: &Path) -> bool {
+    let mut wal = path.as_os_str().to_owned();
+    wal.push("-wal");
+    fs::symlink_metadata(wal).is_ok()
 }
 
 /// WAL lets colleagues read while one saves.

@@ -66,10 +66,19 @@ fn streamed(db: &Path) -> (Vec<String>, Vec<Row>, Value) {
         .collect();
     rows.sort();
     let code = out.status.code();
-    let errors = rows.iter().filter(|r| r.1 == "error").count() + invalid.len();
+    let errors = rows.iter().filter(|r| r.1 == "error").count() + invalid.len() + other_errors(&v);
     assert_eq!(v["errors"].as_u64(), Some(errors as u64), "errors count the rows listed");
     assert_eq!(code, Some(if errors > 0 { 1 } else { 0 }));
     (invalid, rows, v)
+}
+
+/// The error rows of the sections besides the findings and the unreadable rows: integrity
+/// problems, stored rows breaking a rule, and changes made outside the program.
+fn other_errors(v: &Value) -> usize {
+    let integrity = v["integrity"].as_array().unwrap();
+    let damaged = if integrity.len() == 1 && integrity[0] == "ok" { 0 } else { integrity.len() };
+    let severe = |key: &str| v[key].as_array().unwrap().iter().filter(|f| f["severity"] == "error").count();
+    damaged + severe("rows") + severe("tampered")
 }
 
 fn agree(db: &Path) -> Vec<Row> {
@@ -135,8 +144,9 @@ fn a_database_broken_by_hand_gives_the_same_rows_and_counts_them() {
     let dir = tempfile::tempdir().unwrap();
     let db = broken(dir.path());
     let rows = agree(&db);
-    let (invalid, _, _) = streamed(&db);
+    let (invalid, _, v) = streamed(&db);
     assert_eq!(invalid.len(), 5, "{invalid:?}");
+    assert!(!v["tampered"].as_array().unwrap().is_empty(), "changes made with the shell are found");
     for rule in ["overlapping_secondments", "pair_invalid", "unpaired"] {
         assert!(rows.iter().any(|r| r.0 == rule), "{rule}");
     }
@@ -147,16 +157,18 @@ fn a_database_broken_by_hand_gives_the_same_rows_and_counts_them() {
     let text = String::from_utf8(out.stdout).unwrap();
     let listed = |severity: &str| text.lines().filter(|l| l.starts_with(&format!("{severity} "))).count();
     let errors = listed("error");
-    assert_eq!(errors, invalid.len() + rows.iter().filter(|r| r.1 == "error").count());
+    assert_eq!(errors, invalid.len() + rows.iter().filter(|r| r.1 == "error").count() + other_errors(&v));
     let last = text.lines().last().unwrap();
     assert_eq!(last, format!("{errors} errors, {} warnings", listed("warning")));
     // CSV: the same rows, no counts line.
     let csv = String::from_utf8(guazhi(&["check", arg(&db), "--format", "csv"]).stdout).unwrap();
-    assert_eq!(csv.lines().count(), 1 + 1 + invalid.len() + rows.len(), "header, integrity, rows");
+    let listed = |key: &str| v[key].as_array().unwrap().len();
+    let sections = listed("findings") + listed("rows") + listed("tampered");
+    assert_eq!(csv.lines().count(), 1 + 1 + invalid.len() + sections + 1, "header, integrity, rows, audit summary");
 }
 
 #[test]
-fn counts_say_one_error_and_two_errors() {
+fn the_counts_line_counts_every_error_listed() {
     let dir = tempfile::tempdir().unwrap();
     let db = demo_db(dir.path());
     let conn = raw(&db);
@@ -165,9 +177,14 @@ fn counts_say_one_error_and_two_errors() {
         let out = guazhi(&["check", arg(db)]);
         String::from_utf8(out.stdout).unwrap().lines().last().unwrap().to_string()
     };
-    assert!(last_line(&db).starts_with("1 error, "), "{}", last_line(&db));
-    conn.execute_batch("UPDATE units SET kind = 'shop' WHERE id = 2;").unwrap();
+    // The unreadable row, and the change made outside the program.
     assert!(last_line(&db).starts_with("2 errors, "), "{}", last_line(&db));
+    conn.execute_batch("UPDATE units SET kind = 'shop' WHERE id = 2;").unwrap();
+    assert!(last_line(&db).starts_with("4 errors, "), "{}", last_line(&db));
+    // An untouched file.
+    let fresh = tempfile::tempdir().unwrap();
+    let db = demo_db(fresh.path());
+    assert!(last_line(&db).starts_with("0 errors, "), "{}", last_line(&db));
 }
 
 /// `PRAGMA integrity_check` listing several problems: each is an error row, and counted.
@@ -188,9 +205,10 @@ fn each_integrity_problem_is_an_error_row_and_counted() {
     assert!(problems > 1, "{}", v["integrity"]);
     let findings = v["findings"].as_array().unwrap();
     let errors = findings.iter().filter(|f| f["severity"] == "error").count();
-    assert_eq!(v["errors"].as_u64(), Some((problems + errors) as u64));
+    let others = other_errors(&v) - problems;
+    assert_eq!(v["errors"].as_u64(), Some((problems + errors + others) as u64));
     let table = String::from_utf8(guazhi(&["check", arg(&db)]).stdout).unwrap();
     let listed = table.lines().filter(|l| l.starts_with("error ")).count();
-    assert_eq!(listed, problems + errors);
+    assert_eq!(listed, problems + errors + others);
     assert!(table.lines().last().unwrap().starts_with(&format!("{listed} errors, ")));
 }

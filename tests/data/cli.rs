@@ -204,7 +204,9 @@ fn the_plain_sqlite_shell_view_reads_every_table() {
         .map(Result::unwrap)
         .collect();
     assert!(tables.len() >= 12, "{tables:?}");
-    for t in tables {
+    // audit_digest holds digests of rows without audit images (bulk loads, a file chained
+    // after it was written); the demo is written row by row, so it has none.
+    for t in tables.into_iter().filter(|t| t != "audit_digest") {
         let n: i64 = conn.query_row(&format!("SELECT count(*) FROM \"{t}\""), [], |r| r.get(0)).unwrap();
         assert!(n > 0, "{t} has rows in the demo");
     }

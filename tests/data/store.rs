@@ -61,7 +61,17 @@ fn opening_refuses_what_is_not_a_guazhi_database_and_creates_nothing() {
     assert!(matches!(Store::open(&newer, Access::Auto), Err(StoreError::Newer { .. })));
     assert_eq!(std::fs::read(&newer).unwrap(), before, "a refused file is left byte-identical");
 
-    let expected = vec!["demo.db", "empty.db", "foreign.db", "newer.db", "notes.txt", "truncated.db"];
+    // The demo's own -wal/-shm persist (PERSIST_WAL); none appear beside the refused files.
+    let expected = vec![
+        "demo.db",
+        "demo.db-shm",
+        "demo.db-wal",
+        "empty.db",
+        "foreign.db",
+        "newer.db",
+        "notes.txt",
+        "truncated.db",
+    ];
     assert_eq!(files_in(p), expected, "no new files, no -wal/-shm beside refused files");
 }
 

@@ -8,13 +8,14 @@ mod reserve;
 mod terms;
 mod undo;
 
+use super::chain::{self, AuditRow, Head};
 use super::rows::{self, POLICY_COLS};
 use super::{Actor, Result, StoreError};
 use crate::domain::*;
 use crate::lang::Message;
 use chrono::NaiveDate;
 use rusqlite::types::ValueRef;
-use rusqlite::{params, OptionalExtension, Row, Transaction};
+use rusqlite::{OptionalExtension, Row, Transaction};
 use serde::Serialize;
 use serde_json::Value;
 use std::cell::Cell;
@@ -28,6 +29,10 @@ pub struct Writer<'a> {
     today: NaiveDate,
     /// The audit operation number of this transaction, taken at its first audit row.
     op: Cell<Option<i64>>,
+    /// The audit chain's newest row, read at this transaction's first audit row.
+    head: Cell<Option<Head>>,
+    /// Whether this transaction wrote an audit row (its head is then anchored after commit).
+    chained: Cell<bool>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -121,7 +126,12 @@ fn known_table(table: &str) -> Result<&'static str> {
 
 impl<'a> Writer<'a> {
     pub(super) fn new(tx: &'a Transaction<'a>, actor: &'a Actor, today: NaiveDate) -> Writer<'a> {
-        Writer { tx, actor, today, op: Cell::new(None) }
+        Writer { tx, actor, today, op: Cell::new(None), head: Cell::new(None), chained: Cell::new(false) }
+    }
+
+    /// The chain's head when this transaction added to it, to anchor once it is committed.
+    pub(super) fn new_head(&self) -> Option<Head> {
+        self.head.get().filter(|_| self.chained.get())
     }
 
     /// The day this write judges dates by.
@@ -156,7 +166,7 @@ impl<'a> Writer<'a> {
         if let Some(op) = self.op.get() {
             return Ok(op);
         }
-        let op: i64 = self.tx.query_row("SELECT coalesce(max(op), 0) + 1 FROM audit", [], |r| r.get(0))?;
+        let op = chain::next_op(self.tx)?;
         self.op.set(Some(op));
         Ok(op)
     }
@@ -176,23 +186,26 @@ impl<'a> Writer<'a> {
     ) -> Result<()> {
         let after = self.snapshot(table, id)?;
         let json = |v: Option<Value>| v.map(|v| v.to_string());
-        self.tx
-            .prepare_cached(
-                "INSERT INTO audit (op, at, uid, os_user, action, table_name, row_id, old_values, new_values, reverts)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-            )?
-            .execute(params![
-                self.op()?,
-                self.actor.now(),
-                self.actor.uid,
-                self.actor.user,
-                action,
-                table,
-                id,
-                json(before),
-                json(after),
-                reverts
-            ])?;
+        let (old, new, at) = (json(before), json(after), self.actor.now());
+        let row = AuditRow {
+            op: self.op()?,
+            at: &at,
+            uid: i64::from(self.actor.uid),
+            os_user: &self.actor.user,
+            action,
+            table,
+            row_id: Some(id),
+            old: old.as_deref(),
+            new: new.as_deref(),
+            reverts,
+        };
+        let mut head = match self.head.get() {
+            Some(h) => h,
+            None => chain::head(self.tx)?,
+        };
+        chain::append(self.tx, &mut head, &row)?;
+        self.head.set(Some(head));
+        self.chained.set(true);
         Ok(())
     }
 

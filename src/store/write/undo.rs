@@ -73,6 +73,10 @@ impl Writer<'_> {
             .optional()?
             .flatten();
         let Some(op) = op else { return Ok(None) };
+        let rows: i64 = self.tx.query_row("SELECT count(*) FROM audit WHERE op = ?1", [op], |r| r.get(0))?;
+        if rows > super::super::sound::CHECKED_UNDO_ROWS {
+            super::super::sound::quick_check(self.tx)?;
+        }
         let rows: Vec<AuditRow> = self
             .tx
             .prepare("SELECT id, action, table_name, row_id, old_values, new_values, at FROM audit WHERE op = ?1 ORDER BY id DESC")?
