@@ -97,6 +97,8 @@ pub enum Action {
     BatchReviews,
     /// The overdue reviews, from any tab (`!`).
     ShowOverdue,
+    /// `c` on the Overview: its charts shown or hidden.
+    ToggleCharts,
     /// Esc in the dossier: the previous dossier, or the list.
     Back,
     /// The pair partner's dossier.

@@ -165,6 +165,8 @@ pub struct App {
     pub tab: Tab,
     pub lists: [ListState; 6],
     pub mode: Mode,
+    /// The Overview draws its charts (where only one fits, in place of the policy flags).
+    pub charts: bool,
     /// The help popup's scroll, when it is open.
     pub help: Option<usize>,
     pub dossier: Option<DossierState>,
@@ -217,6 +219,7 @@ impl App {
             tab: Tab::Cadres,
             lists: Default::default(),
             mode: Mode::List,
+            charts: true,
             help: None,
             dossier: None,
             frame: FrameInfo::default(),

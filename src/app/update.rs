@@ -106,6 +106,7 @@ impl App {
             Action::Open => self.open_selected(),
             Action::BatchReviews => self.batch_reviews(),
             Action::ShowOverdue => self.show_overdue(),
+            Action::ToggleCharts => self.charts = !self.charts,
             Action::Back => self.back(),
             Action::Partner => self.partner(),
             Action::StartSearch => {

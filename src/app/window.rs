@@ -52,7 +52,7 @@ impl App {
             cats.batches = first
                 .batches
                 .into_iter()
-                .map(|batch| overview::BatchLine { batch, figures: None, flags: None })
+                .map(|batch| overview::BatchLine { batch, figures: None, flags: None, due: None })
                 .collect();
             cats.units = first.units.into_iter().map(|u| (u, None)).collect();
         }

@@ -1,6 +1,7 @@
 //! The figures the department reports for a batch (15 down, 15 up, 7 to Sanshui, ...).
 
 use super::model::{Batch, Cadre, Direction, District, Gender, Id, Pair, Secondment, Unit};
+use chrono::{Datelike, Months, NaiveDate};
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
@@ -89,6 +90,46 @@ pub fn batch_figures(
         women: people.iter().filter(|c| c.gender == Gender::Female).count(),
     };
     BatchFigures::from_counts(batch, counts)
+}
+
+/// A batch's open reviews falling due in each of the twelve months from today's: the workload
+/// ahead. The first month counts from `from` (today) to its end; what is due before today is
+/// overdue, which the header counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DueByMonth {
+    pub from: NaiveDate,
+    pub counts: [usize; 12],
+}
+
+impl DueByMonth {
+    pub fn new(from: NaiveDate) -> DueByMonth {
+        DueByMonth { from, counts: [0; 12] }
+    }
+
+    /// The first day after the twelfth month: with `from`, the range counted.
+    pub fn until(&self) -> NaiveDate {
+        self.month_start(12)
+    }
+
+    /// The month (1–12) of the `i`th count.
+    pub fn month(&self, i: usize) -> u32 {
+        self.month_start(i).month()
+    }
+
+    /// Which count a due date falls in, if it is in the range.
+    pub fn index_of(&self, due: NaiveDate) -> Option<usize> {
+        if due < self.from || due >= self.until() {
+            return None;
+        }
+        let months = |d: NaiveDate| d.year() * 12 + d.month0() as i32;
+        usize::try_from(months(due) - months(self.from)).ok()
+    }
+
+    /// The first day of the `i`th month after `from`'s.
+    fn month_start(&self, i: usize) -> NaiveDate {
+        let first = self.from.with_day(1).expect("day 1 exists");
+        first + Months::new(u32::try_from(i).unwrap_or(u32::MAX))
+    }
 }
 
 /// What depends on a unit: the cadres whose home unit it is (archived ones included) and the
@@ -204,5 +245,19 @@ mod tests {
         ];
         let secs = [sec(1, 1, 1, Direction::Up, 1), sec(2, 2, 1, Direction::Up, 1), sec(3, 3, 1, Direction::Up, 1)];
         assert_eq!(batch_figures(&batch(1), &secs, &cadres, &[], &[]).average_age, 33.7);
+    }
+
+    #[test]
+    fn due_months_start_today_and_run_twelve_calendar_months() {
+        let d = |s: &str| parse_date(s).unwrap();
+        let due = DueByMonth::new(d("2026-12-03"));
+        assert_eq!(due.until(), d("2027-12-01"));
+        assert_eq!((due.month(0), due.month(1), due.month(11)), (12, 1, 11));
+        assert_eq!(due.index_of(d("2026-12-02")), None, "overdue is not ahead");
+        assert_eq!(due.index_of(d("2026-12-03")), Some(0));
+        assert_eq!(due.index_of(d("2026-12-31")), Some(0));
+        assert_eq!(due.index_of(d("2027-01-01")), Some(1));
+        assert_eq!(due.index_of(d("2027-11-30")), Some(11));
+        assert_eq!(due.index_of(d("2027-12-01")), None);
     }
 }

@@ -10,7 +10,7 @@ use crate::app::catalog::pairs::PairCatalog;
 use crate::app::catalog::reserve::{ReserveCatalog, Taken, TermGrades};
 use crate::app::catalog::reviews::ReviewCatalog;
 use crate::app::view::overview::BatchLine;
-use crate::domain::figures::UnitCounts;
+use crate::domain::figures::{DueByMonth, UnitCounts};
 use crate::domain::flags::term_rules;
 use crate::domain::pairing::pair_rule;
 use crate::domain::reserve::Grades;
@@ -82,7 +82,7 @@ pub fn build_all(store: &Store, shown: Shown, mut send: impl FnMut(Handover) -> 
         return Ok(());
     }
     let flags = count_flags(&roster, years, None);
-    if !go(Built::Overview(batch_lines(store, None, &flags)?)) {
+    if !go(Built::Overview(batch_lines(store, None, &flags, shown.today)?)) {
         return Ok(());
     }
     roster.keep_terms_only();
@@ -177,16 +177,24 @@ fn reserve_inputs(
     Ok((grades, nominations))
 }
 
-/// The overview's lines: the batches (`only` these) with their figures and flag counts.
-fn batch_lines(store: &Store, only: Option<&[Id]>, flags: &HashMap<Id, usize>) -> Result<Vec<BatchLine>> {
+/// The overview's lines: the batches (`only` these) with their figures, flag counts and reviews
+/// due in the months from `today`'s.
+fn batch_lines(
+    store: &Store,
+    only: Option<&[Id]>,
+    flags: &HashMap<Id, usize>,
+    today: chrono::NaiveDate,
+) -> Result<Vec<BatchLine>> {
     let batches = store.batches(only)?;
     let figures = store.batch_figures(only)?;
+    let due = store.due_by_month(today, only)?;
     Ok(batches
         .into_iter()
         .zip(figures.into_iter().map(Some))
         .map(|(batch, figures)| {
             let flags = Some(flags.get(&batch.id).copied().unwrap_or(0));
-            BatchLine { batch, figures, flags }
+            let due = Some(due.get(&batch.id).copied().unwrap_or(DueByMonth::new(today)));
+            BatchLine { batch, figures, flags, due }
         })
         .collect())
 }
@@ -284,7 +292,7 @@ pub fn refresh(store: &Store, mark: i64, shown: Shown, all_reviews: bool) -> Res
         (Vec::new(), Vec::new())
     } else {
         let flags = batch_flags(store, &affected.batches)?;
-        (batch_lines(store, Some(&affected.batches), &flags)?, unit_lines(store, Some(&affected.units))?)
+        (batch_lines(store, Some(&affected.batches), &flags, shown.today)?, unit_lines(store, Some(&affected.units))?)
     };
     let counts = store.attention_counts(shown.today)?;
     tx.commit()?;

@@ -9,8 +9,9 @@
 
 use super::rows::{self, BATCH_COLS};
 use super::{Result, Store};
-use crate::domain::figures::{BatchCounts, BatchFigures, UnitCounts};
+use crate::domain::figures::{BatchCounts, BatchFigures, DueByMonth, UnitCounts};
 use crate::domain::{Batch, Direction, District, Gender, Id, Political};
+use chrono::NaiveDate;
 use std::collections::HashMap;
 
 /// `AND x IN` the ids of `?1` (a JSON array), or nothing when every row counts.
@@ -65,6 +66,24 @@ fn people_sql(only: Option<&[Id]>) -> String {
         Gender::Female.code(),
         if only.is_some() { "" } else { "NOT INDEXED" },
         only_clause("batch_id", only)
+    )
+}
+
+/// Per batch and month (`YYYY-MM`; its first due date names it), the open reviews due from `?1` (today) to before `?2`: a
+/// range of the partial index `reviews_open_due` (the WHERE repeats its condition so that the
+/// planner takes it), each review's secondment by its key for the batch. Only the months ahead
+/// are visited, never every review.
+fn due_by_month_sql(only: Option<&[Id]>) -> String {
+    format!(
+        "SELECT s.batch_id, min(r.due_date), count(*)
+         FROM reviews r JOIN secondments s ON s.id = r.secondment_id
+         WHERE r.done_date IS NULL AND r.cancelled = 0 AND r.due_date >= ?1 AND r.due_date < ?2
+             AND date(r.due_date) IS r.due_date{}
+         GROUP BY s.batch_id, substr(r.due_date, 1, 7)",
+        match only {
+            Some(_) => " AND s.batch_id IN (SELECT value FROM json_each(?3))",
+            None => "",
+        }
     )
 }
 
@@ -131,6 +150,25 @@ impl Store {
         Ok(batches.iter().map(|b| BatchFigures::from_counts(b, counts.remove(&b.id).unwrap_or_default())).collect())
     }
 
+    /// For every batch (`only`: the batches with these ids) with an open review due in the
+    /// twelve months from `today`'s, how many fall due in each: one GROUP BY over the months'
+    /// range of `reviews_open_due`. A batch with none is not in the map.
+    pub fn due_by_month(&self, today: NaiveDate, only: Option<&[Id]>) -> Result<HashMap<Id, DueByMonth>> {
+        let empty = DueByMonth::new(today);
+        let (from, until) = (today.to_string(), empty.until().to_string());
+        let mut params: Vec<String> = vec![from, until];
+        params.extend(only.map(|ids| serde_json::to_string(ids).expect("ids serialise")));
+        let mut stmt = self.conn.prepare(&due_by_month_sql(only))?;
+        let mut rows = stmt.query(rusqlite::params_from_iter(params))?;
+        let mut out: HashMap<Id, DueByMonth> = HashMap::new();
+        while let Some(r) = rows.next()? {
+            let due = crate::domain::dates::parse_date(&r.get::<_, String>(1)?).ok();
+            let Some(i) = due.and_then(|d| empty.index_of(d)) else { continue };
+            out.entry(r.get(0)?).or_insert(empty).counts[i] += count(r.get(2)?);
+        }
+        Ok(out)
+    }
+
     /// For every unit (`only`: the units with these ids), by name: how many cadres have it as
     /// their home unit and how many secondments it hosts, counted in the indexes
     /// `cadres_home_unit` and `secondments_host`.
@@ -147,5 +185,32 @@ impl Store {
             Ok(UnitCounts { unit_id: r.get(0)?, home_cadres: count(r.get(1)?), hosted_secondments: count(r.get(2)?) })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The bundled SQLite's plan: the months ahead as a range of `reviews_open_due` (for some
+    /// batches, their secondments through `secondments_batch` instead), never a scan.
+    #[test]
+    fn due_by_month_reads_a_range_of_the_open_reviews_index() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::init(&dir.path().join("plan.db")).unwrap();
+        let plan = |only: Option<&[Id]>| -> Vec<String> {
+            let sql = format!("EXPLAIN QUERY PLAN {}", due_by_month_sql(only));
+            let mut stmt = store.conn.prepare(&sql).unwrap();
+            let mut params = vec!["2026-11-27".to_string(), "2027-11-01".to_string()];
+            params.extend(only.map(|ids| serde_json::to_string(ids).unwrap()));
+            let rows = stmt.query_map(rusqlite::params_from_iter(params), |r| r.get::<_, String>(3)).unwrap();
+            rows.map(|r| r.unwrap()).collect()
+        };
+        let all = plan(None);
+        assert!(all.iter().any(|l| l.contains("USING INDEX reviews_open_due (due_date>? AND due_date<?)")), "{all:?}");
+        let some = plan(Some(&[1, 2]));
+        for p in [&all, &some] {
+            assert!(!p.iter().any(|l| l.starts_with("SCAN ") && !l.starts_with("SCAN json_each")), "{p:?}");
+        }
     }
 }

@@ -5,6 +5,7 @@
 //! (a list in a box, or the dossier page), one footer line (the key bar, or the search input).
 
 mod cadres;
+mod charts;
 mod dossier;
 mod export;
 pub mod form;

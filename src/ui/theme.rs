@@ -6,7 +6,7 @@
 use crate::app::view::Tone;
 use crate::app::Display;
 use ratatui::style::{Color, Modifier, Style};
-use ratatui::symbols::border;
+use ratatui::symbols::{bar, border};
 
 /// A border of `+ - |` for terminals that draw box lines double-width.
 pub const ASCII_BORDER: border::Set = border::Set {
@@ -18,6 +18,20 @@ pub const ASCII_BORDER: border::Set = border::Set {
     vertical_right: "|",
     horizontal_top: "-",
     horizontal_bottom: "-",
+};
+
+/// Bars of `#` for `--ascii`: the block elements' widths are ambiguous too. A cell less than
+/// half full shows `_`, so a short bar still shows.
+pub const ASCII_BARS: bar::Set = bar::Set {
+    full: "#",
+    seven_eighths: "#",
+    three_quarters: "#",
+    five_eighths: "#",
+    half: "#",
+    three_eighths: "_",
+    one_quarter: "_",
+    one_eighth: "_",
+    empty: " ",
 };
 
 #[derive(Debug, Clone, Copy)]
@@ -173,6 +187,30 @@ impl Theme {
             text.replace('…', "...").into()
         } else {
             text.into()
+        }
+    }
+
+    /// A chart's bars; the highlighted ones (Sanshui and Gaoming, where the policy steers
+    /// cadres) in colour, the others in the text's.
+    pub fn bar(&self, highlight: bool) -> Style {
+        if highlight {
+            self.fg(Color::Cyan)
+        } else {
+            Style::new()
+        }
+    }
+
+    /// The count written on a bar: reverse video, so it reads as part of the bar with or
+    /// without colour.
+    pub fn bar_value(&self) -> Style {
+        Style::new().add_modifier(Modifier::REVERSED)
+    }
+
+    pub fn bar_set(&self) -> bar::Set<'static> {
+        if self.ascii {
+            ASCII_BARS
+        } else {
+            bar::NINE_LEVELS
         }
     }
 

@@ -1,5 +1,5 @@
-//! The store's SQL aggregates (`batch_figures`, `unit_counts`) against what the domain and
-//! plain counting compute over every record `load` reads.
+//! The store's SQL aggregates (`batch_figures`, `unit_counts`, `due_by_month`) against what the
+//! domain and plain counting compute over every record `load` reads, or plain SQL counts.
 
 use crate::common;
 
@@ -108,4 +108,115 @@ fn unit_counts_equal_counting_every_record() {
     unit_counts_agree(&sample_db());
     let dir = tempfile::tempdir().unwrap();
     unit_counts_agree(&generated(dir.path(), 3000));
+}
+
+/// The first day of each of the twelve months from `today`'s, and of the month after: counted
+/// here with chrono alone, not with the domain's `DueByMonth`.
+fn month_bounds(today: chrono::NaiveDate) -> Vec<chrono::NaiveDate> {
+    use chrono::Datelike;
+    (0..=12)
+        .map(|i| {
+            let m = today.month0() as i32 + i;
+            chrono::NaiveDate::from_ymd_opt(today.year() + m / 12, (m % 12) as u32 + 1, 1).unwrap()
+        })
+        .collect()
+}
+
+/// Each batch's open reviews due in each month from `today` on, by plain SQL counts one month
+/// at a time (the first from `today`).
+fn plain_due_counts(path: &Path, today: chrono::NaiveDate) -> HashMap<Id, [usize; 12]> {
+    let conn = raw(path);
+    let bounds = month_bounds(today);
+    let batches: Vec<Id> = conn
+        .prepare("SELECT id FROM batches")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .map(|r| r.unwrap())
+        .collect();
+    let mut out = HashMap::new();
+    for b in batches {
+        let mut counts = [0usize; 12];
+        for (i, n) in counts.iter_mut().enumerate() {
+            let from = if i == 0 { today } else { bounds[i] };
+            *n = conn
+                .query_row(
+                    "SELECT count(*) FROM reviews r, secondments s
+                     WHERE s.id = r.secondment_id AND s.batch_id = ?1 AND r.done_date IS NULL
+                       AND r.cancelled = 0 AND r.due_date >= ?2 AND r.due_date < ?3",
+                    rusqlite::params![b, from.to_string(), bounds[i + 1].to_string()],
+                    |r| r.get::<_, i64>(0),
+                )
+                .unwrap() as usize;
+        }
+        out.insert(b, counts);
+    }
+    out
+}
+
+fn due_counts_agree(path: &Path, today: chrono::NaiveDate) {
+    let store = Store::open(path, Access::ReadOnly).unwrap();
+    let expected = plain_due_counts(path, today);
+    let got = store.due_by_month(today, None).unwrap();
+    for (batch, counts) in &expected {
+        let shown = got.get(batch).map_or([0; 12], |d| d.counts);
+        assert_eq!(&shown, counts, "batch {batch} from {today}");
+        if let Some(d) = got.get(batch) {
+            assert_eq!(d.from, today);
+        }
+    }
+    assert!(got.keys().all(|b| expected.contains_key(b)));
+    assert!(expected.values().any(|c| c.iter().sum::<usize>() > 0), "counts worth comparing from {today}");
+    // Some batches only.
+    let some: Vec<Id> = got.keys().copied().take(2).collect();
+    let only = store.due_by_month(today, Some(&some)).unwrap();
+    assert_eq!(only.len(), some.len());
+    for b in &some {
+        assert_eq!(only[b], got[b]);
+    }
+}
+
+#[test]
+fn reviews_due_by_month_equal_plain_counts_month_by_month() {
+    for today in ["2026-11-27", "2026-12-03", "2026-01-31"] {
+        due_counts_agree(&sample_db(), date(today));
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let db = generated(dir.path(), 3000);
+    due_counts_agree(&db, date("2026-12-03"));
+}
+
+/// Done, cancelled and overdue reviews are not ahead; one due today is.
+#[test]
+fn reviews_due_by_month_leave_out_done_cancelled_and_overdue_ones() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = demo_db(dir.path());
+    let today = date("2026-11-27");
+    let store = Store::open(&db, Access::ReadOnly).unwrap();
+    let before = store.due_by_month(today, None).unwrap();
+    drop(store);
+    let conn = raw(&db);
+    let (review, batch): (Id, Id) = conn
+        .query_row(
+            "SELECT r.id, s.batch_id FROM reviews r JOIN secondments s ON s.id = r.secondment_id
+             WHERE r.done_date IS NULL AND r.cancelled = 0 AND r.due_date >= '2027-01-01' AND r.due_date < '2027-02-01'
+             LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    let month = |d: &HashMap<Id, guazhi::domain::figures::DueByMonth>| d.get(&batch).map_or(0, |d| d.counts[2]);
+    let set = |sql: &str| {
+        conn.execute(sql, [review]).unwrap();
+        let after = Store::open(&db, Access::ReadOnly).unwrap().due_by_month(today, None).unwrap();
+        month(&after)
+    };
+    let n = month(&before);
+    assert!(n > 0);
+    assert_eq!(set("UPDATE reviews SET done_date = '2026-11-20', grade = 'competent' WHERE id = ?1"), n - 1);
+    assert_eq!(set("UPDATE reviews SET done_date = NULL, grade = NULL, cancelled = 1 WHERE id = ?1"), n - 1);
+    assert_eq!(set("UPDATE reviews SET cancelled = 0, due_date = '2026-11-26' WHERE id = ?1"), n - 1);
+    set("UPDATE reviews SET due_date = '2026-11-27' WHERE id = ?1");
+    let after = Store::open(&db, Access::ReadOnly).unwrap().due_by_month(today, None).unwrap();
+    assert_eq!(after[&batch].counts[0], before.get(&batch).map_or(0, |d| d.counts[0]) + 1, "due today counts");
 }

@@ -46,6 +46,7 @@ pub fn name(action: &Action) -> Option<&'static str> {
         Action::ClearFilters => "clear_filters",
         Action::OpenChoice(ChooseFor::Phase) => "filter_phase",
         Action::ShowOverdue => "overdue",
+        Action::ToggleCharts => "charts",
         Action::Export => "export",
         Action::Edit(edit) => edit_name(*edit),
         Action::Form(act) => match act {

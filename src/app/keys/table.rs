@@ -97,6 +97,8 @@ pub static BINDINGS: &[Binding] = &[
     b(Reserve, &[c('w')], Action::Edit(Edit::Withdraw), "退出后备库", "withdraw", true),
     b(Overview, &[k(Enter)], Action::BatchReviews, "该批次的考核", "the batch's reviews", true)
         .short("考核", "reviews"),
+    b(Overview, &[c('c')], Action::ToggleCharts, "显示/隐藏图表", "show / hide the charts", true)
+        .short("图表", "charts"),
     b(Overview, &[c('a')], Action::Edit(Edit::AddBatch), "新增批次", "add batch", true).short("新增", "add"),
     b(Overview, &[c('e')], Action::Edit(Edit::EditBatch), "修改批次", "edit batch", true).short("修改", "edit"),
     b(Overview, &[c('D')], Action::Edit(Edit::DeleteBatch), "删除批次", "delete batch", true).short("删除", "delete"),

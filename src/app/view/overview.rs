@@ -1,7 +1,7 @@
 //! Tab 5, 概览: per batch the figures of the `stats` report, and the policy flags.
 
 use super::{Align, Cell, ColumnSpec, Columns, Lookup, Rec, Row, SortKey, Table, Tags, Tone};
-use crate::domain::figures::BatchFigures;
+use crate::domain::figures::{BatchFigures, DueByMonth};
 use crate::domain::flags::{self, Rule, Severity};
 use crate::domain::*;
 use crate::lang::Lang;
@@ -70,13 +70,15 @@ impl Columns for Col {
     }
 }
 
-/// One batch as the overview shows it: its figures (SQL aggregates, `Store::batch_figures`) and
-/// how many policy flags and pair findings name its secondments (`None` until counted).
+/// One batch as the overview shows it: its figures (SQL aggregates, `Store::batch_figures`), how
+/// many policy flags and pair findings name its secondments, and its reviews due by month ahead
+/// (`Store::due_by_month`, for the charts); each `None` until counted.
 #[derive(Debug, Clone)]
 pub struct BatchLine {
     pub batch: Batch,
     pub figures: Option<BatchFigures>,
     pub flags: Option<usize>,
+    pub due: Option<DueByMonth>,
 }
 
 pub fn build(lang: Lang, lines: &[BatchLine]) -> Table {
