@@ -166,6 +166,13 @@ impl KeyMap {
 /// `Left`, `Right`, `PgUp`, `PgDn`, `Home`, `End`, `Insert`, `Delete`, `F1`…`F12`). What the bar
 /// and the help show (`Key::label`) reads back as the same key.
 pub fn parse_key(text: &str) -> Option<Key> {
+    let lower = text.to_ascii_lowercase();
+    for prefix in ["alt-", "alt+"] {
+        if lower.starts_with(prefix) {
+            let key = parse_key(&text[prefix.len()..]).filter(|k| !k.ctrl && !k.alt)?;
+            return Some(Key { alt: true, ..key });
+        }
+    }
     let plain = |code| Some(Key { code, ctrl: false, alt: false });
     let mut chars = text.chars();
     if let (Some(ch), None) = (chars.next(), chars.next()) {
@@ -178,7 +185,6 @@ pub fn parse_key(text: &str) -> Option<Key> {
             c => plain(KeyCode::Char(c)),
         };
     }
-    let lower = text.to_ascii_lowercase();
     for prefix in ["ctrl-", "ctrl+", "c-"] {
         if let Some(rest) = lower.strip_prefix(prefix) {
             let mut chars = rest.chars();
@@ -240,7 +246,7 @@ mod tests {
             }
         }
         assert_eq!(parse_key("ctrl-F"), parse_key("Ctrl-f"));
-        assert_eq!(parse_key("F2"), Some(Key { code: KeyCode::F(2), ctrl: false }));
+        assert_eq!(parse_key("F2"), Some(Key { code: KeyCode::F(2), ctrl: false, alt: false }));
         for bad in ["", "Ctrl-", "Ctrl-Shift-X", "Hyper-A", "F13", "ab", "\u{7}", " "] {
             assert_eq!(parse_key(bad), None, "{bad:?}");
         }
@@ -274,7 +280,7 @@ mod tests {
 
     #[test]
     fn a_second_binding_of_an_action_in_one_context_gives_way() {
-        let map = KeyMap::remapped(&[remap("edit_unit", &["U"])]).unwrap();
+        let map = KeyMap::remapped(&[remap("edit_unit", &["F4"])]).unwrap();
         let units: Vec<_> = map
             .bindings()
             .filter(|(b, _)| b.context == Context::Units && matches!(b.action, Action::Edit(Edit::EditUnit)))
@@ -295,7 +301,7 @@ mod tests {
         assert!(KeyMap::remapped(&[remap("help", &["Ctrl-C"])]).is_err());
         // Moving the other action first makes room.
         assert!(KeyMap::remapped(&[remap("search", &["u"])]).is_err());
-        assert!(KeyMap::remapped(&[remap("search", &["u"]), remap("undo", &["U"])]).is_ok());
+        assert!(KeyMap::remapped(&[remap("search", &["u"]), remap("undo", &["Ctrl-Z"])]).is_ok());
         let e = KeyMap::remapped(&[remap("serach", &["f"]), remap("quit", &["Ctrl-Shift-Q", "x"]), remap("help", &[])])
             .unwrap_err();
         let at: Vec<usize> = e.iter().map(|e| e.remap).collect();

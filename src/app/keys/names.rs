@@ -3,7 +3,7 @@
 //! dossier, the help and a form's list alike). Derived from the table's actions, not written
 //! beside each binding, so the table stays as it is.
 
-use crate::app::action::{Action, ConflictAct, DraftAct, Edit, FormAct, PickAct, Tab};
+use crate::app::action::{Action, ChangesAct, ConflictAct, DraftAct, Edit, FormAct, PickAct, Tab};
 use crate::app::choose::{ChooseAct, ChooseFor};
 use crate::app::export::ExportAct;
 
@@ -86,6 +86,8 @@ pub fn name(action: &Action) -> Option<&'static str> {
         Action::Conflict(ConflictAct::Reload) => "take_theirs",
         Action::Conflict(ConflictAct::Reapply) => "reapply",
         Action::CloseHistory => "close_history",
+        Action::Changes(ChangesAct::Choose) => "choose",
+        Action::Changes(ChangesAct::Close) => "cancel",
         Action::DraftChoice(DraftAct::Restore) => "restore_draft",
         Action::DraftChoice(DraftAct::Discard) => "discard_draft",
         Action::DraftChoice(DraftAct::Later) => "later",
