@@ -128,7 +128,6 @@ fn extra_sections() -> Roff {
     item(&mut roff, "LC_ALL, LC_MESSAGES, LANG", "The language, when neither --lang nor a settings file sets it.");
     item(&mut roff, "NO_COLOR, TERM=dumb", "No colours: meaning carried by words, bold and reverse video.");
     item(&mut roff, "XDG_STATE_HOME", "Where drafts are kept (default ~/.local/state).");
-    item(&mut roff, "GUAZHI_LARGE_ABOVE", "The number of cadres above which the screens read lists by index.");
     roff.control("SH", ["EXIT STATUS"]);
     for line in EXIT_HELP.lines().skip(1) {
         let line = line.trim();
