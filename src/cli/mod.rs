@@ -3,6 +3,7 @@
 mod emit;
 mod interop;
 mod report;
+mod setup;
 
 use crate::domain::dates::parse_date;
 use crate::lang::{Lang, Message};
@@ -97,6 +98,9 @@ pub enum Command {
     Template(interop::TemplateArgs),
     /// Copy the live database safely (SQLite's backup API) and check the copy.
     Backup(interop::BackupArgs),
+    /// As root: a shared folder with a new database that the editors' group may save and the
+    /// viewers' group may only read.
+    Setup(setup::SetupArgs),
 }
 
 fn parse_today(s: &str) -> Result<NaiveDate, String> {
@@ -304,5 +308,6 @@ pub fn run(cli: Cli) -> Result<u8, ExitError> {
         Some(Command::Import(args)) => interop::import(args, today),
         Some(Command::Template(args)) => interop::template(args),
         Some(Command::Backup(args)) => interop::backup(args),
+        Some(Command::Setup(args)) => setup::setup(args),
     }
 }

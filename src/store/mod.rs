@@ -56,6 +56,8 @@ pub struct Store {
     file: (u64, u64),
     /// Other accounts on the server can read the file (its mode has o+r).
     world_readable: bool,
+    /// A `-wal`/`-shm` made by an account the database's group cannot share with.
+    foreign_side: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -93,6 +95,9 @@ impl Store {
 
     /// The warning to show when the file is world-readable, if it is.
     pub fn exposure_warning(&self) -> Option<Message> {
+        if self.foreign_side.is_some() {
+            return Some(error::side_files_fix(&self.path, false));
+        }
         self.world_readable.then(|| {
             let path = crate::text::display_safe(&self.path.display().to_string()).into_owned();
             Message::new(
@@ -152,6 +157,26 @@ impl Store {
             chain::anchor(&self.path, head);
         }
         Ok(value)
+    }
+
+    /// Creates the anchor file beside the database (`DB-anchor`, mode 0660; refused when one
+    /// exists) holding the current head of the audit chain, if any, so that `check` holds the
+    /// chain to it from the start.
+    pub fn start_anchor(&self) -> Result<PathBuf> {
+        use std::os::unix::fs::OpenOptionsExt;
+        let path = chain::anchor_path(&self.path);
+        std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(0o660)
+            .open(&path)
+            .map_err(|error| StoreError::CannotCreate { path: path.clone(), error })?;
+        let head = chain::head(&self.conn)?;
+        // A new file has no audit row yet: the first save writes the first line.
+        if head.id > 0 {
+            chain::anchor(&self.path, head);
+        }
+        Ok(path)
     }
 
     /// Moves the WAL into the file (and with `vacuum`, rewrites the file compactly): one file

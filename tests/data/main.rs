@@ -28,6 +28,7 @@ mod neighbourhood;
 mod output_safety;
 mod reliability_inputs;
 mod reliability_store;
+mod setup;
 mod store;
 mod tamper;
 mod trust;
