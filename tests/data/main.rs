@@ -8,6 +8,7 @@ mod edit_support;
 mod interop_support;
 
 mod aggregates;
+mod backup_partials;
 mod check_stream;
 mod cli;
 mod damaged;
