@@ -93,21 +93,24 @@ impl Store {
         self.world_readable
     }
 
-    /// The warning to show when the file is world-readable, if it is.
+    /// The warning to show when the file is shared wrongly, if it is: readable by every account,
+    /// or beside a `-wal`/`-shm` of an account the database's group cannot share with.
     pub fn exposure_warning(&self) -> Option<Message> {
-        if self.foreign_side.is_some() {
-            return Some(error::side_files_fix(&self.path, false));
-        }
-        self.world_readable.then(|| {
+        let side = self.foreign_side.as_ref().map(|_| error::side_files_fix(&self.path, false));
+        let world = self.world_readable.then(|| {
             let path = crate::text::display_safe(&self.path.display().to_string()).into_owned();
             Message::new(
-                format!("注意：服务器上所有账户都能读取 {path}（人事数据）；请用 `chmod o-r` 限制"),
+                format!("注意：服务器上所有账户都能读取 {path}（人事数据）；请执行 `chmod o-r {path}` 限制"),
                 format!(
                     "warning: {path} can be read by every account on this server (personnel data); \
-                     restrict it with `chmod o-r`"
+                     restrict it with `chmod o-r {path}`"
                 ),
             )
-        })
+        });
+        match (side, world) {
+            (Some(a), Some(b)) => Some(Message::new(format!("{}；{}", a.zh, b.zh), format!("{}; {}", a.en, b.en))),
+            (a, b) => a.or(b),
+        }
     }
 
     /// Pins the day the writes judge dates by (`--today`), as the screens and reports do.
