@@ -54,6 +54,44 @@ impl Draft {
     }
 }
 
+/// Where a draft was kept, if anywhere.
+#[derive(Debug)]
+pub enum Kept {
+    Here(PathBuf),
+    /// The usual place failed with `error` (a full disk): the fallback folder holds it.
+    Fallback {
+        path: PathBuf,
+        error: io::Error,
+    },
+    /// Neither place could be written; the usual place's error.
+    Lost(io::Error),
+}
+
+impl Kept {
+    /// What to tell the user after the terminal is restored.
+    pub fn message(&self) -> crate::lang::Message {
+        let shown = |p: &Path| crate::text::display_safe(&p.display().to_string()).into_owned();
+        match self {
+            Kept::Here(p) => crate::lang::Message::new(
+                format!("未保存的表单已存为草稿（{}），下次打开时会提供", shown(p)),
+                format!("the unsaved form was kept as a draft ({}); it is offered at the next start", shown(p)),
+            ),
+            Kept::Fallback { path, error } => crate::lang::Message::new(
+                format!("草稿无法写在平常的位置（{error}），已改存到 {}；下次打开时会提供", shown(path)),
+                format!(
+                    "the draft could not be written in its usual place ({error}); it was kept in {} instead and is \
+                     offered at the next start",
+                    shown(path)
+                ),
+            ),
+            Kept::Lost(error) => crate::lang::Message::new(
+                format!("未保存的表单丢失：草稿在平常的位置和临时文件夹都无法写入（{error}）"),
+                format!("the unsaved form was lost: the draft could be written neither in its usual place nor in the temporary folder ({error})"),
+            ),
+        }
+    }
+}
+
 /// Where this user's draft for one database lives.
 #[derive(Debug, Clone)]
 pub struct Slot {
@@ -96,6 +134,44 @@ impl Slot {
         &self.file
     }
 
+    /// The same draft's place in the fallback folder, `$TMPDIR/guazhi-UID` (on most servers
+    /// another file system than the home's, so a full home disk does not lose the form).
+    pub fn fallback(&self) -> Slot {
+        // SAFETY: getuid cannot fail.
+        let dir = std::env::temp_dir().join(format!("guazhi-{}", unsafe { libc::getuid() }));
+        let file = dir.join(self.file_name());
+        Slot { dir, file, db: self.db.clone() }
+    }
+
+    /// Writes `draft` here, else in the fallback folder; says where, and why not here.
+    pub fn keep(&self, draft: &Draft) -> Kept {
+        let error = match self.save(draft) {
+            Ok(()) => return Kept::Here(self.file.clone()),
+            Err(e) => e,
+        };
+        let fallback = self.fallback();
+        match fallback.private_dir().and_then(|()| fallback.save(draft)) {
+            Ok(()) => Kept::Fallback { path: fallback.file, error },
+            Err(_) => Kept::Lost(error),
+        }
+    }
+
+    /// Makes the folder, and refuses one that another account owns or can enter (a shared
+    /// temporary folder could hold one made in advance by someone else).
+    fn private_dir(&self) -> io::Result<()> {
+        use std::os::unix::fs::MetadataExt;
+        fs::DirBuilder::new().recursive(true).mode(0o700).create(&self.dir)?;
+        let m = fs::symlink_metadata(&self.dir)?;
+        // SAFETY: getuid cannot fail.
+        if !m.is_dir() || m.uid() != unsafe { libc::getuid() } || m.mode() & 0o077 != 0 {
+            return Err(io::Error::new(
+                io::ErrorKind::PermissionDenied,
+                format!("{} is not private", self.dir.display()),
+            ));
+        }
+        Ok(())
+    }
+
     /// Writes `draft` for this database, replacing any earlier one.
     pub fn save(&self, draft: &Draft) -> io::Result<()> {
         let mut draft = draft.clone();
@@ -126,6 +202,14 @@ impl Slot {
     /// The draft for this database, if there is one this program can read. A file for another
     /// path (a hash collision) or another account, or in an unknown format, is left alone.
     pub fn load(&self) -> Option<Draft> {
+        self.load_here().or_else(|| {
+            let fallback = self.fallback();
+            fallback.private_dir().ok()?;
+            fallback.load_here()
+        })
+    }
+
+    fn load_here(&self) -> Option<Draft> {
         let bytes = fs::read(&self.file).ok()?;
         let draft: Draft = serde_json::from_slice(&bytes).ok()?;
         // SAFETY: getuid cannot fail.
@@ -133,10 +217,14 @@ impl Slot {
         (draft.format == FORMAT && draft.db == self.db && draft.uid == uid).then_some(draft)
     }
 
+    /// Removes the draft, here and in the fallback folder.
     pub fn remove(&self) {
-        let _ = fs::remove_file(&self.file);
-        if let Ok(d) = File::open(&self.dir) {
-            let _ = d.sync_all();
+        for slot in [self, &self.fallback()] {
+            if fs::remove_file(&slot.file).is_ok() {
+                if let Ok(d) = File::open(&slot.dir) {
+                    let _ = d.sync_all();
+                }
+            }
         }
     }
 }

@@ -85,6 +85,19 @@ pub struct BackupArgs {
     pub keep: Option<usize>,
 }
 
+/// A terminating signal during a backup removes the partial copy, then exits 128 + the signal.
+fn remove_partial_on_signals() -> Result<(), ExitError> {
+    use signal_hook::consts::{SIGHUP, SIGINT, SIGQUIT, SIGTERM};
+    let mut signals = signal_hook::iterator::Signals::new([SIGHUP, SIGINT, SIGQUIT, SIGTERM])?;
+    std::thread::spawn(move || {
+        if let Some(sig) = signals.forever().next() {
+            backup::remove_partial();
+            std::process::exit(128 + sig);
+        }
+    });
+    Ok(())
+}
+
 fn parse_kind(s: &str) -> Result<ReviewKind, String> {
     ReviewKind::parse(s).ok_or_else(|| {
         say(
@@ -288,6 +301,7 @@ pub fn import(args: ImportArgs, today: NaiveDate) -> Result<u8, ExitError> {
 }
 
 pub fn backup(args: BackupArgs) -> Result<u8, ExitError> {
+    remove_partial_on_signals()?;
     let report = backup::backup(&args.db, &args.dest, args.keep, chrono::Local::now().naive_local())?;
     let shown = |p: &Path| display_safe(&p.display().to_string()).into_owned();
     let (db, to, pages, restarts) = (shown(&args.db), shown(&report.path), report.pages, report.restarts);
@@ -303,6 +317,13 @@ pub fn backup(args: BackupArgs) -> Result<u8, ExitError> {
             format!("backed up {db} to {to} ({pages} pages, integrity_check ok{again_en})"),
         )
     );
+    for old in &report.stale {
+        let old = shown(old);
+        println!(
+            "{}",
+            say(format!("已删除中断的备份留下的 {old}"), format!("removed {old}, left by a backup that was killed"))
+        );
+    }
     for old in &report.removed {
         let old = shown(old);
         println!("{}", say(format!("已删除旧副本 {old}"), format!("removed old copy {old}")));

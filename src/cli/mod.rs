@@ -5,6 +5,7 @@ mod emit;
 mod interop;
 mod lrmx;
 mod report;
+mod setup;
 
 use crate::config::{Places, Settings};
 use crate::domain::dates::parse_date;
@@ -108,6 +109,9 @@ pub enum Command {
     },
     /// Print the manual page (roff), subcommands, keys and settings included.
     Man,
+    /// As root: a shared folder with a new database that the editors' group may save and the
+    /// viewers' group may only read.
+    Setup(setup::SetupArgs),
 }
 
 fn parse_today(s: &str) -> Result<NaiveDate, String> {
@@ -357,5 +361,6 @@ pub fn run(cli: Cli) -> Result<u8, ExitError> {
         Some(Command::Template(args)) => interop::template(args),
         Some(Command::Backup(args)) => interop::backup(args),
         Some(Command::Completions { .. } | Command::Man) => unreachable!("answered above"),
+        Some(Command::Setup(args)) => setup::setup(args),
     }
 }

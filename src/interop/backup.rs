@@ -25,6 +25,54 @@ pub struct Report {
     pub restarts: u32,
     /// Old dated copies removed by `--keep`.
     pub removed: Vec<PathBuf>,
+    /// Partial copies left by backups that were killed (their process is gone), removed.
+    pub stale: Vec<PathBuf>,
+}
+
+/// The partial copy being written now, for [`remove_partial`] on a terminating signal.
+static PARTIAL: std::sync::Mutex<Option<PathBuf>> = std::sync::Mutex::new(None);
+
+/// Removes the partial copy being written, with its side files: the command line calls it on
+/// SIGTERM, SIGINT, SIGHUP or SIGQUIT before exiting, so a killed backup leaves no hidden copy
+/// of the personnel data behind (SIGKILL cannot be caught: the next backup sweeps it).
+pub fn remove_partial() {
+    let partial = PARTIAL.lock().unwrap_or_else(|e| e.into_inner()).take();
+    if let Some(partial) = partial {
+        remove_with_sides(&partial);
+    }
+}
+
+fn remove_with_sides(partial: &Path) {
+    for suffix in ["", "-journal", "-wal", "-shm"] {
+        let _ = fs::remove_file(format!("{}{suffix}", partial.display()));
+    }
+}
+
+/// Removes `.NAME.partial-PID` files (and their side files) in `dir` whose NAME is `name` or
+/// a dated copy of `stem` and whose process is gone: what a SIGKILL or a power cut left.
+fn sweep_stale(dir: &Path, stem: &str, name: &str) -> Vec<PathBuf> {
+    let Ok(entries) = fs::read_dir(dir) else { return Vec::new() };
+    let mut removed = Vec::new();
+    for entry in entries.filter_map(|e| e.ok()) {
+        let file = entry.file_name().to_string_lossy().into_owned();
+        let Some((base, pid)) = file.strip_prefix('.').and_then(|f| f.rsplit_once(".partial-")) else { continue };
+        let pid = pid.trim_end_matches("-journal").trim_end_matches("-wal").trim_end_matches("-shm");
+        let Ok(pid) = pid.parse::<i32>() else { continue };
+        if (base == name || is_dated_copy(base, stem)) && pid > 0 && !alive(pid) {
+            let path = entry.path();
+            if fs::remove_file(&path).is_ok() {
+                removed.push(path);
+            }
+        }
+    }
+    removed.sort();
+    removed
+}
+
+/// Whether process `pid` exists (signal 0 only checks; EPERM: it exists, as another user's).
+fn alive(pid: i32) -> bool {
+    // SAFETY: kill with signal 0 sends nothing.
+    unsafe { libc::kill(pid, 0) == 0 || *libc::__errno_location() == libc::EPERM }
 }
 
 /// `NAME-YYYYMMDD-HHMMSS.db` for a database file `NAME.db`; the `n`-th copy made within the
@@ -94,15 +142,16 @@ pub fn backup_in_steps(
     let first = named(1);
     let dir = first.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new(".")).to_path_buf();
     let name = first.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let stale = sweep_stale(&dir, &stem(db), &name);
     let partial = dir.join(format!(".{name}.partial-{}", std::process::id()));
+    *PARTIAL.lock().unwrap_or_else(|e| e.into_inner()) = Some(partial.clone());
     let result = copy_and_check(&store, &partial, pages_per_step.max(1))
         .and_then(|(pages, restarts)| Ok((place(&partial, named, into_folder)?, pages, restarts)));
+    *PARTIAL.lock().unwrap_or_else(|e| e.into_inner()) = None;
     let (target, pages, restarts) = match result {
         Ok(v) => v,
         Err(e) => {
-            for suffix in ["", "-journal", "-wal", "-shm"] {
-                let _ = fs::remove_file(format!("{}{suffix}", partial.display()));
-            }
+            remove_with_sides(&partial);
             return Err(e);
         }
     };
@@ -110,7 +159,7 @@ pub fn backup_in_steps(
         Some(n) => rotate(&dir, &stem(db), n)?,
         None => Vec::new(),
     };
-    Ok(Report { path: target, pages, restarts, removed })
+    Ok(Report { path: target, pages, restarts, removed, stale })
 }
 
 /// Gives the checked copy its name without ever replacing a file: a link fails when the name
@@ -142,6 +191,7 @@ fn copy_and_check(store: &Store, partial: &Path, pages_per_step: i32) -> Result<
     file.set_permissions(fs::Permissions::from_mode(0o660))?;
     drop(file);
     let copy = store.copy_into(partial, pages_per_step)?;
+    hold_for_tests();
     if !copy.journal_mode.eq_ignore_ascii_case("delete") {
         let mode = &copy.journal_mode;
         return Err(InteropError::Check(say(
@@ -163,6 +213,14 @@ fn copy_and_check(store: &Store, partial: &Path, pages_per_step: i32) -> Result<
         )));
     }
     Ok((copy.pages, copy.restarts))
+}
+
+/// Test-only: with `GUAZHI_TEST_HOLD_BACKUP` set, waits for standard input to close once the
+/// partial copy is written, so a test can signal a backup that is surely half-way.
+fn hold_for_tests() {
+    if std::env::var_os("GUAZHI_TEST_HOLD_BACKUP").is_some() {
+        let _ = std::io::Read::read_to_end(&mut std::io::stdin(), &mut Vec::new());
+    }
 }
 
 /// Removes all but the newest `keep` dated copies of `stem` in `dir`; returns what it removed.

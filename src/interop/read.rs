@@ -98,6 +98,9 @@ pub fn decode_text(bytes: &[u8], notes: &mut Vec<Message>) -> Result<String, Int
     match std::str::from_utf8(body) {
         Ok(s) => Ok(s.to_string()),
         Err(_) => {
+            if let Some(line) = not_gb2312(body) {
+                return Err(InteropError::BadFile(other_encoding(body, line)));
+            }
             let (text, had_errors) = encoding_rs::GB18030.decode_without_bom_handling(body);
             if had_errors {
                 return Err(InteropError::BadFile(say(
@@ -111,6 +114,49 @@ pub fn decode_text(bytes: &[u8], notes: &mut Vec<Message>) -> Result<String, Int
             ));
             Ok(text.into_owned())
         }
+    }
+}
+
+/// Big5 (and Shift_JIS, and most other double-byte encodings) decodes as GBK without an error,
+/// into the wrong characters. What Excel on simplified-Chinese Windows writes stays, apart
+/// from a rare name, inside GB2312's zone (both bytes 0xA1 and up); Big5 puts about four in ten
+/// characters outside it (second byte 0x40–0x7E). More than one in ten outside, and at least
+/// three: not GBK. Returns the line (from 1) of the first one.
+fn not_gb2312(body: &[u8]) -> Option<usize> {
+    let (mut i, mut line, mut pairs, mut outside, mut first) = (0, 1, 0usize, 0usize, None);
+    while i < body.len() {
+        let b = body[i];
+        if b < 0x80 {
+            line += usize::from(b == b'\n');
+            i += 1;
+            continue;
+        }
+        let next = body.get(i + 1).copied().unwrap_or(0);
+        pairs += 1;
+        if !((0xa1..=0xf7).contains(&b) && (0xa1..=0xfe).contains(&next)) {
+            outside += 1;
+            first.get_or_insert(line);
+        }
+        // GB18030's four-byte form (second byte a digit) is never what Excel writes either.
+        i += if next.is_ascii_digit() { 4 } else { 2 };
+    }
+    (outside >= 3 && outside * 10 > pairs).then_some(first).flatten()
+}
+
+/// The refusal for a file in another encoding than UTF-8 or GBK, naming Big5 when it reads
+/// cleanly as Big5.
+fn other_encoding(body: &[u8], line: usize) -> Message {
+    let (_, big5_errors) = encoding_rs::BIG5.decode_without_bom_handling(body);
+    if big5_errors {
+        say(
+            format!("第 {line} 行：文件既不是 UTF-8 也不是 GBK 文本（可能是其他编码）；请在 Excel 中另存为“CSV UTF-8”"),
+            format!("line {line}: the file is neither UTF-8 nor GBK text (another encoding); save it from Excel as \"CSV UTF-8\""),
+        )
+    } else {
+        say(
+            format!("第 {line} 行：文件看来是 Big5（繁体中文）编码，不是 GBK；按 GBK 读取会读错，未导入；请在 Excel 中另存为“CSV UTF-8”"),
+            format!("line {line}: the file looks like Big5 (traditional Chinese), not GBK; read as GBK it would be misread, so it was not imported; save it from Excel as \"CSV UTF-8\""),
+        )
     }
 }
 
@@ -233,6 +279,22 @@ mod tests {
         let g = read_csv(&bytes).unwrap();
         assert_eq!(g.lines[1].cells[0], In::Text("张三".into()));
         assert_eq!(g.notes.len(), 1);
+    }
+
+    #[test]
+    fn big5_is_refused_not_misread_as_gbk() {
+        let text = "姓名,性別,單位\r\n陳大文,男,臺灣事務辦公室\r\n許志強,男,規劃與發展處\r\n";
+        let (bytes, _, _) = encoding_rs::BIG5.encode(text);
+        // The trap: the same bytes decode as GBK without a single error.
+        assert!(!encoding_rs::GB18030.decode_without_bom_handling(&bytes).1);
+        let Err(InteropError::BadFile(m)) = read_csv(&bytes) else { panic!("Big5 read as GBK") };
+        assert!(m.en.contains("Big5") && m.en.starts_with("line 1"), "{}", m.en);
+        let (sjis, _, _) = encoding_rs::SHIFT_JIS.encode("名前,部署\r\n山田太郎,総務課\r\n佐藤花子,企画課\r\n");
+        assert!(read_csv(&sjis).is_err(), "Shift_JIS read as GBK");
+        // GBK with a rare name character outside GB2312 (镕) is still read.
+        let (gbk, _, _) =
+            encoding_rs::GBK.encode("姓名,单位\r\n朱镕基,国务院办公厅\r\n张三,市统计局\r\n李四,规划和自然资源局\r\n");
+        assert_eq!(read_csv(&gbk).unwrap().lines[1].cells[0], In::Text("朱镕基".into()));
     }
 
     #[test]

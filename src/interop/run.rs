@@ -1,6 +1,8 @@
 //! An import from start to end: read the file, check everything and make the plan
-//! ([`prepare`]), then, once confirmed, apply it in one transaction ([`commit`]) — only if
-//! nobody saved anything in between, since the plan was made from what was stored then.
+//! ([`prepare`]), then, once confirmed, apply it in one transaction ([`commit`]). The plan was
+//! made from what was stored then: when a colleague saved in between, the file is checked
+//! again, and the import goes ahead only when the new plan is the same one (the save touched
+//! nothing the import changes), else it is refused.
 
 use super::plan::{apply, Plan};
 use super::resolve::ImportOptions;
@@ -8,7 +10,7 @@ use super::{import, lrmx, profile, read, say, InteropError, Problem};
 use crate::lang::Message;
 use crate::store::{Store, StoreError};
 use std::collections::HashMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// A checked import, ready to show and to commit.
 #[derive(Debug)]
@@ -19,7 +21,13 @@ pub struct Prepared {
     mark: i64,
     units: HashMap<String, crate::domain::Id>,
     batches: HashMap<String, crate::domain::Id>,
+    /// What was read, to read it again when a colleague saves before the commit.
+    path: PathBuf,
+    options: ImportOptions,
 }
+
+/// How often a colleague's unrelated save may make the import check the file again.
+const ATTEMPTS: usize = 5;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
@@ -87,23 +95,43 @@ pub fn prepare(store: &Store, path: &Path, options: ImportOptions) -> Result<Pre
         mark,
         units: data.units.iter().map(|u| (u.name.clone(), u.id)).collect(),
         batches: data.batches.iter().map(|b| (b.name.clone(), b.id)).collect(),
+        path: path.to_path_buf(),
+        options,
     })
 }
 
-/// Applies a prepared import in one transaction; refused when anything was saved since.
+/// Applies a prepared import in one transaction. When anything was saved since it was
+/// checked, the file is checked again: the same plan (with the same units and batches) is
+/// applied, a different one is refused (it is not what was shown).
 pub fn commit(store: &mut Store, prepared: &Prepared) -> Result<(), InteropError> {
     store.ensure_sound()?;
-    store.write(|w| {
-        if w.last_audit_id()? != prepared.mark {
-            return Err(StoreError::invalid(
-                "import",
-                say(
-                    "检查文件之后数据库有了变化（同事保存过）；请重新导入",
-                    "the database changed since the file was checked (a colleague saved); run the import again",
-                ),
-            ));
+    let mut mark = prepared.mark;
+    for _ in 0..ATTEMPTS {
+        let applied = store.write(|w| {
+            if w.last_audit_id()? != mark {
+                return Ok(false);
+            }
+            apply(w, &prepared.plan, &prepared.units, &prepared.batches).map(|()| true)
+        })?;
+        if applied {
+            return Ok(());
         }
-        apply(w, &prepared.plan, &prepared.units, &prepared.batches)
-    })?;
-    Ok(())
+        let again = prepare(store, &prepared.path, prepared.options)?;
+        if (&again.plan, &again.units, &again.batches) != (&prepared.plan, &prepared.units, &prepared.batches) {
+            return Err(changed());
+        }
+        mark = again.mark;
+    }
+    Err(changed())
+}
+
+fn changed() -> InteropError {
+    StoreError::invalid(
+        "import",
+        say(
+            "检查文件之后，同事保存的内容改变了这次导入的计划；请重新导入",
+            "since the file was checked, a colleague saved changes that alter this import's plan; run the import again",
+        ),
+    )
+    .into()
 }

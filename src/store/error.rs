@@ -329,3 +329,23 @@ impl From<rusqlite::Error> for StoreError {
         }
     }
 }
+
+/// What to run when the `-wal`/`-shm` beside `db` were made by the wrong account: `blocked`,
+/// this user could save but for them (the file is opened read-only); else a warning.
+pub(super) fn side_files_fix(db: &std::path::Path, blocked: bool) -> Message {
+    let shown = crate::text::display_safe(&db.display().to_string()).into_owned();
+    let fix = format!(
+        "sudo chown --reference={shown} {shown}-wal {shown}-shm && sudo chmod --reference={shown} {shown}-wal {shown}-shm"
+    );
+    if blocked {
+        Message::new(
+            format!("你不能写 {shown} 旁边的 -wal/-shm（由别的账户建立），所以只能只读打开；请管理该文件夹的人执行：{fix}"),
+            format!("you cannot write the -wal/-shm beside {shown} (made by another account), so it is open read-only; whoever manages the folder should run: {fix}"),
+        )
+    } else {
+        Message::new(
+            format!("注意：{shown} 旁边的 -wal/-shm 属于不能写数据库的账户，编辑者的保存会失败；请管理该文件夹的人执行：{fix}"),
+            format!("warning: the -wal/-shm beside {shown} belong to an account that cannot write the database, so editors' saves will fail; whoever manages the folder should run: {fix}"),
+        )
+    }
+}

@@ -358,7 +358,7 @@ impl Store {
     /// batch by batch; the planned ones are read only when fewer serve than are asked for.
     pub fn first_cadres(&self, today: NaiveDate, limit: usize) -> Result<Vec<Id>> {
         let conn = self.connection();
-        let mut out: Vec<Id> = Vec::with_capacity(limit);
+        let mut out: Vec<Id> = Vec::with_capacity(limit.min(4096));
         let mut seen: HashSet<Id> = HashSet::new();
         let today = today.to_string();
         let mut take = |ids: &mut dyn Iterator<Item = rusqlite::Result<Id>>, out: &mut Vec<Id>| -> Result<()> {

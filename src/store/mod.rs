@@ -62,6 +62,8 @@ pub struct Store {
     /// (what its undo offers, and what the live cue leaves out). Colleagues may share an OS
     /// account, so the account cannot tell them apart.
     mine: Vec<i64>,
+    /// A `-wal`/`-shm` made by an account the database's group cannot share with.
+    foreign_side: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -97,18 +99,24 @@ impl Store {
         self.world_readable
     }
 
-    /// The warning to show when the file is world-readable, if it is.
+    /// The warning to show when the file is shared wrongly, if it is: readable by every account,
+    /// or beside a `-wal`/`-shm` of an account the database's group cannot share with.
     pub fn exposure_warning(&self) -> Option<Message> {
-        self.world_readable.then(|| {
+        let side = self.foreign_side.as_ref().map(|_| error::side_files_fix(&self.path, false));
+        let world = self.world_readable.then(|| {
             let path = crate::text::display_safe(&self.path.display().to_string()).into_owned();
             Message::new(
-                format!("注意：服务器上所有账户都能读取 {path}（人事数据）；请用 `chmod o-r` 限制"),
+                format!("注意：服务器上所有账户都能读取 {path}（人事数据）；请执行 `chmod o-r {path}` 限制"),
                 format!(
                     "warning: {path} can be read by every account on this server (personnel data); \
-                     restrict it with `chmod o-r`"
+                     restrict it with `chmod o-r {path}`"
                 ),
             )
-        })
+        });
+        match (side, world) {
+            (Some(a), Some(b)) => Some(Message::new(format!("{}；{}", a.zh, b.zh), format!("{}; {}", a.en, b.en))),
+            (a, b) => a.or(b),
+        }
     }
 
     /// Pins the day the writes judge dates by (`--today`), as the screens and reports do.
@@ -159,6 +167,26 @@ impl Store {
             chain::anchor(&self.path, head);
         }
         Ok(value)
+    }
+
+    /// Creates the anchor file beside the database (`DB-anchor`, mode 0660; refused when one
+    /// exists) holding the current head of the audit chain, if any, so that `check` holds the
+    /// chain to it from the start.
+    pub fn start_anchor(&self) -> Result<PathBuf> {
+        use std::os::unix::fs::OpenOptionsExt;
+        let path = chain::anchor_path(&self.path);
+        std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(0o660)
+            .open(&path)
+            .map_err(|error| StoreError::CannotCreate { path: path.clone(), error })?;
+        let head = chain::head(&self.conn)?;
+        // A new file has no audit row yet: the first save writes the first line.
+        if head.id > 0 {
+            chain::anchor(&self.path, head);
+        }
+        Ok(path)
     }
 
     /// Moves the WAL into the file (and with `vacuum`, rewrites the file compactly): one file

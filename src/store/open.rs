@@ -14,7 +14,10 @@ const SQLITE_MAGIC: &[u8; 16] = b"SQLite format 3\0";
 
 pub(super) fn open(path: &Path, access: Access) -> Result<Store> {
     let meta = check_file(path)?;
-    let writable = access == Access::Auto && is_writable(path);
+    // A side file this user cannot write would fail every save with SQLite's bare "read-only":
+    // opened read-only instead, saying why and the fix.
+    let blocked = (access == Access::Auto && is_writable(path)).then(|| side_not_writable(path)).flatten();
+    let writable = access == Access::Auto && is_writable(path) && blocked.is_none();
     let flags = if writable { OpenFlags::SQLITE_OPEN_READ_WRITE } else { OpenFlags::SQLITE_OPEN_READ_ONLY }
         | OpenFlags::SQLITE_OPEN_NO_MUTEX;
     let conn = Connection::open_with_flags(path, flags)?;
@@ -31,6 +34,7 @@ pub(super) fn open(path: &Path, access: Access) -> Result<Store> {
     check_identity(&conn, path)?;
     persist_wal(&conn, true);
     let read_only = match (access, writable) {
+        (_, false) if blocked.is_some() => Some(super::error::side_files_fix(path, true)),
         (Access::ReadOnly, _) => Some(Message::new("以 --read-only 打开", "opened with --read-only")),
         (_, false) => {
             let shown = crate::text::display_safe(&path.display().to_string()).into_owned();
@@ -58,6 +62,7 @@ pub(super) fn open(path: &Path, access: Access) -> Result<Store> {
         file: (meta.dev(), meta.ino()),
         world_readable: meta.mode() & 0o004 != 0,
         mine: Vec::new(),
+        foreign_side: foreign_side_file(path, &meta),
     })
 }
 
@@ -378,6 +383,28 @@ fn side_files_unopenable(path: &Path) -> bool {
         // SAFETY: `c` is a valid NUL-terminated path for the duration of the call.
         fs::symlink_metadata(&name).is_ok() && unsafe { libc::access(c.as_ptr(), libc::R_OK) } != 0
     })
+}
+
+/// The `-wal` or `-shm` beside `path` that exists and that this user cannot write.
+fn side_not_writable(path: &Path) -> Option<std::path::PathBuf> {
+    ["-wal", "-shm"].iter().map(|ext| side_path(path, ext)).find(|p| fs::symlink_metadata(p).is_ok() && !access_w(p))
+}
+
+/// A `-wal` or `-shm` owned by another account than the database's owner that the database's
+/// group cannot write: made by someone who could only read (a viewer, before `guazhi setup`
+/// kept the side files), it fails the saves of every editor who is not its owner.
+fn foreign_side_file(path: &Path, db: &fs::Metadata) -> Option<std::path::PathBuf> {
+    ["-wal", "-shm"].iter().map(|ext| side_path(path, ext)).find(|p| {
+        fs::symlink_metadata(p).is_ok_and(|m| {
+            m.uid() != db.uid() && !(m.gid() == db.gid() && m.mode() & 0o020 != 0 && db.mode() & 0o020 != 0)
+        })
+    })
+}
+
+fn side_path(path: &Path, ext: &str) -> std::path::PathBuf {
+    let mut name = path.as_os_str().to_owned();
+    name.push(ext);
+    name.into()
 }
 
 fn wal_exists(path: &Path) -> bool {

@@ -148,7 +148,7 @@ fn schema_differences(conn: &Connection, fresh: &Connection) -> Result<Vec<Tampe
     for (kind, name, sql) in &have {
         let (operation, zh, en) = match want.iter().find(|(_, n, _)| n == name) {
             None => (Operation::Added, "在程序之外被添加", "was added outside the program"),
-            Some((_, _, expected)) if expected != sql => {
+            Some((_, _, expected)) if !same_sql(expected.as_deref(), sql.as_deref()) => {
                 (Operation::Changed, "在程序之外被修改", "was changed outside the program")
             }
             Some(_) => continue,
@@ -171,6 +171,17 @@ fn schema_differences(conn: &Connection, fresh: &Connection) -> Result<Vec<Tampe
         ));
     }
     Ok(out)
+}
+
+/// Whether two schema texts are the same statement. SQLite keeps a statement's text as it was
+/// run, so a file made before the migrations' text was re-wrapped differs in line breaks and
+/// indentation only: that is not tampering.
+fn same_sql(a: Option<&str>, b: Option<&str>) -> bool {
+    let words = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
+    match (a, b) {
+        (Some(a), Some(b)) => words(a) == words(b),
+        (a, b) => a == b,
+    }
 }
 
 /// A schema object's kind in Chinese (SQLite names it in English).
@@ -668,4 +679,16 @@ fn verify_anchor<E: From<StoreError>>(
         })?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn schema_text_differing_only_in_line_breaks_is_the_same() {
+        assert!(same_sql(Some("CREATE INDEX i ON t(a)\n    WHERE b = 0"), Some("CREATE INDEX i ON t(a) WHERE b = 0")));
+        assert!(!same_sql(Some("CREATE INDEX i ON t(a) WHERE b = 0"), Some("CREATE INDEX i ON t(a) WHERE b = 1")));
+        assert!(!same_sql(Some("x"), None));
+    }
 }

@@ -1,7 +1,7 @@
 //! The terminal: setup and full restore (on quit, error, panic and signals), and the one
 //! synchronous loop: draw when something changed, wait for input, turn it into actions.
 //!
-//! Waiting is a `poll(2)` on the terminal and a self-pipe that SIGHUP, SIGTERM, SIGINT and
+//! Waiting is a `poll(2)` on the terminal and a self-pipe that SIGHUP, SIGTERM, SIGINT, SIGQUIT and
 //! SIGWINCH (via `watch_resizes`) write to, so a signal wakes the loop at once and a hung-up terminal (POLLHUP) ends
 //! it instead of spinning. crossterm is only asked to read when `poll` says there is input.
 //! When idle the loop sleeps with no timeout and nothing is drawn: the loader's watch thread
@@ -112,7 +112,7 @@ pub fn run(store: Store, options: Launch) -> crate::store::Result<u8> {
         app.update(Action::OfferDraft(Box::new(draft)));
     }
     let pending: Pending = Arc::new(Mutex::new(None));
-    let signals = Signals::install(Arc::clone(&pending), slot.clone())?;
+    let signals = Signals::install(Arc::clone(&pending), slot.clone(), options.lang)?;
     let _ = ON_PANIC.set((Arc::clone(&pending), slot.clone()));
     install_panic_hook();
     let mut terminal = match setup() {
@@ -132,13 +132,9 @@ pub fn run(store: Store, options: Launch) -> crate::store::Result<u8> {
     // Not dropped: its destructor shows the cursor again and, on a dead terminal, reports the
     // failure with `eprintln!`, which panics when stderr is gone too. `restore` did it all.
     std::mem::forget(terminal);
-    if let Some(path) = kept {
+    if let Some(kept) = kept {
         // stderr may be a dead terminal: a failed write is not worth a panic.
-        let _ = writeln!(
-            io::stderr(),
-            "guazhi: the unsaved form was kept as a draft ({}); it is offered at the next start",
-            crate::text::display_safe(&path.display().to_string())
-        );
+        let _ = writeln!(io::stderr(), "guazhi: {}", kept.message().get(options.lang));
     }
     result
 }

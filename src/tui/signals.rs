@@ -1,11 +1,12 @@
-//! Waking the loop: SIGHUP, SIGTERM and SIGINT set a flag and write to a self-pipe; SIGWINCH
+//! Waking the loop: SIGHUP, SIGTERM, SIGINT and SIGQUIT (every catchable terminating signal
+//! a user or a system sends) set a flag and write to a self-pipe; SIGWINCH
 //! is taken by `sigwait` in a small thread and written to the same pipe; `wait` polls the
 //! terminal and the pipe. A watchdog ends the program within a second of a terminating signal
 //! even when the loop is stuck (a save waiting on a colleague's lock), writing the draft first.
 
 use super::restore;
-use crate::draft::{Draft, Slot};
-use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM, SIGWINCH};
+use crate::draft::{Draft, Kept, Slot};
+use signal_hook::consts::{SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGWINCH};
 use std::io::{self, IsTerminal, Read, Write};
 use std::os::fd::{AsRawFd, OwnedFd, RawFd};
 use std::os::unix::net::UnixStream;
@@ -25,15 +26,15 @@ pub fn try_write_pending(pending: &Pending, slot: Option<&Slot>) {
         Err(std::sync::TryLockError::WouldBlock) => None,
     };
     if let (Some(d), Some(slot)) = (draft, slot) {
-        let _ = slot.save(&d);
+        let _ = slot.keep(&d);
     }
 }
 
-/// Writes the pending draft, once: whoever takes it first writes it.
-pub fn write_pending(pending: &Pending, slot: Option<&Slot>) -> Option<std::path::PathBuf> {
+/// Writes the pending draft, once: whoever takes it first writes it (in the fallback folder
+/// when the usual one fails).
+pub fn write_pending(pending: &Pending, slot: Option<&Slot>) -> Option<Kept> {
     let draft = pending.lock().unwrap_or_else(|e| e.into_inner()).take()?;
-    let slot = slot?;
-    slot.save(&draft).ok().map(|()| slot.path().to_path_buf())
+    Some(slot?.keep(&draft))
 }
 
 /// Terminating signals set `which`; every registered signal also wakes `poll` via the pipe.
@@ -43,26 +44,29 @@ pub struct Signals {
 }
 
 impl Signals {
-    pub fn install(pending: Pending, slot: Option<Slot>) -> io::Result<Signals> {
+    pub fn install(pending: Pending, slot: Option<Slot>, lang: crate::lang::Lang) -> io::Result<Signals> {
         let (wake, notify) = UnixStream::pair()?;
         wake.set_nonblocking(true)?;
         notify.set_nonblocking(true)?;
         let which = Arc::new(AtomicUsize::new(0));
-        for sig in [SIGHUP, SIGTERM, SIGINT] {
+        for sig in [SIGHUP, SIGTERM, SIGINT, SIGQUIT] {
             signal_hook::flag::register_usize(sig, Arc::clone(&which), sig as usize)?;
         }
-        for sig in [SIGHUP, SIGTERM, SIGINT] {
+        for sig in [SIGHUP, SIGTERM, SIGINT, SIGQUIT] {
             signal_hook::low_level::pipe::register(sig, notify.try_clone()?)?;
         }
         watch_resizes(notify.try_clone()?)?;
-        let mut watch = signal_hook::iterator::Signals::new([SIGHUP, SIGTERM, SIGINT])?;
+        let mut watch = signal_hook::iterator::Signals::new([SIGHUP, SIGTERM, SIGINT, SIGQUIT])?;
         std::thread::spawn(move || {
             if let Some(sig) = watch.forever().next() {
                 // The loop normally ends well within this; if it is stuck, end here, keeping
                 // the open form first.
                 std::thread::sleep(Duration::from_millis(900));
-                write_pending(&pending, slot.as_ref());
+                let kept = write_pending(&pending, slot.as_ref());
                 restore();
+                if let Some(kept) = kept {
+                    let _ = writeln!(io::stderr(), "guazhi: {}", kept.message().get(lang));
+                }
                 std::process::exit(128 + sig);
             }
         });

@@ -278,8 +278,9 @@ fn a_world_readable_database_is_warned_about() {
     let store = Store::open(&rig.path, Access::Auto).unwrap();
     assert!(store.world_readable());
     let warning = store.exposure_warning().unwrap();
-    assert!(warning.en.contains("can be read by every account") && warning.en.contains("chmod o-r"), "{warning:?}");
-    assert!(warning.zh.contains("所有账户都能读取") && warning.zh.contains("chmod o-r"), "{warning:?}");
+    let fix = format!("chmod o-r {}", rig.path.display());
+    assert!(warning.en.contains("can be read by every account") && warning.en.contains(&fix), "{warning:?}");
+    assert!(warning.zh.contains("所有账户都能读取") && warning.zh.contains(&fix), "{warning:?}");
     let opts = Display { db_name: "demo.db".into(), world_readable: true, ..Display::new(Lang::En) };
     let mut app = Live::open(&rig.path, today(), opts);
     let s = screen(&mut app, 80, 24);

@@ -115,8 +115,10 @@ fn reviews_tab_draws_overdue_red_and_due_soon_yellow() {
     term.wait_for("Reviews", WAIT);
     term.send("3");
     // The first overdue review: its due date and its cadre on one row.
+    // The Cadres tab shows the same due date and name on its serving rows: wait for the tab.
     term.wait_until("the reviews tab", WAIT, |s| {
-        s.contents().lines().any(|l| l.contains(&overdue.due) && l.contains(&overdue.cadre))
+        s.contents().contains("┌ Reviews")
+            && s.contents().lines().any(|l| l.contains(&overdue.due) && l.contains(&overdue.cadre))
     });
     let find_row = |due: &str, cadre: &str| {
         term.find_all(due)

@@ -37,19 +37,20 @@ enum End {
 }
 
 /// #17 and #18 as one table: a panic while drawing, a panic inside a save's transaction, and
-/// SIGHUP, SIGTERM and SIGINT, each with the Add-a-cadre form typed into. Every time: the exit
+/// SIGHUP, SIGTERM, SIGINT and SIGQUIT, each with the Add-a-cadre form typed into. Every time: the exit
 /// within a second (of the key that panicked or of the signal), the terminal fully restored
 /// (raw stream and emulator state, see `assert_restored`), the exit status (101 for a panic,
 /// 128 + the signal), the typing kept as a 0600 draft, nothing written to the database (the
 /// panicking save rolled back, no lock left behind), and the draft offered at the next start.
 #[test]
-fn panic_and_three_signals_with_a_form_open_restore_the_terminal_and_keep_a_draft() {
+fn panic_and_four_signals_with_a_form_open_restore_the_terminal_and_keep_a_draft() {
     let ends = [
         End::PanicDrawing,
         End::PanicSaving,
         End::Signal(libc::SIGHUP, "SIGHUP"),
         End::Signal(libc::SIGTERM, "SIGTERM"),
         End::Signal(libc::SIGINT, "SIGINT"),
+        End::Signal(libc::SIGQUIT, "SIGQUIT"),
     ];
     let mut report = Vec::new();
     for end in ends {
@@ -141,6 +142,47 @@ fn panic_and_three_signals_with_a_form_open_restore_the_terminal_and_keep_a_draf
         report.push(format!("{name}: exit {:?} after {took:.0?}", status.exit_code()));
     }
     eprintln!("restored {} of {}, draft kept each time: {}", report.len(), ends.len(), report.join("; "));
+}
+
+/// #10: the draft's folder cannot be made (its place is taken by a file, which stops root too):
+/// the form is kept in the fallback folder under TMPDIR, the user is told so after the
+/// terminal is restored, and the next start offers it.
+#[test]
+fn a_draft_that_cannot_be_written_goes_to_the_fallback_folder_and_is_said() {
+    let db = SampleDb::new();
+    let state = tempfile::tempdir().unwrap();
+    std::fs::write(state.path().join("guazhi"), "").unwrap();
+    let tmp = tempfile::tempdir().unwrap();
+    let spawn = || {
+        Spawn::tui(&db.path)
+            .env("XDG_STATE_HOME", &state.path().display().to_string())
+            .env("TMPDIR", &tmp.path().display().to_string())
+    };
+    let mut term = spawn().start();
+    term.wait_for("Reviews", WAIT);
+    term.send("a");
+    term.wait_for("Add a cadre", WAIT);
+    type_keys(&term, "草稿里的人\t2");
+    term.kill(libc::SIGTERM);
+    let status = term.wait_exit(WAIT).unwrap_or_else(|| panic!("still running; {}", term.dump()));
+    term.wait_eof(WAIT);
+    assert_restored(&term);
+    assert_eq!(status.exit_code(), 128 + libc::SIGTERM as u32);
+    let out = String::from_utf8_lossy(&term.raw()).into_owned();
+    assert!(out.contains("could not be written in its usual place"), "{out}");
+    // SAFETY: getuid cannot fail.
+    let fallback = tmp.path().join(format!("guazhi-{}", unsafe { libc::getuid() }));
+    let files: Vec<_> = std::fs::read_dir(&fallback).unwrap().map(|e| e.unwrap().path()).collect();
+    assert_eq!(files.len(), 1, "{files:?}");
+    assert_eq!(std::fs::metadata(&fallback).unwrap().permissions().mode() & 0o777, 0o700);
+    assert!(std::fs::read_to_string(&files[0]).unwrap().contains("草稿里的人"));
+
+    let mut next = spawn().start();
+    next.wait_for("Unsaved draft", WAIT);
+    next.send("r");
+    next.wait_for("草稿里的人", WAIT);
+    next.send(keys::CTRL_C);
+    next.finish(WAIT);
 }
 
 /// Hostile text for each kind of stored field: (what, the text). Each has a sentinel `Qn`

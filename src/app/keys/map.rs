@@ -189,7 +189,9 @@ pub fn parse_key(text: &str) -> Option<Key> {
         if let Some(rest) = lower.strip_prefix(prefix) {
             let mut chars = rest.chars();
             return match (chars.next(), chars.next()) {
-                (Some(c), None) if c.is_ascii_alphabetic() => Some(Key { code: KeyCode::Char(c), ctrl: true, alt: false }),
+                (Some(c), None) if c.is_ascii_alphabetic() => {
+                    Some(Key { code: KeyCode::Char(c), ctrl: true, alt: false })
+                }
                 _ => None,
             };
         }

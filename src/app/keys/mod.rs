@@ -266,10 +266,11 @@ pub fn contexts(app: &App) -> Vec<Context> {
 
 /// Every list of contexts `contexts` can give: in each, a key may do one thing only.
 pub(crate) fn context_sets() -> Vec<Vec<Context>> {
-    let mut sets: Vec<Vec<Context>> = [Help, Confirm, Conflict, History, Changes, Draft, Export, Choose, Picker, Form, Search]
-        .into_iter()
-        .map(|c| vec![c, Always])
-        .collect();
+    let mut sets: Vec<Vec<Context>> =
+        [Help, Confirm, Conflict, History, Changes, Draft, Export, Choose, Picker, Form, Search]
+            .into_iter()
+            .map(|c| vec![c, Always])
+            .collect();
     sets.extend([FormChoice, FormPick].into_iter().map(|c| vec![c, Form, Always]));
     sets.push(vec![Dossier, Tabs, Global, Always]);
     sets.extend(

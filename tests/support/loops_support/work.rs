@@ -91,15 +91,31 @@ fn record_review(c: &Clerk, rng: &mut Rng, conn: &Connection, token: &str) -> Op
         .query_row("SELECT count(*) FROM reviews WHERE done_date IS NULL AND cancelled = 0", [], |r| r.get(0))
         .unwrap();
     let mut rows = list_count(c, "3", "Reviews");
-    let pending = c.term.with_screen(|s| s.contents().contains("[pending]"));
+    let mut pending = c.term.with_screen(|s| s.contents().contains("[pending]"));
     if pending && (open == 0 || rows == 0) {
         // pending → overdue → due today → due soon → upcoming → done
         c.press("fffff");
         c.wait_for("[done]");
         rows = list_count(c, "3", "Reviews");
+        pending = false;
     }
     if rows == 0 {
         return None;
+    }
+    if pending {
+        // The pending rows come by due date; a review whose period has not begun cannot be
+        // done (the plausibility rules): only the rows due within about a quarter.
+        let begun: i64 = conn
+            .query_row(
+                "SELECT count(*) FROM reviews WHERE done_date IS NULL AND cancelled = 0 AND due_date <= date(?1, '+80 days')",
+                [TODAY],
+                |r| r.get(0),
+            )
+            .unwrap();
+        rows = rows.min(begun as usize);
+        if rows == 0 {
+            return None;
+        }
     }
     c.send(&format!("g{}e", "j".repeat(rng.below(rows.min(30)))));
     c.term.wait_until("the review form", super::clerk::SOON, |s| {
