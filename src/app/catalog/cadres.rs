@@ -52,6 +52,9 @@ const NO_DIRECTION: u8 = u8::MAX;
 const NOW_FIRST: usize = Col::ALL.len();
 const LOW_28: u32 = (1 << 28) - 1;
 
+/// What tells classes apart: batch, district, archived, phase.
+type ClassKey = (Option<Id>, Option<District>, bool, Option<SecondmentStatus>);
+
 /// One combination of filter tags, with the Batch column's sort key (the batch's dispatch date).
 #[derive(Debug, Clone, Copy)]
 struct Class {
@@ -221,7 +224,7 @@ pub struct CadreCatalog {
     info: Vec<Info>,
     class: Vec<u32>,
     classes: Vec<Class>,
-    class_ids: HashMap<(Option<Id>, Option<District>, bool, Option<SecondmentStatus>), u32>,
+    class_ids: HashMap<ClassKey, u32>,
     /// Pool ids of the gender, political and direction labels, by their codes' order.
     labels: Labels,
     sorts: Sorts,
