@@ -88,6 +88,9 @@ fn guazhi_as(user: Option<&str>, args: &[&str]) -> Output {
         Some(u) => {
             let mut c = Command::new("setpriv");
             c.args([&format!("--reuid={u}"), "--init-groups", "--"]).arg(env!("CARGO_BIN_EXE_guazhi"));
+            // A home of its own, as a real account has: root's cannot even be looked into,
+            // which the settings lookup rightly reports.
+            c.env("HOME", "/nonexistent").env_remove("XDG_CONFIG_HOME");
             c
         }
         None => Command::new(env!("CARGO_BIN_EXE_guazhi")),
