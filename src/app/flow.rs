@@ -244,7 +244,13 @@ impl App {
             self.say_nothing_to_undo();
             return;
         };
-        let mut lines = history_lines(&self.lookup(), std::slice::from_ref(&e));
+        let title = self.t("撤销本窗口的上一次修改？", "Undo your last change?").to_string();
+        self.confirm_undo(title, &e, rows, OnYes::Run(super::operation::Operation::Undo));
+    }
+
+    /// The question before an undo: the change (`rows` rows in its save), and y / n.
+    pub(super) fn confirm_undo(&mut self, title: String, e: &AuditEntry, rows: usize, yes: OnYes) {
+        let mut lines = history_lines(&self.lookup(), std::slice::from_ref(e));
         lines.truncate(8);
         if rows > 1 {
             lines.push(line(
@@ -259,7 +265,6 @@ impl App {
         let keys =
             self.t("y 撤销 · n 或 Esc 取消", "y undoes it · n or Esc keeps it").replace(" · ", self.lookup().dot());
         lines.push(line(keys, Tone::Label));
-        let title = self.t("撤销本窗口的上一次修改？", "Undo your last change?").to_string();
-        self.popup = Some(Popup::Confirm(Confirm { title, lines, yes: OnYes::Run(super::operation::Operation::Undo) }));
+        self.popup = Some(Popup::Confirm(Confirm { title, lines, yes }));
     }
 }

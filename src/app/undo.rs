@@ -6,8 +6,8 @@
 use super::action::{ChangesAct, Effect};
 use super::flow::line;
 use super::operation::Operation;
-use super::popup::{ChangesView, Confirm, OnYes, Popup};
-use super::view::history::{entry_words, history_lines, local_time};
+use super::popup::{ChangesView, OnYes, Popup};
+use super::view::history::{entry_words, local_time};
 use super::view::{TextLine, Tone};
 use super::App;
 use crate::store::OwnChange;
@@ -38,25 +38,9 @@ impl App {
             self.popup = Some(Popup::Changes(view));
             return Effect::Redraw;
         }
-        let mut lines = history_lines(&self.lookup(), std::slice::from_ref(&chosen.first));
-        lines.truncate(8);
-        if chosen.rows > 1 {
-            let rows = chosen.rows;
-            lines.push(line(
-                self.words(
-                    format!("（这次保存共改了 {rows} 行，全部撤销）"),
-                    format!("(that save changed {rows} rows; all are undone)"),
-                ),
-                Tone::Muted,
-            ));
-        }
-        lines.push(TextLine::default());
-        let keys =
-            self.t("y 撤销 · n 或 Esc 取消", "y undoes it · n or Esc keeps it").replace(" · ", self.lookup().dot());
-        lines.push(line(keys, Tone::Label));
         let title = self.t("撤销这次修改？", "Undo this change?").to_string();
         let yes = OnYes::Run(Operation::UndoChange { op: chosen.first.op });
-        self.popup = Some(Popup::Confirm(Confirm { title, lines, yes }));
+        self.confirm_undo(title, &chosen.first, chosen.rows, yes);
         Effect::Redraw
     }
 
