@@ -193,7 +193,9 @@ fn draft_survives(end: impl FnOnce(&mut Term)) {
     let mut term = start(&db, state.path());
     term.send("a");
     term.wait_for("Add a cadre", WAIT);
-    type_keys(&term, "草稿里的人\t2");
+    // Tab on to Born and wait for it: the hang-up must not overtake the keys still in the pty.
+    type_keys(&term, "草稿里的人\t2\t");
+    term.wait_for("› Born", WAIT);
     end(&mut term);
     term.wait_exit(WAIT).expect("it exits");
     let dir = state.path().join("guazhi");

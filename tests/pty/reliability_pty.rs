@@ -82,7 +82,9 @@ fn panic_and_four_signals_with_a_form_open_restore_the_terminal_and_keep_a_draft
                 t0
             }
             End::Signal(sig, _) => {
-                type_keys(&term, "草稿里的人\t2");
+                // The signal must not overtake keys still in the pty: wait until Born has focus.
+                type_keys(&term, "草稿里的人\t2\t");
+                term.wait_for("› Born", WAIT);
                 let t0 = Instant::now();
                 term.kill(sig);
                 t0
@@ -162,7 +164,8 @@ fn a_draft_that_cannot_be_written_goes_to_the_fallback_folder_and_is_said() {
     term.wait_for("Reviews", WAIT);
     term.send("a");
     term.wait_for("Add a cadre", WAIT);
-    type_keys(&term, "草稿里的人\t2");
+    type_keys(&term, "草稿里的人\t2\t");
+    term.wait_for("› Born", WAIT);
     term.kill(libc::SIGTERM);
     let status = term.wait_exit(WAIT).unwrap_or_else(|| panic!("still running; {}", term.dump()));
     term.wait_eof(WAIT);
