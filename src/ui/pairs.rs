@@ -9,15 +9,17 @@ use ratatui::text::Span;
 use ratatui::Frame;
 
 pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) -> Hits {
-    let pairs = app.data.pairs.len();
-    let unpaired = app.table(Tab::Pairs).rows.len().saturating_sub(pairs);
-    let mut extra = vec![Span::styled(format!("{pairs}{} ", app.t(" 对", " pairs")), theme.muted())];
-    if unpaired > 0 {
-        let text = match app.opts.lang {
-            crate::lang::Lang::Zh => format!("! 未配对 {unpaired} "),
-            crate::lang::Lang::En => format!("! {unpaired} unpaired "),
-        };
-        extra.push(Span::styled(text, theme.tone(Tone::Warning)));
+    // Counted by the catalog over every record; none while it is still being read.
+    let mut extra = Vec::new();
+    if let Some((pairs, unpaired)) = app.catalogs.pairs.as_ref().map(|c| c.counts()) {
+        extra.push(Span::styled(format!("{pairs}{} ", app.t(" 对", " pairs")), theme.muted()));
+        if unpaired > 0 {
+            let text = match app.opts.lang {
+                crate::lang::Lang::Zh => format!("! 未配对 {unpaired} "),
+                crate::lang::Lang::En => format!("! {unpaired} unpaired "),
+            };
+            extra.push(Span::styled(text, theme.tone(Tone::Warning)));
+        }
     }
     super::simple_list(frame, area, app, Tab::Pairs, extra, theme)
 }

@@ -127,6 +127,10 @@ fn ids(conn: &Connection, sql: &str) -> Vec<i64> {
 }
 
 /// The records a catalog shows for `ask`.
+fn count(conn: &Connection, sql: &str) -> usize {
+    conn.query_row(sql, [], |r| r.get::<_, i64>(0)).unwrap() as usize
+}
+
 fn shown_recs(cat: &dyn Catalog, ask: &Ask) -> Vec<Rec> {
     assert!(cat.answers(ask), "{ask:?}");
     cat.order(ask).iter().map(|r| cat.rec(r).unwrap()).collect()
@@ -437,6 +441,8 @@ fn the_pairs_list_equals_plain_sql() {
         .map(Rec::Secondment),
     );
     same(&shown_recs(cat, &ask(None, false, &none, &q)), &expected, "list");
+    let pair_count = count(&conn, "SELECT count(*) FROM pairs");
+    assert_eq!(cat.counts(), (pair_count, expected.len() - pair_count), "the title's pairs and unpaired");
     let b = ids(&conn, "SELECT batch_id FROM pairs GROUP BY batch_id ORDER BY count(*) DESC LIMIT 1")[0];
     let filters = Filters { batch: Some(b), ..Filters::default() };
     let mut expected: Vec<Rec> = ids(&conn, &format!("SELECT id FROM pairs WHERE batch_id = {b} ORDER BY id"))
@@ -580,6 +586,12 @@ fn a_save_refreshed_equals_a_fresh_build() {
             })
         })
         .unwrap();
+    let (pair, version) = conn.query_row("SELECT id, version FROM pairs ORDER BY id LIMIT 1", [], |r| {
+        Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?))
+    })
+    .unwrap();
+    let (pairs_before, unpaired_before) = lists.pairs.as_ref().unwrap().counts();
+    store.write(|w| w.unpair(pair, version)).unwrap();
     let r = refresh(&store, mark, shown(), false).unwrap();
     assert!(!r.affected.all);
     let cadres = lists.cadres.as_mut().unwrap();
@@ -603,6 +615,9 @@ fn a_save_refreshed_equals_a_fresh_build() {
             assert_eq!(c(&lists), c(&fresh), "cadres {sort:?} {query:?}");
         }
     }
+    let counts = lists.pairs.as_ref().unwrap().counts();
+    assert_eq!(counts, (pairs_before - 1, unpaired_before + 2), "an unpaired pair: its two sides count as unpaired");
+    assert_eq!(counts, fresh.pairs.as_ref().unwrap().counts());
     for sort in [None, Some(view::pairs::Col::Status.position())] {
         let a = ask(sort, false, &none, &q);
         same(&shown_recs(lists.pairs.as_ref().unwrap(), &a), &shown_recs(fresh.pairs.as_ref().unwrap(), &a), "list");

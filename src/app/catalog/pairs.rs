@@ -50,6 +50,8 @@ pub struct PairCatalog {
     mirror_labels: [u32; 4],
     dead: BitSet,
     dead_count: usize,
+    /// Live rows that are a secondment nobody is paired with (the title's "unpaired").
+    unpaired: usize,
     /// The natural order once saves have moved rows out of it.
     order: Natural,
     sorts: Sorts,
@@ -79,6 +81,7 @@ impl PairCatalog {
             mirror_labels,
             dead: BitSet::new(0),
             dead_count: 0,
+            unpaired: 0,
             order: Natural::default(),
             sorts: Sorts::default(),
         }
@@ -152,6 +155,9 @@ impl PairCatalog {
                 (1 << 63) | (start << 32) | (id as u64 & 0xFFFF_FFFF)
             }
         };
+        if matches!(of, Of::Single(_)) {
+            self.unpaired += 1;
+        }
         self.of.push(of);
         self.sides.push(ids);
         self.cadre.push(cadre);
@@ -176,6 +182,9 @@ impl PairCatalog {
             if !self.dead.contains(r as u32) && self.sides[r].iter().any(|s| keys.contains(s)) {
                 self.dead.insert(r);
                 self.dead_count += 1;
+                if matches!(self.of[r], Of::Single(_)) {
+                    self.unpaired -= 1;
+                }
                 self.texts.clear(r);
                 changed.push(r as u32);
             }
@@ -204,6 +213,11 @@ impl PairCatalog {
             Col::Mirror => pool.sort_key(self.mirror_labels[usize::from(self.mirror[r]) % 4]),
             Col::Status => pool.sort_key(self.status[r]),
         }
+    }
+
+    /// Live rows that are pairs, and secondments nobody is paired with.
+    pub fn counts(&self) -> (usize, usize) {
+        (self.total() - self.unpaired, self.unpaired)
     }
 
     pub fn heap_bytes(&self) -> usize {
