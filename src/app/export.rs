@@ -12,12 +12,13 @@ use crate::domain::Id;
 use crate::interop::{Cell, Sheet};
 use tui_input::{Input, InputRequest};
 
-/// A file format the dialog offers. (Cadres and Reserve will offer an `.lrmx` zip here too,
-/// through `formats`, once `interop` writes one.)
+/// A file format the dialog offers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ExportFormat {
     Xlsx,
     Csv,
+    /// A zip of 任免审批表, one `.lrmx` per cadre of the rows (Cadres and Reserve only).
+    Lrmx,
 }
 
 impl ExportFormat {
@@ -25,6 +26,7 @@ impl ExportFormat {
         match self {
             ExportFormat::Xlsx => "xlsx",
             ExportFormat::Csv => "csv",
+            ExportFormat::Lrmx => "zip",
         }
     }
 
@@ -32,12 +34,22 @@ impl ExportFormat {
         match self {
             ExportFormat::Xlsx => "xlsx",
             ExportFormat::Csv => "CSV",
+            ExportFormat::Lrmx => ".lrmx zip",
         }
     }
 
-    /// The formats `tab` can be written in, the default first.
-    pub fn formats(_tab: Tab) -> &'static [ExportFormat] {
-        &[ExportFormat::Xlsx, ExportFormat::Csv]
+    /// The formats `tab` can be written in, the default first: the forms where the rows are
+    /// people (the reserve pool's are what a proposal for a post needs).
+    pub fn formats(tab: Tab) -> &'static [ExportFormat] {
+        match tab {
+            Tab::Cadres | Tab::Reserve => &[ExportFormat::Xlsx, ExportFormat::Csv, ExportFormat::Lrmx],
+            _ => &[ExportFormat::Xlsx, ExportFormat::Csv],
+        }
+    }
+
+    /// Whether the list's columns matter (a form has its own fields).
+    pub fn has_columns(self) -> bool {
+        self != ExportFormat::Lrmx
     }
 }
 
@@ -99,6 +111,9 @@ impl ExportDialog {
             (Columns, true) | (Format, false) => File,
             (File, true) | (Columns, false) => Format,
         };
+        if self.focus == Columns && !self.format.has_columns() {
+            self.step(forward);
+        }
     }
 }
 

@@ -20,20 +20,41 @@ pub(super) fn exported(app: &App, store: &Store, job: ExportJob) -> Action {
         _ => Err(e),
     });
     match result {
-        Ok((path, rows)) => {
+        Ok((path, n)) => {
             let path = crate::text::display_safe(&path.display().to_string()).into_owned();
-            let text = app.opts.lang.pick(
-                format!("已导出 {rows} 行到 {path}"),
-                format!("exported {} to {path}", crate::lang::count(rows, "row", "rows")),
-            );
+            let text = match job.format {
+                ExportFormat::Lrmx => app.opts.lang.pick(
+                    format!("已导出 {n} 份任免审批表到 {path}"),
+                    format!("exported {} to {path}", crate::lang::count(n, "form", "forms")),
+                ),
+                _ => app.opts.lang.pick(
+                    format!("已导出 {n} 行到 {path}"),
+                    format!("exported {} to {path}", crate::lang::count(n, "row", "rows")),
+                ),
+            };
             Action::Notice(Tone::Good, text)
         }
         Err(e) => Action::Notice(Tone::Error, format!("{}{e}", app.t("导出失败：", "export failed: "))),
     }
 }
 
-/// The rows a slice at a time: their cadres' neighbourhood read, their cells made by the view.
+/// Writes the job into `dir`; returns the path written and how many rows (forms) it holds.
 pub fn write_export(app: &App, store: &Store, job: &ExportJob, dir: &Path) -> std::io::Result<(PathBuf, usize)> {
+    match job.format {
+        ExportFormat::Xlsx | ExportFormat::Csv => write_sheet(app, store, job, dir),
+        ExportFormat::Lrmx => {
+            // One form per cadre of the rows, in their order (a cadre twice on Reserve: once).
+            let mut seen = std::collections::HashSet::new();
+            let cadres: Vec<crate::domain::Id> =
+                job.rows.iter().filter_map(|r| r.1).filter(|&c| seen.insert(c)).collect();
+            let (folder, stem, _) = split_name(&dir.join(&job.file), "zip");
+            super::write_forms(store, &cadres, app.today, &folder, &stem)
+        }
+    }
+}
+
+/// The rows a slice at a time: their cadres' neighbourhood read, their cells made by the view.
+fn write_sheet(app: &App, store: &Store, job: &ExportJob, dir: &Path) -> std::io::Result<(PathBuf, usize)> {
     let mut sheet = job.sheet.clone();
     let io = |e: StoreError| std::io::Error::other(e.to_string());
     for chunk in job.rows.chunks(2000) {
@@ -57,10 +78,8 @@ pub fn write_export(app: &App, store: &Store, job: &ExportJob, dir: &Path) -> st
     let wanted = dir.join(&job.file);
     let (folder, stem, ext) = split_name(&wanted, job.format.extension());
     let path = unused_path(&folder, &stem, &ext);
-    match job.format {
-        ExportFormat::Xlsx => save(&sheet, SheetFormat::Xlsx, &path)?,
-        ExportFormat::Csv => save(&sheet, SheetFormat::Csv, &path)?,
-    }
+    let format = if job.format == ExportFormat::Csv { SheetFormat::Csv } else { SheetFormat::Xlsx };
+    save(&sheet, format, &path)?;
     Ok((std::path::absolute(&path).unwrap_or(path), sheet.rows.len()))
 }
 

@@ -49,10 +49,16 @@ pub fn render(frame: &mut Frame, app: &App, d: &ExportDialog, theme: &Theme) -> 
         Line::from(spans)
     };
     let formats = ExportFormat::formats(d.tab).iter().map(|f| (f.label(), *f == d.format)).collect();
-    let columns = vec![
-        (app.t("列表的列", "the list's columns"), !d.every_field),
-        (app.t("全部字段", "every field"), d.every_field),
-    ];
+    let columns_line = if d.format.has_columns() {
+        let columns = vec![
+            (app.t("列表的列", "the list's columns"), !d.every_field),
+            (app.t("全部字段", "every field"), d.every_field),
+        ];
+        choices(ExportField::Columns, columns)
+    } else {
+        let form = app.t("每位干部一份任免审批表（.lrmx）", "one 任免审批表 (.lrmx) per cadre");
+        Line::from(vec![label(ExportField::Columns, names[1]), Span::styled(form, theme.muted())])
+    };
     let input_w = usize::from(inner.width.saturating_sub(label_w));
     let (shown, caret) = input_view(&d.file, input_w, theme.ascii);
     let pad = input_w.saturating_sub(crate::text::width(&shown));
@@ -67,12 +73,8 @@ pub fn render(frame: &mut Frame, app: &App, d: &ExportDialog, theme: &Theme) -> 
             format!("{}, the screen's filter and sort; into this folder", crate::lang::count(rows, "row", "rows"))
         }
     };
-    let lines = vec![
-        choices(ExportField::Format, formats),
-        choices(ExportField::Columns, columns),
-        file,
-        Line::from(Span::styled(note, theme.muted())),
-    ];
+    let lines =
+        vec![choices(ExportField::Format, formats), columns_line, file, Line::from(Span::styled(note, theme.muted()))];
     frame.render_widget(Paragraph::new(lines), Rect { y: inner.y, height: inner.height.min(5), ..inner });
     (d.focus == ExportField::File).then(|| {
         let x = inner.x + label_w + u16::try_from(caret).unwrap_or(0);

@@ -167,3 +167,68 @@ fn every_field_splits_compound_columns() {
     let host = header.iter().position(|h| h == "下挂 挂职单位").unwrap();
     assert!(sheet[1..].iter().all(|r| !text(&r[host]).contains('→')), "a unit, not a route");
 }
+
+/// Cadres and Reserve offer a zip of 任免审批表, one per cadre of the rows, in their order; the
+/// columns do not apply (Tab passes over them). The other tabs offer only the sheets.
+#[test]
+fn reserve_and_cadres_offer_the_forms_as_a_zip() {
+    use std::io::Read;
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = app(dir.path());
+    app.update(Action::GoTab(Tab::Reviews));
+    app.update(Action::Export);
+    app.update(Action::ExportDialog(ExportAct::Right));
+    app.update(Action::ExportDialog(ExportAct::Right));
+    assert_eq!(dialog(&app).format, ExportFormat::Xlsx, "Reviews: xlsx and CSV only");
+    app.update(Action::ExportDialog(ExportAct::Cancel));
+
+    app.update(Action::GoTab(Tab::Reserve));
+    app.update(Action::Export);
+    app.update(Action::ExportDialog(ExportAct::Right));
+    app.update(Action::ExportDialog(ExportAct::Right));
+    assert_eq!(dialog(&app).format, ExportFormat::Lrmx);
+    assert_eq!(dialog(&app).file.value(), format!("后备-{TODAY}.zip"));
+    let screen = draw(&mut app, 80, 24);
+    assert!(screen.contains("[.lrmx zip]") && screen.contains("每位干部一份任免审批表"), "{screen}");
+    app.update(Action::ExportDialog(ExportAct::Next));
+    assert_eq!(dialog(&app).focus, ExportField::File, "no columns to choose for a form");
+    app.update(Action::ExportDialog(ExportAct::Prev));
+    assert_eq!(dialog(&app).focus, ExportField::Format);
+
+    let job = app.export_job(dialog(&app)).unwrap();
+    let (path, forms) = guazhi::runner::write_export(&app, &app.store, &job, dir.path()).unwrap();
+    assert_eq!(path, dir.path().join(format!("后备-{TODAY}.zip")));
+    let catalog = app.catalogs.get(Tab::Reserve).unwrap();
+    let mut cadres: Vec<i64> = Vec::new();
+    for row in app.list().visible.iter() {
+        let c = catalog.cadre(row).unwrap();
+        if !cadres.contains(&c) {
+            cadres.push(c);
+        }
+    }
+    assert!(forms > 0);
+    assert_eq!(forms, cadres.len(), "one form per cadre shown");
+    let names = app.store.neighbourhood(&cadres).unwrap().cadres;
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(&path).unwrap()).unwrap();
+    assert_eq!(zip.len(), forms);
+    for (i, id) in cadres.iter().enumerate() {
+        let name = &names.iter().find(|c| c.id == *id).unwrap().name;
+        let mut entry = zip.by_index(i).unwrap();
+        assert_eq!(encoding_rs::GBK.decode(entry.name_raw()).0, format!("{name}.lrmx"), "GBK names, list order");
+        let mut xml = String::new();
+        entry.read_to_string(&mut xml).unwrap();
+        // Read by an XML reader that is not guazhi's: well-formed, the right person.
+        let mut reader = quick_xml::Reader::from_str(&xml);
+        let (mut inside, mut xing_ming) = (false, String::new());
+        loop {
+            match reader.read_event().expect("well-formed XML") {
+                quick_xml::events::Event::Start(e) => inside = e.name().as_ref() == "XingMing",
+                quick_xml::events::Event::Text(t) if inside => xing_ming = t.xml10_content().into_owned(),
+                quick_xml::events::Event::End(_) => inside = false,
+                quick_xml::events::Event::Eof => break,
+                _ => {}
+            }
+        }
+        assert_eq!(&xing_ming, name);
+    }
+}
