@@ -48,6 +48,10 @@ pub struct Roster {
     pub posts: Vec<String>,
     /// Positions in `terms`, by cadre, then start date, then id.
     pub by_cadre: Vec<u32>,
+    /// The cadre of every `FENCE`th entry of `by_cadre`: `terms_of` searches these (contiguous)
+    /// before the few entries between two of them (each a jump into `terms`). At a million
+    /// cadres the plain search over `by_cadre` was a fifth of the lists' build time.
+    fences: Vec<Id>,
     /// The pairs read, by id.
     pub pairs: Vec<Pair>,
     /// For each term, the pairs naming it: `pair_list[pair_start[t]..pair_start[t + 1]]`
@@ -62,6 +66,9 @@ pub struct Roster {
     pub invalid: Vec<String>,
 }
 
+/// How many entries of `Roster::by_cadre` one fence stands for.
+const FENCE: usize = 32;
+
 impl Roster {
     /// The position of term `id`.
     pub fn term(&self, id: Id) -> Option<usize> {
@@ -70,9 +77,15 @@ impl Roster {
 
     /// The positions of a cadre's terms, in start order.
     pub fn terms_of(&self, cadre: Id) -> &[u32] {
-        let from = self.by_cadre.partition_point(|&t| self.terms[t as usize].cadre_id < cadre);
-        let to = from + self.by_cadre[from..].partition_point(|&t| self.terms[t as usize].cadre_id == cadre);
-        &self.by_cadre[from..to]
+        let key = |t: u32| self.terms[t as usize].cadre_id;
+        // fences[b - 1] < cadre <= fences[b]: the first entry of the cadre is after the one
+        // fence and no later than the other.
+        let b = self.fences.partition_point(|&c| c < cadre);
+        let lo = if b == 0 { 0 } else { (b - 1) * FENCE + 1 };
+        let hi = (b * FENCE).min(self.by_cadre.len());
+        let from = lo + self.by_cadre[lo..hi].partition_point(|&t| key(t) < cadre);
+        let n = self.by_cadre[from..].iter().take_while(|&&t| key(t) == cadre).count();
+        &self.by_cadre[from..from + n]
     }
 
     /// Lets go of what only the cadre, pair and overview lists read (pairs, next reviews), so
@@ -185,6 +198,7 @@ impl Roster {
         for i in 0..terms.len() {
             pair_start[i + 1] += pair_start[i];
         }
+        self.fences = by_cadre.iter().step_by(FENCE).map(|&t| terms[t as usize].cadre_id).collect();
         self.by_cadre = by_cadre;
         self.pair_list = naming.into_iter().map(|(_, p)| p).collect();
         self.pair_start = pair_start;
@@ -723,5 +737,38 @@ mod tests {
             "SELECT secondment_id, due_date FROM reviews WHERE done_date IS NULL AND cancelled = 0 ORDER BY secondment_id",
         );
         assert!(open.contains("COVERING INDEX reviews_open_secondment"), "{open}");
+    }
+
+    /// Cadres with none to several terms, across many fences, ids with gaps and terms out of
+    /// order: each cadre's terms are found, in start order, as a scan of every term finds them.
+    #[test]
+    fn terms_of_finds_each_cadres_terms_across_the_fences() {
+        let day = |n: u64| NaiveDate::from_ymd_opt(2017, 1, 1).unwrap() + chrono::Days::new(n);
+        let mut roster = Roster::default();
+        let mut id = 0;
+        for cadre in (1..=500).rev().map(|c| c * 3) {
+            for k in 0..(cadre % 5) {
+                id += 1;
+                let start = day(((cadre * 7 + k * 13) % 400) as u64);
+                roster.terms.push(Term {
+                    id,
+                    cadre_id: cadre,
+                    batch_id: 1,
+                    direction: Direction::Down,
+                    host_unit_id: 1,
+                    start,
+                    planned_end: start,
+                    actual_end: None,
+                });
+            }
+        }
+        roster.index(Vec::new());
+        assert!(roster.fences.len() > 10, "the test crosses many fences");
+        for cadre in 0..=1502 {
+            let mut want: Vec<&Term> = roster.terms.iter().filter(|t| t.cadre_id == cadre).collect();
+            want.sort_by_key(|t| (t.start, t.id));
+            let got: Vec<&Term> = roster.terms_of(cadre).iter().map(|&p| &roster.terms[p as usize]).collect();
+            assert_eq!(got, want, "cadre {cadre}");
+        }
     }
 }
