@@ -268,6 +268,12 @@ impl Mount {
         Some(Mount { dir })
     }
 
+    /// `mount -o remount,OPTIONS`.
+    pub fn remount(&self, options: &str) {
+        let out = run("mount", &["-o", &format!("remount,{options}"), s(self.path())]);
+        assert!(out.status.success(), "remount,{options}: {}", err(&out));
+    }
+
     pub fn path(&self) -> &Path {
         self.dir.path()
     }
