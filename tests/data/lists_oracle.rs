@@ -586,10 +586,11 @@ fn a_save_refreshed_equals_a_fresh_build() {
             })
         })
         .unwrap();
-    let (pair, version) = conn.query_row("SELECT id, version FROM pairs ORDER BY id LIMIT 1", [], |r| {
-        Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?))
-    })
-    .unwrap();
+    let (pair, version) = conn
+        .query_row("SELECT id, version FROM pairs ORDER BY id LIMIT 1", [], |r| {
+            Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?))
+        })
+        .unwrap();
     let (pairs_before, unpaired_before) = lists.pairs.as_ref().unwrap().counts();
     store.write(|w| w.unpair(pair, version)).unwrap();
     let r = refresh(&store, mark, shown(), false).unwrap();
