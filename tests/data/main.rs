@@ -31,6 +31,7 @@ mod lrmx_export;
 mod man_page;
 mod neighbourhood;
 mod output_safety;
+mod read_only_mount;
 mod reliability_inputs;
 mod reliability_store;
 mod settings;

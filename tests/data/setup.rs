@@ -1,7 +1,7 @@
 //! `guazhi setup`: a shared folder that editors may save in and viewers may only read, tried
 //! with real accounts made for the test (`groupadd`/`useradd`, run through `setpriv`). Needs
-//! root; the viewers' part also needs `setfacl` (the `acl` package: `apt-get install acl`).
-//! Each test says SKIPPED when what it needs is missing.
+//! root, and says SKIPPED without it; the viewers' part needs a file system with ACLs (the
+//! temporary folder's, as on ext4 or tmpfs) and `sqlite3`.
 
 use crate::common;
 use crate::interop_support::{ok, s, TODAY};
@@ -189,33 +189,100 @@ fn editors_save_others_cannot_read_and_wrong_side_files_are_said_with_the_fix() 
     assert!(saved.status.success(), "after the fix: {}", err(&saved));
 }
 
+/// `sqlite3 db sql` as `user`.
+fn sqlite3_as(user: &str, db: &Path, sql: &str) -> Output {
+    Command::new("setpriv")
+        .args([&format!("--reuid={user}"), "--init-groups", "--", "sqlite3", s(db), sql])
+        .env("HOME", "/nonexistent")
+        .stdin(Stdio::null())
+        .output()
+        .expect("sqlite3 (CI has it)")
+}
+
 #[test]
 fn viewers_read_and_cannot_write_with_the_program_or_the_shell() {
     let Some(acc) = Accounts::make("b") else { return };
-    if !has("setfacl") {
-        eprintln!("SKIPPED: no `setfacl` (apt-get install acl): viewers need ACL entries");
-        return;
-    }
     let space = workspace();
     let (sheet, area) = (space.sheet.as_path(), space.area.as_path());
-    ok(&guazhi_as(None, &["setup", s(area), "--editors", &acc.editors, "--viewers", &acc.viewers]));
+    let made = guazhi_as(None, &["setup", s(area), "--editors", &acc.editors, "--viewers", &acc.viewers]);
+    if err(&made).contains("does not support ACLs") {
+        eprintln!("SKIPPED: the temporary folder's file system has no ACLs: {}", err(&made).trim());
+        return;
+    }
+    let said = ok(&made);
+    assert!(said.contains(&format!("ACL: the group {}", acc.viewers)), "{said}");
     let db = area.join("guazhi.db");
+    // The ACL's mask is what the mode shows as group bits: the editors' rights are unchanged.
+    assert_eq!(std::fs::metadata(area).unwrap().mode() & 0o7777, 0o2770);
+    for f in [db.clone(), side(&db, "-wal"), side(&db, "-shm"), side(&db, "-anchor")] {
+        assert_eq!(std::fs::metadata(&f).unwrap().mode() & 0o777, 0o660, "{}", f.display());
+    }
     ok(&guazhi_as(Some(&acc.editor), &["import", s(&db), s(sheet), "--yes", "--create-units"]));
+
     let listed = guazhi_as(Some(&acc.viewer), &["overdue", s(&db)]);
     assert!(listed.status.success(), "viewer's overdue: {}", err(&listed));
+    let checked = guazhi_as(Some(&acc.viewer), &["check", s(&db)]);
+    assert_eq!(checked.status.code(), Some(0), "viewer's check: {}", err(&checked));
+    let counted = sqlite3_as(&acc.viewer, &db, "SELECT count(*) FROM secondments;");
+    let count = String::from_utf8_lossy(&counted.stdout).trim().parse::<u64>();
+    assert!(count.is_ok_and(|n| n > 0), "viewer's sqlite3 read: {}", err(&counted));
     let refused = guazhi_as(Some(&acc.viewer), &["import", s(&db), s(sheet), "--yes", "--create-units"]);
     assert_eq!(refused.status.code(), Some(4), "{}", err(&refused));
-    if has("sqlite3") {
-        let shell = Command::new("setpriv")
-            .args([&format!("--reuid={}", acc.viewer), "--init-groups", "--", "sqlite3", s(&db), "DELETE FROM audit;"])
-            .output()
-            .unwrap();
-        assert!(!shell.status.success(), "the viewer's sqlite3 shell wrote");
-    }
+    let shell = sqlite3_as(&acc.viewer, &db, "DELETE FROM audit;");
+    assert!(!shell.status.success(), "the viewer's sqlite3 shell wrote");
+    let copied = sqlite3_as(&acc.viewer, &db, &format!("VACUUM INTO '{}';", area.join("copy.db").display()));
+    assert!(!copied.status.success() && !area.join("copy.db").exists(), "the viewer made a file in the folder");
     // Nothing the viewer ran left a file of its own, nor stopped the editor's next save.
     owns_nothing(area, acc.uid(&acc.viewer));
     let saved = guazhi_as(Some(&acc.editor), &["import", s(&db), s(sheet), "--yes", "--create-units"]);
     assert!(saved.status.success(), "editor after the viewer: {}", err(&saved));
+    let counted = sqlite3_as(&acc.viewer, &db, "SELECT count(*) FROM secondments;");
+    assert!(counted.status.success(), "viewer's sqlite3 read after the save: {}", err(&counted));
+
+    // A -shm deleted and made again by root (whose SQLite gives it the database's owner, group
+    // and mode) still lets the viewers read: the folder's default ACL gives them the entry.
+    std::fs::remove_file(side(&db, "-shm")).unwrap();
+    ok(&guazhi_as(None, &["overdue", s(&db)]));
+    let listed = guazhi_as(Some(&acc.viewer), &["overdue", s(&db)]);
+    assert!(listed.status.success(), "viewer's overdue with a -shm made again: {}", err(&listed));
+    owns_nothing(area, acc.uid(&acc.viewer));
+    let saved = guazhi_as(Some(&acc.editor), &["import", s(&db), s(sheet), "--yes", "--create-units"]);
+    assert!(saved.status.success(), "editor with a -shm made again: {}", err(&saved));
+}
+
+/// A file system mounted at a new temporary folder for one test, unmounted at its end.
+pub struct Mount {
+    dir: tempfile::TempDir,
+}
+
+impl Mount {
+    /// `mount -t kind`; `None`, said, when this machine does not let the test mount (not root,
+    /// or a container without the capability).
+    pub fn new(kind: &str) -> Option<Mount> {
+        let dir = tempfile::tempdir().unwrap();
+        let out = run("mount", &["-t", kind, "none", s(dir.path())]);
+        if !out.status.success() {
+            eprintln!("SKIPPED (part): cannot mount a {kind} here: {}", err(&out).trim());
+            return None;
+        }
+        Some(Mount { dir })
+    }
+
+    /// `mount -o remount,OPTIONS`.
+    pub fn remount(&self, options: &str) {
+        let out = run("mount", &["-o", &format!("remount,{options}"), s(self.path())]);
+        assert!(out.status.success(), "remount,{options}: {}", err(&out));
+    }
+
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+}
+
+impl Drop for Mount {
+    fn drop(&mut self) {
+        run("umount", &[s(self.dir.path())]);
+    }
 }
 
 #[test]
@@ -232,11 +299,33 @@ fn setup_is_refused_when_not_allowed() {
     let zh = guazhi_as(None, &["setup", s(area), "--editors", "no-such-group-gz", "--lang", "zh"]);
     assert!(err(&zh).contains("没有名为"), "{}", err(&zh));
     assert!(!area.exists(), "a refused setup made the folder");
-    if !has("setfacl") {
-        let no_acl = guazhi_as(None, &["setup", s(area), "--editors", &acc.editors, "--viewers", &acc.viewers]);
-        assert_eq!(no_acl.status.code(), Some(4));
-        assert!(err(&no_acl).contains("apt-get install acl"), "{}", err(&no_acl));
-        assert!(!area.exists());
+    // A file system without ACLs (ramfs) and viewers named: said, and the folders setup made,
+    // or the owner and mode of an empty one it was given, put back.
+    if let Some(ramfs) = Mount::new("ramfs") {
+        let nested = ramfs.path().join("srv").join("area");
+        let given = ramfs.path().join("given");
+        std::fs::create_dir(&given).unwrap();
+        std::fs::set_permissions(&given, std::fs::Permissions::from_mode(0o701)).unwrap();
+        for dir in [&nested, &given] {
+            let refused = guazhi_as(None, &["setup", s(dir), "--editors", &acc.editors, "--viewers", &acc.viewers]);
+            assert_eq!(refused.status.code(), Some(5), "{}", err(&refused));
+            let said = format!("{}: the file system does not support ACLs", dir.display());
+            assert!(err(&refused).contains(&said) && err(&refused).contains("nothing was done"), "{}", err(&refused));
+        }
+        assert!(!ramfs.path().join("srv").exists(), "a refused setup left the folders it made");
+        let m = std::fs::metadata(&given).unwrap();
+        assert_eq!((m.uid(), m.gid(), m.mode() & 0o7777), (0, 0, 0o701), "the given folder was not put back");
+        assert_eq!(std::fs::read_dir(&given).unwrap().count(), 0);
+        let args = ["setup", s(&nested), "--editors", &acc.editors, "--viewers", &acc.viewers, "--lang", "zh"];
+        let zh = guazhi_as(None, &args);
+        let zh = err(&zh);
+        assert!(zh.contains("这个文件系统不支持 ACL"), "{zh}");
+        let rest = zh.replace(s(&nested), "");
+        let words = rest.split(|c: char| !c.is_ascii_alphabetic() && c != '-');
+        let english: Vec<&str> = words
+            .filter(|w| w.len() > 1 && !w.starts_with("--") && !["guazhi", "ACL", "ext", "XFS"].contains(w))
+            .collect();
+        assert!(english.is_empty(), "English in the Chinese message: {english:?} in {zh}");
     }
     std::fs::create_dir(area).unwrap();
     std::fs::write(area.join("x"), "").unwrap();
