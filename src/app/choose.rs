@@ -3,6 +3,7 @@
 //! the screen shows. The first option clears the choice.
 
 use super::form::{Opt, Picker};
+use super::list::Standing;
 use super::popup::Popup;
 use super::view::Tone;
 use super::App;
@@ -17,6 +18,8 @@ pub enum ChooseFor {
     Sort,
     /// The Cadres tab's serving / planned / completed.
     Phase,
+    /// The Reserve tab's rule proposals / nominations by status.
+    Standing,
 }
 
 /// The list over the screen. Option ids: a batch's id, a district's position in
@@ -76,6 +79,14 @@ impl App {
                 let current = list.filters.phase.and_then(|p| PHASES.iter().position(|x| *x == p));
                 (self.t("状态", "Status"), current.map_or(CLEAR, |i| i as i64))
             }
+            ChooseFor::Standing => {
+                options.push(Opt::new(CLEAR, all, self.t("不按状态筛选", "no status filter")));
+                for (i, s) in Standing::all().enumerate() {
+                    options.push(Opt::new(i as i64, self.t(s.zh(), s.en()), ""));
+                }
+                let current = list.filters.standing.and_then(|s| Standing::all().position(|x| x == s));
+                (self.t("状态", "Status"), current.map_or(CLEAR, |i| i as i64))
+            }
             ChooseFor::Sort => {
                 options.push(Opt::new(CLEAR, self.t("默认顺序", "default order"), ""));
                 let columns = &self.table(self.tab).columns;
@@ -116,6 +127,9 @@ impl App {
                         list.filters.district = some.and_then(|i| District::ALL.get(i as usize).copied())
                     }
                     ChooseFor::Phase => list.filters.phase = some.and_then(|i| PHASES.get(i as usize).copied()),
+                    ChooseFor::Standing => {
+                        list.filters.standing = some.and_then(|i| Standing::all().nth(i as usize));
+                    }
                     ChooseFor::Sort => {
                         list.sort = some.map(|c| c as usize);
                         list.reverse = false;

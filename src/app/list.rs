@@ -4,7 +4,7 @@
 use super::catalog::Visible;
 use super::view::Tags;
 use crate::domain::review::ReviewStatus;
-use crate::domain::{District, Id, ReviewKind, SecondmentStatus};
+use crate::domain::{District, Id, ReserveStatus, ReviewKind, SecondmentStatus};
 use crate::search::Query;
 use tui_input::Input;
 
@@ -61,6 +61,38 @@ pub struct Filters {
     pub show_archived: bool,
     /// Cadres serving, planned or completed (the Cadres tab's `f`); `None` for all.
     pub phase: Option<SecondmentStatus>,
+    /// The Reserve tab's `f`: the rule's candidates, or nominations in one status. Rows carry
+    /// it, not their tags: the reserve catalog applies it row by row.
+    pub standing: Option<Standing>,
+}
+
+/// Where a row of the Reserve tab stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Standing {
+    /// Proposed by the rule (an excellent final evaluation), not nominated yet.
+    Rule,
+    Nominated(ReserveStatus),
+}
+
+impl Standing {
+    /// Every standing, in the order of the programme.
+    pub fn all() -> impl Iterator<Item = Standing> {
+        std::iter::once(Standing::Rule).chain(ReserveStatus::ALL.iter().map(|&s| Standing::Nominated(s)))
+    }
+
+    pub fn zh(self) -> &'static str {
+        match self {
+            Standing::Rule => "规则建议",
+            Standing::Nominated(s) => s.zh(),
+        }
+    }
+
+    pub fn en(self) -> &'static str {
+        match self {
+            Standing::Rule => "rule proposal",
+            Standing::Nominated(s) => s.en(),
+        }
+    }
 }
 
 impl Filters {

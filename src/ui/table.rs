@@ -300,6 +300,9 @@ fn empty_message(app: &App, list: &ListState) -> String {
         if let Some(p) = f.phase {
             named.push(format!("{} {}", app.t("状态", "status"), app.t(p.zh(), p.en())));
         }
+        if let Some(s) = f.standing {
+            named.push(format!("{} {}", app.t("状态", "status"), app.t(s.zh(), s.en())));
+        }
         if let Some(k) = f.kind {
             named.push(format!("{} {}", app.t("类别", "kind"), app.t(k.zh(), k.en())));
         }

@@ -7,9 +7,13 @@ use crate::interop_support;
 
 use calamine::Data;
 use common::Live;
+use guazhi::app::choose::{ChooseAct, ChooseFor};
 use guazhi::app::export::{ExportAct, ExportDialog, ExportField, ExportFormat};
+use guazhi::app::list::Standing;
 use guazhi::app::popup::Popup;
+use guazhi::app::view::Columns;
 use guazhi::app::{Action, Display, Tab};
+use guazhi::domain::ReserveStatus;
 use guazhi::lang::Lang;
 use interop_support::*;
 use ratatui::backend::TestBackend;
@@ -182,7 +186,24 @@ fn reserve_and_cadres_offer_the_forms_as_a_zip() {
     assert_eq!(dialog(&app).format, ExportFormat::Xlsx, "Reviews: xlsx and CSV only");
     app.update(Action::ExportDialog(ExportAct::Cancel));
 
+    // The reserve pool's admitted cadres: `f`, typed to 已入库, Enter.
     app.update(Action::GoTab(Tab::Reserve));
+    let all_rows = app.list().visible.len();
+    app.update(Action::OpenChoice(ChooseFor::Standing));
+    for ch in "已入库".chars() {
+        app.update(Action::Choice(ChooseAct::Input(InputRequest::InsertChar(ch))));
+    }
+    app.update(Action::Choice(ChooseAct::Choose));
+    assert_eq!(app.list().filters.standing, Some(Standing::Nominated(ReserveStatus::Admitted)));
+    let admitted = app.list().visible.len();
+    assert!(admitted > 0 && admitted < all_rows, "{admitted} of {all_rows}");
+    let screen = draw(&mut app, 80, 24);
+    assert!(screen.contains("[已入库]"), "{screen}");
+    let status = guazhi::app::view::reserve::Col::Status.position();
+    for row in app.list().visible.iter() {
+        let cells = &app.row(Tab::Reserve, row).expect("cells of a shown row").cells;
+        assert_eq!(cells[status].text, "已入库");
+    }
     app.update(Action::Export);
     app.update(Action::ExportDialog(ExportAct::Right));
     app.update(Action::ExportDialog(ExportAct::Right));

@@ -12,11 +12,11 @@ use guazhi::app::catalog::pairs::PairCatalog;
 use guazhi::app::catalog::reserve::ReserveCatalog;
 use guazhi::app::catalog::reviews::ReviewCatalog;
 use guazhi::app::catalog::{Ask, Catalog};
-use guazhi::app::list::{Filters, StatusFilter};
+use guazhi::app::list::{Filters, Standing, StatusFilter};
 use guazhi::app::view::overview::BatchLine;
 use guazhi::app::view::{self, Columns, Rec};
 use guazhi::domain::review::ReviewStatus;
-use guazhi::domain::{District, ReviewKind, SecondmentStatus};
+use guazhi::domain::{District, ReserveStatus, ReviewKind, SecondmentStatus};
 use guazhi::lang::Lang;
 use guazhi::runner::lists::{build_all, build_all_reviews, refresh};
 use guazhi::search::{name_sort_key, Query, SearchKey};
@@ -507,8 +507,22 @@ fn the_reserve_list_equals_plain_sql() {
     .map(Rec::Candidate)
     .collect();
     assert!(!expected.is_empty());
+    assert_eq!(cat.candidates(), expected.len(), "the title's count of the rule's candidates");
+    let candidates = expected.clone();
     expected.extend(ids(&conn, "SELECT id FROM reserve_nominations ORDER BY id").into_iter().map(Rec::Nomination));
     same(&shown_recs(cat, &ask(None, false, &none, &q)), &expected, "list");
+    // `f`: the rule's candidates, or nominations in one status.
+    let rule = Filters { standing: Some(Standing::Rule), ..Filters::default() };
+    same(&shown_recs(cat, &ask(None, false, &rule, &q)), &candidates, "rule proposals");
+    for status in ReserveStatus::ALL {
+        let only = Filters { standing: Some(Standing::Nominated(*status)), ..Filters::default() };
+        let want: Vec<Rec> =
+            ids(&conn, &format!("SELECT id FROM reserve_nominations WHERE status = '{}' ORDER BY id", status.code()))
+                .into_iter()
+                .map(Rec::Nomination)
+                .collect();
+        same(&shown_recs(cat, &ask(None, false, &only, &q)), &want, status.code());
+    }
 }
 
 #[test]
@@ -619,6 +633,7 @@ fn a_save_refreshed_equals_a_fresh_build() {
     let counts = lists.pairs.as_ref().unwrap().counts();
     assert_eq!(counts, (pairs_before - 1, unpaired_before + 2), "an unpaired pair: its two sides count as unpaired");
     assert_eq!(counts, fresh.pairs.as_ref().unwrap().counts());
+    assert_eq!(lists.reserve.as_ref().unwrap().candidates(), fresh.reserve.as_ref().unwrap().candidates());
     for sort in [None, Some(view::pairs::Col::Status.position())] {
         let a = ask(sort, false, &none, &q);
         same(&shown_recs(lists.pairs.as_ref().unwrap(), &a), &shown_recs(fresh.pairs.as_ref().unwrap(), &a), "list");

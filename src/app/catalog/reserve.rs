@@ -5,6 +5,7 @@ use super::bitset::BitSet;
 use super::names::Names;
 use super::order::{compose, ordered, replace, rows_where, Natural, Sorts, Texts, EMPTY};
 use super::{Ask, Catalog, Visible};
+use crate::app::list::Standing;
 use crate::app::view::reserve::{annual_text, origin_label, proposal_reason, Col};
 use crate::app::view::{index::join, Columns, Rec, Tags};
 use crate::domain::plausible::proposal_day;
@@ -118,11 +119,26 @@ pub struct ReserveCatalog {
     texts: Texts<2>,
     dead: BitSet,
     dead_count: usize,
+    /// Live rows that are the rule's candidates, not yet nominated (the title's count).
+    candidates: usize,
     order: Natural,
     sorts: Sorts,
 }
 
+/// A row's status code as `status` holds it.
+fn standing_code(s: Standing) -> u8 {
+    match s {
+        Standing::Rule => 0,
+        Standing::Nominated(status) => 1 + status as u8,
+    }
+}
+
 impl ReserveCatalog {
+    /// Live rows that are the rule's candidates, not yet nominated.
+    pub fn candidates(&self) -> usize {
+        self.candidates
+    }
+
     pub fn new(today: NaiveDate, lang: Lang) -> ReserveCatalog {
         let texts: Texts<2> = Texts::default();
         ReserveCatalog {
@@ -145,6 +161,7 @@ impl ReserveCatalog {
             texts,
             dead: BitSet::new(0),
             dead_count: 0,
+            candidates: 0,
             order: Natural::default(),
             sorts: Sorts::default(),
         }
@@ -230,6 +247,9 @@ impl ReserveCatalog {
             Of::Candidate(id) => id as u64 & ((1 << 62) - 1),
             Of::Nomination(id) => (1 << 63) | (id as u64 & ((1 << 62) - 1)),
         };
+        if matches!(of, Of::Candidate(_)) {
+            self.candidates += 1;
+        }
         self.of.push(of);
         self.cadre.push(cadre);
         self.natural.push(natural);
@@ -265,6 +285,9 @@ impl ReserveCatalog {
             if !self.dead.contains(r as u32) && keys.contains(&self.cadre[r]) {
                 self.dead.insert(r);
                 self.dead_count += 1;
+                if matches!(self.of[r], Of::Candidate(_)) {
+                    self.candidates -= 1;
+                }
                 self.texts.clear(r);
                 changed.push(r as u32);
             }
@@ -322,13 +345,18 @@ impl Catalog for ReserveCatalog {
             .map(|c| ask.filters.accepts_tags(&Tags { batch: c.batch, district: c.district, ..Tags::default() }))
             .collect();
         let hits = (!ask.query.is_empty()).then(|| self.texts.search(ask.query));
-        let all = accept.iter().all(|&a| a) && self.dead_count == 0;
+        let standing = ask.filters.standing.map(standing_code);
+        let all = accept.iter().all(|&a| a) && standing.is_none() && self.dead_count == 0;
         let keep = match (&hits, all) {
             (None, true) => None,
             (Some(h), true) => Some(h.rows.as_ref().clone()),
             (within, false) => {
                 let within = within.as_ref().map(|h| h.rows.as_ref());
-                Some(rows_where(n, within, |r| accept[self.class[r] as usize] && !self.dead.contains(r as u32)))
+                Some(rows_where(n, within, |r| {
+                    accept[self.class[r] as usize]
+                        && standing.is_none_or(|s| self.status[r] == s)
+                        && !self.dead.contains(r as u32)
+                }))
             }
         };
         let sort = ask.sort.filter(|&c| c < Col::ALL.len());

@@ -45,6 +45,7 @@ pub fn name(action: &Action) -> Option<&'static str> {
         Action::CycleDistrict | Action::OpenChoice(ChooseFor::District) => "filter_district",
         Action::ClearFilters => "clear_filters",
         Action::OpenChoice(ChooseFor::Phase) => "filter_phase",
+        Action::OpenChoice(ChooseFor::Standing) => "filter_standing",
         Action::ShowOverdue => "overdue",
         Action::ToggleCharts => "charts",
         Action::Export => "export",

@@ -95,6 +95,16 @@ pub static BINDINGS: &[Binding] = &[
     b(Reserve, &[c('a')], Action::Edit(Edit::Admit), "纳入后备库", "admit", true).short("纳入", "admit"),
     b(Reserve, &[c('e')], Action::Edit(Edit::Advance), "推进状态", "move along", true),
     b(Reserve, &[c('w')], Action::Edit(Edit::Withdraw), "退出后备库", "withdraw", true),
+    b(
+        Reserve,
+        &[c('f')],
+        Action::OpenChoice(ChooseFor::Standing),
+        "状态（规则建议、已入库等）",
+        "status (rule proposal, admitted, etc.)",
+        true,
+    )
+    .short("状态", "status"),
+    b(Reserve, &[c('x')], Action::ClearFilters, "清除筛选", "clear filters", false),
     b(Overview, &[k(Enter)], Action::BatchReviews, "该批次的考核", "the batch's reviews", true)
         .short("考核", "reviews"),
     b(Overview, &[c('c')], Action::ToggleCharts, "显示/隐藏图表", "show / hide the charts", true)

@@ -56,7 +56,8 @@ impl Columns for Col {
 
 /// The status cell of a rule proposal.
 pub fn proposal_label(lang: Lang) -> &'static str {
-    lang.pick("规则建议", "rule proposal")
+    let rule = crate::app::list::Standing::Rule;
+    lang.pick(rule.zh(), rule.en())
 }
 
 /// Why the rule proposes a candidate.
