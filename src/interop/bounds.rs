@@ -85,8 +85,15 @@ pub fn check_archive<R: Read + std::io::Seek>(
 
 /// An xlsx: the directory, then every worksheet's cells and the shared strings' count.
 pub fn check_xlsx(bytes: &[u8], shown: &str) -> Result<(), InteropError> {
-    // Not a zip: calamine says what it is (an old .xls, damage).
-    let Ok(mut archive) = zip::ZipArchive::new(std::io::Cursor::new(bytes)) else { return Ok(()) };
+    // Not a zip: an old .xls renamed, or damage; either way not read (calamine's .xls reader
+    // allocates what the file declares).
+    let Ok(mut archive) = zip::ZipArchive::new(std::io::Cursor::new(bytes)) else {
+        return Err(refuse(
+            shown,
+            "不是 .xlsx 工作簿（可能是改了扩展名的 .xls，或文件已损坏）；请另存为 .xlsx".into(),
+            "not an .xlsx workbook (perhaps an .xls renamed, or a damaged file); save it as .xlsx".into(),
+        ));
+    };
     check_archive(&mut archive, shown)?;
     let mut budget = MAX_UNPACKED;
     for i in 0..archive.len() {

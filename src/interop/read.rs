@@ -5,7 +5,7 @@
 
 use super::{say, InteropError};
 use crate::lang::Message;
-use calamine::{open_workbook_auto_from_rs, Data, Reader};
+use calamine::{open_workbook_from_rs, Data, Reader, Xlsx};
 use chrono::NaiveDate;
 use std::io::Cursor;
 use std::path::Path;
@@ -75,7 +75,16 @@ pub fn read_sheet(path: &Path) -> Result<Grid, InteropError> {
     let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
     match ext.as_str() {
         "csv" | "txt" => read_csv(&bytes),
-        "xlsx" | "xlsm" | "xls" | "ods" => read_workbook(&bytes, path),
+        "xlsx" | "xlsm" => read_workbook(&bytes, path),
+        // Their sizes cannot be checked before calamine allocates (a few KiB of .ods can
+        // declare billions of repeated cells; .xls declares its own dimensions): not read.
+        "xls" | "et" | "ods" => {
+            let shown = path.display();
+            Err(InteropError::BadFile(say(
+                format!("{shown}：不读取 .{ext} 文件（其大小无法事先核实）；未导入；请在 Excel 或 WPS 中另存为 .xlsx 后再导入"),
+                format!("{shown}: .{ext} files are not read (their size cannot be checked first); nothing was imported; save it as .xlsx from Excel or WPS, then import that"),
+            )))
+        }
         _ => {
             let shown = path.display();
             Err(InteropError::BadFile(say(
@@ -203,15 +212,10 @@ fn read_workbook(bytes: &[u8], path: &Path) -> Result<Grid, InteropError> {
             format!("{shown}: not a readable workbook ({e})"),
         ))
     };
-    if matches!(
-        path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref(),
-        Some("xlsx" | "xlsm")
-    ) {
-        super::bounds::check_xlsx(bytes, &shown.to_string())?;
-    }
+    super::bounds::check_xlsx(bytes, &shown.to_string())?;
     // calamine can panic on some damaged files (fuzzing found an overflow): refuse them, never crash.
     let parsed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        let mut book = open_workbook_auto_from_rs(Cursor::new(bytes)).map_err(|e| bad(&e))?;
+        let mut book: Xlsx<_> = open_workbook_from_rs(Cursor::new(bytes)).map_err(|e| bad(&e))?;
         let names = book.sheet_names();
         match book.worksheet_range_at(0) {
             Some(r) => Ok((names, r.map_err(|e| bad(&e))?)),

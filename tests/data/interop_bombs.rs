@@ -122,6 +122,21 @@ fn every_bomb_is_refused_naming_its_limit_within_a_100_mb_heap() {
         ("five million cells in a small file", "cells.xlsx", with_part("xl/worksheets/sheet1.xml", many_cells), "over the limit of 3000000"),
         ("9,999 overlapping .lrmx entries", "overlap.zip", overlapping_zip(9_999), "overlap"),
         ("more entries than the limit", "many.zip", overlapping_zip(10_001), "over the limit of 10000"),
+        (
+            "an .ods declaring 2^34 cells",
+            "repeated.ods",
+            zip(&[(
+                "content.xml",
+                br#"<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0"><office:body><office:spreadsheet><table:table><table:table-row table:number-rows-repeated="1048576"><table:table-cell office:value-type="float" office:value="1" table:number-columns-repeated="16384"/></table:table-row></table:table></office:spreadsheet></office:body></office:document-content>"#.to_vec(),
+            )]),
+            ".ods files are not read",
+        ),
+        (
+            "an .xls renamed .xlsx",
+            "renamed.xlsx",
+            [&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1][..], &[0u8; 4096][..]].concat(),
+            "not an .xlsx workbook",
+        ),
     ];
     for (name, file, bytes, words) in bombs {
         let path = dir.path().join(file);
