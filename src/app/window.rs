@@ -14,6 +14,7 @@ use super::{App, DossierState, Mode, Tab};
 use crate::domain::{Batch, Id, Unit};
 use crate::store::Data;
 use chrono::NaiveDate;
+use std::collections::HashSet;
 
 /// What the screens open on, read by index in milliseconds at any size: the header's counts,
 /// the first rows of the lists, every batch and unit, and the window of the first cadres.
@@ -142,6 +143,11 @@ impl App {
         if let Some(c) = &mut cats.reserve {
             c.apply(&a.cadres, &r.roster, &r.names, &r.grades, &r.nominations);
         }
+        // A batch or unit the change touched and the reading no longer finds was deleted.
+        let read_batches: HashSet<Id> = r.batches.iter().map(|l| l.batch.id).collect();
+        cats.batches.retain(|l| !a.batches.contains(&l.batch.id) || read_batches.contains(&l.batch.id));
+        let read_units: HashSet<Id> = r.units.iter().map(|(u, _)| u.id).collect();
+        cats.units.retain(|(u, _)| !a.units.contains(&u.id) || read_units.contains(&u.id));
         for line in r.batches {
             match cats.batches.iter_mut().find(|l| l.batch.id == line.batch.id) {
                 Some(old) => *old = line,

@@ -39,6 +39,9 @@ fn batches_units_and_the_policy() {
     rig.keys("y");
     assert_eq!(rig.count(&format!("SELECT count(*) FROM batches WHERE id = {batch}")), 0, "an empty batch can go");
     assert_audited(&rig, "batches", "delete");
+    let screen = rig.screen(100, 30);
+    let row = screen.lines().any(|l| l.starts_with("│2027年第八批"));
+    assert!(!row && screen.contains("Overview 7/7"), "the row goes with it:\n{screen}");
     // A batch with secondments cannot, and the message says what depends on it.
     rig.keys("gD");
     rig.keys("y");
