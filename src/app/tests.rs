@@ -340,7 +340,8 @@ fn enter_on_a_batch_shows_its_reviews() {
     let mut app = app(Lang::Zh);
     app.update(Action::GoTab(Tab::Overview));
     app.update(Action::Down);
-    let batch = app.catalogs.batches[1].batch.id;
+    // Newest first: the second row is the second newest batch.
+    let batch = app.catalogs.batches[app.catalogs.batches.len() - 2].batch.id;
     let action = map_event(&app, &key(KeyCode::Enter)).unwrap();
     assert!(matches!(action, Action::BatchReviews));
     app.update(action);

@@ -23,8 +23,7 @@ fn options(lang: Lang) -> Display {
 /// The Overview with the newest batch selected (the one with reviews ahead).
 fn newest(opts: Display) -> Live {
     let mut app = Live::demo(opts);
-    app.update(Action::GoTab(Tab::Overview));
-    app.update(Action::Bottom);
+    app.update(Action::GoTab(Tab::Overview)); // opens on the newest batch
     app
 }
 

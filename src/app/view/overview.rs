@@ -83,7 +83,8 @@ pub struct BatchLine {
 
 pub fn build(lang: Lang, lines: &[BatchLine]) -> Table {
     let mut table = Table::of::<Col>(lang);
-    for line in lines {
+    // Newest first: the batches being served are the ones looked at, and the tab opens on them.
+    for line in lines.iter().rev() {
         let b = &line.batch;
         let pending = || Cell::text("…").tone(Tone::Muted).sorted(SortKey::Empty);
         let cells = Col::ALL
