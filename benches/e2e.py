@@ -194,11 +194,11 @@ def vm_rss_mb(pid):
     return None
 
 
-def idle_window(tp, sess, ms_):
-    """Nothing pressed for `ms_`: what the program writes and spends meanwhile."""
+def idle_window(tp, sess, window_ms):
+    """Nothing pressed for `window_ms`: what the program writes and spends meanwhile."""
     ns0, sw0, t0 = threads_counters(sess.pid)
     bytes0, start = sess.total, now()
-    end = start + ms_ / 1000
+    end = start + window_ms / 1000
     while now() < end and sess.alive:
         sess.read(end - now())
     ns1, sw1, t1 = threads_counters(sess.pid)
@@ -212,10 +212,13 @@ def idle_window(tp, sess, ms_):
 
 # --- driving one session ---------------------------------------------------------------------
 
+def argv_of(a, db, read_only):
+    return [a.bin] + a.args.split() + (["--read-only"] if read_only else []) + [db]
+
+
 def launch(tp, a, db, read_only, env):
     cols, rows = (int(v) for v in a.size.lower().split("x"))
-    argv = [a.bin] + a.args.split() + (["--read-only"] if read_only else []) + [db]
-    return tp.Session(argv, cols, rows, a.term, env, a.quiet, a.response_timeout, a.timeout)
+    return tp.Session(argv_of(a, db, read_only), cols, rows, a.term, env, a.quiet, a.response_timeout, a.timeout)
 
 
 def session(tp, a, db, read_only, env, body):
@@ -230,18 +233,14 @@ def session(tp, a, db, read_only, env, body):
         tp.dump(sess.screen)
     sess.finish(["q"] if error is None else [], grace_s=3.0)
     if error:
-        raise RuntimeError(f"{' '.join(sess_argv(a, db, read_only))}: {error}")
+        raise RuntimeError(f"{' '.join(argv_of(a, db, read_only))}: {error}")
     ru = sess.rusage
     out["peak_rss_mb"] = round(max(sess.hwm_kb, ru.ru_maxrss if ru else 0) / 1024, 1)
     out["cpu_s"] = round(ru.ru_utime + ru.ru_stime, 3) if ru else None
     out["exit_status"] = os.waitstatus_to_exitcode(sess.status) if sess.status is not None else None
     if out["exit_status"] != 0:
-        raise RuntimeError(f"{' '.join(sess_argv(a, db, read_only))}: exit status {out['exit_status']}")
+        raise RuntimeError(f"{' '.join(argv_of(a, db, read_only))}: exit status {out['exit_status']}")
     return out
-
-
-def sess_argv(a, db, read_only):
-    return [a.bin] + a.args.split() + (["--read-only"] if read_only else []) + [db]
 
 
 def first_frame(tp, sess, ready):
@@ -582,10 +581,14 @@ def table(results):
     out = [f"guazhi end to end, {a['size']}, {results['runs']} run(s), median [min–max]; "
            f"{m['nproc']} cores, load average {m['loadavg_before']:.1f} → {m['loadavg_after']:.1f}", "",
            "| figure | " + " | ".join(names) + " |", "|---" * (len(names) + 1) + "|"]
-    for label, key in rows:
-        if key is None:
-            out.append(f"| {label} |" + " |" * len(names))
-        elif any(key in v for v in dbs.values()):
+    measured = lambda key: any(key in v for v in dbs.values())  # noqa: E731
+    for i, (label, key) in enumerate(rows):
+        if key is None:  # a session's heading, when some figure of it is there
+            section = [k for _, k in rows[i + 1:]]
+            section = section[:section.index(None)] if None in section else section
+            if any(measured(k) for k in section):
+                out.append(f"| {label} |" + " |" * len(names))
+        elif measured(key):
             out.append(f"| {label} | " + " | ".join(cell(v, key) for v in dbs.values()) + " |")
     out.append("")
     for d, v in dbs.items():
