@@ -52,7 +52,18 @@ pub fn step(app: &mut App, s: &mut Session, action: Action) -> crate::store::Res
 
 /// The second half of `step`: the store work an update's effect asks for. The terminal loop
 /// draws between the two halves, so "saving…" shows while a save waits on a colleague's lock.
-pub fn carry_out(app: &mut App, s: &mut Session, mut effect: Effect) -> crate::store::Result<Effect> {
+pub fn carry_out(app: &mut App, s: &mut Session, effect: Effect) -> crate::store::Result<Effect> {
+    carry(app, s, effect, false)
+}
+
+/// `carry_out` for the terminal: it hands back as soon as a save is answered, leaving the
+/// reading of what the save changed in `app.requests`, so that "saved" is drawn at once; the
+/// loop then calls `carry_out` for the rest.
+pub fn carry_out_to_save(app: &mut App, s: &mut Session, effect: Effect) -> crate::store::Result<Effect> {
+    carry(app, s, effect, true)
+}
+
+fn carry(app: &mut App, s: &mut Session, mut effect: Effect, stop_at_save: bool) -> crate::store::Result<Effect> {
     let mut drawn = false;
     loop {
         if effect == Effect::Quit {
@@ -60,11 +71,29 @@ pub fn carry_out(app: &mut App, s: &mut Session, mut effect: Effect) -> crate::s
         }
         if effect == Effect::Store || !app.requests.is_empty() {
             drawn = true;
+            let mut saved = false;
             for request in std::mem::take(&mut app.requests) {
+                saved |= matches!(request, Request::Write(_));
                 for action in execute(request, app, s)? {
                     if app.update(action) == Effect::Quit {
                         return Ok(Effect::Quit);
                     }
+                }
+            }
+            if stop_at_save && saved {
+                // The draft of what was saved goes with the save; the reading can follow the frame.
+                let (drafts, rest): (Vec<Request>, Vec<Request>) =
+                    std::mem::take(&mut app.requests).into_iter().partition(|r| matches!(r, Request::DeleteDraft));
+                app.requests = rest;
+                for request in drafts {
+                    for action in execute(request, app, s)? {
+                        if app.update(action) == Effect::Quit {
+                            return Ok(Effect::Quit);
+                        }
+                    }
+                }
+                if !app.requests.is_empty() {
+                    return Ok(Effect::Redraw);
                 }
             }
             effect = Effect::Redraw;

@@ -22,7 +22,7 @@ use crate::app::keys::map_event;
 use crate::app::{self, Action, App, Effect, FrameInfo};
 use crate::draft::{Draft, Slot};
 use crate::lang::Lang;
-use crate::runner::{carry_out, Session};
+use crate::runner::{carry_out, carry_out_to_save, Session};
 use crate::store::{Store, StoreError};
 use chrono::NaiveDate;
 use ratatui::backend::{Backend, CrosstermBackend};
@@ -252,6 +252,18 @@ fn serve(terminal: &mut Term, app: &mut App, ctx: &mut Ctx, tty: RawFd) -> crate
             draw(terminal, app)?;
             dirty = false;
         }
+        // A save was answered and drawn: now read what it changed into the lists.
+        if !app.requests.is_empty() {
+            let today = ctx.today();
+            let mut session =
+                Session { store: &mut ctx.store, today, drafts: ctx.slot, builder: Some(&mut ctx.loader) };
+            if carry_out(app, &mut session, Effect::Store)? == Effect::Quit {
+                return Ok(0);
+            }
+            keep_form(app, ctx.pending);
+            dirty = true;
+            continue;
+        }
         // No timeout: the watch (`loader`) wakes the loop when someone saved or the day changed.
         match wait(tty, signals.wake.as_raw_fd(), Some(ctx.loader.fd()), None)? {
             Wake::HungUp => return Ok(128 + SIGHUP as u8),
@@ -306,7 +318,7 @@ fn serve(terminal: &mut Term, app: &mut App, ctx: &mut Ctx, tty: RawFd) -> crate
             let today = ctx.today();
             let mut session =
                 Session { store: &mut ctx.store, today, drafts: ctx.slot, builder: Some(&mut ctx.loader) };
-            let effect = carry_out(app, &mut session, effect)?;
+            let effect = carry_out_to_save(app, &mut session, effect)?;
             keep_form(app, ctx.pending);
             match effect {
                 Effect::Quit => return Ok(0),

@@ -325,3 +325,27 @@ fn undo_puts_back_my_last_change_and_history_says_who() {
     rig.key(Esc);
     assert!(rig.app.popup.is_none());
 }
+
+/// The terminal's half of a save (`carry_out_to_save`) answers it before the lists read what
+/// changed: the form closes and says so in one frame; the reading (the header's count here)
+/// follows in the next call, as the terminal loop makes it right after drawing.
+#[test]
+fn a_save_is_answered_before_the_lists_read_what_it_changed() {
+    use guazhi::runner::{carry_out, carry_out_to_save, Session};
+    let mut rig = Rig::new();
+    rig.keys("3e1");
+    let overdue = rig.app.counts[0];
+    let enter = ratatui::crossterm::event::Event::Key(ratatui::crossterm::event::KeyEvent::from(Enter));
+    let action = guazhi::app::keys::map_event(&rig.app, &enter).expect("Enter saves");
+    let effect = rig.app.update(action);
+    let mut s = Session { store: &mut rig.store, today: edit_support::today(), drafts: Some(&rig.slot), builder: None };
+    carry_out_to_save(&mut rig.app, &mut s, effect).unwrap();
+    assert!(rig.app.form.is_none(), "the form closed");
+    assert!(rig.status().contains("Saved"), "{}", rig.status());
+    assert!(!rig.app.requests.is_empty(), "the reading is left for after the frame");
+    assert_eq!(rig.app.counts[0], overdue, "not read yet");
+    let mut s = Session { store: &mut rig.store, today: edit_support::today(), drafts: Some(&rig.slot), builder: None };
+    carry_out(&mut rig.app, &mut s, guazhi::app::Effect::Store).unwrap();
+    assert!(rig.app.requests.is_empty());
+    assert_eq!(rig.app.counts[0], overdue - 1, "the header's overdue count drops");
+}
