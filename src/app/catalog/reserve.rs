@@ -280,9 +280,12 @@ impl ReserveCatalog {
     ) {
         let epoch = self.texts.pool.epoch();
         let keys: HashSet<Id> = cadres.iter().copied().collect();
+        // Searched once per row: a sorted few beat a hash.
+        let mut sorted = cadres.to_vec();
+        sorted.sort_unstable();
         let mut changed: Vec<u32> = Vec::new();
         for r in 0..self.of.len() {
-            if !self.dead.contains(r as u32) && keys.contains(&self.cadre[r]) {
+            if !self.dead.contains(r as u32) && sorted.binary_search(&self.cadre[r]).is_ok() {
                 self.dead.insert(r);
                 self.dead_count += 1;
                 if matches!(self.of[r], Of::Candidate(_)) {
