@@ -110,6 +110,12 @@ pub fn decode_text(bytes: &[u8], notes: &mut Vec<Message>) -> Result<String, Int
             if let Some(line) = not_gb2312(body) {
                 return Err(InteropError::BadFile(other_encoding(body, line)));
             }
+            if looks_korean(body) {
+                return Err(InteropError::BadFile(say(
+                    "文件看来是 EUC-KR（韩文）编码，不是 GBK；按 GBK 读取会读错，未导入；请在 Excel 中另存为“CSV UTF-8”",
+                    "the file looks like EUC-KR (Korean), not GBK; read as GBK it would be misread, so it was not imported; save it from Excel as \"CSV UTF-8\"",
+                )));
+            }
             let (text, had_errors) = encoding_rs::GB18030.decode_without_bom_handling(body);
             if had_errors {
                 return Err(InteropError::BadFile(say(
@@ -124,6 +130,27 @@ pub fn decode_text(bytes: &[u8], notes: &mut Vec<Message>) -> Result<String, Int
             Ok(text.into_owned())
         }
     }
+}
+
+/// EUC-KR's Hangul lies inside GB2312's zone, so it decodes as GBK into the wrong characters
+/// without an error. But all of it sits under first bytes 0xB0–0xC8 (and symbols under
+/// 0xA1–0xAF), while Chinese text soon uses 0xC9–0xF7 too: 市 张 王 政 镇 员 and the import's
+/// own headers (姓名 性别) are there. Twenty characters and none up there: EUC-KR.
+fn looks_korean(body: &[u8]) -> bool {
+    let (mut i, mut pairs) = (0, 0usize);
+    while i < body.len() {
+        let b = body[i];
+        if b < 0x80 {
+            i += 1;
+            continue;
+        }
+        if (0xc9..=0xf7).contains(&b) {
+            return false;
+        }
+        pairs += 1;
+        i += 2;
+    }
+    pairs >= 20
 }
 
 /// Big5 (and Shift_JIS, and most other double-byte encodings) decodes as GBK without an error,
@@ -283,6 +310,19 @@ mod tests {
         let g = read_csv(&bytes).unwrap();
         assert_eq!(g.lines[1].cells[0], In::Text("张三".into()));
         assert_eq!(g.notes.len(), 1);
+    }
+
+    #[test]
+    fn euc_kr_is_refused_not_misread_as_gbk() {
+        let (korean, _, _) = encoding_rs::EUC_KR
+            .encode("이름,성별,생년월일,소속\r\n김민준,남,1990-01-01,서울시청\r\n이서연,여,1991-02-02,부산시청\r\n");
+        let (_, gbk_errors) = encoding_rs::GBK.decode_without_bom_handling(&korean);
+        assert!(!gbk_errors, "the trap: it reads as GBK without an error");
+        let Err(InteropError::BadFile(m)) = read_csv(&korean) else { panic!("EUC-KR read as GBK") };
+        assert!(m.en.contains("EUC-KR"), "{}", m.en);
+        // Chinese, even a short sheet whose characters happen to sit low, is still read.
+        let (gbk, _, _) = encoding_rs::GBK.encode("姓名,性别\r\n陈丽,女\r\n");
+        assert!(read_csv(&gbk).is_ok());
     }
 
     #[test]

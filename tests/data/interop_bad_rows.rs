@@ -186,7 +186,7 @@ fn files_that_are_not_sheets_are_refused() {
     std::fs::write(&fake, "not a workbook").unwrap();
     let out = guazhi(&["import", s(&demo), s(&fake), "--yes"]);
     assert_eq!(out.status.code(), Some(4), "{}", stderr(&out));
-    assert!(stderr(&out).contains("not a readable workbook"), "{}", stderr(&out));
+    assert!(stderr(&out).contains("not an .xlsx workbook"), "{}", stderr(&out));
     let other = dir.path().join("notes.txt.doc");
     std::fs::write(&other, "x").unwrap();
     let out = guazhi(&["import", s(&demo), s(&other), "--yes"]);

@@ -515,7 +515,7 @@ fn import_cases() -> Vec<(&'static str, &'static str, Vec<u8>, &'static str)> {
             "neither UTF-8 nor GBK",
         ),
         ("a header only, wrong columns", "header.csv", "姓名,性别\r\n".as_bytes().to_vec(), "missing column"),
-        ("a text file as xlsx", "sheet.xlsx", b"not a workbook".to_vec(), "not a readable workbook"),
+        ("a text file as xlsx", "sheet.xlsx", b"not a workbook".to_vec(), "not an .xlsx workbook"),
         ("a .pdf", "scan.pdf", b"%PDF-1.4".to_vec(), "unknown file type"),
         ("an old .lrm form", "old.lrm", b"LRM".to_vec(), ".lrm format is not read"),
         ("a .lrmx that is not XML", "bad.lrmx", "<Person><XingMing>王五".as_bytes().to_vec(), "not readable as XML"),
