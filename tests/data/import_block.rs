@@ -224,6 +224,37 @@ fn a_block_checks_each_row_as_one_by_one_does() {
     }
 }
 
+/// The import's check reads only the stored cadres its lines name (`neighbourhood_of`),
+/// yet a name stored unnormalised (a space typed in with the sqlite3 shell) still matches its
+/// line, as it did when the whole programme was read. (A cadre in no pair: a partner of a
+/// named cadre is read whatever its name.)
+#[test]
+fn an_import_finds_a_stored_name_typed_with_a_space() {
+    use crate::interop_support::*;
+    let dir = tempfile::tempdir().unwrap();
+    let db = common::demo_db(dir.path());
+    let sheet = dir.path().join("secondments.csv");
+    ok(&guazhi(&["export", s(&db), "--what", "secondments", "--out", s(&sheet), "--today", TODAY]));
+    let prepare = || {
+        let store = common::open(&db);
+        guazhi::interop::run::prepare(&store, &sheet, Default::default()).unwrap().plan
+    };
+    assert!(prepare().is_empty(), "the demo's own export changes nothing");
+    let spaced: String = common::raw(&db)
+        .query_row(
+            "UPDATE cadres SET name = substr(name, 1, 1) || ' ' || substr(name, 2)
+             WHERE id = (SELECT min(cadre_id) FROM secondments WHERE cadre_id NOT IN
+               (SELECT s.cadre_id FROM secondments s JOIN pairs p ON s.id IN (p.down_id, p.up_id)))
+             RETURNING name",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert!(spaced.contains(' '), "{spaced}");
+    let plan = prepare();
+    assert!(plan.cadres.is_empty() && plan.secondments.is_empty(), "{}", plan.summary(guazhi::lang::Lang::En));
+}
+
 /// Each connection gets lookaside slots enough for its cached statements (`more_lookaside` in
 /// `store::open`): with SQLite's default 40 slots, every insert of an import took its small
 /// allocations (records, cursors) from `malloc`: the write lock was held a fifth longer.
@@ -252,4 +283,53 @@ fn a_block_of_new_rows_needs_no_malloc_for_want_of_a_lookaside_slot() {
         )
     };
     assert_eq!((rc, most), (rusqlite::ffi::SQLITE_OK, 0), "allocations that found every lookaside slot taken");
+}
+
+/// A line's partner may be a stored cadre named by name only: the check reads the cadres so
+/// named with their pairs, so the pair is made with the stored secondment, and a partner
+/// already paired in the database is refused, as when the whole programme was read.
+#[test]
+fn a_partner_named_by_name_only_is_found_among_the_stored_cadres() {
+    use crate::interop_support::*;
+    use guazhi::interop::plan::SecRef;
+    let dir = tempfile::tempdir().unwrap();
+    let db = common::demo_db(dir.path());
+    let all = dir.path().join("all.csv");
+    ok(&guazhi(&["export", s(&db), "--what", "secondments", "--out", s(&all), "--today", TODAY]));
+    let (unpaired, name, batch, direction): (i64, String, String, String) = common::raw(&db)
+        .query_row(
+            "SELECT s.id, c.name, b.name, s.direction FROM secondments s JOIN cadres c ON c.id = s.cadre_id
+             JOIN batches b ON b.id = s.batch_id
+             WHERE NOT EXISTS (SELECT 1 FROM pairs p WHERE s.id IN (p.down_id, p.up_id))",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+        )
+        .unwrap();
+    let text = std::fs::read_to_string(&all).unwrap();
+    let mut lines = text.lines();
+    let header = lines.next().unwrap();
+    let col = |h: &str| header.trim_start_matches('\u{feff}').split(',').position(|c| c == h).unwrap();
+    let other_side = if direction == "down" { "上挂" } else { "下挂" };
+    // A stored line of the same batch on the other side: its person made new, its partner named.
+    let template: Vec<String> = lines
+        .map(|l| l.split(',').map(str::to_string).collect::<Vec<_>>())
+        .find(|c| c[col("批次")] == batch && c[col("挂职方向")] == other_side)
+        .unwrap();
+    let taken = template[col("互派对象")].clone();
+    assert!(!taken.is_empty(), "the template's own partner is paired in the database");
+    let prepare = |partner: &str| {
+        let mut cells = template.clone();
+        cells[col("姓名")] = "新人丁".into();
+        cells[col("互派对象")] = partner.into();
+        cells[col("互派对象出生日期")].clear();
+        let sheet = dir.path().join("one.csv");
+        std::fs::write(&sheet, format!("{header}\n{}\n", cells.join(","))).unwrap();
+        guazhi::interop::run::prepare(&common::open(&db), &sheet, Default::default())
+    };
+    let plan = prepare(&name).unwrap().plan;
+    assert_eq!(plan.pairs.len(), 1, "{}", plan.summary(guazhi::lang::Lang::En));
+    let pair = &plan.pairs[0];
+    assert!([pair.down, pair.up].contains(&SecRef::Stored(unpaired)) && [pair.down, pair.up].contains(&SecRef::New(0)));
+    let refused = prepare(&taken).expect_err("a partner paired in the database was paired again").to_string();
+    assert!(refused.contains("already paired with someone else"), "{refused}");
 }
