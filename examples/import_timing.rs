@@ -1,8 +1,10 @@
 //! How long an import takes and how long it holds the write lock:
 //! `cargo run --release --example import_timing -- DB FILE [--create-units] [--today YYYY-MM-DD]`
 //! prints one JSON line: the seconds to read and check the file (`prepare`, no lock held), the
-//! seconds of the write transaction (`commit`: the write lock is held exactly that long), the
-//! plan's counts and the peak resident memory (`VmHWM`).
+//! seconds of `commit` (the `quick_check` before the lock, then the write transaction), the
+//! longest time the write lock was held (`lock_s`: a second connection tries `BEGIN IMMEDIATE`
+//! every millisecond meanwhile, as a colleague's save would), the plan's counts and the peak
+//! resident memory (`VmHWM`).
 //!
 //! `--sheet N OUT.csv` instead writes a sheet of N new cadres, each with one secondment, every
 //! name and birth date distinct, for the 100,000-row figure of docs/RELIABILITY.md.
@@ -11,7 +13,9 @@ use guazhi::interop::resolve::ImportOptions;
 use guazhi::interop::run;
 use guazhi::store::{Access, Store};
 use std::io::Write;
-use std::time::Instant;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 fn status_kb(field: &str) -> u64 {
     let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
@@ -62,6 +66,33 @@ fn write_sheet(n: usize, out: &str) -> std::io::Result<()> {
     f.flush()
 }
 
+/// Tries to take the write lock of `db` every millisecond until `stop`; returns the longest
+/// span it could not (the lock held by someone else).
+fn watch_lock(db: &str, stop: Arc<AtomicBool>) -> std::thread::JoinHandle<f64> {
+    let conn = rusqlite::Connection::open(db).expect("open a second connection");
+    conn.busy_timeout(Duration::ZERO).expect("no waiting: a busy lock is what is measured");
+    std::thread::spawn(move || {
+        let (mut held, mut longest): (Option<Instant>, f64) = (None, 0.0);
+        loop {
+            let stopping = stop.load(Ordering::Relaxed);
+            match conn.execute_batch("BEGIN IMMEDIATE; ROLLBACK") {
+                Ok(()) => {
+                    if let Some(since) = held.take() {
+                        longest = longest.max(since.elapsed().as_secs_f64());
+                    }
+                }
+                Err(_) => {
+                    held.get_or_insert_with(Instant::now);
+                }
+            }
+            if stopping {
+                return longest;
+            }
+            std::thread::sleep(Duration::from_millis(1));
+        }
+    })
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     if args.first().map(String::as_str) == Some("--sheet") {
@@ -92,15 +123,20 @@ fn main() {
         }
     };
     let prepare_s = started.elapsed().as_secs_f64();
+    let stop = Arc::new(AtomicBool::new(false));
+    let watcher = watch_lock(db, stop.clone());
     let started = Instant::now();
     let outcome = run::commit(&mut store, &prepared);
     let commit_s = started.elapsed().as_secs_f64();
+    stop.store(true, Ordering::Relaxed);
+    let lock_s = watcher.join().expect("lock watcher");
     let round = |s: f64| (s * 1000.0).round() / 1000.0;
     println!(
         "{}",
         serde_json::json!({
             "prepare_s": round(prepare_s),
             "commit_s": round(commit_s),
+            "lock_s": round(lock_s),
             "committed": outcome.is_ok(),
             "error": outcome.err().map(|e| e.to_string()),
             "cadres": prepared.plan.cadres.len(),

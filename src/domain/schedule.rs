@@ -82,6 +82,38 @@ pub fn term_changes(existing: &[Review], start: NaiveDate, last: NaiveDate, poli
     reconcile(existing, &owed_reviews(start, last, policy))
 }
 
+/// The reviews of a new term as the store leaves them when it adds the term with its schedule
+/// and then records its early end (`ended`), if any: the planned term's reviews, then
+/// [`term_changes`] to the early end applied to them (each change one version on). Ids are
+/// 1, 2 … in the order the store would insert them; `secondment_id` is 0.
+pub fn new_term_reviews(
+    start: NaiveDate,
+    planned_end: NaiveDate,
+    ended: Option<NaiveDate>,
+    policy: &Policy,
+) -> Vec<Review> {
+    let mut reviews: Vec<Review> =
+        owed_reviews(start, planned_end, policy).into_iter().enumerate().map(|(i, p)| p.open(i as Id + 1, 0)).collect();
+    let Some(end) = ended else { return reviews };
+    for change in term_changes(&reviews, start, end, policy) {
+        match change {
+            ScheduleChange::Insert(p) => {
+                let id = reviews.len() as Id + 1;
+                reviews.push(p.open(id, 0));
+            }
+            ScheduleChange::Reschedule { id, due } => {
+                let r = &mut reviews[id as usize - 1];
+                (r.due, r.cancelled, r.version) = (due, false, r.version + 1);
+            }
+            ScheduleChange::Cancel { id } => {
+                let r = &mut reviews[id as usize - 1];
+                (r.cancelled, r.version) = (true, r.version + 1);
+            }
+        }
+    }
+    reviews
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ScheduleChange {
     Insert(PlannedReview),

@@ -1,6 +1,8 @@
 //! What an import will do, shown before it is done (`--dry-run`, the confirmation) and then
-//! applied in one transaction through the store's ordinary writes, so every change is
-//! validated again and audited like a change made on screen.
+//! applied in one transaction through the store's writes, so every change is validated again
+//! as a change made on screen. Changes to stored records are audited row by row like one;
+//! new cadres, secondments and pairs are written as a block under one digest
+//! (`Writer::new_rows`).
 
 use crate::domain::*;
 use crate::lang::{Lang, Message};
@@ -324,10 +326,12 @@ pub fn apply(w: &Writer, plan: &Plan, units: &HashMap<String, Id>, batches: &Has
             )
         })
     };
+    // New rows go in as a block with one digest (`Writer::new_rows`), checked as one by one.
+    let mut new_rows = w.new_rows()?;
     let mut cadres = Vec::with_capacity(plan.cadres.len());
     for c in &plan.cadres {
         let new = NewCadre { home_unit_id: unit(&c.home_unit, &c.origin)?, ..c.cadre.clone() };
-        cadres.push(w.add_cadre(&new).map_err(at(&c.origin))?);
+        cadres.push(new_rows.cadre(&new).map_err(at(&c.origin))?);
     }
     for u in &plan.cadre_updates {
         let mut record = u.record.clone();
@@ -349,8 +353,8 @@ pub fn apply(w: &Writer, plan: &Plan, units: &HashMap<String, Id>, batches: &Has
                 Message::new(format!("{}：没有“{b}”这个批次", o.zh), format!("{}: unknown batch '{b}'", o.en)),
             )
         })?;
-        let id = w
-            .add_secondment(&NewSecondment {
+        let id = new_rows
+            .secondment(&NewSecondment {
                 cadre_id,
                 batch_id,
                 direction: s.direction,
@@ -378,7 +382,7 @@ pub fn apply(w: &Writer, plan: &Plan, units: &HashMap<String, Id>, batches: &Has
         SecRef::New(i) => secondments[i],
     };
     for p in &plan.pairs {
-        w.pair(sec(p.down), sec(p.up)).map_err(at(&p.origin))?;
+        new_rows.pair(sec(p.down), sec(p.up)).map_err(at(&p.origin))?;
     }
-    Ok(())
+    new_rows.finish("import").map(|_| ())
 }

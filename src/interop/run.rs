@@ -9,7 +9,8 @@ use super::resolve::ImportOptions;
 use super::{import, lrmx, profile, read, say, InteropError, Problem};
 use crate::lang::Message;
 use crate::store::{Store, StoreError};
-use std::collections::HashMap;
+use chrono::NaiveDate;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 /// A checked import, ready to show and to commit.
@@ -59,28 +60,48 @@ pub fn kind(path: &Path) -> Result<Kind, InteropError> {
 }
 
 /// Reads and checks `path` against the database; every problem found is returned at once.
+/// Only the stored cadres the file names are read, with what hangs on them
+/// (`Store::neighbourhood_of`): memory follows the file, not the database.
 pub fn prepare(store: &Store, path: &Path, options: ImportOptions) -> Result<Prepared, InteropError> {
     let kind = kind(path)?;
     let mark = store.audit_mark()?;
-    let data = store.load()?;
+    let policy = store.policy()?;
     let today = store.today();
     let mut problems: Vec<Problem> = Vec::new();
     let mut notes = Vec::new();
-    let mut plan = match kind {
+    let (mut plan, data) = match kind {
         Kind::Sheet => {
             let grid = read::read_sheet(path)?;
             notes.extend(grid.notes.iter().cloned());
             match import::layout(&grid, &mut problems, &mut notes) {
                 Some(layout) if problems.is_empty() => {
-                    let (rows, partial) = import::rows(&grid, &layout, today, &data.policy, &mut problems);
-                    super::resolve::resolve(&rows, &partial, &layout, &data, options, today, &mut problems)
+                    let (rows, partial) = import::rows(&grid, &layout, today, &policy, &mut problems);
+                    // The cells are in `rows` now: their memory goes before the stored records come.
+                    drop(grid);
+                    // A line's cadre is matched by name and birth date, a partner by name (its
+                    // birth date may be left out).
+                    let mut born: HashMap<&str, Vec<NaiveDate>> = HashMap::new();
+                    for r in &rows {
+                        born.entry(r.name.as_str()).or_default().push(r.birth);
+                    }
+                    let partners: HashSet<&str> =
+                        rows.iter().filter_map(|r| Some(r.partner.as_ref()?.0.as_str())).collect();
+                    let data = store.neighbourhood_of(|name, birth| {
+                        partners.contains(name) || born.get(name).is_some_and(|b| b.contains(&birth))
+                    })?;
+                    let plan = super::resolve::resolve(&rows, &partial, &layout, &data, options, today, &mut problems);
+                    (plan, data)
                 }
-                _ => Plan::default(),
+                // The problems are returned below; no cadre is read.
+                _ => (Plan::default(), store.neighbourhood(&[])?),
             }
         }
         Kind::Lrmx => {
             let profiles = lrmx::read_path(path, &mut problems)?;
-            profile::plan(&profiles, &data, today, &mut problems)
+            // Matched by name and the month of birth.
+            let names: HashSet<&str> = profiles.iter().map(|p| p.name.as_str()).collect();
+            let data = store.neighbourhood_of(|name, _| names.contains(name))?;
+            (profile::plan(&profiles, &data, today, &mut problems), data)
         }
     };
     if !problems.is_empty() {

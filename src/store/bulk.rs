@@ -30,10 +30,10 @@ pub struct BulkCounts {
 }
 
 /// `YYYY-MM-DD` without allocating (dates are bound as text millions of times).
-struct Ymd([u8; 10]);
+pub(super) struct Ymd([u8; 10]);
 
 impl Ymd {
-    fn new(d: NaiveDate) -> Ymd {
+    pub(super) fn new(d: NaiveDate) -> Ymd {
         let mut b = *b"0000-00-00";
         let (y, m, day) = (d.year().clamp(0, 9999) as u32, d.month(), d.day());
         for (i, v) in [(0, y / 1000), (1, y / 100 % 10), (2, y / 10 % 10), (3, y % 10)] {
@@ -46,7 +46,7 @@ impl Ymd {
         Ymd(b)
     }
 
-    fn as_str(&self) -> &str {
+    pub(super) fn as_str(&self) -> &str {
         std::str::from_utf8(&self.0).expect("ASCII digits")
     }
 }

@@ -306,16 +306,17 @@ pub(super) fn store_blocks(conn: &Connection, audit_id: i64, tables: &[(&str, Ve
     Ok(())
 }
 
-/// Writes a digest of rows without images of their own as one audit row (`action`, row id
-/// NULL, `detail` and each table's [`blocks_hash`] in its JSON) with its blocks: `tables` with
-/// the id each digest starts after. Returns the new head.
-pub(super) fn write_digest(
+/// Each table with the blocks of its rows.
+pub(super) type Digested<'t> = Vec<(&'t str, Vec<Block>)>;
+
+/// The digests of rows without images of their own: each of `tables` with the id its digest
+/// starts after. Returns the blocks, to store with [`store_blocks`] under the audit row, and
+/// that row's JSON: `detail` with each table's [`blocks_hash`] under `digests`.
+pub(super) fn digests<'t>(
     conn: &Connection,
-    actor: &Actor,
-    action: &str,
-    tables: &[(&str, i64)],
+    tables: &[(&'t str, i64)],
     detail: Value,
-) -> Result<Head> {
+) -> Result<(Digested<'t>, String)> {
     let mut digested = Vec::new();
     let mut hashes = serde_json::Map::new();
     for (table, after) in tables {
@@ -328,7 +329,20 @@ pub(super) fn write_digest(
         other => serde_json::Map::from_iter([("detail".to_string(), other)]),
     };
     json.insert("digests".into(), Value::Object(hashes));
-    let new = Value::Object(json).to_string();
+    Ok((digested, Value::Object(json).to_string()))
+}
+
+/// Writes a digest of rows without images of their own as one audit row (`action`, row id
+/// NULL, `detail` and each table's [`blocks_hash`] in its JSON) with its blocks: `tables` with
+/// the id each digest starts after. Returns the new head.
+pub(super) fn write_digest(
+    conn: &Connection,
+    actor: &Actor,
+    action: &str,
+    tables: &[(&str, i64)],
+    detail: Value,
+) -> Result<Head> {
+    let (digested, new) = digests(conn, tables, detail)?;
     let (at, op) = (actor.now(), next_op(conn)?);
     let row = AuditRow {
         op,

@@ -6,6 +6,7 @@ use super::read::{convert_rows, Data};
 use super::rows::{self, *};
 use super::{Result, Store};
 use crate::domain::Id;
+use chrono::NaiveDate;
 use rusqlite::Row;
 use std::collections::{BTreeSet, HashSet};
 
@@ -115,6 +116,40 @@ impl Store {
     pub fn neighbourhood(&self, cadre_ids: &[Id]) -> Result<Data> {
         let own_tx = if self.conn.is_autocommit() { Some(self.conn.unchecked_transaction()?) } else { None };
         let data = self.read_neighbourhood(cadre_ids)?;
+        if let Some(tx) = own_tx {
+            tx.commit()?;
+        }
+        Ok(data)
+    }
+
+    /// [`Store::neighbourhood`] of the cadres `keep` keeps, asked with each cadre's name (as
+    /// `text::normalise_name` writes it) and birth date: what an import needs to match its
+    /// lines, its partners and its terms against, without the rest of the programme. Every
+    /// cadre is asked, one row at a time, so that a name stored unnormalised (typed in with the
+    /// sqlite3 shell) still matches as it does over `load`; a row whose name or birth date
+    /// cannot be read is skipped, as `load` skips it.
+    pub fn neighbourhood_of(&self, keep: impl Fn(&str, NaiveDate) -> bool) -> Result<Data> {
+        let own_tx = if self.conn.is_autocommit() { Some(self.conn.unchecked_transaction()?) } else { None };
+        let mut ids = Vec::new();
+        {
+            let mut stmt = self.conn.prepare("SELECT id, name, birth_date FROM cadres")?;
+            let mut rows = stmt.query([])?;
+            while let Some(r) = rows.next()? {
+                let (Ok(id), Ok(name), Ok(birth)) = (r.get::<_, Id>(0), r.get_ref(1)?.as_str(), rows::date(r, 2))
+                else {
+                    continue;
+                };
+                let kept = if crate::text::is_normalised(name) && !name.contains(char::is_whitespace) {
+                    keep(name, birth)
+                } else {
+                    keep(&crate::text::normalise_name(name), birth)
+                };
+                if kept {
+                    ids.push(id);
+                }
+            }
+        }
+        let data = self.read_neighbourhood(&ids)?;
         if let Some(tx) = own_tx {
             tx.commit()?;
         }

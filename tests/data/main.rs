@@ -17,6 +17,7 @@ mod edit_concurrency;
 mod fuzz_import;
 mod fuzz_parsers;
 mod generate;
+mod import_block;
 mod import_concurrent;
 mod interop_backup;
 mod interop_bad_rows;

@@ -194,3 +194,64 @@ fn an_older_file_is_chained_on_opening_and_guarded_from_then_on() {
     assert_eq!(code, Some(1));
     assert!(found.iter().any(|t| t["table"] == "units" && t["row"] == 1), "{found:?}");
 }
+
+/// An import writes its new rows as a block under one digest, not an audit image each: the
+/// imported file passes, and a change made afterwards with the shell to an imported row (or to
+/// the import's digest) is found all the same.
+#[test]
+fn a_change_to_an_imported_row_is_found_by_check() {
+    let dir = tempfile::tempdir().unwrap();
+    let demo = common::demo_db(dir.path());
+    let sheet = dir.path().join("secondments.csv");
+    let run = |args: &[&str]| {
+        let out = Command::new(env!("CARGO_BIN_EXE_guazhi")).args(args).env("LANG", "C").output().unwrap();
+        assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    };
+    run(&["export", s(&demo), "--what", "secondments", "--out", s(&sheet), "--today", TODAY]);
+    let db = dir.path().join("imported.db");
+    run(&["init", s(&db)]);
+    std::fs::write(chain_anchor(&db), "").unwrap();
+    run(&["import", s(&db), s(&sheet), "--create-units", "--yes", "--today", TODAY]);
+    let (code, found) = check(&db);
+    assert_eq!((code, found.len()), (Some(0), 0), "the imported file passes: {found:?}");
+    let digests: i64 = common::raw(&db)
+        .query_row("SELECT count(*) FROM audit WHERE action = 'bulk_insert' AND row_id IS NULL", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(digests, 1, "the new rows are under one digest");
+
+    let cases = [
+        ("an imported cadre renamed", "UPDATE cadres SET name = '王某' WHERE id = 3", "cadres", "changed"),
+        (
+            "an imported early end taken out",
+            "UPDATE secondments SET actual_end = NULL, end_reason = NULL
+             WHERE id = (SELECT min(id) FROM secondments WHERE actual_end IS NOT NULL)",
+            "secondments",
+            "changed",
+        ),
+        ("an imported review deleted", "DELETE FROM reviews WHERE id = 7", "reviews", "deleted"),
+        ("an imported review's due date moved", "UPDATE reviews SET due_date = '2030-01-01' WHERE id = 9", "reviews", "changed"),
+        ("an imported pair deleted", "DELETE FROM pairs WHERE id = 1", "pairs", "deleted"),
+        (
+            "a review added to an imported secondment",
+            "INSERT INTO reviews (secondment_id, kind, period, due_date) VALUES (1, 'routine', '2030Q1', '2030-04-15')",
+            "reviews",
+            "added",
+        ),
+        (
+            "the import's digest rewritten",
+            "UPDATE audit SET new_values = replace(new_values, '\"import\"', '\"sample\"') WHERE action = 'bulk_insert'",
+            "audit",
+            "changed",
+        ),
+    ];
+    for (i, (name, sql, table, operation)) in cases.iter().enumerate() {
+        let copy = dir.path().join(format!("imported{i}.db"));
+        std::fs::copy(&db, &copy).unwrap();
+        std::fs::copy(chain_anchor(&db), chain_anchor(&copy)).unwrap();
+        shell(&copy, sql);
+        let (code, found) = check(&copy);
+        assert_eq!(code, Some(1), "{name}: exit status; {found:?}");
+        let named = found.iter().any(|t| t["table"] == *table && t["operation"] == *operation);
+        assert!(named, "{name}: a finding on {table}, {operation}: {found:?}");
+    }
+}

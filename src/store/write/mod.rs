@@ -3,6 +3,7 @@
 //! whole row before and after, as column → value JSON, grouped by operation so that `undo`
 //! can put back exactly what one save changed.
 
+mod new_rows;
 mod records;
 mod reserve;
 mod terms;
@@ -20,6 +21,7 @@ use serde::Serialize;
 use serde_json::Value;
 use std::cell::Cell;
 
+pub use new_rows::{NewRows, RowCounts};
 pub use undo::Undone;
 
 pub struct Writer<'a> {
@@ -226,14 +228,41 @@ impl<'a> Writer<'a> {
             new: new.as_deref(),
             reverts,
         };
+        self.chain(&row).map(|_| ())
+    }
+
+    /// Appends `row` to the audit chain; returns its id.
+    fn chain(&self, row: &AuditRow) -> Result<i64> {
         let mut head = match self.head.get() {
             Some(h) => h,
             None => chain::head(self.tx)?,
         };
-        chain::append(self.tx, &mut head, &row)?;
+        chain::append(self.tx, &mut head, row)?;
         self.head.set(Some(head));
         self.chained.set(true);
-        Ok(())
+        Ok(head.id)
+    }
+
+    /// Writes one audit row of this operation for rows written without an image each: `tables`
+    /// with the id each table's new rows start after, digested in blocks (`chain::digests`),
+    /// and `detail` (what was written, how many) in its JSON.
+    fn log_digest(&self, action: &str, tables: &[(&str, i64)], detail: Value) -> Result<()> {
+        let (digested, new) = chain::digests(self.tx, tables, detail)?;
+        let at = self.actor.now();
+        let row = AuditRow {
+            op: self.op()?,
+            at: &at,
+            uid: i64::from(self.actor.uid),
+            os_user: &self.actor.user,
+            action,
+            table: "audit",
+            row_id: None,
+            old: None,
+            new: Some(&new),
+            reverts: None,
+        };
+        let id = self.chain(&row)?;
+        chain::store_blocks(self.tx, id, &digested)
     }
 
     fn get<T>(&self, table: &'static str, cols: &str, id: Id, convert: fn(&Row) -> rusqlite::Result<T>) -> Result<T> {

@@ -16,6 +16,9 @@ fn check_term(term_months: u32) -> Result<()> {
     Ok(())
 }
 
+pub(super) const INSERT_CADRE: &str = "INSERT INTO cadres (name, gender, birth_date, political, education, speciality,
+     grassroots_years, home_unit_id, home_post) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)";
+
 /// A cadre's values as they are stored: texts normalised, dates and years plausible.
 struct CleanCadre {
     name: String,
@@ -195,7 +198,7 @@ impl Writer<'_> {
     /// Texts normalised and checked, the birth date and grassroots years plausible today, and
     /// the age at the start of each of the cadre's secondments (`id`: a stored cadre) within
     /// the policy.
-    fn clean_cadre(&self, c: &NewCadre, id: Option<Id>) -> Result<CleanCadre> {
+    fn clean_cadre(&self, c: &NewCadre, id: Option<Id>, policy: &Policy) -> Result<CleanCadre> {
         let clean = CleanCadre {
             name: clean_text("name", &crate::text::normalise_name(&c.name), 50, true)?,
             education: clean_text("education", &c.education, 50, false)?,
@@ -205,41 +208,41 @@ impl Writer<'_> {
         if !(0.0..60.0).contains(&c.grassroots_years) {
             return Err(StoreError::invalid("grassroots years", Message::new("应在 0 到 60 之间", "between 0 and 60")));
         }
-        let policy = self.policy()?;
-        judged("birth date", plausible::birth_date(c.birth_date, self.today, &policy))?;
+        judged("birth date", plausible::birth_date(c.birth_date, self.today, policy))?;
         judged("grassroots years", plausible::grassroots_years(c.grassroots_years, c.birth_date, self.today))?;
         if let Some(id) = id {
             let mut stmt =
                 self.tx.prepare_cached(&format!("SELECT {SECONDMENT_COLS} FROM secondments WHERE cadre_id = ?1"))?;
             let terms: Vec<Secondment> = stmt.query_map([id], rows::secondment)?.collect::<rusqlite::Result<_>>()?;
             for s in &terms {
-                judged("birth date", plausible::age_at_start(c.birth_date, s.start, &policy))?;
+                judged("birth date", plausible::age_at_start(c.birth_date, s.start, policy))?;
             }
         }
         Ok(clean)
     }
 
     pub fn add_cadre(&self, c: &NewCadre) -> Result<Id> {
-        let clean = self.clean_cadre(c, None)?;
-        self.tx
-            .prepare_cached(
-                "INSERT INTO cadres (name, gender, birth_date, political, education, speciality, grassroots_years,
-                 home_unit_id, home_post) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-            )?
-            .execute(params![
-                clean.name,
-                c.gender.code(),
-                c.birth_date.to_string(),
-                c.political.code(),
-                clean.education,
-                clean.speciality,
-                c.grassroots_years,
-                c.home_unit_id,
-                clean.home_post
-            ])?;
-        let id = self.tx.last_insert_rowid();
+        let mut insert = self.tx.prepare_cached(INSERT_CADRE)?;
+        let id = self.insert_cadre(&mut insert, c, &self.policy()?)?;
         self.log("insert", "cadres", id, None)?;
         Ok(id)
+    }
+
+    /// Checks `c` as [`Writer::add_cadre`] does and inserts it with `insert` ([`INSERT_CADRE`]),
+    /// without an audit row.
+    pub(super) fn insert_cadre(&self, insert: &mut rusqlite::Statement, c: &NewCadre, policy: &Policy) -> Result<Id> {
+        let clean = self.clean_cadre(c, None, policy)?;
+        Ok(insert.insert(params![
+            clean.name,
+            c.gender.code(),
+            super::super::bulk::Ymd::new(c.birth_date).as_str(),
+            c.political.code(),
+            clean.education,
+            clean.speciality,
+            c.grassroots_years,
+            c.home_unit_id,
+            clean.home_post
+        ])?)
     }
 
     /// Saves `cadre` (archiving included) if nobody changed it since it was read at `cadre.version`.
@@ -256,7 +259,7 @@ impl Writer<'_> {
             home_unit_id: cadre.home_unit_id,
             home_post: cadre.home_post.clone(),
         };
-        let clean = self.clean_cadre(&new, Some(cadre.id))?;
+        let clean = self.clean_cadre(&new, Some(cadre.id), &self.policy()?)?;
         self.tx.execute(
             "UPDATE cadres SET name=?1, gender=?2, birth_date=?3, political=?4, education=?5, speciality=?6,
              grassroots_years=?7, home_unit_id=?8, home_post=?9, archived=?10, version = version + 1

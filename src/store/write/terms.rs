@@ -13,6 +13,14 @@ use crate::store::{Result, StoreError};
 use chrono::NaiveDate;
 use rusqlite::{params, OptionalExtension};
 
+/// A new term's values as checked: the post as stored, the planned end (the batch's term when
+/// none was given), and the early end with its reason as stored.
+pub(super) struct NewTerm {
+    pub host_post: String,
+    pub planned_end: NaiveDate,
+    pub early: Option<(NaiveDate, String)>,
+}
+
 impl Writer<'_> {
     fn cadre_secondments(&self, cadre_id: Id) -> Result<Vec<Secondment>> {
         let mut stmt =
@@ -23,11 +31,46 @@ impl Writer<'_> {
 
     /// Adds a secondment and the reviews it owes under the stored policy.
     pub fn add_secondment(&self, s: &NewSecondment) -> Result<Id> {
-        let host_post = clean_text("host post", &s.host_post, 100, true)?;
         let batch = self.get("batches", BATCH_COLS, s.batch_id, rows::batch)?;
         let cadre = self.get("cadres", CADRE_COLS, s.cadre_id, rows::cadre)?;
+        let term = self.check_new_secondment(s, &batch, cadre.birth_date, &self.policy()?)?;
+        self.tx
+            .prepare_cached(
+                "INSERT INTO secondments (cadre_id, batch_id, direction, host_unit_id, host_post, start_date, planned_end)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            )?
+            .execute(params![
+                s.cadre_id,
+                s.batch_id,
+                s.direction.code(),
+                s.host_unit_id,
+                term.host_post,
+                s.start.to_string(),
+                term.planned_end.to_string()
+            ])?;
+        let id = self.tx.last_insert_rowid();
+        self.log("insert", "secondments", id, None)?;
+        self.apply_schedule(&self.get("secondments", SECONDMENT_COLS, id, rows::secondment)?)?;
+        // Recorded as it happened: the term was planned, then ended early.
+        if let Some((end, reason)) = term.early {
+            self.record_early_end(id, end, &reason, None)?;
+        }
+        Ok(id)
+    }
+
+    /// What [`Writer::add_secondment`] checks before it writes (`batch` and the cadre's birth
+    /// date read by the caller): the post, the dates, the early end, no overlap with the
+    /// cadre's other terms.
+    pub(super) fn check_new_secondment(
+        &self,
+        s: &NewSecondment,
+        batch: &Batch,
+        birth: NaiveDate,
+        policy: &Policy,
+    ) -> Result<NewTerm> {
+        let host_post = clean_text("host post", &s.host_post, 100, true)?;
         let planned_end = s.planned_end.unwrap_or_else(|| term_end(s.start, batch.term_months));
-        self.check_term_dates(&cadre, s.start, planned_end)?;
+        self.check_term_dates(birth, s.start, planned_end, policy)?;
         let early = match &s.ended_early {
             Some((end, reason)) => {
                 let reason = clean_text("reason", reason, 500, true)?;
@@ -53,40 +96,25 @@ impl Writer<'_> {
         if let Some(other) = overlaps_any(s.start, last, &self.cadre_secondments(s.cadre_id)?) {
             return Err(StoreError::invalid("start", overlap(other)));
         }
-        self.tx
-            .prepare_cached(
-                "INSERT INTO secondments (cadre_id, batch_id, direction, host_unit_id, host_post, start_date, planned_end)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-            )?
-            .execute(params![
-                s.cadre_id,
-                s.batch_id,
-                s.direction.code(),
-                s.host_unit_id,
-                host_post,
-                s.start.to_string(),
-                planned_end.to_string()
-            ])?;
-        let id = self.tx.last_insert_rowid();
-        self.log("insert", "secondments", id, None)?;
-        self.apply_schedule(&self.get("secondments", SECONDMENT_COLS, id, rows::secondment)?)?;
-        // Recorded as it happened: the term was planned, then ended early.
-        if let Some((end, reason)) = early {
-            self.record_early_end(id, end, &reason, None)?;
-        }
-        Ok(id)
+        Ok(NewTerm { host_post, planned_end, early })
     }
 
     /// A term's dates: the end not before the start, both dates of the programme, and the
     /// cadre's age at the start within the policy.
-    fn check_term_dates(&self, cadre: &Cadre, start: NaiveDate, planned_end: NaiveDate) -> Result<()> {
+    fn check_term_dates(
+        &self,
+        birth: NaiveDate,
+        start: NaiveDate,
+        planned_end: NaiveDate,
+        policy: &Policy,
+    ) -> Result<()> {
         if planned_end < start {
             let m = Message::new(format!("不能早于开始日期 {start}"), format!("before the start ({start})"));
             return Err(StoreError::invalid("planned end", m));
         }
         judged("start", plausible::programme_date(start, self.today))?;
         judged("planned end", plausible::programme_date(planned_end, self.today))?;
-        judged("start", plausible::age_at_start(cadre.birth_date, start, &self.policy()?))
+        judged("start", plausible::age_at_start(birth, start, policy))
     }
 
     pub fn reviews_for(&self, secondment_id: Id) -> Result<Vec<Review>> {
@@ -154,7 +182,7 @@ impl Writer<'_> {
     pub fn change_term(&self, id: Id, version: i64, start: NaiveDate, planned_end: NaiveDate) -> Result<()> {
         let (old, before) = self.expect_version("secondments", SECONDMENT_COLS, id, version, rows::secondment)?;
         let cadre = self.get("cadres", CADRE_COLS, old.cadre_id, rows::cadre)?;
-        self.check_term_dates(&cadre, start, planned_end)?;
+        self.check_term_dates(cadre.birth_date, start, planned_end, &self.policy()?)?;
         if old.actual_end.is_some_and(|end| end < start) {
             let m = Message::new("开始日期晚于该挂职的提前结束日期", "after the secondment's early end");
             return Err(StoreError::invalid("start", m));
@@ -175,6 +203,16 @@ impl Writer<'_> {
     }
 
     pub fn pair(&self, a: Id, b: Id) -> Result<Id> {
+        let (batch, down, up) = self.check_pair(a, b)?;
+        self.tx
+            .execute("INSERT INTO pairs (batch_id, down_id, up_id) VALUES (?1, ?2, ?3)", params![batch, down, up])?;
+        let id = self.tx.last_insert_rowid();
+        self.log("insert", "pairs", id, None)?;
+        Ok(id)
+    }
+
+    /// Whether secondments `a` and `b` may be paired: (their batch, the down one, the up one).
+    pub(super) fn check_pair(&self, a: Id, b: Id) -> Result<(Id, Id, Id)> {
         let sa = self.get("secondments", SECONDMENT_COLS, a, rows::secondment)?;
         let sb = self.get("secondments", SECONDMENT_COLS, b, rows::secondment)?;
         let mut stmt = self
@@ -182,13 +220,7 @@ impl Writer<'_> {
             .prepare_cached(&format!("SELECT {PAIR_COLS} FROM pairs WHERE down_id IN (?1, ?2) OR up_id IN (?1, ?2)"))?;
         let existing: Vec<Pair> = stmt.query_map([a, b], rows::pair)?.collect::<rusqlite::Result<_>>()?;
         let (down, up) = validate_pair(&sa, &sb, &existing).map_err(|m| StoreError::invalid("partner", m))?;
-        self.tx.execute(
-            "INSERT INTO pairs (batch_id, down_id, up_id) VALUES (?1, ?2, ?3)",
-            params![down.batch_id, down.id, up.id],
-        )?;
-        let id = self.tx.last_insert_rowid();
-        self.log("insert", "pairs", id, None)?;
-        Ok(id)
+        Ok((down.batch_id, down.id, up.id))
     }
 
     pub fn unpair(&self, pair_id: Id, version: i64) -> Result<()> {

@@ -82,6 +82,19 @@ impl Writer<'_> {
                 ),
             ));
         }
+        // Rows written as a block (an import's new rows) have no image each to put back from.
+        let block: bool =
+            self.tx.query_row("SELECT count(*) > 0 FROM audit WHERE op = ?1 AND row_id IS NULL", [op], |r| r.get(0))?;
+        if block {
+            return Err(StoreError::invalid(
+                "audit",
+                Message::new(
+                    "这次修改（导入）的新记录是整批写入的，没有逐条的修改记录，不能撤销；如需撤回，请恢复导入之前的备份",
+                    "that change (an import) wrote its new records as one block, without an audit record of each, \
+                     so it cannot be undone; to take it back, restore a backup made before the import",
+                ),
+            ));
+        }
         let count: i64 = self.tx.query_row("SELECT count(*) FROM audit WHERE op = ?1", [op], |r| r.get(0))?;
         if count > super::super::sound::CHECKED_UNDO_ROWS {
             super::super::sound::quick_check(self.tx)?;
