@@ -8,32 +8,9 @@ use common::Live;
 use guazhi::app::view::{cadres, pairs, reserve, Columns};
 use guazhi::app::{Action, Display, Tab};
 use guazhi::lang::Lang;
-use ratatui::backend::TestBackend;
-use ratatui::Terminal;
 
 fn options(lang: Lang) -> Display {
     Display { db_name: "demo.db".into(), ..Display::new(lang) }
-}
-
-/// The screen's rows as text (wide characters once).
-fn lines(app: &mut Live, w: u16, h: u16) -> Vec<String> {
-    let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
-    app.draw(&mut terminal);
-    let buf = terminal.backend().buffer();
-    (0..h)
-        .map(|y| {
-            let mut s = String::new();
-            let mut skip = 0;
-            for x in 0..w {
-                let sym = buf[(x, y)].symbol();
-                if skip == 0 {
-                    s.push_str(sym);
-                }
-                skip = skip.max(unicode_width::UnicodeWidthStr::width(sym)).saturating_sub(1);
-            }
-            s
-        })
-        .collect()
 }
 
 /// The rows of the list on screen: (screen line, the app's row of cells), page by page
@@ -45,7 +22,7 @@ fn every_row(app: &mut Live, tab: Tab, lang: Lang, check: impl Fn(&str, &[String
     assert!(total > 0);
     let mut seen = 0;
     while seen < total {
-        let screen = lines(app, 80, 24);
+        let screen = app.rows(80, 24);
         let (offset, page, top) = (app.frame.offset, app.frame.page, app.frame.body.y);
         assert!(page > 0);
         for i in offset..(offset + page).min(total) {
@@ -80,7 +57,7 @@ fn the_date_is_whole_in_the_header_however_crowded() {
             };
             let mut app = Live::open(&long, common::date("2026-11-27"), opts);
             for w in [60, 80, 120] {
-                let header = &lines(&mut app, w, 24)[0];
+                let header = &app.rows(w, 24)[0];
                 assert!(header.contains("2026-11-27"), "{w} cols, {lang:?}: {header}");
                 let counts = if lang == Lang::Zh { "逾期" } else { "5 " };
                 assert!(header.contains(counts), "the counts stay: {header}");
@@ -139,7 +116,7 @@ fn the_detail_strip_shows_what_the_columns_leave_out() {
             for _ in 0..i {
                 app.update(Action::Down);
             }
-            let screen = lines(&mut app, 80, 24);
+            let screen = app.rows(80, 24);
             let entry = app.lists[Tab::Reserve.index()].visible.get(i).unwrap();
             let reason = app.row(Tab::Reserve, entry).unwrap().cells[reserve::Col::Reason.position()].text.clone();
             // The strip: the lines between the list's box and the key bar, joined.
@@ -159,7 +136,7 @@ fn wide_screens_show_every_column_and_no_strip() {
         let mut app = Live::demo(options(lang));
         for tab in [Tab::Cadres, Tab::Pairs, Tab::Reviews, Tab::Reserve, Tab::Units] {
             app.update(Action::GoTab(tab));
-            let screen = lines(&mut app, 200, 50);
+            let screen = app.rows(200, 50);
             let columns = app.table(tab).columns.len();
             assert_eq!(app.frame.header.len(), columns, "{lang:?} {tab:?}");
             let bottom = screen.iter().rposition(|l| l.starts_with('└')).unwrap();

@@ -19,21 +19,8 @@ fn render(rig: &mut Rig, w: u16, h: u16) -> Terminal<TestBackend> {
 
 /// Rows as text, wide characters once, trailing blanks trimmed; the cursor noted.
 fn screen(terminal: &Terminal<TestBackend>) -> String {
-    let buf = terminal.backend().buffer();
-    let mut out: Vec<String> = (0..buf.area.height)
-        .map(|y| {
-            let mut s = String::new();
-            let mut skip = 0;
-            for x in 0..buf.area.width {
-                let sym = buf[(x, y)].symbol();
-                if skip == 0 {
-                    s.push_str(sym);
-                }
-                skip = skip.max(unicode_width::UnicodeWidthStr::width(sym)).saturating_sub(1);
-            }
-            s.trim_end().to_string()
-        })
-        .collect();
+    let mut out: Vec<String> =
+        crate::common::buffer_rows(terminal.backend().buffer()).iter().map(|r| r.trim_end().to_string()).collect();
     if terminal.backend().cursor_visible() {
         let p = terminal.backend().cursor_position();
         out.push(format!("[cursor at column {}, row {}]", p.x, p.y));

@@ -16,9 +16,7 @@ use guazhi::app::{Action, Display, Tab};
 use guazhi::domain::ReserveStatus;
 use guazhi::lang::Lang;
 use interop_support::*;
-use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
-use ratatui::Terminal;
 use tui_input::InputRequest;
 
 fn app(dir: &std::path::Path) -> Live {
@@ -30,22 +28,10 @@ fn app(dir: &std::path::Path) -> Live {
 }
 
 fn draw(app: &mut Live, w: u16, h: u16) -> String {
-    let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
-    app.draw(&mut terminal);
-    let buf = terminal.backend().buffer();
-    let mut out = String::new();
-    for y in 0..h {
-        let mut skip = 0;
-        for x in 0..w {
-            let sym = buf[(x, y)].symbol();
-            if skip == 0 {
-                out.push_str(sym);
-            }
-            skip = skip.max(unicode_width::UnicodeWidthStr::width(sym)).saturating_sub(1);
-        }
-        out.push('\n');
-    }
-    out
+    app.rows(w, h).join(
+        "
+",
+    )
 }
 
 fn dialog(app: &Live) -> &ExportDialog {

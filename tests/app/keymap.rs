@@ -5,9 +5,7 @@ use crate::common::Live;
 use guazhi::app::keys::{map_event, KeyMap, Remap};
 use guazhi::app::{Action, Display};
 use guazhi::lang::Lang;
-use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
-use ratatui::Terminal;
 
 fn remapped() -> KeyMap {
     let remap =
@@ -19,27 +17,6 @@ fn live(lang: Lang) -> Live {
     Live::demo(Display { db_name: "demo.db".into(), keys: remapped(), ..Display::new(lang) })
 }
 
-/// The screen's rows as text (wide characters once).
-fn rows(app: &mut Live, w: u16, h: u16) -> Vec<String> {
-    let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
-    app.draw(&mut terminal);
-    let buf = terminal.backend().buffer();
-    (0..h)
-        .map(|y| {
-            let mut line = String::new();
-            let mut skip = 0;
-            for x in 0..w {
-                let symbol = buf[(x, y)].symbol();
-                if skip == 0 {
-                    line.push_str(symbol);
-                }
-                skip = skip.max(unicode_width::UnicodeWidthStr::width(symbol)).saturating_sub(1);
-            }
-            line
-        })
-        .collect()
-}
-
 fn press(app: &Live, ch: char) -> Option<Action> {
     map_event(app, &Event::Key(KeyEvent::new(KeyCode::Char(ch), KeyModifiers::NONE)))
 }
@@ -48,7 +25,7 @@ fn press(app: &Live, ch: char) -> Option<Action> {
 fn the_key_bar_shows_the_remapped_keys() {
     for lang in [Lang::En, Lang::Zh] {
         let mut app = live(lang);
-        let screen = rows(&mut app, 120, 30);
+        let screen = app.rows(120, 30);
         let bar = screen.last().unwrap();
         let (search, help) = if lang == Lang::En { ("search", "help") } else { ("搜索", "帮助") };
         assert!(bar.contains(&format!(" F {search} ")), "{bar}");
@@ -60,7 +37,7 @@ fn the_key_bar_shows_the_remapped_keys() {
 #[test]
 fn a_narrow_bar_keeps_the_remapped_help_key() {
     let mut app = live(Lang::En);
-    let screen = rows(&mut app, 64, 24);
+    let screen = app.rows(64, 24);
     assert!(screen.last().unwrap().contains("F1 help"), "{:?}", screen.last());
 }
 
@@ -78,7 +55,7 @@ fn the_help_lists_the_remapped_keys() {
     assert!(line("help").is_some_and(|l| l.trim_start().starts_with("F1 ")), "{:?}", line("help"));
     assert!(!help.iter().any(|l| l.trim_start().starts_with("j / ↓")), "j is no longer `down`");
     // The popup on screen shows them too.
-    let screen = rows(&mut app, 100, 50).join("\n");
+    let screen = app.rows(100, 50).join("\n");
     assert!(screen.contains("F1") && screen.contains("J / ↓"), "{screen}");
 }
 

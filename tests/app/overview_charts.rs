@@ -5,7 +5,7 @@
 
 use crate::common;
 
-use common::Live;
+use common::{buffer_rows as rows, row_chars, Live};
 use guazhi::app::popup::Request;
 use guazhi::app::{Action, Display, Tab};
 use guazhi::domain::Id;
@@ -14,7 +14,6 @@ use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
 use ratatui::style::{Color, Modifier};
 use ratatui::Terminal;
-use unicode_width::UnicodeWidthStr;
 
 fn options(lang: Lang) -> Display {
     Display { db_name: "demo.db".into(), ..Display::new(lang) }
@@ -31,24 +30,6 @@ fn render(app: &mut Live, w: u16, h: u16) -> Terminal<TestBackend> {
     let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
     app.draw(&mut terminal);
     terminal
-}
-
-/// One row's visible characters and the column each starts at (wide characters once).
-fn row_chars(buf: &Buffer, y: u16) -> Vec<(u16, String)> {
-    let mut out = Vec::new();
-    let mut skip = 0;
-    for x in 0..buf.area.width {
-        let symbol = buf[(x, y)].symbol();
-        if skip == 0 {
-            out.push((x, symbol.to_string()));
-        }
-        skip = skip.max(symbol.width()).saturating_sub(1);
-    }
-    out
-}
-
-fn rows(buf: &Buffer) -> Vec<String> {
-    (0..buf.area.height).map(|y| row_chars(buf, y).into_iter().map(|(_, s)| s).collect()).collect()
 }
 
 fn screen(terminal: &Terminal<TestBackend>) -> String {

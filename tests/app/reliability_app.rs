@@ -31,22 +31,10 @@ fn form_message(rig: &Rig) -> String {
 
 /// The whole screen as text.
 fn screen(app: &mut Live, w: u16, h: u16) -> String {
-    let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
-    app.draw(&mut terminal);
-    let buf = terminal.backend().buffer();
-    let mut out = String::new();
-    for y in 0..buf.area.height {
-        let mut skip = 0;
-        for x in 0..buf.area.width {
-            let sym = buf[(x, y)].symbol();
-            if skip == 0 {
-                out.push_str(sym);
-            }
-            skip = skip.max(unicode_width::UnicodeWidthStr::width(sym)).saturating_sub(1);
-        }
-        out.push('\n');
-    }
-    out
+    app.rows(w, h).join(
+        "
+",
+    )
 }
 
 /// #14. The file is renamed away, or deleted, while a form is open: the save is refused with

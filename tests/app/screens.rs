@@ -4,7 +4,7 @@
 
 use crate::common;
 
-use common::Live;
+use common::{buffer_rows as rows, row_chars, Live};
 use guazhi::app::view::Rec;
 use guazhi::app::{Action, Display, Tab};
 use guazhi::lang::Lang;
@@ -49,25 +49,6 @@ fn lang_name(lang: Lang) -> &'static str {
         Lang::Zh => "zh",
         Lang::En => "en",
     }
-}
-
-/// One row's visible characters and the column each starts at (wide characters once).
-fn row_chars(buf: &Buffer, y: u16) -> Vec<(u16, String)> {
-    let mut out = Vec::new();
-    let mut skip = 0;
-    for x in 0..buf.area.width {
-        let symbol = buf[(x, y)].symbol();
-        if skip == 0 {
-            out.push((x, symbol.to_string()));
-        }
-        skip = skip.max(unicode_width::UnicodeWidthStr::width(symbol)).saturating_sub(1);
-    }
-    out
-}
-
-/// Each row of the buffer as text.
-fn rows(buf: &Buffer) -> Vec<String> {
-    (0..buf.area.height).map(|y| row_chars(buf, y).into_iter().map(|(_, s)| s).collect()).collect()
 }
 
 /// The position of the first cell of the first occurrence of `needle` on screen.

@@ -2,6 +2,7 @@
 #![allow(dead_code)]
 
 use guazhi::store::{Access, Store};
+use ratatui::buffer::Buffer;
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 
@@ -116,10 +117,37 @@ impl Live {
         guazhi::runner::step(&mut self.app, &mut s, action)
     }
 
+    /// The screen drawn at `w`×`h` (as `draw` does), each row as text.
+    pub fn rows(&mut self, w: u16, h: u16) -> Vec<String> {
+        let mut terminal = ratatui::Terminal::new(ratatui::backend::TestBackend::new(w, h)).unwrap();
+        self.draw(&mut terminal);
+        buffer_rows(terminal.backend().buffer())
+    }
+
     /// Draws, reads what the frame showed the screen needs (the window), and draws again.
     pub fn draw<B: ratatui::backend::Backend>(&mut self, terminal: &mut ratatui::Terminal<B>) {
         guazhi::tui::draw(terminal, &mut self.app).map_err(|_| ()).expect("draw");
         self.update(guazhi::app::Action::Redraw);
         guazhi::tui::draw(terminal, &mut self.app).map_err(|_| ()).expect("draw");
     }
+}
+
+/// One row of a drawn buffer: its visible characters and the column each starts at (a wide
+/// character once, not with the blank cell after it).
+pub fn row_chars(buf: &Buffer, y: u16) -> Vec<(u16, String)> {
+    let mut out = Vec::new();
+    let mut skip = 0;
+    for x in 0..buf.area.width {
+        let symbol = buf[(x, y)].symbol();
+        if skip == 0 {
+            out.push((x, symbol.to_string()));
+        }
+        skip = skip.max(unicode_width::UnicodeWidthStr::width(symbol)).saturating_sub(1);
+    }
+    out
+}
+
+/// Each row of a drawn buffer as text (wide characters once).
+pub fn buffer_rows(buf: &Buffer) -> Vec<String> {
+    (0..buf.area.height).map(|y| row_chars(buf, y).into_iter().map(|(_, s)| s).collect()).collect()
 }

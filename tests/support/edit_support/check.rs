@@ -64,21 +64,7 @@ pub fn shown(rig: &mut Rig, key: &str, expect: &str, case: &str) {
     let form = rig.app.form.as_ref().unwrap();
     let f = form.get(key).unwrap();
     let label = format!("{}{}", f.en, if f.required { "*" } else { "" });
-    let buf = terminal.backend().buffer();
-    let rows: Vec<String> = (0..buf.area.height)
-        .map(|y| {
-            let mut s = String::new();
-            let mut skip = 0;
-            for x in 0..buf.area.width {
-                let sym = buf[(x, y)].symbol();
-                if skip == 0 {
-                    s.push_str(sym);
-                }
-                skip = skip.max(unicode_width::UnicodeWidthStr::width(sym)).saturating_sub(1);
-            }
-            s
-        })
-        .collect();
+    let rows = crate::common::buffer_rows(terminal.backend().buffer());
     let at = rows
         .iter()
         .position(|r| r.contains(&format!("› {label} ")) || r.contains(&format!("  {label} ")))

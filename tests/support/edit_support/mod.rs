@@ -126,22 +126,11 @@ impl Rig {
     pub fn screen(&mut self, w: u16, h: u16) -> String {
         let mut terminal = ratatui::Terminal::new(ratatui::backend::TestBackend::new(w, h)).unwrap();
         guazhi::tui::draw(&mut terminal, &mut self.app).unwrap();
-        let buf = terminal.backend().buffer();
-        let rows: Vec<String> = (0..buf.area.height)
-            .map(|y| {
-                let mut s = String::new();
-                let mut skip = 0;
-                for x in 0..buf.area.width {
-                    let sym = buf[(x, y)].symbol();
-                    if skip == 0 {
-                        s.push_str(sym);
-                    }
-                    skip = skip.max(unicode_width::UnicodeWidthStr::width(sym)).saturating_sub(1);
-                }
-                s.trim_end().to_string()
-            })
-            .collect();
-        rows.join("\n")
+        let rows = crate::common::buffer_rows(terminal.backend().buffer());
+        rows.iter().map(|r| r.trim_end()).collect::<Vec<_>>().join(
+            "
+",
+        )
     }
 
     pub fn status(&self) -> String {
