@@ -79,31 +79,29 @@ pub struct ReviewResult {
 /// refused when required and blank, when it holds a control, bidi or invisible character (a
 /// name with a zero-width space would be another person), or when longer than `max_chars`.
 pub fn clean_text(field: &str, value: &str, max_chars: usize, required: bool) -> Result<String> {
-    if required && crate::text::is_blank(value) {
-        return Err(StoreError::invalid(field, Message::new("必填", "required")));
-    }
-    let text = crate::text::normalise(value);
-    if let Some(why) = crate::text::refused_char(&text) {
-        return Err(StoreError::invalid(field, why));
-    }
-    let len = text.chars().count();
-    if len > max_chars {
-        return Err(StoreError::invalid(
-            field,
-            Message::new(format!("{len} 个字，最多 {max_chars} 个"), format!("{len} characters; at most {max_chars}")),
-        ));
-    }
-    Ok(text)
+    cleaned(field, value, max_chars, required, crate::text::normalise, crate::text::refused_char)
 }
 
 /// [`clean_text`] for multi-line text (notes, vetting conclusions, evaluation summaries): the
 /// line breaks are kept (as `\n`), every other control character is refused.
 pub fn clean_lines(field: &str, value: &str, max_chars: usize, required: bool) -> Result<String> {
+    cleaned(field, value, max_chars, required, crate::text::normalise_lines, crate::text::refused_in_lines)
+}
+
+/// The rules both share: required, then normalised, then no refused character, then the length.
+fn cleaned(
+    field: &str,
+    value: &str,
+    max_chars: usize,
+    required: bool,
+    normalise: fn(&str) -> String,
+    refused: fn(&str) -> Option<Message>,
+) -> Result<String> {
     if required && crate::text::is_blank(value) {
         return Err(StoreError::invalid(field, Message::new("必填", "required")));
     }
-    let text = crate::text::normalise_lines(value);
-    if let Some(why) = crate::text::refused_in_lines(&text) {
+    let text = normalise(value);
+    if let Some(why) = refused(&text) {
         return Err(StoreError::invalid(field, why));
     }
     let len = text.chars().count();
@@ -249,18 +247,7 @@ impl<'a> Writer<'a> {
     fn log_digest(&self, action: &str, tables: &[(&str, i64)], detail: Value) -> Result<()> {
         let (digested, new) = chain::digests(self.tx, tables, detail)?;
         let at = self.actor.now();
-        let row = AuditRow {
-            op: self.op()?,
-            at: &at,
-            uid: i64::from(self.actor.uid),
-            os_user: &self.actor.user,
-            action,
-            table: "audit",
-            row_id: None,
-            old: None,
-            new: Some(&new),
-            reverts: None,
-        };
+        let row = AuditRow::digest(self.op()?, &at, self.actor, action, &new);
         let id = self.chain(&row)?;
         chain::store_blocks(self.tx, id, &digested)
     }
