@@ -46,6 +46,24 @@ pub(super) struct AuditRow<'a> {
     pub reverts: Option<i64>,
 }
 
+impl<'a> AuditRow<'a> {
+    /// The audit row of a digest (`digests`): no row of its own, the digest's JSON as `new`.
+    pub fn digest(op: i64, at: &'a str, actor: &'a Actor, action: &'a str, new: &'a str) -> AuditRow<'a> {
+        AuditRow {
+            op,
+            at,
+            uid: i64::from(actor.uid),
+            os_user: &actor.user,
+            action,
+            table: "audit",
+            row_id: None,
+            old: None,
+            new: Some(new),
+            reverts: None,
+        }
+    }
+}
+
 /// Values fed to SHA-256 each with a tag and (texts) a length, so that no two different
 /// sequences of values feed the same bytes.
 pub(super) struct Feed(Sha256);
@@ -344,18 +362,7 @@ pub(super) fn write_digest(
 ) -> Result<Head> {
     let (digested, new) = digests(conn, tables, detail)?;
     let (at, op) = (actor.now(), next_op(conn)?);
-    let row = AuditRow {
-        op,
-        at: &at,
-        uid: i64::from(actor.uid),
-        os_user: &actor.user,
-        action,
-        table: "audit",
-        row_id: None,
-        old: None,
-        new: Some(&new),
-        reverts: None,
-    };
+    let row = AuditRow::digest(op, &at, actor, action, &new);
     let mut head = head(conn)?;
     append(conn, &mut head, &row)?;
     store_blocks(conn, head.id, &digested)?;
