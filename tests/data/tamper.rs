@@ -53,7 +53,25 @@ fn chain_anchor(db: &Path) -> PathBuf {
 }
 
 /// (name, SQL, table, operation) — what the shell does and what `check` must name.
-fn cases() -> Vec<(&'static str, &'static str, &'static str, &'static str)> {
+/// `db` copied to `copy` (with its anchor), the case's SQL run on the copy with the sqlite3
+/// shell, then `check`: exit 1 and a finding on the case's table and operation. Returns the
+/// case's name and the findings.
+fn found_in_a_tampered_copy(db: &Path, copy: &Path, case: &Case) -> (&'static str, Vec<serde_json::Value>) {
+    let (name, sql, table, operation) = *case;
+    std::fs::copy(db, copy).unwrap();
+    std::fs::copy(chain_anchor(db), chain_anchor(copy)).unwrap();
+    shell(copy, sql);
+    let (code, found) = check(copy);
+    assert_eq!(code, Some(1), "{name}: exit status; {found:?}");
+    let named = found.iter().any(|t| t["table"] == table && t["operation"] == operation);
+    assert!(named, "{name}: a finding on {table}, {operation}: {found:?}");
+    (name, found)
+}
+
+/// A way to tamper: (what, the SQL, the table and operation `check` must name).
+type Case = (&'static str, &'static str, &'static str, &'static str);
+
+fn cases() -> Vec<Case> {
     vec![
         ("a cadre's name changed", "UPDATE cadres SET name = '王某' WHERE id = 3", "cadres", "changed"),
         ("a birth date changed", "UPDATE cadres SET birth_date = '1980-01-01' WHERE id = 5", "cadres", "changed"),
@@ -124,15 +142,8 @@ fn every_change_made_with_the_sqlite3_shell_is_found_by_check() {
     assert_eq!((code, found.len()), (Some(0), 0), "the untouched file passes: {found:?}");
     let cases = cases();
     assert!(cases.len() >= 20);
-    for (i, (name, sql, table, operation)) in cases.iter().enumerate() {
-        let copy = dir.path().join(format!("case{i}.db"));
-        std::fs::copy(&db, &copy).unwrap();
-        std::fs::copy(chain_anchor(&db), chain_anchor(&copy)).unwrap();
-        shell(&copy, sql);
-        let (code, found) = check(&copy);
-        assert_eq!(code, Some(1), "{name}: exit status; {found:?}");
-        let named = found.iter().any(|t| t["table"] == *table && t["operation"] == *operation);
-        assert!(named, "{name}: a finding on {table}, {operation}: {found:?}");
+    for (i, case) in cases.iter().enumerate() {
+        let (name, found) = found_in_a_tampered_copy(&db, &dir.path().join(format!("case{i}.db")), case);
         // Each finding says which row, except for the schema's.
         assert!(found.iter().all(|t| t["table"] == "schema" || !t["row"].is_null()), "{name}: {found:?}");
     }
@@ -219,7 +230,7 @@ fn a_change_to_an_imported_row_is_found_by_check() {
         .unwrap();
     assert_eq!(digests, 1, "the new rows are under one digest");
 
-    let cases = [
+    let cases: [Case; 7] = [
         ("an imported cadre renamed", "UPDATE cadres SET name = '王某' WHERE id = 3", "cadres", "changed"),
         (
             "an imported early end taken out",
@@ -244,14 +255,7 @@ fn a_change_to_an_imported_row_is_found_by_check() {
             "changed",
         ),
     ];
-    for (i, (name, sql, table, operation)) in cases.iter().enumerate() {
-        let copy = dir.path().join(format!("imported{i}.db"));
-        std::fs::copy(&db, &copy).unwrap();
-        std::fs::copy(chain_anchor(&db), chain_anchor(&copy)).unwrap();
-        shell(&copy, sql);
-        let (code, found) = check(&copy);
-        assert_eq!(code, Some(1), "{name}: exit status; {found:?}");
-        let named = found.iter().any(|t| t["table"] == *table && t["operation"] == *operation);
-        assert!(named, "{name}: a finding on {table}, {operation}: {found:?}");
+    for (i, case) in cases.iter().enumerate() {
+        found_in_a_tampered_copy(&db, &dir.path().join(format!("imported{i}.db")), case);
     }
 }
