@@ -153,6 +153,12 @@ impl Ctx<'_> {
     fn today(&self) -> NaiveDate {
         self.options.today.unwrap_or_else(local_today)
     }
+
+    /// What the app's requests run against, as of now.
+    fn session(&mut self) -> Session<'_> {
+        let today = self.today();
+        Session { store: &mut self.store, today, drafts: self.slot, builder: Some(&mut self.loader) }
+    }
 }
 
 /// Remembers the open form as the draft to write should the program have to stop now.
@@ -231,11 +237,7 @@ fn serve(terminal: &mut Term, app: &mut App, ctx: &mut Ctx, tty: RawFd) -> crate
     let signals = ctx.signals;
     let mut dirty = true;
     // The first screen asks for the lists to be built.
-    {
-        let today = ctx.today();
-        let mut session = Session { store: &mut ctx.store, today, drafts: ctx.slot, builder: Some(&mut ctx.loader) };
-        carry_out(app, &mut session, Effect::Store)?;
-    }
+    carry_out(app, &mut ctx.session(), Effect::Store)?;
     // After a resize the terminal's contents are unknown (a shrinking terminal drops what no
     // longer fits), so the next frame is drawn whole, even at the size last drawn at.
     let mut repaint = false;
@@ -254,10 +256,7 @@ fn serve(terminal: &mut Term, app: &mut App, ctx: &mut Ctx, tty: RawFd) -> crate
         }
         // A save was answered and drawn: now read what it changed into the lists.
         if !app.requests.is_empty() {
-            let today = ctx.today();
-            let mut session =
-                Session { store: &mut ctx.store, today, drafts: ctx.slot, builder: Some(&mut ctx.loader) };
-            if carry_out(app, &mut session, Effect::Store)? == Effect::Quit {
+            if carry_out(app, &mut ctx.session(), Effect::Store)? == Effect::Quit {
                 return Ok(0);
             }
             keep_form(app, ctx.pending);
@@ -282,10 +281,7 @@ fn serve(terminal: &mut Term, app: &mut App, ctx: &mut Ctx, tty: RawFd) -> crate
                         Handed::NewDay => continue,
                     };
                     let effect = app.update(action);
-                    let builder: &mut dyn crate::runner::Builder = &mut ctx.loader;
-                    let mut session =
-                        Session { store: &mut ctx.store, today, drafts: ctx.slot, builder: Some(builder) };
-                    carry_out(app, &mut session, effect)?;
+                    carry_out(app, &mut ctx.session(), effect)?;
                 }
                 dirty = true;
                 continue;
@@ -315,10 +311,7 @@ fn serve(terminal: &mut Term, app: &mut App, ctx: &mut Ctx, tty: RawFd) -> crate
                 // Show "saving…" before a save that may wait for a colleague's lock.
                 draw(terminal, app)?;
             }
-            let today = ctx.today();
-            let mut session =
-                Session { store: &mut ctx.store, today, drafts: ctx.slot, builder: Some(&mut ctx.loader) };
-            let effect = carry_out_to_save(app, &mut session, effect)?;
+            let effect = carry_out_to_save(app, &mut ctx.session(), effect)?;
             keep_form(app, ctx.pending);
             match effect {
                 Effect::Quit => return Ok(0),
