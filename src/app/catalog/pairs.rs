@@ -13,7 +13,7 @@ use crate::domain::*;
 use crate::lang::Lang;
 use crate::store::lists::Roster;
 use chrono::{Datelike, NaiveDate};
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 /// A row's record: a pair, or a secondment without one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -87,8 +87,9 @@ impl PairCatalog {
         }
     }
 
-    /// Every pair of the roster, then every term nobody is paired with (of `only`, when given).
-    pub fn add_from(&mut self, roster: &Roster, names: &Names, only: Option<&HashSet<Id>>) {
+    /// Every pair of the roster, then every term nobody is paired with (of `only`, sorted, when
+    /// given).
+    pub fn add_from(&mut self, roster: &Roster, names: &Names, only: Option<&[Id]>) {
         for p in &roster.pairs {
             let side = |id: Id| roster.term(id).map(|i| &roster.terms[i]);
             let (down, up) = (side(p.down_id), side(p.up_id));
@@ -100,7 +101,7 @@ impl PairCatalog {
         let mut singles: Vec<&Term> = (0..roster.terms.len())
             .filter(|&i| roster.pairs_of(i).next().is_none())
             .map(|i| &roster.terms[i])
-            .filter(|t| only.is_none_or(|o| o.contains(&t.id)))
+            .filter(|t| only.is_none_or(|o| o.binary_search(&t.id).is_ok()))
             .collect();
         singles.sort_by_key(|t| (t.start, t.id));
         for t in singles {
@@ -176,7 +177,6 @@ impl PairCatalog {
     /// roster of their cadres read after the save.
     pub fn apply(&mut self, secondments: &[Id], roster: &Roster, names: &Names) {
         let epoch = self.texts.pool.epoch();
-        let keys: HashSet<Id> = secondments.iter().copied().collect();
         // Searched once per row: a sorted few beat a hash (at a million rows the hashing was
         // a quarter of a save's refresh).
         let mut sorted = secondments.to_vec();
@@ -195,7 +195,7 @@ impl PairCatalog {
             }
         }
         let first_new = self.of.len();
-        self.add_from(roster, names, Some(&keys));
+        self.add_from(roster, names, Some(&sorted));
         changed.extend(first_new as u32..self.of.len() as u32);
         if self.texts.pool.epoch() != epoch {
             self.sorts.forget(|_| true);

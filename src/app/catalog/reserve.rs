@@ -167,7 +167,7 @@ impl ReserveCatalog {
         }
     }
 
-    /// The candidates among the roster's terms (of `only` cadres, when given), then the
+    /// The candidates among the roster's terms (of `only` cadres, sorted, when given), then the
     /// nominations, as rows.
     pub fn add_from(
         &mut self,
@@ -175,11 +175,11 @@ impl ReserveCatalog {
         names: &Names,
         grades: &TermGrades,
         nominations: &[ReserveNomination],
-        only: Option<&HashSet<Id>>,
+        only: Option<&[Id]>,
     ) {
         let taken = Taken::of(nominations);
         let today = self.today;
-        for t in roster.terms.iter().filter(|t| only.is_none_or(|o| o.contains(&t.cadre_id))) {
+        for t in roster.terms.iter().filter(|t| only.is_none_or(|o| o.binary_search(&t.cadre_id).is_ok())) {
             let g = grades.of(t.id);
             if taken.candidate(t, &g, today) {
                 self.push(roster, names, Of::Candidate(t.id), t.cadre_id, Some(t), &g, None);
@@ -279,13 +279,13 @@ impl ReserveCatalog {
         nominations: &[ReserveNomination],
     ) {
         let epoch = self.texts.pool.epoch();
-        let keys: HashSet<Id> = cadres.iter().copied().collect();
         // Searched once per row: a sorted few beat a hash.
         let mut sorted = cadres.to_vec();
         sorted.sort_unstable();
+        let named = |c: &Id| sorted.binary_search(c).is_ok();
         let mut changed: Vec<u32> = Vec::new();
         for r in 0..self.of.len() {
-            if !self.dead.contains(r as u32) && sorted.binary_search(&self.cadre[r]).is_ok() {
+            if !self.dead.contains(r as u32) && named(&self.cadre[r]) {
                 self.dead.insert(r);
                 self.dead_count += 1;
                 if matches!(self.of[r], Of::Candidate(_)) {
@@ -296,8 +296,8 @@ impl ReserveCatalog {
             }
         }
         let first_new = self.of.len();
-        let own: Vec<ReserveNomination> = nominations.iter().filter(|n| keys.contains(&n.cadre_id)).cloned().collect();
-        self.add_from(roster, names, grades, &own, Some(&keys));
+        let own: Vec<ReserveNomination> = nominations.iter().filter(|n| named(&n.cadre_id)).cloned().collect();
+        self.add_from(roster, names, grades, &own, Some(&sorted));
         changed.extend(first_new as u32..self.of.len() as u32);
         if self.texts.pool.epoch() != epoch {
             self.sorts.forget(|_| true);
