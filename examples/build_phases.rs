@@ -35,6 +35,7 @@ fn main() {
             Built::CadreRules(_) => "cadre rules".into(),
             Built::Pairs(c) => format!("pairs ({:.0} MB)", mb(c.heap_bytes())),
             Built::Reserve(c) => format!("reserve ({:.0} MB)", mb(c.heap_bytes())),
+            Built::ReserveFirst(_) => "reserve's first rows".into(),
             Built::Reviews(c) => format!("reviews ({:.0} MB)", mb(c.heap_bytes())),
             Built::Overview(_) => "overview".into(),
             Built::Units(_) => "units".into(),

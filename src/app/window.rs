@@ -82,13 +82,14 @@ impl App {
         let tab = match &handover.built {
             Built::Cadres(_) | Built::CadreRules(_) => Some(Tab::Cadres),
             Built::Pairs(_) => Some(Tab::Pairs),
-            Built::Reserve(_) => Some(Tab::Reserve),
+            Built::Reserve(_) | Built::ReserveFirst(_) => Some(Tab::Reserve),
             Built::Reviews(_) => Some(Tab::Reviews),
             Built::Overview(_) => Some(Tab::Overview),
             Built::Units(_) => Some(Tab::Units),
             Built::Invalid(_) => None,
         };
         let kept = tab.and_then(|t| self.selected_rec(t));
+        let first_rows = matches!(handover.built, Built::ReserveFirst(_));
         let cats = &mut self.catalogs;
         match handover.built {
             Built::Cadres(c) => cats.cadres = Some(c),
@@ -99,6 +100,11 @@ impl App {
             }
             Built::Pairs(c) => cats.pairs = Some(c),
             Built::Reserve(c) => cats.reserve = Some(c),
+            Built::ReserveFirst(rows) => {
+                if cats.reserve.is_none() {
+                    cats.first[Tab::Reserve.index()] = Some(rows);
+                }
+            }
             Built::Reviews(c) => cats.reviews = Some(c),
             Built::Overview(lines) => cats.batches = lines,
             Built::Units(lines) => cats.units = lines,
@@ -110,8 +116,9 @@ impl App {
         if matches!(tab, Some(Tab::Overview | Tab::Units)) {
             self.rebuild_small_tables();
         }
-        // Saves made while it was read: read what they touched (every list takes it in).
-        if handover.mark < self.catalogs.mark {
+        // Saves made while it was read: read what they touched (every list takes it in). First
+        // rows are not patched: their catalog follows.
+        if handover.mark < self.catalogs.mark && !first_rows {
             self.catalogs.mark = handover.mark;
             self.requests.push(Request::Refresh);
         }

@@ -4,12 +4,15 @@
 //! audit row it saw.
 
 use crate::app::catalog::cadres::{rules, Bulk, Deriver};
+use crate::app::catalog::first::{FirstRows, FIRST_ROWS};
 use crate::app::catalog::handover::{Built, Handover, Refresh, Shown};
 use crate::app::catalog::names::Names;
 use crate::app::catalog::pairs::PairCatalog;
 use crate::app::catalog::reserve::{ReserveCatalog, Taken, TermGrades};
 use crate::app::catalog::reviews::ReviewCatalog;
+use crate::app::list::Filters;
 use crate::app::view::overview::BatchLine;
+use crate::app::view::Rec;
 use crate::domain::figures::{DueByMonth, UnitCounts};
 use crate::domain::flags::term_rules;
 use crate::domain::pairing::pair_rule;
@@ -32,6 +35,11 @@ pub fn build_all(store: &Store, shown: Shown, mut send: impl FnMut(Handover) -> 
     let tx = store.connection().unchecked_transaction()?;
     let mark = store.audit_mark()?;
     let mut go = |built: Built| send(Handover { built, mark });
+    if let Some(rows) = first_reserve(store, shown.today)? {
+        if !go(Built::ReserveFirst(rows)) {
+            return Ok(());
+        }
+    }
     let units = store.units(None)?;
     let path = store.path().to_path_buf();
     let mut bulk = Bulk::new(shown.lang, shown.today, &units);
@@ -104,6 +112,52 @@ pub fn build_all(store: &Store, shown: Shown, mut send: impl FnMut(Handover) -> 
     go(Built::Invalid(invalid));
     tx.commit()?;
     Ok(())
+}
+
+/// The reserve list's first rows, standing in for its catalog while that is built (the
+/// catalog needs every term's grades: seconds at a million). The list begins with the rule's
+/// candidates by term, so the terms are read by id in growing chunks, each with its cadres'
+/// terms, grades and nominations, until a screen's worth of candidates is found or
+/// `READ_AT_MOST` terms were read: what was found is then the list's true beginning and the
+/// rest waits for the catalog. The nominations, which follow every candidate, come only when
+/// every term was read. `None` when nothing was found before the limit.
+pub fn first_reserve(store: &Store, today: chrono::NaiveDate) -> Result<Option<FirstRows>> {
+    const READ_AT_MOST: usize = 50_000;
+    let mut rows: Vec<(Rec, Option<Id>)> = Vec::new();
+    let mut invalid = Vec::new();
+    let (mut after, mut chunk, mut read) = (0, 512, 0);
+    loop {
+        let terms = store.terms_after(after, chunk)?;
+        let Some(&(last, _)) = terms.last() else { break };
+        let mut cadres: Vec<Id> = terms.iter().map(|t| t.1).collect();
+        cadres.sort_unstable();
+        cadres.dedup();
+        let roster = store.roster_terms(Some(&cadres))?;
+        let (grades, nominations) = reserve_inputs(store, &roster, Some(&cadres), today, &mut invalid)?;
+        let taken = Taken::of(&nominations);
+        // The chunk's cadres' other terms are read in their own chunk.
+        for t in roster.terms.iter().filter(|t| t.id > after && t.id <= last) {
+            if taken.candidate(t, &grades.of(t.id), today) {
+                rows.push((Rec::Candidate(t.id), Some(t.cadre_id)));
+            }
+        }
+        read += terms.len();
+        if rows.len() >= FIRST_ROWS || read >= READ_AT_MOST {
+            rows.truncate(FIRST_ROWS);
+            return Ok((!rows.is_empty()).then(|| FirstRows::new(rows, Filters::default())));
+        }
+        if terms.len() < chunk {
+            break;
+        }
+        after = last;
+        chunk = (chunk * 2).min(8192);
+    }
+    store.each_nomination(None, &mut invalid, |n| {
+        if rows.len() < FIRST_ROWS {
+            rows.push((Rec::Nomination(n.id), Some(n.cadre_id)));
+        }
+    })?;
+    Ok(Some(FirstRows::new(rows, Filters::default())))
 }
 
 /// Every review, done and cancelled ones too (asked for by the Reviews tab's status filter).

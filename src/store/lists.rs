@@ -433,6 +433,15 @@ impl Store {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
+    /// The next `limit` secondments by id after `after`: (secondment, cadre).
+    pub fn terms_after(&self, after: Id, limit: usize) -> Result<Vec<(Id, Id)>> {
+        let mut stmt = self
+            .connection()
+            .prepare_cached("SELECT id, cadre_id FROM secondments WHERE id > ?1 ORDER BY id LIMIT ?2")?;
+        let rows = stmt.query_map([after, limit as i64], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
     /// Pairs by id, then secondments nobody is paired with by start: (pair or secondment,
     /// whether it is a pair, the down side's cadre or the secondment's).
     pub fn first_pairs(&self, limit: usize) -> Result<Vec<(Id, bool, Id)>> {

@@ -80,3 +80,50 @@ fn an_enter_on_a_search_that_matches_nothing_opens_nothing() {
     assert_eq!(app.mode, Mode::List);
     assert_eq!(app.list().visible.len(), 0);
 }
+
+/// The screen at 80×24, as the loop draws it (the window read between two draws).
+fn screen(app: &mut App, store: &mut Store) -> Vec<String> {
+    let mut terminal = ratatui::Terminal::new(ratatui::backend::TestBackend::new(80, 24)).unwrap();
+    for _ in 0..2 {
+        guazhi::tui::draw(&mut terminal, app).map_err(|_| ()).expect("draw");
+        let mut later = Later;
+        let mut s = Session { store, today: today(), drafts: None, builder: Some(&mut later) };
+        step(app, &mut s, Action::Redraw).unwrap();
+    }
+    crate::common::buffer_rows(terminal.backend().buffer())
+}
+
+/// The reserve list needs every term's grades (seconds at a million); its first rows come
+/// before every other list, read term by term, and are the rows its catalog shows first.
+#[test]
+fn the_reserve_tab_shows_its_first_rows_before_any_list_is_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("demo.db");
+    std::fs::copy(crate::common::demo_template(), &path).unwrap();
+    let mut store = Store::open(&path, Access::Auto).unwrap();
+    let mut handovers = Vec::new();
+    build_all(&store, Shown { today: today(), lang: Lang::En, ascii: false }, |h| {
+        handovers.push(h);
+        true
+    })
+    .unwrap();
+    let mut app = App::new(first_screen(&store, today()).unwrap(), Display::new(Lang::En));
+    press(&mut app, &mut store, KeyCode::Char('4'));
+    let rows = |screen: &[String]| -> Vec<String> {
+        screen.iter().filter(|l| l.contains("rule proposal") || l.contains("admitted")).cloned().collect()
+    };
+    let before = screen(&mut app, &mut store);
+    assert!(rows(&before).is_empty(), "{}", before.join("\n"));
+    let mut handovers = handovers.into_iter();
+    let mut later = Later;
+    let mut s = Session { store: &mut store, today: today(), drafts: None, builder: Some(&mut later) };
+    step(&mut app, &mut s, Action::Built(Box::new(handovers.next().unwrap()))).unwrap();
+    let first = screen(&mut app, &mut store);
+    assert_eq!(rows(&first).len(), 5, "two rule proposals, three admitted: {}", first.join("\n"));
+    for h in handovers {
+        let mut s = Session { store: &mut store, today: today(), drafts: None, builder: Some(&mut later) };
+        step(&mut app, &mut s, Action::Built(Box::new(h))).unwrap();
+    }
+    let read = screen(&mut app, &mut store);
+    assert_eq!(rows(&first), rows(&read), "{}", read.join("\n"));
+}

@@ -7,6 +7,7 @@
 use crate::common;
 
 use guazhi::app::catalog::cadres::CadreCatalog;
+use guazhi::app::catalog::first::{FirstRows, FIRST_ROWS};
 use guazhi::app::catalog::handover::{Built, Shown};
 use guazhi::app::catalog::pairs::PairCatalog;
 use guazhi::app::catalog::reserve::ReserveCatalog;
@@ -42,6 +43,8 @@ struct Lists {
     cadres: Option<CadreCatalog>,
     pairs: Option<PairCatalog>,
     reserve: Option<ReserveCatalog>,
+    /// The reserve list's first rows, handed over before every catalog.
+    reserve_first: Option<FirstRows>,
     reviews: Option<ReviewCatalog>,
     batches: Vec<BatchLine>,
 }
@@ -54,6 +57,10 @@ fn build(store: &Store) -> Lists {
             Built::CadreRules(r) => lists.cadres.as_mut().unwrap().take_rules(*r),
             Built::Pairs(c) => lists.pairs = Some(*c),
             Built::Reserve(c) => lists.reserve = Some(*c),
+            Built::ReserveFirst(rows) => {
+                assert!(lists.cadres.is_none(), "the reserve's first rows come before every catalog");
+                lists.reserve_first = Some(rows)
+            }
             Built::Reviews(c) => lists.reviews = Some(*c),
             Built::Overview(lines) => lists.batches = lines,
             Built::Units(_) | Built::Invalid(_) => {}
@@ -489,6 +496,7 @@ fn the_reserve_list_equals_plain_sql() {
     let cat = f.lists.reserve.as_ref().unwrap();
     let q = Query::new("");
     let none = Filters::default();
+    let rule = Filters { standing: Some(Standing::Rule), ..Filters::default() };
     let mut expected: Vec<Rec> = ids(
         &conn,
         &format!(
@@ -511,8 +519,12 @@ fn the_reserve_list_equals_plain_sql() {
     let candidates = expected.clone();
     expected.extend(ids(&conn, "SELECT id FROM reserve_nominations ORDER BY id").into_iter().map(Rec::Nomination));
     same(&shown_recs(cat, &ask(None, false, &none, &q)), &expected, "list");
+    // Before the catalog: its first rows, read term by term.
+    let first = f.lists.reserve_first.as_ref().expect("first rows");
+    assert!(candidates.len() > FIRST_ROWS, "the fixture proposes more than a screen's worth");
+    same(&shown_recs(first, &ask(None, false, &none, &q)), &expected[..FIRST_ROWS], "first rows");
+    assert!(!first.answers(&ask(None, false, &rule, &q)), "first rows answer the opening order only");
     // `f`: the rule's candidates, or nominations in one status.
-    let rule = Filters { standing: Some(Standing::Rule), ..Filters::default() };
     same(&shown_recs(cat, &ask(None, false, &rule, &q)), &candidates, "rule proposals");
     for status in ReserveStatus::ALL {
         let only = Filters { standing: Some(Standing::Nominated(*status)), ..Filters::default() };
@@ -523,6 +535,23 @@ fn the_reserve_list_equals_plain_sql() {
                 .collect();
         same(&shown_recs(cat, &ask(None, false, &only, &q)), &want, status.code());
     }
+}
+
+/// On a small file every term is read before a screen's worth of candidates is found: the first
+/// rows are the whole list, nominations included.
+#[test]
+fn the_reserve_first_rows_of_the_demo_are_its_whole_list() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("demo.db");
+    guazhi::sample::generate(Store::init(&path).unwrap(), 0).unwrap();
+    let store = Store::open(&path, Access::ReadOnly).unwrap();
+    let lists = build(&store);
+    let (q, none) = (Query::new(""), Filters::default());
+    let whole = shown_recs(lists.reserve.as_ref().unwrap(), &ask(None, false, &none, &q));
+    assert!(whole.iter().any(|r| matches!(r, Rec::Candidate(_))), "{whole:?}");
+    assert!(whole.iter().any(|r| matches!(r, Rec::Nomination(_))), "{whole:?}");
+    let first = lists.reserve_first.as_ref().expect("first rows");
+    same(&shown_recs(first, &ask(None, false, &none, &q)), &whole, "first rows");
 }
 
 #[test]

@@ -3,6 +3,7 @@
 //! in through `update` (`Action::Built`, `Action::Refreshed`).
 
 use super::cadres::{CadreCatalog, CadreRules, Derived};
+use super::first::FirstRows;
 use super::names::Names;
 use super::pairs::PairCatalog;
 use super::reserve::{ReserveCatalog, TermGrades};
@@ -29,6 +30,8 @@ pub enum Built {
     Cadres(Box<CadreCatalog>),
     Pairs(Box<PairCatalog>),
     Reserve(Box<ReserveCatalog>),
+    /// The reserve list's first rows, until its catalog comes (`runner::lists::first_reserve`).
+    ReserveFirst(FirstRows),
     Reviews(Box<ReviewCatalog>),
     /// The cadres' flags with the rules, and next reviews (the cadres came before them).
     CadreRules(Box<CadreRules>),
