@@ -114,20 +114,19 @@ pub fn shown(app: &App) -> Shown {
     Shown { today: app.today, lang: app.opts.lang, ascii: app.opts.ascii }
 }
 
-/// The neighbourhood of `cadres`, and of `batch`'s cadres too, in one read transaction.
+/// The neighbourhood of `cadres`, and what `batch`'s cadres' findings need, in one read
+/// transaction.
 fn read_window(
     store: &Store,
     cadres: &[crate::domain::Id],
     batch: Option<crate::domain::Id>,
 ) -> crate::store::Result<crate::store::Data> {
     let tx = store.connection().unchecked_transaction()?;
-    let mut ids = cadres.to_vec();
-    if let Some(b) = batch {
-        ids.extend(store.cadres_in_batches(&[b])?);
-        ids.sort_unstable();
-        ids.dedup();
-    }
-    let data = store.neighbourhood(&ids)?;
+    let flagged = match batch {
+        Some(b) => store.cadres_in_batches(&[b])?,
+        None => Vec::new(),
+    };
+    let data = store.neighbourhood_with_flags(cadres, &flagged)?;
     tx.commit()?;
     Ok(data)
 }

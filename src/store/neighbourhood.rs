@@ -115,7 +115,7 @@ impl Store {
     /// Plain `SELECT`s only: no savepoint, nothing written.
     pub fn neighbourhood(&self, cadre_ids: &[Id]) -> Result<Data> {
         let own_tx = if self.conn.is_autocommit() { Some(self.conn.unchecked_transaction()?) } else { None };
-        let data = self.read_neighbourhood(cadre_ids)?;
+        let data = self.read_neighbourhood(cadre_ids, &[])?;
         if let Some(tx) = own_tx {
             tx.commit()?;
         }
@@ -149,14 +149,33 @@ impl Store {
                 }
             }
         }
-        let data = self.read_neighbourhood(&ids)?;
+        let data = self.read_neighbourhood(&ids, &[])?;
         if let Some(tx) = own_tx {
             tx.commit()?;
         }
         Ok(data)
     }
 
-    fn read_neighbourhood(&self, cadre_ids: &[Id]) -> Result<Data> {
+    /// [`Store::neighbourhood`] of `cadre_ids`, and of `flagged` only as far as their policy
+    /// flags and pair findings need: the cadres, their partners and all their secondments and
+    /// pairs, but no review, vetting, evaluation, note or nomination (the Overview names a
+    /// batch's findings; reading every review of its thousands of cadres took 50–70 ms).
+    pub fn neighbourhood_with_flags(&self, cadre_ids: &[Id], flagged: &[Id]) -> Result<Data> {
+        let own_tx = if self.conn.is_autocommit() { Some(self.conn.unchecked_transaction()?) } else { None };
+        let data = self.read_neighbourhood(cadre_ids, flagged)?;
+        if let Some(tx) = own_tx {
+            tx.commit()?;
+        }
+        Ok(data)
+    }
+
+    fn partners(&self, cadres: &HashSet<Id>) -> Result<BTreeSet<Id>> {
+        let mut stmt = self.conn.prepare_cached(PARTNER_CADRES)?;
+        let partners = stmt.query_map([json(cadres.iter().copied())], |r| r.get::<_, Id>(0))?;
+        Ok(partners.collect::<rusqlite::Result<_>>()?)
+    }
+
+    fn read_neighbourhood(&self, cadre_ids: &[Id], flagged: &[Id]) -> Result<Data> {
         let mut invalid = Vec::new();
         // The tables in `load`'s order, so that `invalid` comes in its order too.
         let policy = self.policy()?;
@@ -164,16 +183,18 @@ impl Store {
         let batches = self.all("batches", BATCH_COLS, "dispatch_date, id", rows::batch, &mut invalid)?;
 
         let given: HashSet<Id> = cadre_ids.iter().copied().collect();
-        let mut people: BTreeSet<Id> = given.iter().copied().collect();
-        {
-            let mut stmt = self.conn.prepare_cached(PARTNER_CADRES)?;
-            let partners = stmt.query_map([json(given.iter().copied())], |r| r.get::<_, Id>(0))?;
-            for id in partners {
-                people.insert(id?);
-            }
+        // Everything is read of `full`; of the rest of `people` only what flags need.
+        let mut full: BTreeSet<Id> = self.partners(&given)?;
+        full.extend(given.iter().copied());
+        let context: HashSet<Id> = flagged.iter().copied().filter(|id| !given.contains(id)).collect();
+        let mut people = full.clone();
+        if !context.is_empty() {
+            people.extend(self.partners(&context)?);
+            people.extend(context.iter().copied());
         }
-        let people = json(people.iter().copied());
-        let cadres = self.select(&CADRES, &people, rows::cadre, &mut invalid)?;
+        let paired = |cadre: &Id| given.contains(cadre) || context.contains(cadre);
+        let people_json = json(people.iter().copied());
+        let cadres = self.select(&CADRES, &people_json, rows::cadre, &mut invalid)?;
 
         // The ids of every row read, unreadable ones too, to read what hangs off them.
         let mut read: Vec<(Id, Id)> = Vec::new();
@@ -183,13 +204,14 @@ impl Store {
             }
             rows::secondment(r)
         };
-        let secondments = self.select(&SECONDMENTS, &people, secondment, &mut invalid)?;
-        let own = json(read.iter().filter(|(_, cadre)| given.contains(cadre)).map(|(id, _)| *id));
+        let secondments = self.select(&SECONDMENTS, &people_json, secondment, &mut invalid)?;
+        let own = json(read.iter().filter(|(_, cadre)| paired(cadre)).map(|(id, _)| *id));
         let pairs = self.select(&PAIRS, &own, rows::pair, &mut invalid)?;
-        let secs = json(read.iter().map(|(id, _)| *id));
+        let secs = json(read.iter().filter(|(_, cadre)| full.contains(cadre)).map(|(id, _)| *id));
         let reviews = self.select(&REVIEWS, &secs, rows::review, &mut invalid)?;
         let vettings = self.select(&VETTINGS, &secs, rows::vetting, &mut invalid)?;
         let evaluations = self.select(&EVALUATIONS, &secs, rows::evaluation, &mut invalid)?;
+        let people = json(full.iter().copied());
         let notes = self.select(&NOTES, &people, rows::note, &mut invalid)?;
 
         let mut noms = Vec::new();
