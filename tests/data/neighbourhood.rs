@@ -177,6 +177,37 @@ fn the_rows_of_every_third_cadre_are_the_same_over_their_neighbourhood() {
     }
 }
 
+/// The Overview's window: a few drawn cadres in full, and a batch's cadres only for their
+/// findings (`neighbourhood_with_flags`). The drawn cadres' views are exact, and the batch's
+/// findings in words equal those over `load()`.
+#[test]
+fn a_batch_read_for_its_findings_names_them_as_load_does() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = store(&sample_copy(dir.path()));
+    let full = Built::new(store.load().unwrap());
+    let drawn: Vec<Id> = full.data.cadres.iter().step_by(7).map(|c| c.id).collect();
+    let words = |b: &Built, batch: Id| -> Vec<String> {
+        let found = guazhi::app::view::overview::findings_of_batch(&b.lk(DATES[0], Lang::Zh), batch);
+        found.iter().map(|f| format!("{} {}", f.rule, f.text)).collect()
+    };
+    let mut named = 0;
+    for batch in &full.data.batches {
+        let of_batch: Vec<Id> =
+            full.data.secondments.iter().filter(|s| s.batch_id == batch.id).map(|s| s.cadre_id).collect();
+        let near = store.neighbourhood_with_flags(&drawn, &of_batch).unwrap();
+        assert_eq!(near.reviews, store.neighbourhood(&drawn).unwrap().reviews, "the drawn cadres' reviews only");
+        let near = Built::new(near);
+        let want = words(&full, batch.id);
+        named += want.len();
+        assert_eq!(words(&near, batch.id), want, "batch {}", batch.name);
+        let set: HashSet<Id> = drawn.iter().copied().collect();
+        let (f, n) = (full.lk(DATES[0], Lang::Zh), near.lk(DATES[0], Lang::Zh));
+        assert_eq!(rows_of(&cadres::build(&n), &set), rows_of(&cadres::build(&f), &set));
+        assert_eq!(rows_of(&reviews::build(&n), &set), rows_of(&reviews::build(&f), &set));
+    }
+    assert!(named > 0, "the demo's batches have findings");
+}
+
 #[test]
 fn odd_requests_are_answered() {
     let dir = tempfile::tempdir().unwrap();
