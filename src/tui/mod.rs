@@ -17,6 +17,7 @@ mod loader;
 
 use loader::Handed;
 mod signals;
+mod wire;
 
 use crate::app::keys::map_event;
 use crate::app::{self, Action, App, Effect, FrameInfo};
@@ -25,7 +26,7 @@ use crate::lang::Lang;
 use crate::runner::{carry_out, carry_out_to_save, Session};
 use crate::store::{Store, StoreError};
 use chrono::NaiveDate;
-use ratatui::backend::{Backend, CrosstermBackend};
+use ratatui::backend::Backend;
 use ratatui::crossterm::event::{
     self, DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture,
 };
@@ -41,6 +42,7 @@ use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, Once, OnceLock};
 use std::time::Duration;
+use wire::Wire;
 
 /// How the screens are opened (the command line and the environment decide it).
 #[derive(Debug, Clone)]
@@ -167,7 +169,7 @@ fn keep_form(app: &App, pending: &Pending) {
     *pending.lock().unwrap_or_else(|e| e.into_inner()) = draft;
 }
 
-type Term = Terminal<CrosstermBackend<BufWriter<io::Stdout>>>;
+type Term = Terminal<Wire<BufWriter<io::Stdout>>>;
 
 /// Whether the terminal is in our modes (so restoring twice, or from the hook, is harmless).
 static ACTIVE: AtomicBool = AtomicBool::new(false);
@@ -185,7 +187,7 @@ fn setup() -> io::Result<Term> {
         EnableBracketedPaste,
         terminal::Clear(terminal::ClearType::All)
     )?;
-    Terminal::new(CrosstermBackend::new(BufWriter::with_capacity(1 << 16, io::stdout())))
+    Terminal::new(Wire::new(BufWriter::with_capacity(1 << 16, io::stdout())))
 }
 
 /// Raw mode off, mouse and bracketed paste off, alternate screen left, cursor shown. Every

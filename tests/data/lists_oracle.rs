@@ -638,6 +638,7 @@ fn a_save_refreshed_equals_a_fresh_build() {
     store.write(|w| w.unpair(pair, version)).unwrap();
     let r = refresh(&store, mark, shown(), false).unwrap();
     assert!(!r.affected.all);
+    let total_before = lists.cadres.as_ref().unwrap().total();
     let cadres = lists.cadres.as_mut().unwrap();
     cadres.apply(&r.affected.cadres, r.cadres.clone());
     lists.pairs.as_mut().unwrap().apply(&r.affected.secondments, &r.roster, &r.names);
@@ -659,6 +660,9 @@ fn a_save_refreshed_equals_a_fresh_build() {
             assert_eq!(c(&lists), c(&fresh), "cadres {sort:?} {query:?}");
         }
     }
+    let total = lists.cadres.as_ref().unwrap().total();
+    assert_eq!(total, total_before + 1, "the title's total counts the cadre added");
+    assert_eq!(total, fresh.cadres.as_ref().unwrap().total());
     let counts = lists.pairs.as_ref().unwrap().counts();
     assert_eq!(counts, (pairs_before - 1, unpaired_before + 2), "an unpaired pair: its two sides count as unpaired");
     assert_eq!(counts, fresh.pairs.as_ref().unwrap().counts());

@@ -220,6 +220,9 @@ pub struct CadreCatalog {
     /// Rows whose cadre is gone (deleted outside the program).
     dead: BitSet,
     dead_count: usize,
+    /// Live rows not archived (the title's total), kept up to date: counting is a pass over
+    /// every row, too slow for each keystroke at a million.
+    shown_total: usize,
     texts: Texts<3>,
     info: Vec<Info>,
     class: Vec<u32>,
@@ -253,6 +256,7 @@ impl CadreCatalog {
             ids: Vec::new(),
             dead: BitSet::new(0),
             dead_count: 0,
+            shown_total: 0,
             texts,
             info: Vec::new(),
             class: Vec::new(),
@@ -283,6 +287,12 @@ impl CadreCatalog {
         self.info.shrink_to_fit();
         self.class.shrink_to_fit();
         self.texts.of.shrink_to_fit();
+        self.shown_total = (0..self.ids.len()).filter(|&r| self.counted(r)).count();
+    }
+
+    /// Whether `row` counts in the title's total: live and not archived.
+    fn counted(&self, row: usize) -> bool {
+        !self.archived(row) && !self.dead.contains(row as u32)
     }
 
     fn class_of(&mut self, d: &Derived) -> u32 {
@@ -336,6 +346,7 @@ impl CadreCatalog {
         let mut by_id: HashMap<Id, Derived> = rows.into_iter().map(|d| (d.id, d)).collect();
         for &id in keys {
             let row = self.row_of(id);
+            let was = row.is_some_and(|r| self.counted(r));
             match (row, by_id.remove(&id)) {
                 (Some(row), Some(d)) => {
                     let class = self.class_of(&d);
@@ -348,15 +359,19 @@ impl CadreCatalog {
                         self.dead.remove(row);
                         self.dead_count -= 1;
                     }
+                    self.shown_total = self.shown_total + usize::from(self.counted(row)) - usize::from(was);
                     changed.push(row as u32);
                 }
                 (None, Some(d)) => {
                     self.push(d);
-                    changed.push(self.ids.len() as u32 - 1);
+                    let row = self.ids.len() - 1;
+                    self.shown_total += usize::from(self.counted(row));
+                    changed.push(row as u32);
                 }
                 (Some(row), None) if !self.dead.contains(row as u32) => {
                     self.dead.insert(row);
                     self.dead_count += 1;
+                    self.shown_total -= usize::from(was);
                     self.texts.clear(row);
                     changed.push(row as u32);
                 }
@@ -614,8 +629,7 @@ impl Catalog for CadreCatalog {
     }
 
     fn total(&self) -> usize {
-        let archived: Vec<bool> = self.classes.iter().map(|c| c.tags.archived).collect();
-        self.class.iter().enumerate().filter(|(r, &c)| !archived[c as usize] && !self.dead.contains(*r as u32)).count()
+        self.shown_total
     }
 
     fn answers(&self, ask: &Ask) -> bool {
