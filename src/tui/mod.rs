@@ -243,6 +243,7 @@ fn serve(terminal: &mut Term, app: &mut App, ctx: &mut Ctx, tty: RawFd) -> crate
     // After a resize the terminal's contents are unknown (a shrinking terminal drops what no
     // longer fits), so the next frame is drawn whole, even at the size last drawn at.
     let mut repaint = false;
+    let mut trim = false;
     loop {
         if let Some(code) = signals.terminating() {
             return Ok(code);
@@ -256,11 +257,18 @@ fn serve(terminal: &mut Term, app: &mut App, ctx: &mut Ctx, tty: RawFd) -> crate
             draw(terminal, app)?;
             dirty = false;
         }
+        // Once the change is drawn, what reading it freed goes back to the system: the heap
+        // would otherwise keep each save's high-water mark (2 MB more a save at a million).
+        if trim {
+            loader::release_free_memory();
+            trim = false;
+        }
         // A save was answered and drawn: now read what it changed into the lists.
         if !app.requests.is_empty() {
             if carry_out(app, &mut ctx.session(), Effect::Store)? == Effect::Quit {
                 return Ok(0);
             }
+            trim = true;
             keep_form(app, ctx.pending);
             dirty = true;
             continue;
