@@ -205,7 +205,7 @@ impl Roster {
         self.pairs = pairs;
     }
 
-    fn push_term(&mut self, t: Term, post: &str, post_ids: &mut HashMap<String, u32>) {
+    fn push_term(&mut self, t: Term, post: &str, post_ids: &mut hashbrown::HashMap<String, u32>) {
         let id = match post_ids.get(post) {
             Some(&id) => id,
             None => {
@@ -244,7 +244,8 @@ impl Store {
         r.batches = self.all("batches", BATCH_COLS, "id", rows::batch, &mut r.invalid)?;
         r.batches.sort_by_key(|b| b.id);
         let keys = cadres.map(|c| json_ids(c.iter().copied()));
-        let mut post_ids: HashMap<String, u32> = HashMap::new();
+        // foldhash: a million terms' posts are looked up here.
+        let mut post_ids: hashbrown::HashMap<String, u32> = hashbrown::HashMap::new();
         let mut invalid = std::mem::take(&mut r.invalid);
         let sql = match keys {
             None => format!("SELECT {TERM_COLS} FROM secondments ORDER BY id"),

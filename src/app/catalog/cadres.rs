@@ -20,7 +20,7 @@ use crate::domain::*;
 use crate::lang::Lang;
 use crate::store::lists::{CadreItem, Roster};
 use chrono::{Datelike, NaiveDate};
-use std::collections::HashMap;
+use hashbrown::HashMap;
 
 /// A date as an order-preserving sort key (never `EMPTY`).
 pub fn date_key(d: NaiveDate) -> u32 {
