@@ -320,10 +320,11 @@ fn render_search(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
 /// The box around a list, titled with the tab, counts, search, filters and sort.
 pub fn list_block(app: &App, tab: Tab, extra: Vec<Span<'static>>, theme: &Theme) -> Block<'static> {
     let list = &app.lists[tab.index()];
-    let mut spans = vec![
-        Span::styled(format!(" {} ", app.t(tab.zh(), tab.en())), theme.title()),
-        Span::styled(format!("{}/{} ", list.visible.len(), app.total(tab)), theme.muted()),
-    ];
+    let mut spans = vec![Span::styled(format!(" {} ", app.t(tab.zh(), tab.en())), theme.title())];
+    // First rows read by index are a beginning, not a count.
+    if app.catalogs.ready(tab) {
+        spans.push(Span::styled(format!("{}/{} ", list.visible.len(), app.total(tab)), theme.muted()));
+    }
     if app.loading(tab) {
         let hint = theme.plain(app.t("正在读取全部记录… ", "reading every record… ")).into_owned();
         spans.push(Span::styled(hint, theme.muted()));

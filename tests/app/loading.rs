@@ -120,10 +120,13 @@ fn the_reserve_tab_shows_its_first_rows_before_any_list_is_read() {
     step(&mut app, &mut s, Action::Built(Box::new(handovers.next().unwrap()))).unwrap();
     let first = screen(&mut app, &mut store);
     assert_eq!(rows(&first).len(), 5, "two rule proposals, three admitted: {}", first.join("\n"));
+    let title = |screen: &[String]| screen.iter().find(|l| l.starts_with("┌ Reserve")).cloned().unwrap_or_default();
+    assert!(title(&first).starts_with("┌ Reserve reading every record…"), "no count yet: {}", title(&first));
     for h in handovers {
         let mut s = Session { store: &mut store, today: today(), drafts: None, builder: Some(&mut later) };
         step(&mut app, &mut s, Action::Built(Box::new(h))).unwrap();
     }
     let read = screen(&mut app, &mut store);
     assert_eq!(rows(&first), rows(&read), "{}", read.join("\n"));
+    assert!(title(&read).starts_with("┌ Reserve 9/9 · 2 proposed by the rule"), "{}", title(&read));
 }

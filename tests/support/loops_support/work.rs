@@ -189,6 +189,9 @@ fn undo(c: &Clerk, conn: &Connection) -> Option<(Save, &'static str)> {
 fn list_count(c: &Clerk, key: &str, title: &str) -> usize {
     c.press(key);
     let head = format!("┌ {title} ");
+    c.wait_for(&head);
+    // Until the list is read the title shows its first rows without a count.
+    c.wait_gone("reading every record");
     let screen = c.wait_for(&head);
     let at = screen.find(&head).unwrap() + head.len();
     let shown = screen[at..].split('/').next().unwrap().trim();
