@@ -14,7 +14,7 @@ use crate::domain::term::Term;
 use crate::domain::*;
 use chrono::NaiveDate;
 use rusqlite::Row;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
 /// "No position": a term without a pair, a pair side not read.
 pub const NONE: u32 = u32::MAX;
