@@ -144,6 +144,8 @@ fn end_a_secondment_early_from_the_dossier() {
 
 /// Opens the edit form of 欧阳明远 and replaces the home post with `post`.
 fn edit_post(term: &Term, post: &str) {
+    // Keys typed while the list is read wait for it, and `e` would cancel the waiting Enter.
+    term.wait_gone("reading every record", WAIT);
     term.send("/");
     type_keys(term, "oymy");
     term.send(keys::ENTER);
