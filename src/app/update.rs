@@ -192,6 +192,7 @@ impl App {
             h.scroll = h.scroll.min(info.text_max);
         }
         self.frame = info;
+        self.overview_drawn |= self.tab == Tab::Overview;
         Effect::None
     }
 
@@ -230,6 +231,9 @@ impl App {
         self.mode = Mode::List;
         let changed = self.tab != tab;
         self.tab = tab;
+        if changed {
+            self.overview_drawn = false;
+        }
         // Only the shown tab's rows are built: now, unless the runner is about to read the new
         // tab's window (which builds them).
         if changed && self.window_wanted().is_none() {

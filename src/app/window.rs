@@ -202,7 +202,7 @@ impl App {
             let back = offset.saturating_sub(page / 2);
             ahead.extend(list.visible.slice(back, offset + 2 * page).into_iter().filter_map(|r| catalog.cadre(r)));
         }
-        if self.tab == Tab::Overview && self.mode != Mode::Dossier {
+        if self.tab == Tab::Overview && self.mode != Mode::Dossier && self.overview_drawn {
             batch = self.selected_rec(Tab::Overview).and_then(|r| match r {
                 Rec::Batch(b) => Some(b),
                 _ => None,

@@ -256,6 +256,13 @@ fn serve(terminal: &mut Term, app: &mut App, ctx: &mut Ctx, tty: RawFd) -> crate
         if dirty {
             draw(terminal, app)?;
             dirty = false;
+            // What the frame shows it needs next (the Overview's batch, read once its table
+            // is on screen).
+            if app.window_wanted().is_some() {
+                carry_out(app, &mut ctx.session(), Effect::Redraw)?;
+                dirty = true;
+                continue;
+            }
         }
         // Once the change is drawn, what reading it freed goes back to the system: the heap
         // would otherwise keep each save's high-water mark (2 MB more a save at a million).

@@ -96,8 +96,16 @@ fn render_findings(frame: &mut Frame, area: Rect, app: &App, batch: Option<&Batc
     }
     let mut lines: Vec<Line> = Vec::new();
     if findings.is_empty() {
+        let read = batch.is_none_or(|b| app.batch_read(b.id));
         let none = TextLine {
-            spans: vec![(app.t("本批次没有政策提示", "No flags for this batch").into(), Tone::Muted)],
+            spans: vec![(
+                if read {
+                    app.t("本批次没有政策提示", "No flags for this batch").into()
+                } else {
+                    theme.plain(app.t("正在读取本批次…", "Reading this batch…")).into_owned()
+                },
+                Tone::Muted,
+            )],
             indent: 0,
         };
         lines.extend(wrap(&none, usize::from(inner.width), theme));

@@ -130,3 +130,30 @@ fn the_reserve_tab_shows_its_first_rows_before_any_list_is_read() {
     assert_eq!(rows(&first), rows(&read), "{}", read.join("\n"));
     assert!(title(&read).starts_with("┌ Reserve 9/9 · 2 proposed by the rule"), "{}", title(&read));
 }
+
+/// The Overview's table is drawn before its batch's cadres are read for the findings box (tens
+/// of milliseconds for a big batch); they are read right after that first frame.
+#[test]
+fn the_overview_draws_its_table_before_reading_the_batchs_findings() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("demo.db");
+    std::fs::copy(crate::common::demo_template(), &path).unwrap();
+    let mut store = Store::open(&path, Access::Auto).unwrap();
+    let mut app = App::new(first_screen(&store, today()).unwrap(), Display::new(Lang::En));
+    hand_over_the_lists(&mut app, &mut store);
+    press(&mut app, &mut store, KeyCode::Char('5'));
+    let Some(guazhi::app::view::Rec::Batch(batch)) = app.selected_rec(guazhi::app::Tab::Overview) else {
+        panic!("a batch is selected")
+    };
+    assert!(app.window_wanted().is_none(), "nothing is read before the table is drawn");
+    assert!(!app.batch_read(batch));
+    let mut terminal = ratatui::Terminal::new(ratatui::backend::TestBackend::new(100, 40)).unwrap();
+    guazhi::tui::draw(&mut terminal, &mut app).map_err(|_| ()).unwrap();
+    assert!(crate::common::buffer_rows(terminal.backend().buffer()).iter().any(|l| l.contains("2017年第一批")));
+    assert_eq!(app.window_wanted().map(|w| w.batch), Some(Some(batch)), "then the batch's cadres");
+    let mut later = Later;
+    let mut s = Session { store: &mut store, today: today(), drafts: None, builder: Some(&mut later) };
+    step(&mut app, &mut s, Action::Redraw).unwrap();
+    assert!(app.batch_read(batch));
+    assert!(app.window_wanted().is_none());
+}
