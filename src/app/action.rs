@@ -291,4 +291,6 @@ pub struct FrameInfo {
     pub text_max: usize,
     /// The dossier scroll the frame settled on (clamped).
     pub text_scroll: usize,
+    /// The tab whose list the frame drew (none for a dossier or a terminal too small).
+    pub list_of: Option<Tab>,
 }

@@ -157,9 +157,6 @@ pub struct App {
     pub window: Vec<Id>,
     /// The batch whose cadres the window holds too (the Overview's selected one).
     window_batch: Option<Id>,
-    /// The Overview has been drawn since it was switched to: its batch's findings are read
-    /// after its table is on screen (a big batch's cadres take tens of milliseconds).
-    overview_drawn: bool,
     /// A save changed records: the window is to be read again.
     window_stale: bool,
     /// The rows of the window for the list tabs.
@@ -216,7 +213,6 @@ impl App {
             index: Index::default(),
             window: Vec::new(),
             window_batch: None,
-            overview_drawn: false,
             window_stale: false,
             views: Views::default(),
             catalogs: Catalogs::default(),

@@ -192,7 +192,6 @@ impl App {
             h.scroll = h.scroll.min(info.text_max);
         }
         self.frame = info;
-        self.overview_drawn |= self.tab == Tab::Overview;
         Effect::None
     }
 
@@ -231,9 +230,6 @@ impl App {
         self.mode = Mode::List;
         let changed = self.tab != tab;
         self.tab = tab;
-        if changed {
-            self.overview_drawn = false;
-        }
         // Only the shown tab's rows are built: now, unless the runner is about to read the new
         // tab's window (which builds them).
         if changed && self.window_wanted().is_none() {

@@ -202,7 +202,9 @@ impl App {
             let back = offset.saturating_sub(page / 2);
             ahead.extend(list.visible.slice(back, offset + 2 * page).into_iter().filter_map(|r| catalog.cadre(r)));
         }
-        if self.tab == Tab::Overview && self.mode != Mode::Dossier && self.overview_drawn {
+        // The batch's cadres (thousands in a big batch) only once the Overview's table is on
+        // screen: its findings box can wait a frame, the table need not.
+        if self.tab == Tab::Overview && self.mode != Mode::Dossier && self.frame.list_of == Some(Tab::Overview) {
             batch = self.selected_rec(Tab::Overview).and_then(|r| match r {
                 Rec::Batch(b) => Some(b),
                 _ => None,

@@ -114,12 +114,7 @@ impl Store {
     /// together with other things, as `Snapshot::read` does), else a deferred one of its own.
     /// Plain `SELECT`s only: no savepoint, nothing written.
     pub fn neighbourhood(&self, cadre_ids: &[Id]) -> Result<Data> {
-        let own_tx = if self.conn.is_autocommit() { Some(self.conn.unchecked_transaction()?) } else { None };
-        let data = self.read_neighbourhood(cadre_ids, &[])?;
-        if let Some(tx) = own_tx {
-            tx.commit()?;
-        }
-        Ok(data)
+        self.neighbourhood_with_flags(cadre_ids, &[])
     }
 
     /// [`Store::neighbourhood`] of the cadres `keep` keeps, asked with each cadre's name (as

@@ -70,6 +70,7 @@ pub fn draw(frame: &mut Frame, app: &App) -> FrameInfo {
             info.body = hits.body;
             info.offset = hits.offset;
             info.page = hits.page;
+            info.list_of = Some(app.tab);
         }
     }
     let typing_search = app.mode == Mode::Search && app.help.is_none() && app.form.is_none() && app.popup.is_none();

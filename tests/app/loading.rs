@@ -39,12 +39,18 @@ fn hand_over_the_lists(app: &mut App, store: &mut Store) {
     }
 }
 
-/// The app, its store and the folder holding the database.
-fn opened_before_the_lists(keys: &str, then: Option<KeyCode>) -> (App, Store, tempfile::TempDir) {
+/// A copy of the demo database, opened for writing, and the folder holding it.
+fn demo() -> (tempfile::TempDir, Store) {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("demo.db");
     std::fs::copy(crate::common::demo_template(), &path).unwrap();
-    let mut store = Store::open(&path, Access::Auto).unwrap();
+    let store = Store::open(&path, Access::Auto).unwrap();
+    (dir, store)
+}
+
+/// The app, its store and the folder holding the database.
+fn opened_before_the_lists(keys: &str, then: Option<KeyCode>) -> (App, Store, tempfile::TempDir) {
+    let (dir, mut store) = demo();
     let mut app = App::new(first_screen(&store, today()).unwrap(), Display::new(Lang::En));
     press(&mut app, &mut store, KeyCode::Char('/'));
     for c in keys.chars() {
@@ -97,10 +103,7 @@ fn screen(app: &mut App, store: &mut Store) -> Vec<String> {
 /// before every other list, read term by term, and are the rows its catalog shows first.
 #[test]
 fn the_reserve_tab_shows_its_first_rows_before_any_list_is_read() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("demo.db");
-    std::fs::copy(crate::common::demo_template(), &path).unwrap();
-    let mut store = Store::open(&path, Access::Auto).unwrap();
+    let (_dir, mut store) = demo();
     let mut handovers = Vec::new();
     build_all(&store, Shown { today: today(), lang: Lang::En, ascii: false }, |h| {
         handovers.push(h);
@@ -135,10 +138,7 @@ fn the_reserve_tab_shows_its_first_rows_before_any_list_is_read() {
 /// of milliseconds for a big batch); they are read right after that first frame.
 #[test]
 fn the_overview_draws_its_table_before_reading_the_batchs_findings() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("demo.db");
-    std::fs::copy(crate::common::demo_template(), &path).unwrap();
-    let mut store = Store::open(&path, Access::Auto).unwrap();
+    let (_dir, mut store) = demo();
     let mut app = App::new(first_screen(&store, today()).unwrap(), Display::new(Lang::En));
     hand_over_the_lists(&mut app, &mut store);
     press(&mut app, &mut store, KeyCode::Char('5'));
