@@ -318,22 +318,21 @@ impl<const K: usize> Texts<K> {
         let within = previous.map(|h| h.rows.clone());
         let hit = texts.words();
         let n = self.of.len();
-        let test_any = |w: usize| {
+        // Each row's texts tested once: any of them, and its names.
+        let test = |w: usize| {
             let rows = &self.of[w * 64..(w * 64 + 64).min(n)];
-            rows.iter().enumerate().fold(0u64, |bits, (i, ids)| {
-                let m = ids.iter().fold(0, |m, &t| m | bit(hit, t));
-                bits | ((m & 1) << i)
+            rows.iter().enumerate().fold((0u64, 0u64), |(any, named), (i, ids)| {
+                let (mut a, mut m) = (0, 0);
+                for (&t, &name) in ids.iter().zip(&self.names) {
+                    let b = bit(hit, t);
+                    a |= b;
+                    m |= b & u64::from(name);
+                }
+                (any | ((a & 1) << i), named | ((m & 1) << i))
             })
         };
-        let rows = Arc::new(BitSet::select(n, within.as_deref(), test_any));
-        let test_name = |w: usize| {
-            let rows = &self.of[w * 64..(w * 64 + 64).min(n)];
-            rows.iter().enumerate().fold(0u64, |bits, (i, ids)| {
-                let m = ids.iter().zip(&self.names).filter(|(_, &name)| name).fold(0, |m, (&t, _)| m | bit(hit, t));
-                bits | ((m & 1) << i)
-            })
-        };
-        let names = Arc::new(BitSet::select(n, Some(&rows), test_name));
+        let (rows, names) = BitSet::select_two(n, within.as_deref(), test);
+        let (rows, names) = (Arc::new(rows), Arc::new(names));
         let found = Hits { query: query.clone(), texts, rows, names };
         *last = Some(found.clone());
         found
@@ -365,33 +364,52 @@ pub fn compose(
             Some(rows) => Visible::Sorted { rows, reversed: reverse },
         };
     };
-    // One pass, each row written into its place: the rows of `first` from the front, the others
-    // after them (a broad search at a million rows: no second list to partition and join).
     let kw = keep.words();
     let fw = first.map(BitSet::words);
-    let ahead: usize = fw.map_or(0, |fw| kw.iter().zip(fw).map(|(k, f)| (k & f).count_ones() as usize).sum());
-    let mut rows = vec![0u32; keep.count()];
-    let (mut a, mut b) = (0, ahead);
-    let mut place = |r: u32| {
-        if fw.is_some_and(|fw| bit(fw, r) & 1 != 0) {
-            rows[a] = r;
-            a += 1;
-        } else {
-            rows[b] = r;
-            b += 1;
+    let natural: Vec<u32>;
+    let order: &[u32] = match &order {
+        Some(order) => order,
+        None => {
+            natural = keep.iter().map(|r| r as u32).collect();
+            &natural
         }
     };
-    match &order {
-        None => keep.iter().for_each(|r| place(r as u32)),
-        Some(order) => order.iter().copied().filter(|&r| bit(kw, r) & 1 != 0).for_each(place),
+    // Halves of the order on two threads, each split into the rows of `first` and the others;
+    // the four parts are then joined.
+    let (left, right) = order.split_at(if order.len() < PARALLEL_ROWS { order.len() } else { order.len() / 2 });
+    let ((mut rows, left_others), (right_firsts, right_others)) = std::thread::scope(|s| {
+        let right = (!right.is_empty()).then(|| s.spawn(|| split_kept(right, kw, fw)));
+        let left = split_kept(left, kw, fw);
+        (left, right.map_or_else(Default::default, |r| r.join().expect("compose thread")))
+    });
+    rows.reserve_exact(right_firsts.len() + left_others.len() + right_others.len());
+    for part in [right_firsts, left_others, right_others] {
+        rows.extend_from_slice(&part);
     }
-    // Kept rows the order leaves out (deleted ones) leave room unused.
-    rows.copy_within(ahead..b, a);
-    rows.truncate(a + b - ahead);
     if reverse {
         rows.reverse();
     }
     Visible::Rows(rows)
+}
+
+/// The rows of `order` that `keep` (its words) holds, in order: those of `first` (its words),
+/// and the others. Every row is written at both parts' ends and kept by moving one end on:
+/// there is no branch on the bits, which are as good as random.
+fn split_kept(order: &[u32], keep: &[u64], first: Option<&[u64]>) -> (Vec<u32>, Vec<u32>) {
+    let mut firsts = vec![0u32; if first.is_some() { order.len() + 1 } else { 1 }];
+    let mut others = vec![0u32; order.len() + 1];
+    let (mut a, mut b) = (0, 0);
+    for &r in order {
+        let k = (bit(keep, r) & 1) as usize;
+        let f = first.map_or(0, |fw| bit(fw, r) & 1) as usize;
+        firsts[a] = r;
+        others[b] = r;
+        a += k & f;
+        b += k & (1 - f);
+    }
+    firsts.truncate(a);
+    others.truncate(b);
+    (firsts, others)
 }
 
 /// A set of rows from per-row tests a word at a time: `accept(row)`.
@@ -478,6 +496,29 @@ mod tests {
         assert_eq!(v.position(4), Some(4));
         let all = compose(3, None, None, None, true);
         assert_eq!((all.get(0), all.position(0)), (Some(2), Some(2)));
+    }
+
+    /// Above `PARALLEL_ROWS` the order is split in halves on two threads: the same rows as
+    /// filtering it in one go, names first, with rows the order leaves out (deleted) absent.
+    #[test]
+    fn compose_in_halves_equals_a_plain_filter() {
+        let n = PARALLEL_ROWS * 2 + 37;
+        let order: Arc<[u32]> = (0..n as u32).map(|i| (i * 7919) % n as u32).filter(|r| r % 11 != 0).collect();
+        let (mut keep, mut names) = (BitSet::new(n), BitSet::new(n));
+        for r in (0..n).filter(|r| r % 3 != 0) {
+            keep.insert(r);
+            if r % 5 == 0 {
+                names.insert(r);
+            }
+        }
+        let kept: Vec<u32> = order.iter().copied().filter(|&r| keep.contains(r)).collect();
+        let mut want: Vec<usize> = kept.iter().filter(|&&r| names.contains(r)).map(|&r| r as usize).collect();
+        want.extend(kept.iter().filter(|&&r| !names.contains(r)).map(|&r| r as usize));
+        let got = compose(n, Some(order.clone()), Some(&keep), Some(&names), false);
+        assert_eq!(got.iter().collect::<Vec<_>>(), want);
+        want.reverse();
+        let reversed = compose(n, Some(order), Some(&keep), Some(&names), true);
+        assert_eq!(reversed.iter().collect::<Vec<_>>(), want);
     }
 
     #[test]
