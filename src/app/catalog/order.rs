@@ -374,42 +374,67 @@ pub fn compose(
             &natural
         }
     };
-    // Halves of the order on two threads, each split into the rows of `first` and the others;
-    // the four parts are then joined.
-    let (left, right) = order.split_at(if order.len() < PARALLEL_ROWS { order.len() } else { order.len() / 2 });
-    let ((mut rows, left_others), (right_firsts, right_others)) = std::thread::scope(|s| {
-        let right = (!right.is_empty()).then(|| s.spawn(|| split_kept(right, kw, fw)));
-        let left = split_kept(left, kw, fw);
-        (left, right.map_or_else(Default::default, |r| r.join().expect("compose thread")))
-    });
-    rows.reserve_exact(right_firsts.len() + left_others.len() + right_others.len());
-    for part in [right_firsts, left_others, right_others] {
-        rows.extend_from_slice(&part);
-    }
+    // Halves of the order on two threads: each counts its kept rows (those of `first`, the
+    // others), then writes them into its parts of the one list they make. A fresh list at
+    // each keystroke costs page faults, so nothing else of the order's size is allocated.
+    let parallel = order.len() >= PARALLEL_ROWS;
+    let (left, right) = order.split_at(if parallel { order.len() / 2 } else { order.len() });
+    let count = |part: &[u32]| {
+        part.iter().fold((0, 0), |(a, b), &r| {
+            let (k, f) = kept_first(kw, fw, r);
+            (a + (k & f), b + (k & (1 - f)))
+        })
+    };
+    let ((left_firsts, left_others), (right_firsts, right_others)) = on_two(parallel, || count(left), || count(right));
+    let mut rows = vec![0u32; keep.count()];
+    let (lf, rest) = rows.split_at_mut(left_firsts);
+    let (rf, rest) = rest.split_at_mut(right_firsts);
+    let (lo, ro) = rest.split_at_mut(left_others);
+    on_two(parallel, || place(left, kw, fw, lf, lo), || place(right, kw, fw, rf, ro));
+    // Kept rows the order leaves out (deleted ones) leave room unused at the end.
+    rows.truncate(left_firsts + right_firsts + left_others + right_others);
     if reverse {
         rows.reverse();
     }
     Visible::Rows(rows)
 }
 
-/// The rows of `order` that `keep` (its words) holds, in order: those of `first` (its words),
-/// and the others. Every row is written at both parts' ends and kept by moving one end on:
-/// there is no branch on the bits, which are as good as random.
-fn split_kept(order: &[u32], keep: &[u64], first: Option<&[u64]>) -> (Vec<u32>, Vec<u32>) {
-    let mut firsts = vec![0u32; if first.is_some() { order.len() + 1 } else { 1 }];
-    let mut others = vec![0u32; order.len() + 1];
+/// Whether `keep` holds row `r`, and whether `first` does: 1 or 0 each.
+fn kept_first(keep: &[u64], first: Option<&[u64]>, r: u32) -> (usize, usize) {
+    ((bit(keep, r) & 1) as usize, first.map_or(0, |fw| bit(fw, r) & 1) as usize)
+}
+
+/// Writes the rows of `order` that `keep` holds into `firsts` (those `first` holds) and
+/// `others`, in order. Every row is written at both parts' next place, and kept there by moving
+/// that place on: no branch on the bits, which are as good as random.
+fn place(order: &[u32], keep: &[u64], first: Option<&[u64]>, firsts: &mut [u32], others: &mut [u32]) {
     let (mut a, mut b) = (0, 0);
     for &r in order {
-        let k = (bit(keep, r) & 1) as usize;
-        let f = first.map_or(0, |fw| bit(fw, r) & 1) as usize;
-        firsts[a] = r;
-        others[b] = r;
+        let (k, f) = kept_first(keep, first, r);
+        if let Some(slot) = firsts.get_mut(a) {
+            *slot = r;
+        }
+        if let Some(slot) = others.get_mut(b) {
+            *slot = r;
+        }
         a += k & f;
         b += k & (1 - f);
     }
-    firsts.truncate(a);
-    others.truncate(b);
-    (firsts, others)
+}
+
+/// `left` and `right`, at once on two threads when `parallel`.
+fn on_two<L: Send, R: Send>(
+    parallel: bool,
+    left: impl FnOnce() -> L + Send,
+    right: impl FnOnce() -> R + Send,
+) -> (L, R) {
+    if !parallel {
+        return (left(), right());
+    }
+    std::thread::scope(|s| {
+        let right = s.spawn(right);
+        (left(), right.join().expect("compose thread"))
+    })
 }
 
 /// A set of rows from per-row tests a word at a time: `accept(row)`.
