@@ -293,4 +293,6 @@ pub struct FrameInfo {
     pub text_scroll: usize,
     /// The tab whose list the frame drew (none for a dossier or a terminal too small).
     pub list_of: Option<Tab>,
+    /// The rows of its catalog that the frame drew, top to bottom.
+    pub shown: Vec<usize>,
 }

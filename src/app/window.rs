@@ -180,9 +180,10 @@ impl App {
         self.window_stale = true;
     }
 
-    /// The cadres whose neighbourhood the screen needs and the window lacks: the rows drawn
-    /// and the next page (so paging needs no read every time), the open dossier and the
-    /// dossiers to go back to. `None` when the window has them all.
+    /// The cadres whose neighbourhood the screen needs and the window lacks: the rows drawn,
+    /// the open dossier and the dossiers to go back to; once a frame shows those rows, the
+    /// page around them too (so paging needs no read every time). `None` when the window has
+    /// them all.
     pub fn window_wanted(&self) -> Option<Want> {
         if self.form.is_some() {
             // A form works on what it opened with; the list does not move under it. After a
@@ -191,6 +192,7 @@ impl App {
         }
         let mut drawn: Vec<Id> = Vec::new();
         let mut ahead: Vec<Id> = Vec::new();
+        let mut on_screen = false;
         let mut batch = None;
         if let (Some(catalog), false) = (self.catalogs.get(self.tab), matches!(self.tab, Tab::Overview | Tab::Units)) {
             let list = self.list();
@@ -198,7 +200,9 @@ impl App {
             let page = if self.frame.page == 0 { 60 } else { self.frame.page };
             let len = list.visible.len();
             let offset = settle_offset(list.offset, list.selected, page, len);
-            drawn.extend(list.visible.slice(offset, offset + page).into_iter().filter_map(|r| catalog.cadre(r)));
+            let rows = list.visible.slice(offset, offset + page);
+            on_screen = self.frame.list_of == Some(self.tab) && self.frame.shown == rows;
+            drawn.extend(rows.into_iter().filter_map(|r| catalog.cadre(r)));
             let back = offset.saturating_sub(page / 2);
             ahead.extend(list.visible.slice(back, offset + 2 * page).into_iter().filter_map(|r| catalog.cadre(r)));
         }
@@ -215,13 +219,14 @@ impl App {
             drawn.extend(&d.back);
         }
         let have_batch = batch.is_none() || self.window_batch == batch;
-        let present = drawn.iter().filter(|id| self.window.binary_search(id).is_ok()).count();
-        if present == drawn.len() && have_batch && !self.window_stale {
-            return None;
-        }
-        // Scrolling: read ahead so the next moves need no read. A jump (a search, a sort, a
-        // filter): only what is drawn, so the keystroke is answered soonest.
-        if present * 2 >= drawn.len() {
+        let present = |id: &Id| self.window.binary_search(id).is_ok();
+        if drawn.iter().all(present) && have_batch && !self.window_stale {
+            // The rows around the drawn ones, so that scrolling needs no read: once the frame
+            // shows the drawn ones, so that a key (a search, a move to a new page) is answered
+            // first.
+            if !on_screen || ahead.iter().all(present) {
+                return None;
+            }
             drawn.extend(ahead);
         }
         drawn.sort_unstable();

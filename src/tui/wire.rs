@@ -24,6 +24,10 @@ pub struct Wire<W: Write> {
     writer: W,
     /// What the terminal shows, as far as the frames drawn tell, row by row.
     shown: Vec<Vec<Seen>>,
+    /// Where the terminal's cursor is and whether it shows, when known: a frame that changed
+    /// nothing then sends nothing (ratatui places and shows the cursor after every frame).
+    cursor: Option<Position>,
+    cursor_shown: Option<bool>,
 }
 
 /// One cell of the terminal, as the wire knows it.
@@ -42,7 +46,7 @@ enum Seen {
 
 impl<W: Write> Wire<W> {
     pub fn new(writer: W) -> Wire<W> {
-        Wire { writer, shown: Vec::new() }
+        Wire { writer, shown: Vec::new(), cursor: None, cursor_shown: None }
     }
 
     fn seen(&self, x: u16, y: u16) -> &Seen {
@@ -254,14 +258,26 @@ impl<W: Write> Backend for Wire<W> {
         if pen != PLAIN {
             out.push_str("\x1b[0m");
         }
+        if !out.is_empty() {
+            // Past a line's last column the cursor's place depends on the terminal.
+            self.cursor = None;
+        }
         self.writer.write_all(out.as_bytes())
     }
 
     fn hide_cursor(&mut self) -> io::Result<()> {
+        if self.cursor_shown == Some(false) {
+            return Ok(());
+        }
+        self.cursor_shown = Some(false);
         execute!(self.writer, Hide)
     }
 
     fn show_cursor(&mut self) -> io::Result<()> {
+        if self.cursor_shown == Some(true) {
+            return Ok(());
+        }
+        self.cursor_shown = Some(true);
         execute!(self.writer, Show)
     }
 
@@ -271,8 +287,12 @@ impl<W: Write> Backend for Wire<W> {
     }
 
     fn set_cursor_position<P: Into<Position>>(&mut self, position: P) -> io::Result<()> {
-        let Position { x, y } = position.into();
-        execute!(self.writer, MoveTo(x, y))
+        let position = position.into();
+        if self.cursor == Some(position) {
+            return Ok(());
+        }
+        self.cursor = Some(position);
+        execute!(self.writer, MoveTo(position.x, position.y))
     }
 
     fn clear(&mut self) -> io::Result<()> {
@@ -280,7 +300,9 @@ impl<W: Write> Backend for Wire<W> {
     }
 
     fn clear_region(&mut self, clear_type: ClearType) -> io::Result<()> {
+        // Also after a suspend or a resize: nothing about the terminal is taken as known.
         self.shown.clear();
+        (self.cursor, self.cursor_shown) = (None, None);
         execute!(
             self.writer,
             Clear(match clear_type {
@@ -464,5 +486,29 @@ mod tests {
         wire.draw(one.diff(&two).into_iter()).unwrap();
         // Over "bc": the cells again; over "ef  张三 " (wide, and more than three): a move.
         assert_eq!(String::from_utf8(wire.writer).unwrap(), "\x1b[1;1HXbcY\x1b[9CZ");
+    }
+
+    /// ratatui places and shows the cursor after every frame: after a frame that changed
+    /// nothing, that is nothing to send; after one that wrote, the place is sent again.
+    #[test]
+    fn an_unchanged_frame_sends_nothing_for_the_cursor() {
+        let blank = Buffer::empty(Rect::new(0, 0, W, H));
+        let mut one = blank.clone();
+        one.set_string(0, 0, "搜索 / z", Style::default());
+        let mut wire = Wire::new(Vec::new());
+        let frame = |wire: &mut Wire<Vec<u8>>, prev: &Buffer, next: &Buffer| {
+            wire.writer.clear();
+            wire.draw(prev.diff(next).into_iter()).unwrap();
+            wire.show_cursor().unwrap();
+            wire.set_cursor_position(Position { x: 8, y: 0 }).unwrap();
+            String::from_utf8(wire.writer.clone()).unwrap()
+        };
+        assert_eq!(frame(&mut wire, &blank, &one), "\x1b[1;1H搜索\x1b[1C/\x1b[1Cz\x1b[?25h\x1b[1;9H");
+        assert_eq!(frame(&mut wire, &one, &one), "");
+        let mut two = one.clone();
+        two.set_string(8, 0, "h", Style::default());
+        assert_eq!(frame(&mut wire, &one, &two), "\x1b[1;9Hh\x1b[1;9H");
+        wire.clear().unwrap();
+        assert_eq!(frame(&mut wire, &two, &two), "\x1b[?25h\x1b[1;9H");
     }
 }

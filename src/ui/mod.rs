@@ -71,6 +71,7 @@ pub fn draw(frame: &mut Frame, app: &App) -> FrameInfo {
             info.offset = hits.offset;
             info.page = hits.page;
             info.list_of = Some(app.tab);
+            info.shown = app.list().visible.slice(hits.offset, hits.offset + hits.page);
         }
     }
     let typing_search = app.mode == Mode::Search && app.help.is_none() && app.form.is_none() && app.popup.is_none();

@@ -157,3 +157,42 @@ fn the_overview_draws_its_table_before_reading_the_batchs_findings() {
     assert!(app.batch_read(batch));
     assert!(app.window_wanted().is_none());
 }
+
+/// A key that brings new rows on screen reads only the rows it draws, so that it is answered
+/// soonest; the rows around them, for scrolling, are read once the frame shows them.
+#[test]
+fn a_jump_reads_the_rows_drawn_first_and_the_rows_around_them_after_the_frame() {
+    // More cadres than the first window's page (60) and the rows around it.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("bigger.db");
+    guazhi::sample::generate(Store::init(&path).unwrap(), 400).unwrap();
+    let mut store = Store::open(&path, Access::Auto).unwrap();
+    let mut app = App::new(first_screen(&store, today()).unwrap(), Display::new(Lang::En));
+    hand_over_the_lists(&mut app, &mut store);
+    let mut terminal = ratatui::Terminal::new(ratatui::backend::TestBackend::new(100, 20)).unwrap();
+    let mut frame = |app: &mut App| guazhi::tui::draw(&mut terminal, app).map_err(|_| ()).unwrap();
+    let read_after_frame = |app: &mut App, store: &mut Store| {
+        let mut later = Later;
+        let mut s = Session { store, today: today(), drafts: None, builder: Some(&mut later) };
+        step(app, &mut s, Action::Redraw).unwrap();
+    };
+    frame(&mut app);
+    read_after_frame(&mut app, &mut store);
+    assert!(app.window_wanted().is_none(), "the first page and the rows around it are read");
+
+    press(&mut app, &mut store, KeyCode::End);
+    assert!(app.window_wanted().is_none(), "the last page is read, nothing more before it is drawn");
+    frame(&mut app);
+    let drawn = app.frame.shown.len();
+    assert!(drawn > 5 && app.frame.offset > drawn, "a page of {drawn} rows from {}", app.frame.offset);
+    let around = app.window_wanted().expect("once drawn, the rows above the last page").cadres;
+    assert!(around.len() > drawn, "{} cadres against {drawn} drawn", around.len());
+    read_after_frame(&mut app, &mut store);
+    assert!(app.window_wanted().is_none());
+    // A page up stays inside them: no read, before or after its frame.
+    press(&mut app, &mut store, KeyCode::PageUp);
+    frame(&mut app);
+    let half = app.window_wanted().map(|w| w.cadres.len());
+    assert!(app.frame.offset + drawn < app.list().visible.len(), "moved up");
+    assert!(half.is_none_or(|n| n > around.len()), "only further rows, if any: {half:?}");
+}
