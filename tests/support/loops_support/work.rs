@@ -187,7 +187,8 @@ fn undo(c: &Clerk, conn: &Connection) -> Option<(Save, &'static str)> {
 
 /// Goes to the tab (`key`) and reads how many rows its list shows ("Reviews 96/784").
 fn list_count(c: &Clerk, key: &str, title: &str) -> usize {
-    c.press(key);
+    // The tab may be on screen already (then the key draws nothing): wait for its title.
+    c.send(key);
     let head = format!("┌ {title} ");
     c.wait_for(&head);
     // Until the list is read the title shows its first rows without a count.
