@@ -46,7 +46,7 @@ use form::Form;
 use popup::Popup;
 use std::collections::HashMap;
 use view::overview::BatchLine;
-use view::{Dossier, Index, Lookup, Rec, Table, Tone, Views};
+use view::{Dossier, Index, Lookup, Rec, Table, Tone, Views, Widths};
 
 /// How the screens are shown; fixed for the session.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -161,6 +161,9 @@ pub struct App {
     window_stale: bool,
     /// The rows of the window for the list tabs.
     pub views: Views,
+    /// Each list tab's column widths as wide as any rows drawn so far wanted them
+    /// (`Table::widen_to`): the layout settles instead of changing as the rows drawn change.
+    widest: [Vec<Widths>; 6],
     pub catalogs: Catalogs,
     pub tab: Tab,
     pub lists: [ListState; 6],
@@ -215,6 +218,7 @@ impl App {
             window_batch: None,
             window_stale: false,
             views: Views::default(),
+            widest: Default::default(),
             catalogs: Catalogs::default(),
             tab: Tab::Cadres,
             lists: Default::default(),

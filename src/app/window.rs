@@ -30,6 +30,17 @@ pub struct FirstScreen {
     pub window: Vec<Id>,
 }
 
+/// The cadres of a list's page (`App::page_cadres`).
+struct PageCadres {
+    drawn: Vec<Id>,
+    /// The page's and those of half a page before it and a page after it.
+    ahead: Vec<Id>,
+    /// Whether the last frame showed the page.
+    on_screen: bool,
+    /// Whether the page and the rows around it are the whole list.
+    whole: bool,
+}
+
 /// The cadres (and the batch) the screen needs in the window.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Want {
@@ -190,22 +201,10 @@ impl App {
             // conflict the same records are read again, as they are now.
             return self.window_stale.then(|| Want { cadres: self.window.clone(), batch: self.window_batch });
         }
-        let mut drawn: Vec<Id> = Vec::new();
-        let mut ahead: Vec<Id> = Vec::new();
-        let mut on_screen = false;
+        let page = self.page_cadres();
+        let (mut drawn, ahead, on_screen) =
+            page.map_or((Vec::new(), Vec::new(), false), |p| (p.drawn, p.ahead, p.on_screen));
         let mut batch = None;
-        if let (Some(catalog), false) = (self.catalogs.get(self.tab), matches!(self.tab, Tab::Overview | Tab::Units)) {
-            let list = self.list();
-            // Before the first frame the page is unknown: a tall terminal's worth.
-            let page = if self.frame.page == 0 { 60 } else { self.frame.page };
-            let len = list.visible.len();
-            let offset = settle_offset(list.offset, list.selected, page, len);
-            let rows = list.visible.slice(offset, offset + page);
-            on_screen = self.frame.list_of == Some(self.tab) && self.frame.shown == rows;
-            drawn.extend(rows.into_iter().filter_map(|r| catalog.cadre(r)));
-            let back = offset.saturating_sub(page / 2);
-            ahead.extend(list.visible.slice(back, offset + 2 * page).into_iter().filter_map(|r| catalog.cadre(r)));
-        }
         // The batch's cadres (thousands in a big batch) only once the Overview's table is on
         // screen: its findings box can wait a frame, the table need not.
         if self.tab == Tab::Overview && self.mode != Mode::Dossier && self.frame.list_of == Some(Tab::Overview) {
@@ -234,15 +233,46 @@ impl App {
         Some(Want { cadres: drawn, batch })
     }
 
+    /// The cadres of the current list tab's page, and of the rows around it that the window
+    /// holds once the page is drawn. `None` on the Overview and the Units, whose rows are not
+    /// in the window, and before the list's catalog arrives.
+    fn page_cadres(&self) -> Option<PageCadres> {
+        let catalog = self.catalogs.get(self.tab).filter(|_| !matches!(self.tab, Tab::Overview | Tab::Units))?;
+        let list = self.list();
+        // Before the first frame the page is unknown: a tall terminal's worth.
+        let page = if self.frame.page == 0 { 60 } else { self.frame.page };
+        let len = list.visible.len();
+        let offset = settle_offset(list.offset, list.selected, page, len);
+        let rows = list.visible.slice(offset, offset + page);
+        let on_screen = self.frame.list_of == Some(self.tab) && self.frame.shown == rows;
+        let drawn = rows.into_iter().filter_map(|r| catalog.cadre(r)).collect();
+        let (back, end) = (offset.saturating_sub(page / 2), offset + 2 * page);
+        let ahead = list.visible.slice(back, end).into_iter().filter_map(|r| catalog.cadre(r)).collect();
+        Some(PageCadres { drawn, ahead, on_screen, whole: back == 0 && end >= len })
+    }
+
     /// Takes in the neighbourhood of `window` (read for `window_wanted`); `batch`: the batch
     /// whose cadres it holds too.
     pub(super) fn take_window(&mut self, data: Data, window: Vec<Id>, batch: Option<Id>) {
+        // The rows read around a page on screen widen the columns from the next page on: the
+        // frame on screen keeps its layout, which they would otherwise change under rows that
+        // did not (the whole list drawn a second time for one key). Around a page that is the
+        // whole list they widen at once: no read comes after.
+        let present = |id: &Id| self.window.binary_search(id).is_ok();
+        let around = !self.window_stale
+            && self.form.is_none()
+            && self.page_cadres().is_some_and(|p| p.on_screen && !p.whole && p.drawn.iter().all(present));
+        let shown = self.views.table(self.tab);
+        let keep = (around && !shown.rows.is_empty()).then(|| shown.columns.clone());
         self.window = window;
         self.window_batch = batch;
         self.window_stale = false;
         self.data = data;
         self.index = Index::new(&self.data);
         self.rebuild_views();
+        if let Some(columns) = keep {
+            self.views.table_mut(self.tab).keep_measures(&columns);
+        }
         if let Some(next) = self.after_load.take() {
             self.after_load(next);
         }
@@ -252,6 +282,7 @@ impl App {
     pub(super) fn rebuild_views(&mut self) {
         let lk = self.lookup();
         self.views = Views::build_for(&lk, self.tab);
+        self.views.table_mut(self.tab).widen_to(&mut self.widest[self.tab.index()]);
         for tab in [Tab::Cadres, Tab::Pairs, Tab::Reviews, Tab::Reserve] {
             let rows = &self.views.table(tab).rows;
             self.by_rec[tab.index()] = rows.iter().enumerate().filter_map(|(i, r)| Some((r.rec?, i))).collect();

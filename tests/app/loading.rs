@@ -196,3 +196,50 @@ fn a_jump_reads_the_rows_drawn_first_and_the_rows_around_them_after_the_frame() 
     assert!(app.frame.offset + drawn < app.list().visible.len(), "moved up");
     assert!(half.is_none_or(|n| n > around.len()), "only further rows, if any: {half:?}");
 }
+
+#[test]
+fn the_rows_read_around_a_page_widen_the_columns_from_the_next_page_and_widths_never_shrink() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("bigger.db");
+    guazhi::sample::generate(Store::init(&path).unwrap(), 400).unwrap();
+    let mut store = Store::open(&path, Access::Auto).unwrap();
+    let mut app = App::new(first_screen(&store, today()).unwrap(), Display::new(Lang::En));
+    hand_over_the_lists(&mut app, &mut store);
+    // Wide, so that every column shows and its width follows the widest cell.
+    let mut terminal = ratatui::Terminal::new(ratatui::backend::TestBackend::new(200, 20)).unwrap();
+    // Draws the frame and returns the list's header line.
+    let mut header = |app: &mut App| {
+        guazhi::tui::draw(&mut terminal, app).map_err(|_| ()).unwrap();
+        let buffer = terminal.backend().buffer();
+        let rows: Vec<String> = (0..buffer.area.height)
+            .map(|y| (0..buffer.area.width).map(|x| buffer[(x, y)].symbol()).collect())
+            .collect();
+        rows.into_iter().find(|r| r.contains("Name")).expect("the list's header")
+    };
+    let read_around = |app: &mut App, store: &mut Store| {
+        let mut later = Later;
+        let mut s = Session { store, today: today(), drafts: None, builder: Some(&mut later) };
+        step(app, &mut s, Action::Redraw).unwrap();
+    };
+    header(&mut app);
+    read_around(&mut app, &mut store);
+    let mut layouts = vec![header(&mut app)];
+    for key in [KeyCode::End, KeyCode::Home, KeyCode::End, KeyCode::Home] {
+        press(&mut app, &mut store, key);
+        let drawn = header(&mut app);
+        assert!(app.window_wanted().is_some(), "the frame after {key:?} asks for the rows around it");
+        read_around(&mut app, &mut store);
+        assert_eq!(header(&mut app), drawn, "the rows read around the page after {key:?} keep its layout");
+        layouts.push(drawn);
+    }
+    // The rows read around the last page were wider (else this shows nothing): the next page
+    // took their widths, and from then on going back and forth changes nothing.
+    assert_ne!(layouts[1], layouts[2], "the next page after the last one is laid out wider");
+    assert_eq!(layouts[3], layouts[4], "back on the first page the columns stay as they were");
+    let column_at = |h: &str, label: &str| h.find(label).unwrap_or_else(|| panic!("{label} in {h}"));
+    for pair in layouts.windows(2) {
+        for label in ["Dir", "Batch", "Term end", "Next review", "Flags"] {
+            assert!(column_at(&pair[1], label) >= column_at(&pair[0], label), "{label} moved left: {pair:?}");
+        }
+    }
+}

@@ -67,6 +67,14 @@ pub enum Align {
     Right,
 }
 
+/// A column's measures (`Column`'s fields of the same names).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Widths {
+    pub ideal: u16,
+    pub need: u16,
+    pub full: u16,
+}
+
 #[derive(Debug, Clone)]
 pub struct Column {
     pub label: &'static str,
@@ -392,6 +400,35 @@ impl Table {
         Table { columns, rows: Vec::new() }
     }
 
+    /// Takes the columns' measures from `before` (this tab's columns as a frame drew them), so
+    /// that the layout stays.
+    pub fn keep_measures(&mut self, before: &[Column]) {
+        if before.len() == self.columns.len() {
+            for (col, old) in self.columns.iter_mut().zip(before) {
+                (col.ideal, col.need, col.full) = (old.ideal, old.need, old.full);
+            }
+        }
+    }
+
+    /// Widens each column's measures to the widest in `widest` (this tab's, as measured on
+    /// the rows drawn before) and keeps the result there. Measured on each new set of rows
+    /// alone, a column that fits one page would be left out on the next and back on the one
+    /// after: the columns would move under the user while typing a search, and every such
+    /// frame rewrites the whole list (twice the bytes of a search key). Widths only grow, so
+    /// the layout settles within a few pages.
+    pub fn widen_to(&mut self, widest: &mut Vec<Widths>) {
+        if self.rows.is_empty() {
+            return;
+        }
+        if widest.len() != self.columns.len() {
+            *widest = vec![Widths::default(); self.columns.len()];
+        }
+        for (col, w) in self.columns.iter_mut().zip(widest.iter_mut()) {
+            *w = Widths { ideal: w.ideal.max(col.ideal), need: w.need.max(col.need), full: w.full.max(col.full) };
+            (col.ideal, col.need, col.full) = (w.ideal, w.need, w.full);
+        }
+    }
+
     /// Measures the content once: each column's ideal width, and what shows its key facts whole.
     pub fn finish(mut self) -> Table {
         for (i, col) in self.columns.iter_mut().enumerate() {
@@ -430,6 +467,16 @@ impl Views {
             Tab::Reviews => &self.reviews,
             Tab::Reserve => &self.reserve,
             Tab::Overview | Tab::Units => &self.empty,
+        }
+    }
+
+    pub fn table_mut(&mut self, tab: Tab) -> &mut Table {
+        match tab {
+            Tab::Cadres => &mut self.cadres,
+            Tab::Pairs => &mut self.pairs,
+            Tab::Reviews => &mut self.reviews,
+            Tab::Reserve => &mut self.reserve,
+            Tab::Overview | Tab::Units => &mut self.empty,
         }
     }
 
