@@ -51,10 +51,17 @@ pub fn layout_columns(columns: &[Column], width: u16) -> Vec<Placed> {
     let mut widths: Vec<u16> = vec![0; columns.len()];
     let mut used: u16 = 0;
     for tier in by_priority.chunk_by(|&a, &b| columns[a].priority == columns[b].priority) {
-        for &i in tier {
+        for (k, &i) in tier.iter().enumerate() {
             let c = &columns[i];
             let gap = if chosen.is_empty() { 0 } else { SPACING };
-            let room = width.saturating_sub(used.saturating_add(gap));
+            // A key column leaves the key columns after it their minimums: a long host unit
+            // is cut rather than the next review left out (80×24, English, once a host unit
+            // of 28 cells had been seen).
+            let later_keys: u16 = match c.priority {
+                0 | 1 => tier[k + 1..].iter().map(|&j| SPACING + columns[j].min).sum(),
+                _ => 0,
+            };
+            let room = width.saturating_sub(used.saturating_add(gap).saturating_add(later_keys));
             let w = if c.need <= room {
                 c.need
             } else if c.priority <= 1 && c.min <= room && room > 0 {
@@ -359,6 +366,19 @@ mod tests {
         assert_eq!(widths(wide), vec![(0, 10), (1, 20), (2, 4)]);
         assert!(layout_columns(&cols, 0).is_empty());
         assert!(layout_columns(&cols, 3).is_empty());
+    }
+
+    /// A wide key column is cut to leave the key columns after it their minimums: every key
+    /// column shows when their minimums fit.
+    #[test]
+    fn a_wide_key_column_leaves_the_later_key_columns_their_minimums() {
+        let (name, host, review) = (col(8, 8, 0), col(8, 28, 1), col(24, 24, 1));
+        let cols = [name, host, review, col(4, 4, 5)];
+        // 8 + 1 + 28 + 1 + 24 = 62 > 56: the host gets 56 - 8 - 1 - 1 - 24 = 22, not 28 and
+        // the review left out.
+        assert_eq!(widths(layout_columns(&cols, 56)), vec![(0, 8), (1, 22), (2, 24)]);
+        // Room for both whole: nothing cut.
+        assert_eq!(widths(layout_columns(&cols, 62)), vec![(0, 8), (1, 28), (2, 24)]);
     }
 
     /// Key facts whole before anything less important is shown at all: the host column gets
