@@ -158,17 +158,23 @@ fn the_overview_draws_its_table_before_reading_the_batchs_findings() {
     assert!(app.window_wanted().is_none());
 }
 
-/// A key that brings new rows on screen reads only the rows it draws, so that it is answered
-/// soonest; the rows around them, for scrolling, are read once the frame shows them.
-#[test]
-fn a_jump_reads_the_rows_drawn_first_and_the_rows_around_them_after_the_frame() {
-    // More cadres than the first window's page (60) and the rows around it.
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("bigger.db");
+/// A database of 400 generated cadres (more than the first window's page of 60 and the rows
+/// around it), opened in English with every list handed over.
+fn four_hundred_cadres(dir: &std::path::Path) -> (Store, App) {
+    let path = dir.join("bigger.db");
     guazhi::sample::generate(Store::init(&path).unwrap(), 400).unwrap();
     let mut store = Store::open(&path, Access::Auto).unwrap();
     let mut app = App::new(first_screen(&store, today()).unwrap(), Display::new(Lang::En));
     hand_over_the_lists(&mut app, &mut store);
+    (store, app)
+}
+
+/// A key that brings new rows on screen reads only the rows it draws, so that it is answered
+/// soonest; the rows around them, for scrolling, are read once the frame shows them.
+#[test]
+fn a_jump_reads_the_rows_drawn_first_and_the_rows_around_them_after_the_frame() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut store, mut app) = four_hundred_cadres(dir.path());
     let mut terminal = ratatui::Terminal::new(ratatui::backend::TestBackend::new(100, 20)).unwrap();
     let mut frame = |app: &mut App| guazhi::tui::draw(&mut terminal, app).map_err(|_| ()).unwrap();
     let read_after_frame = |app: &mut App, store: &mut Store| {
@@ -200,11 +206,7 @@ fn a_jump_reads_the_rows_drawn_first_and_the_rows_around_them_after_the_frame() 
 #[test]
 fn the_rows_read_around_a_page_widen_the_columns_from_the_next_page_and_widths_never_shrink() {
     let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("bigger.db");
-    guazhi::sample::generate(Store::init(&path).unwrap(), 400).unwrap();
-    let mut store = Store::open(&path, Access::Auto).unwrap();
-    let mut app = App::new(first_screen(&store, today()).unwrap(), Display::new(Lang::En));
-    hand_over_the_lists(&mut app, &mut store);
+    let (mut store, mut app) = four_hundred_cadres(dir.path());
     // Wide, so that every column shows and its width follows the widest cell.
     let mut terminal = ratatui::Terminal::new(ratatui::backend::TestBackend::new(200, 20)).unwrap();
     // Draws the frame and returns the list's header line.
