@@ -4,6 +4,7 @@
 use super::catalog::handover::{Handover, Refresh};
 use super::operation::{Failure, Outcome};
 use super::view::Tone;
+use super::window::Want;
 use super::FirstScreen;
 use crate::domain::Id;
 use crate::draft::Draft;
@@ -137,12 +138,10 @@ pub enum Action {
         saves: Saves,
         reload: bool,
     },
-    /// The window read (`App::window_wanted`): the neighbourhood of `window`'s cadres, and of
-    /// `batch`'s when there is one.
+    /// The window read (`App::window_wanted`): the neighbourhood of what `want` named.
     Window {
         data: Box<Data>,
-        window: Vec<Id>,
-        batch: Option<Id>,
+        want: Want,
     },
     /// An edit key on a list or the dossier: opens a form, asks, or asks the store.
     Edit(Edit),

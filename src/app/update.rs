@@ -4,6 +4,7 @@ use super::action::{Action, Effect, FrameInfo, Tab};
 use super::list::{cycle, settle_offset};
 use super::popup::Popup;
 use super::view::{self, Tone};
+use super::window::Want;
 use super::{App, DossierState, Mode};
 use crate::domain::{District, ReviewKind};
 use crate::text::{is_forbidden, sanitize_paste};
@@ -57,7 +58,7 @@ impl App {
             Action::Refreshed(refresh) => self.refreshed(*refresh),
             Action::Changed => return self.changed(),
             Action::ColleaguesSaved { saves, reload } => self.colleagues_saved(saves, reload),
-            Action::Window { data, window, batch } => self.take_window(*data, window, batch),
+            Action::Window { data, want } => self.take_window(*data, want),
             Action::OpenHelp => self.help = Some(0),
             Action::CloseHelp => self.help = None,
             Action::NextTab => self.go_tab(self.tab.next()),
@@ -169,7 +170,7 @@ impl App {
             Action::OfferDraft(draft) => self.offer_draft(*draft),
             Action::Notice(tone, text) => self.status = Some((tone, text)),
             Action::Widened { data, window, then } => {
-                self.take_window(*data, window, None);
+                self.take_window(*data, Want { cadres: window, ..Want::default() });
                 self.open_form(then);
             }
         }

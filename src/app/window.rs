@@ -30,23 +30,17 @@ pub struct FirstScreen {
     pub window: Vec<Id>,
 }
 
-/// The cadres of a list's page (`App::page_cadres`).
-struct PageCadres {
-    drawn: Vec<Id>,
-    /// The page's and those of half a page before it and a page after it.
-    ahead: Vec<Id>,
-    /// Whether the last frame showed the page.
-    on_screen: bool,
-    /// Whether the page and the rows around it are the whole list.
-    whole: bool,
-}
-
 /// The cadres (and the batch) the screen needs in the window.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Want {
     pub cadres: Vec<Id>,
     /// The Overview's selected batch: its cadres too.
     pub batch: Option<Id>,
+    /// Only the rows around a page on screen (and not the whole list) are wanted: read, they
+    /// widen the columns from the next page on, not under the page on screen (which would
+    /// draw the whole list a second time for one key). Around a page that is the whole list
+    /// they widen it at once: no read comes after.
+    pub keep_layout: bool,
 }
 
 impl App {
@@ -71,7 +65,7 @@ impl App {
         cats.building = true;
         cats.all_reviews_asked = false;
         self.rebuild_small_tables();
-        self.take_window(first.data, first.window, None);
+        self.take_window(first.data, Want { cadres: first.window, ..Want::default() });
         for tab in Tab::ALL {
             self.refresh_tab(tab);
             if let Some(rec) = kept[tab.index()] {
@@ -199,12 +193,30 @@ impl App {
         if self.form.is_some() {
             // A form works on what it opened with; the list does not move under it. After a
             // conflict the same records are read again, as they are now.
-            return self.window_stale.then(|| Want { cadres: self.window.clone(), batch: self.window_batch });
+            return self.window_stale.then(|| Want {
+                cadres: self.window.clone(),
+                batch: self.window_batch,
+                keep_layout: false,
+            });
         }
-        let page = self.page_cadres();
-        let (mut drawn, ahead, on_screen) =
-            page.map_or((Vec::new(), Vec::new(), false), |p| (p.drawn, p.ahead, p.on_screen));
+        let mut drawn: Vec<Id> = Vec::new();
+        let mut ahead: Vec<Id> = Vec::new();
+        let mut on_screen = false;
+        let mut whole = false;
         let mut batch = None;
+        if let (Some(catalog), false) = (self.catalogs.get(self.tab), matches!(self.tab, Tab::Overview | Tab::Units)) {
+            let list = self.list();
+            // Before the first frame the page is unknown: a tall terminal's worth.
+            let page = if self.frame.page == 0 { 60 } else { self.frame.page };
+            let len = list.visible.len();
+            let offset = settle_offset(list.offset, list.selected, page, len);
+            let rows = list.visible.slice(offset, offset + page);
+            on_screen = self.frame.list_of == Some(self.tab) && self.frame.shown == rows;
+            drawn.extend(rows.into_iter().filter_map(|r| catalog.cadre(r)));
+            let (back, end) = (offset.saturating_sub(page / 2), offset + 2 * page);
+            ahead.extend(list.visible.slice(back, end).into_iter().filter_map(|r| catalog.cadre(r)));
+            whole = back == 0 && end >= len;
+        }
         // The batch's cadres (thousands in a big batch) only once the Overview's table is on
         // screen: its findings box can wait a frame, the table need not.
         if self.tab == Tab::Overview && self.mode != Mode::Dossier && self.frame.list_of == Some(Tab::Overview) {
@@ -218,6 +230,7 @@ impl App {
             drawn.extend(&d.back);
         }
         let have_batch = batch.is_none() || self.window_batch == batch;
+        let mut keep_layout = false;
         let present = |id: &Id| self.window.binary_search(id).is_ok();
         if drawn.iter().all(present) && have_batch && !self.window_stale {
             // The rows around the drawn ones, so that scrolling needs no read: once the frame
@@ -227,51 +240,25 @@ impl App {
                 return None;
             }
             drawn.extend(ahead);
+            keep_layout = !whole;
         }
         drawn.sort_unstable();
         drawn.dedup();
-        Some(Want { cadres: drawn, batch })
+        Some(Want { cadres: drawn, batch, keep_layout })
     }
 
-    /// The cadres of the current list tab's page, and of the rows around it that the window
-    /// holds once the page is drawn. `None` on the Overview and the Units, whose rows are not
-    /// in the window, and before the list's catalog arrives.
-    fn page_cadres(&self) -> Option<PageCadres> {
-        let catalog = self.catalogs.get(self.tab).filter(|_| !matches!(self.tab, Tab::Overview | Tab::Units))?;
-        let list = self.list();
-        // Before the first frame the page is unknown: a tall terminal's worth.
-        let page = if self.frame.page == 0 { 60 } else { self.frame.page };
-        let len = list.visible.len();
-        let offset = settle_offset(list.offset, list.selected, page, len);
-        let rows = list.visible.slice(offset, offset + page);
-        let on_screen = self.frame.list_of == Some(self.tab) && self.frame.shown == rows;
-        let drawn = rows.into_iter().filter_map(|r| catalog.cadre(r)).collect();
-        let (back, end) = (offset.saturating_sub(page / 2), offset + 2 * page);
-        let ahead = list.visible.slice(back, end).into_iter().filter_map(|r| catalog.cadre(r)).collect();
-        Some(PageCadres { drawn, ahead, on_screen, whole: back == 0 && end >= len })
-    }
-
-    /// Takes in the neighbourhood of `window` (read for `window_wanted`); `batch`: the batch
-    /// whose cadres it holds too.
-    pub(super) fn take_window(&mut self, data: Data, window: Vec<Id>, batch: Option<Id>) {
-        // The rows read around a page on screen widen the columns from the next page on: the
-        // frame on screen keeps its layout, which they would otherwise change under rows that
-        // did not (the whole list drawn a second time for one key). Around a page that is the
-        // whole list they widen at once: no read comes after.
-        let present = |id: &Id| self.window.binary_search(id).is_ok();
-        let around = !self.window_stale
-            && self.form.is_none()
-            && self.page_cadres().is_some_and(|p| p.on_screen && !p.whole && p.drawn.iter().all(present));
+    /// Takes in the neighbourhood of the cadres (and the batch) `want` named.
+    pub(super) fn take_window(&mut self, data: Data, want: Want) {
         let shown = self.views.table(self.tab);
-        let keep = (around && !shown.rows.is_empty()).then(|| shown.columns.clone());
-        self.window = window;
-        self.window_batch = batch;
+        let keep = (want.keep_layout && !shown.rows.is_empty()).then(|| shown.measures());
+        self.window = want.cadres;
+        self.window_batch = want.batch;
         self.window_stale = false;
         self.data = data;
         self.index = Index::new(&self.data);
         self.rebuild_views();
-        if let Some(columns) = keep {
-            self.views.table_mut(self.tab).keep_measures(&columns);
+        if let Some(measures) = keep {
+            self.views.table_mut(self.tab).keep_measures(&measures);
         }
         if let Some(next) = self.after_load.take() {
             self.after_load(next);

@@ -101,7 +101,7 @@ fn carry(app: &mut App, s: &mut Session, mut effect: Effect, stop_at_save: bool)
         }
         if let Some(want) = app.window_wanted() {
             let data = read_window(s.store, &want.cadres, want.batch)?;
-            app.update(Action::Window { data: Box::new(data), window: want.cadres, batch: want.batch });
+            app.update(Action::Window { data: Box::new(data), want });
             drawn = true;
             continue;
         }

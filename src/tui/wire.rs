@@ -235,19 +235,16 @@ fn cursor_move(at: Option<(u16, u16)>, x: u16, y: u16, width: Option<u16>, out: 
     let Some((ax, ay)) = at else { return out.push_str(&absolute) };
     // Left of the last column the cursor is surely where it seems.
     let sure = width.is_some_and(|w| ax < w);
-    let best = if ay == y {
-        along(ax, x, sure)
-    } else if y > ay {
-        let down = match y - ay {
-            d if d <= 3 => "\n".repeat(usize::from(d)),
-            d => format!("\x1b[{d}B"),
-        };
-        let keep_column = sure.then(|| format!("{down}{}", along(ax, x, true)));
-        let from_start = format!("\r{down}{}", along(0, x, true));
-        // On a tie the carriage return: it is right whatever the terminal did at the edge.
-        [from_start].into_iter().chain(keep_column).min_by_key(String::len).unwrap_or_default()
-    } else {
-        absolute.clone()
+    let best = match y.checked_sub(ay) {
+        Some(0) => along(ax, x, sure),
+        Some(d) => {
+            let down = if d <= 3 { "\n".repeat(usize::from(d)) } else { format!("\x1b[{d}B") };
+            let keep_column = sure.then(|| format!("{down}{}", along(ax, x, true)));
+            let from_start = format!("\r{down}{}", along(0, x, true));
+            // On a tie the carriage return: it is right whatever the terminal did at the edge.
+            [from_start].into_iter().chain(keep_column).min_by_key(String::len).unwrap_or_default()
+        }
+        None => return out.push_str(&absolute),
     };
     out.push_str(if best.len() < absolute.len() { &best } else { &absolute });
 }

@@ -100,6 +100,14 @@ pub struct Column {
 }
 
 impl Column {
+    pub fn widths(&self) -> Widths {
+        Widths { ideal: self.ideal, need: self.need, full: self.full }
+    }
+
+    fn set_widths(&mut self, w: Widths) {
+        (self.ideal, self.need, self.full) = (w.ideal, w.need, w.full);
+    }
+
     /// Whether the column shows short forms at width `w`: narrower than its whole texts.
     pub fn is_short(&self, w: u16) -> bool {
         self.short.is_some() && w < self.ideal
@@ -400,12 +408,17 @@ impl Table {
         Table { columns, rows: Vec::new() }
     }
 
-    /// Takes the columns' measures from `before` (this tab's columns as a frame drew them), so
-    /// that the layout stays.
-    pub fn keep_measures(&mut self, before: &[Column]) {
-        if before.len() == self.columns.len() {
-            for (col, old) in self.columns.iter_mut().zip(before) {
-                (col.ideal, col.need, col.full) = (old.ideal, old.need, old.full);
+    /// Each column's measures.
+    pub fn measures(&self) -> Vec<Widths> {
+        self.columns.iter().map(Column::widths).collect()
+    }
+
+    /// Sets the columns' measures to `measures` (this tab's as a frame drew them), so that the
+    /// layout stays.
+    pub fn keep_measures(&mut self, measures: &[Widths]) {
+        if measures.len() == self.columns.len() {
+            for (col, w) in self.columns.iter_mut().zip(measures) {
+                col.set_widths(*w);
             }
         }
     }
@@ -424,8 +437,9 @@ impl Table {
             *widest = vec![Widths::default(); self.columns.len()];
         }
         for (col, w) in self.columns.iter_mut().zip(widest.iter_mut()) {
-            *w = Widths { ideal: w.ideal.max(col.ideal), need: w.need.max(col.need), full: w.full.max(col.full) };
-            (col.ideal, col.need, col.full) = (w.ideal, w.need, w.full);
+            let now = col.widths();
+            *w = Widths { ideal: w.ideal.max(now.ideal), need: w.need.max(now.need), full: w.full.max(now.full) };
+            col.set_widths(*w);
         }
     }
 
