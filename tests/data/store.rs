@@ -308,6 +308,69 @@ fn undo_puts_back_the_users_last_operation_and_only_that() {
     assert_eq!(store.write(|w| w.undo_last()).unwrap(), None);
 }
 
+/// A term recorded after the fact that ended early inserts its reviews and cancels some of them
+/// in the same save: undoing that save puts each row back once, to what it was before the save.
+#[test]
+fn undo_of_a_save_that_changed_a_row_twice_puts_it_back_as_before_the_save() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = demo_db(dir.path());
+    let mut store = open(&path);
+    let data = store.load().unwrap();
+    let unit = data.units.iter().find(|u| u.name.starts_with("佛山市城市规划")).unwrap().id;
+    let batch = data.batches.last().unwrap().id;
+    let cadre = store
+        .write(|w| {
+            w.add_cadre(&NewCadre {
+                name: "何晓岚".into(),
+                gender: Gender::Female,
+                birth_date: date("1990-05-12"),
+                political: Political::Party,
+                education: "大学本科".into(),
+                speciality: "城乡规划".into(),
+                grassroots_years: 1.0,
+                home_unit_id: unit,
+                home_post: "科员".into(),
+            })
+        })
+        .unwrap();
+    let term = NewSecondment {
+        cadre_id: cadre,
+        batch_id: batch,
+        direction: Direction::Down,
+        host_unit_id: unit,
+        host_post: "镇长助理".into(),
+        start: date("2025-03-01"),
+        planned_end: None,
+        ended_early: Some((date("2025-12-31"), "调任".into())),
+    };
+    let id = store.write(|w| w.add_secondment(&term)).unwrap();
+    let conn = store.connection();
+    let twice: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM (SELECT row_id FROM audit WHERE op = (SELECT max(op) FROM audit)
+             AND table_name = 'reviews' GROUP BY row_id HAVING count(*) > 1)",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert!(twice > 0, "the save wrote some reviews twice: inserted, then cancelled");
+    let undone = store.write(|w| w.undo_last()).unwrap().expect("the save to undo");
+    assert_eq!((undone.action.as_str(), undone.table.as_str()), ("insert", "secondments"));
+    let after = store.load().unwrap();
+    assert!(after.secondments.iter().all(|s| s.id != id && s.cadre_id != cadre), "the term is gone");
+    assert!(after.reviews.iter().all(|r| r.secondment_id != id), "and its reviews");
+    let next = store.write(|w| w.undo_last()).unwrap().expect("the cadre's save is next");
+    assert_eq!((next.action.as_str(), next.table.as_str()), ("insert", "cadres"));
+    drop(store);
+    // The audit trail still accounts for every row: `check` finds no tampering.
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_guazhi"))
+        .args(["check", path.to_str().unwrap(), "--today", "2026-11-27", "--format", "json"])
+        .output()
+        .unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["tampered"], serde_json::json!([]), "{json}");
+}
+
 #[test]
 fn undo_refuses_when_a_colleague_changed_the_row_since() {
     let dir = tempfile::tempdir().unwrap();

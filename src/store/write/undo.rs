@@ -104,16 +104,31 @@ impl Writer<'_> {
             .prepare("SELECT id, action, table_name, row_id, old_values, new_values, at FROM audit WHERE op = ?1 ORDER BY id DESC")?
             .query_map([op], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?)))?
             .collect::<rusqlite::Result<_>>()?;
+        // A save may write a row twice (a term recorded as ended early inserts its reviews, then
+        // cancels some). A row is held to the image its latest audit row left; put back at that
+        // step, its version moves on, so its earlier steps are not held to their images again
+        // (nobody else can write while this transaction holds the lock).
+        let mut reverted = std::collections::HashSet::new();
         for (_, _, table, row_id, old, new, _) in &rows {
-            self.revert_row(op, known_table(table)?, *row_id, parse(old.clone())?, parse(new.clone())?)?;
+            let table = known_table(table)?;
+            let held = reverted.insert((table, *row_id));
+            self.revert_row(op, table, *row_id, parse(old.clone())?, parse(new.clone())?, held)?;
         }
         let (_, action, table, _, _, _, at) = rows.last().cloned().expect("an operation has rows");
         Ok(Undone { op, at, action, table, rows: rows.len() })
     }
 
-    fn revert_row(&self, op: i64, table: &'static str, id: i64, old: Option<Value>, new: Option<Value>) -> Result<()> {
+    fn revert_row(
+        &self,
+        op: i64,
+        table: &'static str,
+        id: i64,
+        old: Option<Value>,
+        new: Option<Value>,
+        held: bool,
+    ) -> Result<()> {
         let current = self.snapshot(table, id)?;
-        if current != new {
+        if held && current != new {
             return Err(StoreError::Conflict { table, id, current });
         }
         match (&old, &current) {
