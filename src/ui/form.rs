@@ -197,15 +197,21 @@ fn choice_spans(f: &Field, labels: Vec<&str>, focused: bool, w: u16, zh: bool, t
         spans.push(Span::styled(format!(" {open}{}{close}", display_safe(current)), theme.tone(Tone::Error)));
     }
     if focused && chosen.is_none() && current.is_empty() {
-        let hint = match (zh, theme.ascii) {
-            (true, false) => "←/→ 或数字选择",
-            (true, true) => "Left/Right 或数字选择",
-            (false, false) => "←/→ or a digit",
-            (false, true) => "Left/Right or a digit",
+        let (keys, rest) = match (zh, theme.ascii) {
+            (true, false) => ("←/→", " 或数字选择"),
+            (true, true) => ("Left/Right", " 或数字选择"),
+            (false, false) => ("←/→", " or a digit"),
+            (false, true) => ("Left/Right", " or a digit"),
         };
         // Side by side the options end in a space already; between arrows they do not.
         let gap = if all <= w { "" } else { " " };
-        spans.push(Span::styled(format!("{gap}{hint}"), theme.muted()));
+        // The whole hint where it fits, else its keys alone, else nothing: never cut.
+        let used: u16 = spans.iter().map(|s| cells(&s.content)).sum();
+        let room = w.saturating_sub(used);
+        let hint = [format!("{gap}{keys}{rest}"), format!("{gap}{keys}")].into_iter().find(|h| cells(h) <= room);
+        if let Some(hint) = hint {
+            spans.push(Span::styled(hint, theme.muted()));
+        }
     }
     spans
 }
