@@ -62,16 +62,27 @@ pub fn layout_columns(columns: &[Column], width: u16) -> Vec<Placed> {
                 _ => 0,
             };
             let room = width.saturating_sub(used.saturating_add(gap).saturating_add(later_keys));
-            let w = if c.need <= room {
+            let w = if c.priority <= 1 && c.min <= room && room > 0 {
+                // Its minimum for now: what is left goes round the tier below.
+                c.min
+            } else if c.need <= room {
                 c.need
-            } else if c.priority <= 1 && c.min <= room && room > 0 {
-                room
             } else {
                 continue;
             };
             chosen.push(i);
             widths[i] = w;
             used = used.saturating_add(gap).saturating_add(w);
+        }
+        // A key tier's room beyond the minimums makes whole first the columns that lack least:
+        // a next review one cell short is shown whole, and a long host unit cut, rather than
+        // the other way round (80×24, English, an overdue count of three digits).
+        let mut short_of: Vec<usize> = tier.iter().copied().filter(|&i| widths[i] > 0).collect();
+        short_of.sort_by_key(|&i| columns[i].need.saturating_sub(widths[i]));
+        for i in short_of {
+            let more = columns[i].need.saturating_sub(widths[i]).min(width.saturating_sub(used));
+            widths[i] += more;
+            used += more;
         }
         // This tier's short columns show their whole texts before a lesser column comes in
         // (the host's post before the flags); in between they would still show short forms.
@@ -379,6 +390,18 @@ mod tests {
         assert_eq!(widths(layout_columns(&cols, 56)), vec![(0, 8), (1, 22), (2, 24)]);
         // Room for both whole: nothing cut.
         assert_eq!(widths(layout_columns(&cols, 62)), vec![(0, 8), (1, 28), (2, 24)]);
+    }
+
+    /// When a key tier's columns cannot all be whole, the one that lacks least is made whole
+    /// and the long one cut: a next review needing 25 cells beside a host unit of 26 at 78.
+    #[test]
+    fn a_key_column_one_cell_short_is_made_whole_before_a_long_one() {
+        let mut review = col(24, 25, 1);
+        review.need = 25;
+        let cols = [col(8, 8, 0), col(4, 4, 1), col(8, 26, 1), col(12, 12, 1), review];
+        // 8 + 4 + 26 + 12 + 25 + 4 gaps = 79 > 78: the host unit gives the cell.
+        assert_eq!(widths(layout_columns(&cols, 78)), vec![(0, 8), (1, 4), (2, 25), (3, 12), (4, 25)]);
+        assert_eq!(widths(layout_columns(&cols, 79)), vec![(0, 8), (1, 4), (2, 26), (3, 12), (4, 25)]);
     }
 
     /// Key facts whole before anything less important is shown at all: the host column gets
