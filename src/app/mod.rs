@@ -274,7 +274,14 @@ impl App {
 
     /// Sorts, filters and searches `tab`'s list again; the selection stays on its record.
     pub fn refresh_tab(&mut self, tab: Tab) {
-        let kept = self.selected_rec(tab).or(self.keep[tab.index()]);
+        self.refresh_list(tab, true);
+    }
+
+    /// `refresh_tab`, the selection kept on its record or (`keep_selection` false: a search
+    /// typed goes to its first match) not looked for: finding a record far down a large list
+    /// would compose the whole list at every key.
+    pub(super) fn refresh_list(&mut self, tab: Tab, keep_selection: bool) {
+        let kept = if keep_selection { self.selected_rec(tab).or(self.keep[tab.index()]) } else { None };
         let (visible, answered) = match self.catalogs.get(tab) {
             Some(catalog) => {
                 let ask = self.ask(tab);

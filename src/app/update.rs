@@ -258,7 +258,8 @@ impl App {
     fn search_changed(&mut self) {
         let tab = self.tab;
         self.lists[tab.index()].take_query();
-        self.refresh_tab(tab);
+        let searching = self.lists[tab.index()].searching();
+        self.refresh_list(tab, !searching);
         self.lists[tab.index()].jump_to_first_match();
     }
 

@@ -8,7 +8,8 @@
 //! cadres it touched in place (`apply`); sorted orders are patched, not made again.
 
 use super::bitset::BitSet;
-use super::order::{compose, rows_where, Sorts, Texts, EMPTY};
+use super::lazy::compose_lazy;
+use super::order::{compose, rows_where, Sorts, Texts, EMPTY, PARALLEL_ROWS};
 use super::{Ask, Catalog, Visible};
 use crate::app::view::cadres::{gender_label, political_short, Col};
 use crate::app::view::{index::join, Columns, Rec, Tags};
@@ -655,8 +656,12 @@ impl Catalog for CadreCatalog {
         let live = (0..n as u32).filter(|&r| !self.dead.contains(r));
         let order = Some(self.sorts.get(col, live, |r| self.key(col, r)));
         // A search without a sort: the cadres whose name matches first.
-        let first = hits.as_ref().filter(|_| sort.is_none()).map(|h| h.names.as_ref());
-        compose(n, order, keep.as_ref(), first, ask.reverse)
+        let first = hits.as_ref().filter(|_| sort.is_none()).map(|h| h.names.clone());
+        match (keep, order) {
+            // Every kept row is live, and so in the order: composed as far as it is read.
+            (Some(keep), Some(order)) if !ask.reverse && n >= PARALLEL_ROWS => compose_lazy(order, keep, first),
+            (keep, order) => compose(n, order, keep.as_ref(), first.as_deref(), ask.reverse),
+        }
     }
 
     fn rec(&self, row: usize) -> Option<Rec> {

@@ -10,6 +10,7 @@ pub mod bitset;
 pub mod cadres;
 pub mod first;
 pub mod handover;
+pub mod lazy;
 pub mod names;
 pub mod order;
 pub mod pairs;
@@ -38,6 +39,8 @@ pub enum Visible {
         reversed: bool,
     },
     Rows(Vec<u32>),
+    /// A search over a large order, composed as far as it is read (`lazy`).
+    Lazy(Arc<lazy::Lazy>),
 }
 
 impl Default for Visible {
@@ -52,6 +55,7 @@ impl Visible {
             Visible::All { len, .. } => *len,
             Visible::Sorted { rows, .. } => rows.len(),
             Visible::Rows(rows) => rows.len(),
+            Visible::Lazy(rows) => rows.len(),
         }
     }
 
@@ -71,6 +75,7 @@ impl Visible {
             Visible::Sorted { rows, reversed: false } => rows[i] as usize,
             Visible::Sorted { rows, reversed: true } => rows[len - 1 - i] as usize,
             Visible::Rows(rows) => rows[i] as usize,
+            Visible::Lazy(rows) => rows.get(i)? as usize,
         })
     }
 
@@ -83,6 +88,7 @@ impl Visible {
                 rows.iter().position(|&r| r as usize == row).map(|p| if *reversed { len - 1 - p } else { p })
             }
             Visible::Rows(rows) => rows.iter().position(|&r| r as usize == row),
+            Visible::Lazy(rows) => rows.position(row),
         }
     }
 
