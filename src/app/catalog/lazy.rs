@@ -28,8 +28,7 @@ pub struct Lazy {
 pub fn compose_lazy(order: Arc<[u32]>, keep: BitSet, first: Option<Arc<BitSet>>) -> Visible {
     let len = keep.count();
     let firsts = first.as_deref().map_or(0, |f| keep.count_with(f));
-    let (kw, fw) = (keep.words(), first.as_deref().map(BitSet::words));
-    let is_first = |r: u32| fw.is_some_and(|fw| bit(fw, r));
+    let is_first = |r: u32| first.as_deref().is_some_and(|f| f.contains(r));
     let mut head = Vec::with_capacity(HEAD.min(len));
     // The first rows are the first `first` rows of the order, then (when they are fewer) the
     // others from the start: each scan stops once it has what the head takes of its kind.
@@ -39,7 +38,7 @@ pub fn compose_lazy(order: Arc<[u32]>, keep: BitSet, first: Option<Arc<BitSet>>)
             if head.len() == stop {
                 break;
             }
-            if bit(kw, r) && is_first(r) == want_first {
+            if keep.contains(r) && is_first(r) == want_first {
                 head.push(r);
             }
         }
@@ -50,10 +49,6 @@ pub fn compose_lazy(order: Arc<[u32]>, keep: BitSet, first: Option<Arc<BitSet>>)
         scan(&mut head, false, others);
     }
     Visible::Lazy(Arc::new(Lazy { len, head, order, keep, first, whole: OnceLock::new() }))
-}
-
-fn bit(words: &[u64], r: u32) -> bool {
-    words.get(r as usize / 64).is_some_and(|w| w >> (r % 64) & 1 == 1)
 }
 
 impl Lazy {
