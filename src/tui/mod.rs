@@ -187,7 +187,7 @@ fn setup() -> io::Result<Term> {
         EnableBracketedPaste,
         terminal::Clear(terminal::ClearType::All)
     )?;
-    Terminal::new(Wire::new(BufWriter::with_capacity(1 << 16, io::stdout())))
+    Terminal::new(Wire::on_blank_screen(BufWriter::with_capacity(1 << 16, io::stdout())))
 }
 
 /// Raw mode off, mouse and bracketed paste off, alternate screen left, cursor shown. Every

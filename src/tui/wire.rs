@@ -31,6 +31,8 @@ pub struct Wire<W: Write> {
     /// The terminal's width, once ratatui has asked for its size (every frame): a cursor in
     /// a column left of the last is where the wire thinks, so a line feed keeps its column.
     width: std::cell::Cell<Option<u16>>,
+    /// What the cells no frame drew show: blank after a clear of the whole screen.
+    fill: Seen,
 }
 
 /// One cell of the terminal, as the wire knows it.
@@ -49,11 +51,23 @@ enum Seen {
 
 impl<W: Write> Wire<W> {
     pub fn new(writer: W) -> Wire<W> {
-        Wire { writer, shown: Vec::new(), cursor: None, cursor_shown: None, width: Default::default() }
+        Wire {
+            writer,
+            shown: Vec::new(),
+            cursor: None,
+            cursor_shown: None,
+            width: Default::default(),
+            fill: Seen::Unknown,
+        }
+    }
+
+    /// A wire to a terminal whose screen was just cleared.
+    pub fn on_blank_screen(writer: W) -> Wire<W> {
+        Wire { fill: Seen::Cell(Cell::default()), ..Wire::new(writer) }
     }
 
     fn seen(&self, x: u16, y: u16) -> &Seen {
-        self.shown.get(usize::from(y)).and_then(|r| r.get(usize::from(x))).unwrap_or(&Seen::Unknown)
+        self.shown.get(usize::from(y)).and_then(|r| r.get(usize::from(x))).unwrap_or(&self.fill)
     }
 
     fn see(&mut self, x: u16, y: u16, seen: Seen) {
@@ -63,7 +77,7 @@ impl<W: Write> Wire<W> {
         }
         let row = &mut self.shown[y];
         if row.len() <= x {
-            row.resize(x + 1, Seen::Unknown);
+            row.resize(x + 1, self.fill.clone());
         }
         row[x] = seen;
     }
@@ -100,6 +114,36 @@ impl<W: Write> Wire<W> {
         }
     }
 
+    /// The column from which row `y` is blank to its end once `changed` (this frame's cells of
+    /// the row) are drawn: blanks that look like any other, where the wire knows the cells it
+    /// does not draw, plain as the erase leaves them. `None` when the width is unknown or the
+    /// row's last cell is not blank.
+    fn blank_from(&self, y: u16, changed: &[(u16, u16, &Cell)]) -> Option<u16> {
+        let blank = |c: &Cell| c.symbol() == " " && pen_of(c) == PLAIN;
+        let (mut from, mut k) = (self.width.get()?, changed.len());
+        while from > 0 {
+            let x = from - 1;
+            let is_blank = match changed[..k].last() {
+                Some(&(cx, _, c)) if cx == x => {
+                    k -= 1;
+                    blank(c)
+                }
+                _ => match self.seen(x, y) {
+                    Seen::Cell(c) => blank(c),
+                    // The right half of a wide character goes with its left half, when a
+                    // blank is drawn there (ratatui does not send the half again).
+                    Seen::Half => matches!(changed[..k].last(), Some(&(cx, _, c)) if cx + 1 == x && blank(c)),
+                    _ => false,
+                },
+            };
+            if !is_blank {
+                break;
+            }
+            from = x;
+        }
+        (Some(from) != self.width.get()).then_some(from)
+    }
+
     /// The cells from `from` up to `to` in row `y`, when writing them again in `pen` is how to
     /// step over them: at most three, each a known plain ASCII character in `pen`, or a blank
     /// that looks the same in `pen`.
@@ -122,6 +166,9 @@ impl<W: Write> Wire<W> {
             .collect()
     }
 }
+
+/// `ESC[K`: erasing to the end of the row costs this many bytes, against one a blank cell.
+const ERASE_BYTES: usize = 3;
 
 /// Whether a blank drawn in `pen` looks like any other blank: no background, nothing drawn
 /// across the cell.
@@ -279,7 +326,38 @@ impl<W: Write> Backend for Wire<W> {
         let mut out = String::new();
         let mut pen = PLAIN;
         let mut at: Option<(u16, u16)> = None;
-        for (x, y, cell) in content {
+        let cells: Vec<(u16, u16, &Cell)> = content.collect();
+        // Where each row's blank tail begins, for the row being drawn.
+        let mut tail: Option<(u16, Option<u16>)> = None;
+        let mut i = 0;
+        while i < cells.len() {
+            let (x, y, cell) = cells[i];
+            i += 1;
+            let row_left = cells[i - 1..].iter().take_while(|c| c.1 == y).count();
+            if tail.is_none_or(|(ty, _)| ty != y) {
+                tail = Some((y, self.blank_from(y, &cells[i - 1..i - 1 + row_left])));
+            }
+            if let Some((_, Some(from))) = tail {
+                // Erased cells take the pen's colours: the plain pen, as ratatui's blanks have.
+                let mut reset = String::new();
+                if pen != PLAIN {
+                    pen_change(pen, PLAIN, &mut reset);
+                }
+                if x >= from && row_left > ERASE_BYTES + reset.len() && *self.seen(x, y) != Seen::Half {
+                    if at != Some((x, y)) {
+                        cursor_move(at, x, y, self.width.get(), &mut out);
+                    }
+                    out.push_str(&reset);
+                    pen = PLAIN;
+                    out.push_str("\x1b[K");
+                    for blank in x..self.width.get().unwrap_or(x) {
+                        self.see(blank, y, Seen::Cell(Cell::default()));
+                    }
+                    at = Some((x, y));
+                    i += row_left - 1;
+                    continue;
+                }
+            }
             if at != Some((x, y)) {
                 match at.and_then(|(ax, ay)| if ay == y { self.refill(ax, x, y, pen) } else { None }) {
                     Some(cells) => out.push_str(&cells),
@@ -345,8 +423,10 @@ impl<W: Write> Backend for Wire<W> {
     }
 
     fn clear_region(&mut self, clear_type: ClearType) -> io::Result<()> {
-        // Also after a suspend or a resize: nothing about the terminal is taken as known.
+        // Also after a suspend or a resize: nothing about the terminal is taken as known but
+        // what the clear made blank.
         self.shown.clear();
+        self.fill = if clear_type == ClearType::All { Seen::Cell(Cell::default()) } else { Seen::Unknown };
         (self.cursor, self.cursor_shown) = (None, None);
         self.width.set(None);
         execute!(
@@ -410,15 +490,25 @@ mod tests {
         bytes
     }
 
-    /// Two terminals show the same: every cell's text, colours and attributes.
-    fn same_screens(a: &vt100::Parser, b: &vt100::Parser) {
+    /// Two terminals show the same: every cell's text, colours and attributes. Where a wide
+    /// character's half was erased the stock backend leaves what the terminal chose: there the
+    /// wire may have erased the cell to the end of its row, and then shows the blank `buf` has.
+    fn same_screens(ours: &vt100::Parser, stock: &vt100::Parser, buf: &Buffer) {
         for y in 0..H {
             for x in 0..W {
-                let (a, b) = (a.screen().cell(y, x).unwrap(), b.screen().cell(y, x).unwrap());
+                let (a, b) = (ours.screen().cell(y, x).unwrap(), stock.screen().cell(y, x).unwrap());
+                // A blank shows no foreground colour and no boldness.
                 let looks = |c: &vt100::Cell| {
-                    (c.contents().trim().to_string(), c.fgcolor(), c.bgcolor(), c.bold(), c.underline(), c.inverse())
+                    let text = c.contents().trim().to_string();
+                    let ink = (!text.is_empty()).then(|| (c.fgcolor(), c.bold()));
+                    (text, ink, c.bgcolor(), c.underline(), c.inverse())
                 };
-                assert_eq!(looks(a), looks(b), "({x}, {y})");
+                if looks(a) != looks(b) {
+                    let want = &buf[(x, y)];
+                    let wanted = (String::new(), None, vt100::Color::Default, false, false);
+                    let plain = want.symbol().trim().is_empty() && pen_of(want) == PLAIN;
+                    assert!(plain && looks(a) == wanted, "({x}, {y}): {:?} against {:?}", looks(a), looks(b));
+                }
             }
         }
     }
@@ -496,18 +586,32 @@ mod tests {
         let mut term = vt100::Parser::new(H, W, 0);
         let mut stock = vt100::Parser::new(H, W, 0);
         let mut prev = Buffer::empty(Rect::new(0, 0, W, H));
-        let (mut bytes, mut stock_bytes) = (0, 0);
+        let (mut bytes, mut stock_bytes, mut erased) = (0, 0, 0);
+        // Knowing the width, one wire draws every frame, as in the program, and knows the cells
+        // it drew before: rows then end with an erase.
+        let mut wire = Wire::on_blank_screen(Vec::new());
+        wire.width.set(width);
         for seed in 0..1000 {
             let next = frame(seed);
-            let (ours, theirs) = (sent_knowing(&prev, &next, width), sent_by_stock(&prev, &next));
+            let ours = match width {
+                Some(_) => {
+                    wire.writer.clear();
+                    wire.draw(prev.diff(&next).into_iter()).unwrap();
+                    wire.writer.clone()
+                }
+                None => sent_knowing(&prev, &next, width),
+            };
+            erased += String::from_utf8_lossy(&ours).matches("\x1b[K").count();
+            let theirs = sent_by_stock(&prev, &next);
             (bytes, stock_bytes) = (bytes + ours.len(), stock_bytes + theirs.len());
             term.process(&ours);
             stock.process(&theirs);
             shows(&term, &next);
-            same_screens(&term, &stock);
+            same_screens(&term, &stock, &next);
             prev = next;
         }
         assert!(bytes * 3 < stock_bytes * 2, "{bytes} bytes against the stock backend's {stock_bytes}");
+        assert_eq!(erased > 0, width.is_some(), "{erased} erases");
     }
 
     #[test]
@@ -565,6 +669,29 @@ mod tests {
         wire.draw(one.diff(&two).into_iter()).unwrap();
         // Over "bc": the cells again; over "ef  张三 " (wide, and more than three): a move.
         assert_eq!(String::from_utf8(wire.writer).unwrap(), "\x1b[1;1HXbcY\x1b[9CZ");
+    }
+
+    #[test]
+    fn a_row_that_ends_blank_is_erased_to_its_end_in_one_sequence() {
+        let blank = Buffer::empty(Rect::new(0, 0, W, H));
+        let mut one = blank.clone();
+        one.set_string(0, 0, "顺德区乐从镇 党委委员 2027-01-15", Style::default());
+        one.set_string(0, 1, "张三 ab", Style::default().fg(Color::Red));
+        let mut two = blank.clone();
+        two.set_string(0, 0, "顺德区", Style::default());
+        two.set_string(0, 1, "张三", Style::default().fg(Color::Red));
+        let mut wire = Wire::on_blank_screen(Vec::new());
+        wire.width.set(Some(W));
+        let mut term = vt100::Parser::new(H, W, 0);
+        for (prev, next) in [(&blank, &one), (&one, &two)] {
+            wire.writer.clear();
+            wire.draw(prev.diff(next).into_iter()).unwrap();
+            term.process(&wire.writer);
+            shows(&term, next);
+        }
+        // Row 0's old tail, wide characters and all, goes with one erase; row 1's three cells
+        // (the red blank too) cost no more written.
+        assert_eq!(String::from_utf8(wire.writer).unwrap(), "\x1b[1;7H\x1b[K\n\x1b[5G   ");
     }
 
     /// ratatui places and shows the cursor after every frame: after a frame that changed

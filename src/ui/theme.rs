@@ -82,9 +82,11 @@ impl Theme {
         Style::new().add_modifier(Modifier::REVERSED)
     }
 
-    /// A search match inside a cell.
+    /// A search match inside a cell: underlined, and coloured when colours are on. Not bold:
+    /// most terminals draw bold Chinese as they draw it plain, and a search key on a long list
+    /// writes some fifty matches, each paying for the attribute twice.
     pub fn matched(&self) -> Style {
-        self.fg(Color::Magenta).add_modifier(Modifier::BOLD | Modifier::UNDERLINED)
+        self.fg(Color::Magenta).add_modifier(Modifier::UNDERLINED)
     }
 
     pub fn border(&self) -> Style {
