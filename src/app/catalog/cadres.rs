@@ -101,9 +101,8 @@ impl Person {
     }
 }
 
-/// What a row shows of the cadre's current term.
+/// What a row shows of the cadre's current term (its host text is interned apart: `host`).
 struct Shown {
-    host: String,
     tags: Tags,
     dispatch: u32,
     direction: u8,
@@ -122,15 +121,42 @@ impl Deriver<'_> {
 
     /// The current term's position and the cadre's phase (`Term::phase`).
     pub fn current_and_phase(&self, cadre: Id) -> (Option<usize>, Option<SecondmentStatus>) {
+        self.with_terms(cadre, |terms, positions| {
+            (Term::current(terms, self.today).map(|i| positions[i] as usize), Term::phase(terms, self.today))
+        })
+    }
+
+    /// `f` of the cadre's terms in start order and their roster positions. A cadre has a few
+    /// terms: they are copied onto the stack, not into a new vector for each of a million rows.
+    fn with_terms<R>(&self, cadre: Id, f: impl FnOnce(&[Term], &[u32]) -> R) -> R {
         let positions = self.roster.terms_of(cadre);
-        let terms: Vec<Term> = positions.iter().map(|&p| self.roster.terms[p as usize]).collect();
-        (Term::current(&terms, self.today).map(|i| positions[i] as usize), Term::phase(&terms, self.today))
+        let term_at = |p: &u32| self.roster.terms[*p as usize];
+        let (mut held, on_heap);
+        let terms: &[Term] = match positions {
+            [] => &[],
+            [first, ..] if positions.len() <= 8 => {
+                held = [term_at(first); 8];
+                for (slot, p) in held.iter_mut().zip(positions) {
+                    *slot = term_at(p);
+                }
+                &held[..positions.len()]
+            }
+            _ => {
+                on_heap = positions.iter().map(term_at).collect::<Vec<_>>();
+                &on_heap
+            }
+        };
+        f(terms, positions)
+    }
+
+    /// The Host column's text of the term at `pos`.
+    fn host(&self, pos: usize) -> String {
+        join(self.unit_name(self.roster.terms[pos].host_unit_id), self.roster.post_of(pos))
     }
 
     fn shown(&self, pos: usize, archived: bool, phase: Option<SecondmentStatus>) -> Shown {
         let (r, t) = (self.roster, &self.roster.terms[pos]);
         Shown {
-            host: join(self.unit_name(t.host_unit_id), r.post_of(pos)),
             tags: Tags { batch: Some(t.batch_id), district: r.district(t), archived, phase, ..Tags::default() },
             dispatch: r.batch(t.batch_id).map_or(EMPTY, |b| date_key(b.dispatch_date)),
             direction: t.direction as u8,
@@ -153,10 +179,11 @@ impl Deriver<'_> {
                     _ => {}
                 }
                 if rules {
-                    let terms: Vec<Term> = r.terms_of(c.id).iter().map(|&p| r.terms[p as usize]).collect();
-                    for (rule, named) in term_rules(c.grassroots_years, &terms, r.policy.term_months) {
-                        out.extend(named.iter().filter(|&&s| s == t.id).map(|_| label(rule)));
-                    }
+                    self.with_terms(c.id, |terms, _| {
+                        for (rule, named) in term_rules(c.grassroots_years, terms, r.policy.term_months) {
+                            out.extend(named.iter().filter(|&&s| s == t.id).map(|_| label(rule)));
+                        }
+                    });
                     let mut paired = false;
                     for p in r.pairs_of(pos) {
                         paired = true;
@@ -190,7 +217,7 @@ impl Deriver<'_> {
             texts: [
                 c.name.to_string(),
                 join(self.unit_name(c.home_unit_id), c.home_post),
-                shown.as_ref().map_or(String::new(), |s| s.host.clone()),
+                current.map_or(String::new(), |pos| self.host(pos)),
             ],
             flags: flags.join(self.lang.pick("，", ", ")),
             tags: shown.as_ref().map_or(Tags { archived: c.archived, ..Tags::default() }, |s| s.tags),
@@ -591,10 +618,15 @@ pub fn rules(d: &Deriver, ids: &[Id], archived: impl Fn(usize) -> bool + Sync, g
             out.clear();
             let person = Person { id: ids[row], grassroots_years: f64::from(grassroots[row]), archived: archived(row) };
             d.flags(person, current, true, &mut out);
-            let t = *ids_of.entry(out.clone()).or_insert_with(|| {
-                texts.push(out.join(d.lang.pick("，", ", ")));
-                texts.len() as u32 - 1
-            });
+            // Looked up before inserting: an entry would take a copy of the flags for every row.
+            let t = match ids_of.get(&out) {
+                Some(&t) => t,
+                None => {
+                    texts.push(out.join(d.lang.pick("，", ", ")));
+                    ids_of.insert(out.clone(), texts.len() as u32 - 1);
+                    texts.len() as u32 - 1
+                }
+            };
             flags.push(t);
             next.push(current.and_then(|pos| d.roster.next_due[pos]).map_or(EMPTY, date_key));
         }
