@@ -26,8 +26,11 @@ pub struct TextPool {
     /// Every text, one after the other: text `i` ends at `ends[i]`.
     bytes: String,
     ends: Vec<u32>,
-    /// The ids, found by their text's hash.
-    ids: HashTable<Slot>,
+    /// The ids, found by their text's hash: while the pool is built, in slots that hold short
+    /// texts too (`Slot`); once it is finished, alone (a third of the memory, and a save adds
+    /// a handful of texts).
+    building: HashTable<Slot>,
+    ids: HashTable<u32>,
     /// foldhash (hashbrown's): SipHash was a tenth of the lists' build time at a million cadres.
     hasher: DefaultHashBuilder,
     keys: PackedKeys,
@@ -121,7 +124,11 @@ impl TextPool {
         let safe = display_safe(text);
         let hash = self.hasher.hash_one(safe.as_bytes());
         let (bytes, ends) = (&self.bytes, &self.ends);
-        if let Some(&Slot { id, .. }) = self.ids.find(hash, |slot| slot.holds(&safe, bytes, ends)) {
+        let found = match self.finished {
+            true => self.ids.find(hash, |&id| text_at(bytes, ends, id) == safe).copied(),
+            false => self.building.find(hash, |slot| slot.holds(&safe, bytes, ends)).map(|slot| slot.id),
+        };
+        if let Some(id) = found {
             if person && !self.person[id as usize] {
                 self.person[id as usize] = true;
                 if self.finished {
@@ -136,8 +143,12 @@ impl TextPool {
         self.bytes.push_str(&safe);
         self.ends.push(u32::try_from(self.bytes.len()).expect("under 4 GiB of distinct texts"));
         self.person.push(person);
-        let TextPool { ids, bytes, ends, hasher, .. } = self;
-        ids.insert_unique(hash, Slot::new(id, &safe), |other| hasher.hash_one(other.text(bytes, ends)));
+        let TextPool { ids, building, bytes, ends, hasher, finished, .. } = self;
+        if *finished {
+            ids.insert_unique(hash, id, |&other| hasher.hash_one(text_at(bytes, ends, other).as_bytes()));
+        } else {
+            building.insert_unique(hash, Slot::new(id, &safe), |other| hasher.hash_one(other.text(bytes, ends)));
+        }
         if self.finished {
             self.keys.push(&safe, person);
             self.ranks.push(0);
@@ -173,6 +184,12 @@ impl TextPool {
         self.keys.append(left);
         self.keys.append(right);
         self.rank_all();
+        let TextPool { ids, building, bytes, ends, hasher, .. } = self;
+        ids.reserve(building.len(), |&other| hasher.hash_one(text_at(bytes, ends, other).as_bytes()));
+        for slot in std::mem::take(building) {
+            let hash = hasher.hash_one(slot.text(bytes, ends));
+            ids.insert_unique(hash, slot.id, |&other| hasher.hash_one(text_at(bytes, ends, other).as_bytes()));
+        }
         self.finished = true;
     }
 
@@ -271,7 +288,8 @@ impl TextPool {
     pub fn heap_bytes(&self) -> usize {
         self.bytes.capacity()
             + self.ends.capacity() * 4
-            + self.ids.capacity() * (std::mem::size_of::<Slot>() + 1)
+            + self.ids.capacity() * 5
+            + self.building.capacity() * (std::mem::size_of::<Slot>() + 1)
             + self.keys.heap_bytes()
             + (self.ranks.capacity() + self.by_rank.capacity()) * 4
             + self.person.capacity()
