@@ -33,6 +33,9 @@ pub struct Wire<W: Write> {
     width: std::cell::Cell<Option<u16>>,
     /// What the cells no frame drew show: blank after a clear of the whole screen.
     fill: Seen,
+    /// What ratatui's last frame holds, as its diffs told (blank where none drew, as ratatui's
+    /// buffers start and restart after a clear): what a cell a frame does not send is to show.
+    frame: Vec<Vec<Cell>>,
 }
 
 /// One cell of the terminal, as the wire knows it.
@@ -58,6 +61,30 @@ impl<W: Write> Wire<W> {
             cursor_shown: None,
             width: Default::default(),
             fill: Seen::Unknown,
+            frame: Vec::new(),
+        }
+    }
+
+    /// The cell at (`x`, `y`) of ratatui's last frame.
+    fn in_frame(&self, x: u16, y: u16) -> Option<&Cell> {
+        self.frame.get(usize::from(y)).and_then(|r| r.get(usize::from(x)))
+    }
+
+    /// Notes the cells ratatui sent as its frame's. The columns a wide character covers are
+    /// blank in ratatui's buffer, and its diff never sends them.
+    fn note_frame(&mut self, cells: &[(u16, u16, &Cell)]) {
+        for &(x, y, cell) in cells {
+            let (x, y) = (usize::from(x), usize::from(y));
+            let covers = usize::from(text_width(cell.symbol()).max(1));
+            if self.frame.len() <= y {
+                self.frame.resize(y + 1, Vec::new());
+            }
+            let row = &mut self.frame[y];
+            if row.len() < x + covers {
+                row.resize(x + covers, Cell::default());
+            }
+            row[x] = cell.clone();
+            row[x + 1..x + covers].fill(Cell::default());
         }
     }
 
@@ -114,34 +141,66 @@ impl<W: Write> Wire<W> {
         }
     }
 
-    /// The column from which row `y` is blank to its end once `changed` (this frame's cells of
-    /// the row) are drawn: blanks that look like any other, where the wire knows the cells it
-    /// does not draw, plain as the erase leaves them. `None` when the width is unknown or the
-    /// row's last cell is not blank.
-    fn blank_from(&self, y: u16, changed: &[(u16, u16, &Cell)]) -> Option<u16> {
-        let blank = |c: &Cell| c.symbol() == " " && pen_of(c) == PLAIN;
-        let (mut from, mut k) = (self.width.get()?, changed.len());
+    /// Where row `y` of the frame being drawn (noted first: `note_frame`) can be erased to its
+    /// end (`ESC[K`): from the column `from` the row is blank, looking as the erase leaves
+    /// it, up to its last `MAX_KEPT` cells or fewer (a list's right border), which are then
+    /// drawn again. `None` when the width is unknown or no blank stretch ends the row.
+    fn tail(&self, y: u16) -> Option<Tail> {
+        let width = self.width.get()?;
+        let blank_cell = Cell::default();
+        let at = |x: u16| self.in_frame(x, y).unwrap_or(&blank_cell);
+        // A blank whose pen shows nothing on it (no background, nothing drawn across it)
+        // looks as the erase leaves it.
+        let blank = |c: &Cell| c.symbol() == " " && invisible_on_blank(pen_of(c));
+        // The kept cells: the row's last ones that are not blank, each one column wide.
+        let mut kept = Vec::new();
+        while kept.len() < MAX_KEPT {
+            let x = width.checked_sub(kept.len() as u16 + 1)?;
+            let cell = at(x).clone();
+            if blank(&cell) {
+                break;
+            }
+            // Box lines are ambiguous in width; the cursor is then placed absolutely after
+            // them (`put`), which is all the next kept cell needs.
+            if text_width(cell.symbol()) != 1 {
+                return None;
+            }
+            kept.push(cell);
+        }
+        kept.reverse();
+        let keep = width - kept.len() as u16;
+        let mut from = keep;
         while from > 0 {
             let x = from - 1;
-            let is_blank = match changed[..k].last() {
-                Some(&(cx, _, c)) if cx == x => {
-                    k -= 1;
-                    blank(c)
-                }
-                _ => match self.seen(x, y) {
-                    Seen::Cell(c) => blank(c),
-                    // The right half of a wide character goes with its left half, when a
-                    // blank is drawn there (ratatui does not send the half again).
-                    Seen::Half => matches!(changed[..k].last(), Some(&(cx, _, c)) if cx + 1 == x && blank(c)),
-                    _ => false,
-                },
-            };
-            if !is_blank {
+            // The erase makes the terminal show the frame's cells, whatever it showed there
+            // (halves of wide characters, symbols of unsure width).
+            if !blank(at(x)) {
                 break;
             }
             from = x;
         }
-        (Some(from) != self.width.get()).then_some(from)
+        (from < keep).then_some(Tail { from, keep, kept })
+    }
+
+    /// Draws `cell` at (`x`, `y`): the cursor moved there (or the cells before it written
+    /// again), the pen changed, the symbol, and what the terminal now shows noted.
+    fn put(&mut self, out: &mut String, pen: &mut Pen, at: &mut Option<(u16, u16)>, x: u16, y: u16, cell: &Cell) {
+        if *at != Some((x, y)) {
+            match at.and_then(|(ax, ay)| if ay == y { self.refill(ax, x, y, *pen) } else { None }) {
+                Some(cells) => out.push_str(&cells),
+                None => cursor_move(*at, x, y, self.width.get(), out),
+            }
+        }
+        let want = pen_of(cell);
+        if want != *pen {
+            pen_change(*pen, want, out);
+            *pen = want;
+        }
+        let symbol = cell.symbol();
+        out.push_str(symbol);
+        let advanced = advance(symbol);
+        self.remember(x, y, cell, advanced.unwrap_or(0));
+        *at = advanced.map(|w| (x + w.max(1), y));
     }
 
     /// The cells from `from` up to `to` in row `y`, when writing them again in `pen` is how to
@@ -169,6 +228,41 @@ impl<W: Write> Wire<W> {
 
 /// `ESC[K`: erasing to the end of the row costs this many bytes, against one a blank cell.
 const ERASE_BYTES: usize = 3;
+
+/// At most this many cells at a row's end are drawn again after an erase (a border).
+const MAX_KEPT: usize = 2;
+
+/// A row's end that can be erased: blank from `from` to `keep`, then `kept`, drawn again.
+#[derive(Debug, Clone)]
+struct Tail {
+    from: u16,
+    keep: u16,
+    kept: Vec<Cell>,
+}
+
+impl Tail {
+    /// The most drawing the kept cells again costs: a move along the row (`ESC[nC`), an
+    /// absolute one after a symbol of unsure width, and each cell's style and symbol.
+    fn kept_cost(&self) -> usize {
+        if self.kept.is_empty() {
+            return 0;
+        }
+        let mut pen = PLAIN;
+        let mut cost = "\x1b[999C".len();
+        for (k, c) in self.kept.iter().enumerate() {
+            if k > 0 && advance(self.kept[k - 1].symbol()).is_none() {
+                cost += "\x1b[999;999H".len();
+            }
+            let mut change = String::new();
+            if pen_of(c) != pen {
+                pen_change(pen, pen_of(c), &mut change);
+                pen = pen_of(c);
+            }
+            cost += change.len() + c.symbol().len();
+        }
+        cost
+    }
+}
 
 /// Whether a blank drawn in `pen` looks like any other blank: no background, nothing drawn
 /// across the cell.
@@ -327,23 +421,30 @@ impl<W: Write> Backend for Wire<W> {
         let mut pen = PLAIN;
         let mut at: Option<(u16, u16)> = None;
         let cells: Vec<(u16, u16, &Cell)> = content.collect();
-        // Where each row's blank tail begins, for the row being drawn.
-        let mut tail: Option<(u16, Option<u16>)> = None;
+        self.note_frame(&cells);
+        // The row being drawn and its blank tail.
+        let mut tail: Option<(u16, Option<Tail>)> = None;
         let mut i = 0;
         while i < cells.len() {
             let (x, y, cell) = cells[i];
-            i += 1;
-            let row_left = cells[i - 1..].iter().take_while(|c| c.1 == y).count();
-            if tail.is_none_or(|(ty, _)| ty != y) {
-                tail = Some((y, self.blank_from(y, &cells[i - 1..i - 1 + row_left])));
+            let row_left = cells[i..].iter().take_while(|c| c.1 == y).count();
+            if tail.as_ref().is_none_or(|(ty, _)| *ty != y) {
+                tail = Some((y, self.tail(y)));
             }
-            if let Some((_, Some(from))) = tail {
-                // Erased cells take the pen's colours: the plain pen, as ratatui's blanks have.
+            if let Some((_, Some(t))) = &tail {
+                // What the erase costs at most, against about a byte a column left to draw
+                // (ratatui sends a blank over a wide character once; its right half is then
+                // stepped over). Erased cells take the pen's colours: the plain pen, as
+                // ratatui's blanks have.
                 let mut reset = String::new();
                 if pen != PLAIN {
                     pen_change(pen, PLAIN, &mut reset);
                 }
-                if x >= from && row_left > ERASE_BYTES + reset.len() && *self.seen(x, y) != Seen::Half {
+                let cost = reset.len() + ERASE_BYTES + t.kept_cost();
+                let columns: usize =
+                    cells[i..i + row_left].iter().map(|c| if self.wide_at(c.0, y) { 2 } else { 1 }).sum();
+                if x >= t.from && x < t.keep && columns > cost && *self.seen(x, y) != Seen::Half {
+                    let Tail { keep, kept, .. } = t.clone();
                     if at != Some((x, y)) {
                         cursor_move(at, x, y, self.width.get(), &mut out);
                     }
@@ -354,26 +455,15 @@ impl<W: Write> Backend for Wire<W> {
                         self.see(blank, y, Seen::Cell(Cell::default()));
                     }
                     at = Some((x, y));
-                    i += row_left - 1;
+                    for (k, c) in (keep..).zip(&kept) {
+                        self.put(&mut out, &mut pen, &mut at, k, y, c);
+                    }
+                    i += row_left;
                     continue;
                 }
             }
-            if at != Some((x, y)) {
-                match at.and_then(|(ax, ay)| if ay == y { self.refill(ax, x, y, pen) } else { None }) {
-                    Some(cells) => out.push_str(&cells),
-                    None => cursor_move(at, x, y, self.width.get(), &mut out),
-                }
-            }
-            let want = pen_of(cell);
-            if want != pen {
-                pen_change(pen, want, &mut out);
-                pen = want;
-            }
-            let symbol = cell.symbol();
-            out.push_str(symbol);
-            let advanced = advance(symbol);
-            self.remember(x, y, cell, advanced.unwrap_or(0));
-            at = advanced.map(|w| (x + w.max(1), y));
+            self.put(&mut out, &mut pen, &mut at, x, y, cell);
+            i += 1;
         }
         if pen != PLAIN {
             out.push_str("\x1b[m");
@@ -426,6 +516,7 @@ impl<W: Write> Backend for Wire<W> {
         // Also after a suspend or a resize: nothing about the terminal is taken as known but
         // what the clear made blank.
         self.shown.clear();
+        self.frame.clear();
         self.fill = if clear_type == ClearType::All { Seen::Cell(Cell::default()) } else { Seen::Unknown };
         (self.cursor, self.cursor_shown) = (None, None);
         self.width.set(None);
@@ -506,7 +597,7 @@ mod tests {
                 if looks(a) != looks(b) {
                     let want = &buf[(x, y)];
                     let wanted = (String::new(), None, vt100::Color::Default, false, false);
-                    let plain = want.symbol().trim().is_empty() && pen_of(want) == PLAIN;
+                    let plain = want.symbol().trim().is_empty() && invisible_on_blank(pen_of(want));
                     assert!(plain && looks(a) == wanted, "({x}, {y}): {:?} against {:?}", looks(a), looks(b));
                 }
             }
@@ -570,6 +661,10 @@ mod tests {
                 let style = styles()[next(5) as usize];
                 let (end, _) = buf.set_stringn(x, y, text, usize::from(W - x), style);
                 x = end + next(5) as u16;
+            }
+            // Half the frames end their rows with a border, as a list does.
+            if seed.is_multiple_of(2) {
+                buf.set_string(W - 1, y, "│", Style::default().fg(Color::DarkGray));
             }
         }
         buf
@@ -692,6 +787,27 @@ mod tests {
         // Row 0's old tail, wide characters and all, goes with one erase; row 1's three cells
         // (the red blank too) cost no more written.
         assert_eq!(String::from_utf8(wire.writer).unwrap(), "\x1b[1;7H\x1b[K\n\x1b[5G   ");
+    }
+
+    #[test]
+    fn a_row_emptied_inside_a_border_is_erased_and_the_border_drawn_again() {
+        let blank = Buffer::empty(Rect::new(0, 0, W, H));
+        let border = Style::default().fg(Color::DarkGray);
+        let mut two = blank.clone();
+        two.set_string(0, 0, "│", border);
+        two.set_string(W - 1, 0, "│", border);
+        let mut one = two.clone();
+        one.set_string(1, 0, "顺德区乐从镇 党委委员 2027-01-15", Style::default());
+        let mut wire = Wire::on_blank_screen(Vec::new());
+        wire.width.set(Some(W));
+        let mut term = vt100::Parser::new(H, W, 0);
+        for (prev, next) in [(&blank, &one), (&one, &two)] {
+            wire.writer.clear();
+            wire.draw(prev.diff(next).into_iter()).unwrap();
+            term.process(&wire.writer);
+            shows(&term, next);
+        }
+        assert_eq!(String::from_utf8(wire.writer).unwrap(), format!("\x1b[1;2H\x1b[K\x1b[{}C\x1b[90m│\x1b[m", W - 2));
     }
 
     /// ratatui places and shows the cursor after every frame: after a frame that changed
