@@ -766,6 +766,21 @@ mod tests {
         assert_eq!(String::from_utf8(wire.writer).unwrap(), "\x1b[1;1HXbcY\x1b[9CZ");
     }
 
+    /// `frames` drawn one after another by one wire (knowing the width) into a terminal that
+    /// starts blank, each checked on the screen: the bytes of the last.
+    fn drawn_on_a_blank_screen(frames: &[&Buffer]) -> String {
+        let mut wire = Wire::on_blank_screen(Vec::new());
+        wire.width.set(Some(W));
+        let mut term = vt100::Parser::new(H, W, 0);
+        for pair in frames.windows(2) {
+            wire.writer.clear();
+            wire.draw(pair[0].diff(pair[1]).into_iter()).unwrap();
+            term.process(&wire.writer);
+            shows(&term, pair[1]);
+        }
+        String::from_utf8(wire.writer).unwrap()
+    }
+
     #[test]
     fn a_row_that_ends_blank_is_erased_to_its_end_in_one_sequence() {
         let blank = Buffer::empty(Rect::new(0, 0, W, H));
@@ -775,18 +790,10 @@ mod tests {
         let mut two = blank.clone();
         two.set_string(0, 0, "顺德区", Style::default());
         two.set_string(0, 1, "张三", Style::default().fg(Color::Red));
-        let mut wire = Wire::on_blank_screen(Vec::new());
-        wire.width.set(Some(W));
-        let mut term = vt100::Parser::new(H, W, 0);
-        for (prev, next) in [(&blank, &one), (&one, &two)] {
-            wire.writer.clear();
-            wire.draw(prev.diff(next).into_iter()).unwrap();
-            term.process(&wire.writer);
-            shows(&term, next);
-        }
+        let last = drawn_on_a_blank_screen(&[&blank, &one, &two]);
         // Row 0's old tail, wide characters and all, goes with one erase; row 1's three cells
         // (the red blank too) cost no more written.
-        assert_eq!(String::from_utf8(wire.writer).unwrap(), "\x1b[1;7H\x1b[K\n\x1b[5G   ");
+        assert_eq!(last, "\x1b[1;7H\x1b[K\n\x1b[5G   ");
     }
 
     #[test]
@@ -798,16 +805,8 @@ mod tests {
         two.set_string(W - 1, 0, "│", border);
         let mut one = two.clone();
         one.set_string(1, 0, "顺德区乐从镇 党委委员 2027-01-15", Style::default());
-        let mut wire = Wire::on_blank_screen(Vec::new());
-        wire.width.set(Some(W));
-        let mut term = vt100::Parser::new(H, W, 0);
-        for (prev, next) in [(&blank, &one), (&one, &two)] {
-            wire.writer.clear();
-            wire.draw(prev.diff(next).into_iter()).unwrap();
-            term.process(&wire.writer);
-            shows(&term, next);
-        }
-        assert_eq!(String::from_utf8(wire.writer).unwrap(), format!("\x1b[1;2H\x1b[K\x1b[{}C\x1b[90m│\x1b[m", W - 2));
+        let last = drawn_on_a_blank_screen(&[&blank, &one, &two]);
+        assert_eq!(last, format!("\x1b[1;2H\x1b[K\x1b[{}C\x1b[90m│\x1b[m", W - 2));
     }
 
     /// ratatui places and shows the cursor after every frame: after a frame that changed
