@@ -233,7 +233,7 @@ const ERASE_BYTES: usize = 3;
 const MAX_KEPT: usize = 2;
 
 /// A row's end that can be erased: blank from `from` to `keep`, then `kept`, drawn again.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 struct Tail {
     from: u16,
     keep: u16,
@@ -422,16 +422,17 @@ impl<W: Write> Backend for Wire<W> {
         let mut at: Option<(u16, u16)> = None;
         let cells: Vec<(u16, u16, &Cell)> = content.collect();
         self.note_frame(&cells);
-        // The row being drawn and its blank tail.
-        let mut tail: Option<(u16, Option<Tail>)> = None;
+        // Where the row being drawn ends in `cells`, and its blank tail until the first cell
+        // in it is reached: the erase is worth most there, and is weighed once.
+        let (mut row_end, mut tail) = (0, None);
         let mut i = 0;
         while i < cells.len() {
             let (x, y, cell) = cells[i];
-            let row_left = cells[i..].iter().take_while(|c| c.1 == y).count();
-            if tail.as_ref().is_none_or(|(ty, _)| *ty != y) {
-                tail = Some((y, self.tail(y)));
+            if i >= row_end {
+                row_end = i + cells[i..].iter().take_while(|c| c.1 == y).count();
+                tail = self.tail(y);
             }
-            if let Some((_, Some(t))) = &tail {
+            if let Some(t) = tail.take_if(|t| x >= t.from && x < t.keep) {
                 // What the erase costs at most, against about a byte a column left to draw
                 // (ratatui sends a blank over a wide character once; its right half is then
                 // stepped over). Erased cells take the pen's colours: the plain pen, as
@@ -441,10 +442,8 @@ impl<W: Write> Backend for Wire<W> {
                     pen_change(pen, PLAIN, &mut reset);
                 }
                 let cost = reset.len() + ERASE_BYTES + t.kept_cost();
-                let columns: usize =
-                    cells[i..i + row_left].iter().map(|c| if self.wide_at(c.0, y) { 2 } else { 1 }).sum();
-                if x >= t.from && x < t.keep && columns > cost && *self.seen(x, y) != Seen::Half {
-                    let Tail { keep, kept, .. } = t.clone();
+                let columns: usize = cells[i..row_end].iter().map(|c| if self.wide_at(c.0, y) { 2 } else { 1 }).sum();
+                if columns > cost && *self.seen(x, y) != Seen::Half {
                     if at != Some((x, y)) {
                         cursor_move(at, x, y, self.width.get(), &mut out);
                     }
@@ -455,10 +454,10 @@ impl<W: Write> Backend for Wire<W> {
                         self.see(blank, y, Seen::Cell(Cell::default()));
                     }
                     at = Some((x, y));
-                    for (k, c) in (keep..).zip(&kept) {
+                    for (k, c) in (t.keep..).zip(&t.kept) {
                         self.put(&mut out, &mut pen, &mut at, k, y, c);
                     }
-                    i += row_left;
+                    i = row_end;
                     continue;
                 }
             }
