@@ -79,11 +79,13 @@ impl Slot {
     }
 
     fn holds(&self, text: &str, bytes: &str, ends: &[u32]) -> bool {
-        match self.len {
-            LONG => text.len() > SHORT && text_at(bytes, ends, self.id) == text,
-            n => text.as_bytes() == &self.short[..usize::from(n)],
-        }
+        self.text(bytes, ends) == text.as_bytes()
     }
+}
+
+/// The hash of text `id` (as `add` hashes a text: its bytes), for the table of ids to grow by.
+fn rehash<'a>(hasher: &'a DefaultHashBuilder, bytes: &'a str, ends: &'a [u32]) -> impl Fn(&u32) -> u64 + 'a {
+    move |&id| hasher.hash_one(text_at(bytes, ends, id).as_bytes())
 }
 
 /// Text `id` of a pool's `bytes` and `ends`.
@@ -145,7 +147,7 @@ impl TextPool {
         self.person.push(person);
         let TextPool { ids, building, bytes, ends, hasher, finished, .. } = self;
         if *finished {
-            ids.insert_unique(hash, id, |&other| hasher.hash_one(text_at(bytes, ends, other).as_bytes()));
+            ids.insert_unique(hash, id, rehash(hasher, bytes, ends));
         } else {
             building.insert_unique(hash, Slot::new(id, &safe), |other| hasher.hash_one(other.text(bytes, ends)));
         }
@@ -185,10 +187,10 @@ impl TextPool {
         self.keys.append(right);
         self.rank_all();
         let TextPool { ids, building, bytes, ends, hasher, .. } = self;
-        ids.reserve(building.len(), |&other| hasher.hash_one(text_at(bytes, ends, other).as_bytes()));
+        ids.reserve(building.len(), rehash(hasher, bytes, ends));
         for slot in std::mem::take(building) {
             let hash = hasher.hash_one(slot.text(bytes, ends));
-            ids.insert_unique(hash, slot.id, |&other| hasher.hash_one(text_at(bytes, ends, other).as_bytes()));
+            ids.insert_unique(hash, slot.id, rehash(hasher, bytes, ends));
         }
         self.finished = true;
     }
