@@ -4,7 +4,9 @@
 //! seconds of `commit` (the `quick_check` before the lock, then the write transaction), the
 //! longest time the write lock was held (`lock_s`: a second connection tries `BEGIN IMMEDIATE`
 //! every millisecond meanwhile, as a colleague's save would), the plan's counts and the peak
-//! resident memory (`VmHWM`).
+//! resident memory (`VmHWM`). A colleague's connection meanwhile saves every 50 ms as the
+//! program does, waiting for the lock up to its busy timeout: `colleague_wait_s` is its
+//! longest wait, `colleague_busy` how many of its saves gave up.
 //!
 //! `--sheet N OUT.csv` instead writes a sheet of N new cadres, each with one secondment, every
 //! name and birth date distinct, for the 100,000-row figure of docs/RELIABILITY.md.
@@ -93,6 +95,26 @@ fn watch_lock(db: &str, stop: Arc<AtomicBool>) -> std::thread::JoinHandle<f64> {
     })
 }
 
+/// A colleague saving every 50 ms while the import runs, as the program saves: `BEGIN
+/// IMMEDIATE` waiting up to the program's busy timeout. Returns the longest wait for the lock
+/// and how many saves gave up (found it busy for the whole timeout).
+fn colleague_saves(db: &str, stop: Arc<AtomicBool>) -> std::thread::JoinHandle<(f64, u32)> {
+    let conn = rusqlite::Connection::open(db).expect("open a colleague's connection");
+    conn.busy_timeout(guazhi::store::BUSY_TIMEOUT).expect("the program's busy timeout");
+    std::thread::spawn(move || {
+        let (mut longest, mut busy) = (0.0f64, 0);
+        while !stop.load(Ordering::Relaxed) {
+            let started = Instant::now();
+            match conn.execute_batch("BEGIN IMMEDIATE; ROLLBACK") {
+                Ok(()) => longest = longest.max(started.elapsed().as_secs_f64()),
+                Err(_) => busy += 1,
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        (longest, busy)
+    })
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     if args.first().map(String::as_str) == Some("--sheet") {
@@ -125,11 +147,13 @@ fn main() {
     let prepare_s = started.elapsed().as_secs_f64();
     let stop = Arc::new(AtomicBool::new(false));
     let watcher = watch_lock(db, stop.clone());
+    let colleague = colleague_saves(db, stop.clone());
     let started = Instant::now();
     let outcome = run::commit(&mut store, &prepared);
     let commit_s = started.elapsed().as_secs_f64();
     stop.store(true, Ordering::Relaxed);
     let lock_s = watcher.join().expect("lock watcher");
+    let (colleague_wait_s, colleague_busy) = colleague.join().expect("colleague");
     let round = |s: f64| (s * 1000.0).round() / 1000.0;
     println!(
         "{}",
@@ -137,6 +161,8 @@ fn main() {
             "prepare_s": round(prepare_s),
             "commit_s": round(commit_s),
             "lock_s": round(lock_s),
+            "colleague_wait_s": round(colleague_wait_s),
+            "colleague_busy": colleague_busy,
             "committed": outcome.is_ok(),
             "error": outcome.err().map(|e| e.to_string()),
             "cadres": prepared.plan.cadres.len(),

@@ -118,11 +118,16 @@ fn parse_district(s: &str) -> Result<District, String> {
 
 impl From<InteropError> for ExitError {
     fn from(e: InteropError) -> Self {
+        if let InteropError::Stopped { cause, written } = e {
+            let stopped = ExitError::from(*cause);
+            let message = format!("{}\n{}", stopped.message, written.get(lang()));
+            return ExitError { code: stopped.code, message };
+        }
         let code = match &e {
             InteropError::Store(_) => 0,
             InteropError::Usage(_) => 2,
             InteropError::BadFile(_) | InteropError::Rows(_) => 4,
-            InteropError::Check(_) | InteropError::Io(_) => 5,
+            InteropError::Check(_) | InteropError::Io(_) | InteropError::Stopped { .. } => 5,
         };
         match e {
             InteropError::Store(e) => ExitError::from(e),
@@ -289,14 +294,14 @@ pub fn import(args: ImportArgs, today: NaiveDate) -> Result<u8, ExitError> {
             ));
         }
     }
-    run::commit(&mut store, &prepared)?;
+    let done = run::commit(&mut store, &prepared)?;
     let db = display_safe(&args.db.display().to_string()).into_owned();
     let summary = prepared.plan.summary(lang());
-    let _ = writeln!(
-        std::io::stdout(),
-        "{}",
-        say(format!("已导入 {db}：{summary}"), format!("imported into {db}: {summary}"))
-    );
+    let said = match done.parts {
+        0 | 1 => say(format!("已导入 {db}：{summary}"), format!("imported into {db}: {summary}")),
+        n => say(format!("已分 {n} 次导入 {db}：{summary}"), format!("imported into {db} in {n} parts: {summary}")),
+    };
+    let _ = writeln!(std::io::stdout(), "{said}");
     Ok(0)
 }
 

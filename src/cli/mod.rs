@@ -96,7 +96,7 @@ pub enum Command {
     },
     /// Export a list (the screens' filters apply) as CSV or xlsx.
     Export(interop::ExportArgs),
-    /// Import a sheet of secondments, a 任免审批表 (.lrmx) or a .zip of them; all or nothing.
+    /// Import a sheet of secondments, a 任免审批表 (.lrmx) or a .zip of them; a bad line stops it before anything is written.
     Import(interop::ImportArgs),
     /// Write an empty import sheet with the documented headers.
     Template(interop::TemplateArgs),

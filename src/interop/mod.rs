@@ -13,6 +13,7 @@ mod export_lists;
 pub mod import;
 pub mod lrmx;
 pub mod lrmx_write;
+pub mod parts;
 pub mod plan;
 pub mod profile;
 pub mod read;
@@ -78,6 +79,12 @@ pub enum InteropError {
     Check(Message),
     Store(StoreError),
     Io(std::io::Error),
+    /// An import that stopped after some of its parts were written (`written` says what, and
+    /// that running it again finishes it); `cause` is why it stopped, and sets the exit code.
+    Stopped {
+        cause: Box<InteropError>,
+        written: Message,
+    },
 }
 
 impl InteropError {
@@ -98,6 +105,7 @@ impl InteropError {
             }
             InteropError::Store(e) => e.message().get(lang).to_string(),
             InteropError::Io(e) => lang.pick(format!("读写出错：{e}"), e.to_string()),
+            InteropError::Stopped { cause, written } => format!("{}\n{}", cause.text(lang), written.get(lang)),
         }
     }
 }

@@ -1,14 +1,13 @@
 //! What an import will do, shown before it is done (`--dry-run`, the confirmation) and then
-//! applied in one transaction through the store's writes, so every change is validated again
-//! as a change made on screen. Changes to stored records are audited row by row like one;
+//! applied in short transactions through the store's writes (`parts`), so every change is
+//! validated again as a change made on screen. Changes to stored records are audited row by row like one;
 //! new cadres, secondments and pairs are written as a block under one digest
 //! (`Writer::new_rows`).
 
 use crate::domain::*;
 use crate::lang::{Lang, Message};
-use crate::store::{NewCadre, NewSecondment, Result, StoreError, Writer};
+use crate::store::{NewCadre, StoreError};
 use chrono::NaiveDate;
-use std::collections::HashMap;
 use std::fmt::Write as _;
 
 /// Where a change comes from: a line of a sheet, or a file of an archive.
@@ -287,7 +286,7 @@ fn changes(list: &[FieldChange], lang: Lang) -> String {
 }
 
 /// Prefixes a store error with where its change came from.
-fn at(origin: &Origin) -> impl Fn(StoreError) -> StoreError + '_ {
+pub(super) fn at(origin: &Origin) -> impl Fn(StoreError) -> StoreError + '_ {
     move |e| match e {
         StoreError::Invalid { field, message } => {
             let (o, f) = (&origin.0, crate::store::field_label(&field));
@@ -301,88 +300,4 @@ fn at(origin: &Origin) -> impl Fn(StoreError) -> StoreError + '_ {
         }
         other => other,
     }
-}
-
-/// Applies the plan inside the caller's transaction. Ids are looked up by name for what the
-/// plan refers to by name (units, batches), so a plan made from a fresh read applies as shown.
-pub fn apply(w: &Writer, plan: &Plan, units: &HashMap<String, Id>, batches: &HashMap<String, Id>) -> Result<()> {
-    let mut units = units.clone();
-    let mut batches = batches.clone();
-    for u in &plan.units {
-        units.insert(u.name.clone(), w.add_unit(&u.name, u.kind, u.district).map_err(at(&u.origin))?);
-    }
-    for b in &plan.batches {
-        batches.insert(b.name.clone(), w.add_batch(&b.name, b.dispatch, b.term_months).map_err(at(&b.origin))?);
-    }
-    for u in &plan.batch_updates {
-        w.update_batch(&u.record).map_err(at(&u.origin))?;
-    }
-    let unit = |name: &str, origin: &Origin| {
-        units.get(name).copied().ok_or_else(|| {
-            let o = &origin.0;
-            StoreError::invalid(
-                "import",
-                Message::new(format!("{}：没有“{name}”这个单位", o.zh), format!("{}: unknown unit '{name}'", o.en)),
-            )
-        })
-    };
-    // New rows go in as a block with one digest (`Writer::new_rows`), checked as one by one.
-    let mut new_rows = w.new_rows()?;
-    let mut cadres = Vec::with_capacity(plan.cadres.len());
-    for c in &plan.cadres {
-        let new = NewCadre { home_unit_id: unit(&c.home_unit, &c.origin)?, ..c.cadre.clone() };
-        cadres.push(new_rows.cadre(&new).map_err(at(&c.origin))?);
-    }
-    for u in &plan.cadre_updates {
-        let mut record = u.record.clone();
-        if let Some(home) = &u.home_unit {
-            record.home_unit_id = unit(home, &u.origin)?;
-        }
-        w.update_cadre(&record).map_err(at(&u.origin))?;
-    }
-    let mut secondments = Vec::with_capacity(plan.secondments.len());
-    for s in &plan.secondments {
-        let cadre_id = match s.cadre {
-            CadreRef::Stored(id) => id,
-            CadreRef::New(i) => cadres[i],
-        };
-        let batch_id = *batches.get(&s.batch).ok_or_else(|| {
-            let (o, b) = (&s.origin.0, &s.batch);
-            StoreError::invalid(
-                "import",
-                Message::new(format!("{}：没有“{b}”这个批次", o.zh), format!("{}: unknown batch '{b}'", o.en)),
-            )
-        })?;
-        let id = new_rows
-            .secondment(&NewSecondment {
-                cadre_id,
-                batch_id,
-                direction: s.direction,
-                host_unit_id: unit(&s.host_unit, &s.origin)?,
-                host_post: s.host_post.clone(),
-                start: s.start,
-                planned_end: Some(s.planned_end),
-                ended_early: s.early_end.clone(),
-            })
-            .map_err(at(&s.origin))?;
-        secondments.push(id);
-    }
-    for t in &plan.term_changes {
-        let s = &t.secondment;
-        w.change_term(s.id, s.version, s.start, t.planned_end).map_err(at(&t.origin))?;
-    }
-    for e in &plan.early_ends {
-        // A term change in the same import has moved the version on by one.
-        let version =
-            e.secondment.version + i64::from(plan.term_changes.iter().any(|t| t.secondment.id == e.secondment.id));
-        w.end_early(e.secondment.id, version, e.end, &e.reason).map_err(at(&e.origin))?;
-    }
-    let sec = |r: SecRef| match r {
-        SecRef::Stored(id) => id,
-        SecRef::New(i) => secondments[i],
-    };
-    for p in &plan.pairs {
-        new_rows.pair(sec(p.down), sec(p.up)).map_err(at(&p.origin))?;
-    }
-    new_rows.finish("import").map(|_| ())
 }

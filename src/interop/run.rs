@@ -1,12 +1,14 @@
 //! An import from start to end: read the file, check everything and make the plan
-//! ([`prepare`]), then, once confirmed, apply it in one transaction ([`commit`]). The plan was
-//! made from what was stored then: when a colleague saved in between, the file is checked
-//! again, and the import goes ahead only when the new plan is the same one (the save touched
-//! nothing the import changes), else it is refused.
+//! ([`prepare`]), then, once confirmed, apply it in short transactions ([`commit`]). The plan
+//! was made from what was stored then: when a colleague saved in between, the file is checked
+//! again, and the import goes on only when the new plan is the rest of the same one (the save
+//! touched nothing the import changes), else it stops.
 
-use super::plan::{apply, Plan};
+use super::parts::{apply_part, Progress, PART_ROWS};
+use super::plan::Plan;
 use super::resolve::ImportOptions;
 use super::{import, lrmx, profile, read, say, InteropError, Problem};
+use crate::domain::Id;
 use crate::lang::Message;
 use crate::store::{Store, StoreError};
 use chrono::NaiveDate;
@@ -27,7 +29,20 @@ pub struct Prepared {
     options: ImportOptions,
 }
 
-/// How often a colleague's unrelated save may make the import check the file again.
+impl Prepared {
+    /// Nothing of it written yet: the parts start here.
+    pub fn start(&self) -> Progress {
+        Progress::start(self.units.clone(), self.batches.clone(), self.mark)
+    }
+}
+
+/// How long the write lock is left free between parts. SQLite does not queue the saves that
+/// wait for it: each sleeps and tries again, every 100 ms once it has waited a third of a
+/// second. Taken again at once, the lock stayed out of their reach, and a colleague's save
+/// waited 4.4 s, near its 5 s limit, behind parts of 1.3 s each.
+const PAUSE_BETWEEN_PARTS: std::time::Duration = std::time::Duration::from_millis(120);
+
+/// How often in a row colleagues' unrelated saves may make the import check the file again.
 const ATTEMPTS: usize = 5;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -71,7 +86,7 @@ pub fn prepare(store: &Store, path: &Path, options: ImportOptions) -> Result<Pre
     let mut notes = Vec::new();
     let (mut plan, data) = match kind {
         Kind::Sheet => {
-            let grid = read::read_sheet(path)?;
+            let grid = read::read_sheet(path).map_err(|e| naming(path, e))?;
             notes.extend(grid.notes.iter().cloned());
             match import::layout(&grid, &mut problems, &mut notes) {
                 Some(layout) if problems.is_empty() => {
@@ -97,7 +112,7 @@ pub fn prepare(store: &Store, path: &Path, options: ImportOptions) -> Result<Pre
             }
         }
         Kind::Lrmx => {
-            let profiles = lrmx::read_path(path, &mut problems)?;
+            let profiles = lrmx::read_path(path, &mut problems).map_err(|e| naming(path, e))?;
             // Matched by name and the month of birth.
             let names: HashSet<&str> = profiles.iter().map(|p| p.name.as_str()).collect();
             let data = store.neighbourhood_of(|name, _| names.contains(name))?;
@@ -121,29 +136,90 @@ pub fn prepare(store: &Store, path: &Path, options: ImportOptions) -> Result<Pre
     })
 }
 
-/// Applies a prepared import in one transaction. When anything was saved since it was
-/// checked, the file is checked again: the same plan (with the same units and batches) is
-/// applied, a different one is refused (it is not what was shown).
-pub fn commit(store: &mut Store, prepared: &Prepared) -> Result<(), InteropError> {
-    store.ensure_sound()?;
-    let mut mark = prepared.mark;
-    for _ in 0..ATTEMPTS {
-        let applied = store.write(|w| {
-            if w.last_audit_id()? != mark {
-                return Ok(false);
-            }
-            apply(w, &prepared.plan, &prepared.units, &prepared.batches).map(|()| true)
-        })?;
-        if applied {
-            return Ok(());
-        }
-        let again = prepare(store, &prepared.path, prepared.options)?;
-        if (&again.plan, &again.units, &again.batches) != (&prepared.plan, &prepared.units, &prepared.batches) {
-            return Err(changed());
-        }
-        mark = again.mark;
+/// An I/O error reading the file, with its name: "No such file or directory" alone does not
+/// say which of the two paths given it is.
+fn naming(path: &Path, e: InteropError) -> InteropError {
+    match e {
+        InteropError::Io(io) => InteropError::Io(std::io::Error::new(io.kind(), format!("{}: {io}", path.display()))),
+        other => other,
     }
-    Err(changed())
+}
+
+/// Applies a prepared import in parts of [`PART_ROWS`] rows, each one write transaction, and
+/// returns how far it went (every part). When anything was saved by someone else since the
+/// file was checked or the last part written, the file is checked again: the import goes on
+/// when the new plan is the rest of the one shown (the save touched nothing the import
+/// changes), else it stops. An import that stops after some parts says what it wrote.
+pub fn commit(store: &mut Store, prepared: &Prepared) -> Result<Progress, InteropError> {
+    commit_in_parts(store, prepared, PART_ROWS)
+}
+
+/// [`commit`] in parts of about `rows` rows.
+pub fn commit_in_parts(store: &mut Store, prepared: &Prepared, rows: usize) -> Result<Progress, InteropError> {
+    commit_from(store, prepared, prepared.start(), rows)
+}
+
+/// [`commit_in_parts`], going on from `done` (what the parts before wrote): an audit row newer
+/// than its last is someone else's save, and the file is checked again.
+pub fn commit_from(
+    store: &mut Store,
+    prepared: &Prepared,
+    mut done: Progress,
+    rows: usize,
+) -> Result<Progress, InteropError> {
+    store.ensure_sound()?;
+    let plan = &prepared.plan;
+    let mut attempts = 0;
+    while !done.is_done(plan) {
+        let mut next = done.clone();
+        let written = store
+            .write(|w| {
+                if w.last_audit_id()? != next.mark {
+                    return Ok(false);
+                }
+                apply_part(w, plan, &mut next, rows).map(|()| true)
+            })
+            .map_err(|e| stopped(&done, e.into()))?;
+        if written {
+            (done, attempts) = (next, 0);
+            if !done.is_done(plan) {
+                std::thread::sleep(PAUSE_BETWEEN_PARTS);
+            }
+            continue;
+        }
+        attempts += 1;
+        let again = prepare(store, &prepared.path, prepared.options).map_err(|e| stopped(&done, e))?;
+        let named_alike = |ours: &HashMap<String, Id>, theirs: &HashMap<String, Id>| {
+            ours.iter().all(|(name, id)| theirs.get(name) == Some(id))
+        };
+        let same = again.plan == plan.remainder(&done)
+            && named_alike(&done.units, &again.units)
+            && named_alike(&done.batches, &again.batches);
+        if !same || attempts >= ATTEMPTS {
+            return Err(stopped(&done, if same { kept_saving() } else { changed() }));
+        }
+        done.mark = again.mark;
+    }
+    Ok(done)
+}
+
+/// `cause`, with what the parts before it wrote when there were any.
+fn stopped(done: &Progress, cause: InteropError) -> InteropError {
+    match done.parts {
+        0 => cause,
+        _ => InteropError::Stopped { cause: Box::new(cause), written: done.written() },
+    }
+}
+
+fn kept_saving() -> InteropError {
+    StoreError::invalid(
+        "import",
+        say(
+            format!("同事连续保存，导入重新检查文件 {ATTEMPTS} 次仍未能写入；请稍后重新导入"),
+            format!("colleagues kept saving while the file was checked again ({ATTEMPTS} times); run the import again later"),
+        ),
+    )
+    .into()
 }
 
 fn changed() -> InteropError {

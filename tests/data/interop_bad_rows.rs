@@ -193,3 +193,15 @@ fn files_that_are_not_sheets_are_refused() {
     assert_eq!(out.status.code(), Some(4));
     assert!(stderr(&out).contains("unknown file type"), "{}", stderr(&out));
 }
+
+#[test]
+fn a_file_that_cannot_be_read_is_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let demo = common::demo_db(dir.path());
+    for missing in ["名单.csv", "任免审批表.lrmx"] {
+        let file = dir.path().join(missing);
+        let out = guazhi(&["import", s(&demo), s(&file), "--yes"]);
+        assert_eq!(out.status.code(), Some(5), "{}", stderr(&out));
+        assert!(stderr(&out).contains(missing), "{}", stderr(&out));
+    }
+}

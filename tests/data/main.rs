@@ -19,6 +19,7 @@ mod fuzz_parsers;
 mod generate;
 mod import_block;
 mod import_concurrent;
+mod import_parts;
 mod interop_backup;
 mod interop_bad_rows;
 mod interop_bombs;

@@ -1,0 +1,163 @@
+//! #14, row 13: an import is written in parts, each a short write transaction, so that a
+//! colleague's save never waits for the whole file. Written in parts it must be the import
+//! written at once; the file checked again between parts must plan the rest of it, which is
+//! how a colleague's save in between is judged and how running a stopped import again ends it.
+
+use crate::common;
+use crate::interop_support::*;
+use guazhi::interop::parts::apply_part;
+use guazhi::interop::resolve::ImportOptions;
+use guazhi::interop::{run, InteropError};
+use guazhi::lang::Lang;
+use std::path::{Path, PathBuf};
+
+const CREATE: ImportOptions = ImportOptions { create_units: true };
+
+/// The demo's secondments as a CSV sheet in `dir`, and an empty database to import it into.
+fn demo_sheet_and_empty_db(dir: &Path) -> (PathBuf, PathBuf, PathBuf) {
+    let demo = common::demo_db(dir);
+    let sheet = dir.join("secondments.csv");
+    ok(&guazhi(&["export", s(&demo), "--what", "secondments", "--out", s(&sheet), "--today", TODAY]));
+    let empty = dir.join("empty.db");
+    ok(&guazhi(&["init", s(&empty)]));
+    (demo, sheet, empty)
+}
+
+/// The demo's sheet with changes for the demo itself: two cadres' education (updates), one
+/// stored term's planned end (a term change), and three lines again under new names, unpaired
+/// (new cadres with their secondments).
+fn changes_for_the_demo(dir: &Path, sheet: &Path) -> PathBuf {
+    let text = std::fs::read_to_string(sheet).unwrap();
+    let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
+    let cells = |line: &str| line.split(',').map(str::to_string).collect::<Vec<String>>();
+    let mut out = vec![lines[0].clone()];
+    for (i, line) in lines.iter_mut().enumerate().skip(1) {
+        let mut c = cells(line);
+        match i {
+            1 | 4 => c[4] = "博士研究生".into(),
+            2 => c[20] = "2019-03-30".into(),
+            _ => {}
+        }
+        out.push(c.join(","));
+    }
+    for (i, line) in lines.iter().skip(5).take(3).enumerate() {
+        let mut c = cells(line);
+        c[0] = format!("新人{}", ["甲", "乙", "丙"][i]);
+        (c[23], c[24]) = (String::new(), String::new());
+        out.push(c.join(","));
+    }
+    let file = dir.join("changes.csv");
+    std::fs::write(&file, out.join("\n") + "\n").unwrap();
+    file
+}
+
+#[test]
+fn an_import_in_parts_of_a_few_rows_writes_what_one_part_writes() {
+    let dir = tempfile::tempdir().unwrap();
+    let (demo, sheet, whole) = demo_sheet_and_empty_db(dir.path());
+    let in_parts = dir.path().join("in_parts.db");
+    std::fs::copy(&whole, &in_parts).unwrap();
+
+    let mut store = common::open(&whole);
+    let prepared = run::prepare(&store, &sheet, CREATE).unwrap();
+    let once = run::commit(&mut store, &prepared).unwrap();
+    let mut store = common::open(&in_parts);
+    let prepared = run::prepare(&store, &sheet, CREATE).unwrap();
+    let parts = run::commit_in_parts(&mut store, &prepared, 5).unwrap();
+
+    assert_eq!(once.parts, 1);
+    assert!(parts.parts > 20, "{} parts", parts.parts);
+    assert_eq!(keys(&in_parts), keys(&whole));
+    assert_eq!(keys(&in_parts), keys(&demo), "the programme of the sheet");
+    assert_eq!(counts(&in_parts)[..6], counts(&whole)[..6], "units … reviews");
+    // Each part is audited (a digest of its new rows), and the trail holds: `check` finds nothing.
+    for db in [&whole, &in_parts] {
+        let out = guazhi(&["check", s(db), "--today", TODAY]);
+        assert_eq!(out.status.code(), Some(0), "{}{}", String::from_utf8_lossy(&out.stdout), stderr(&out));
+    }
+}
+
+/// Writes `file`'s import part by part (about `rows` rows each) and checks after every part
+/// that the file checked again plans exactly the rest.
+fn parts_leave_the_rest_of_the_plan(db: &Path, file: &Path, rows: usize) -> usize {
+    let mut store = common::open(db);
+    let prepared = run::prepare(&store, file, CREATE).unwrap();
+    let mut done = prepared.start();
+    while !done.is_done(&prepared.plan) {
+        let mut next = done.clone();
+        store.write(|w| apply_part(w, &prepared.plan, &mut next, rows)).unwrap();
+        done = next;
+        let again = run::prepare(&store, file, CREATE).unwrap();
+        assert_eq!(again.plan, prepared.plan.remainder(&done), "after part {}", done.parts);
+    }
+    assert!(run::prepare(&store, file, CREATE).unwrap().plan.is_empty());
+    done.parts
+}
+
+#[test]
+fn after_each_part_the_file_checked_again_plans_the_rest() {
+    let dir = tempfile::tempdir().unwrap();
+    let (demo, sheet, empty) = demo_sheet_and_empty_db(dir.path());
+    // Units, batches, cadres, secondments and pairs, all new.
+    assert!(parts_leave_the_rest_of_the_plan(&empty, &sheet, 7) > 10);
+    // Updates, a term change and new cadres on stored units and batches.
+    let changes = changes_for_the_demo(dir.path(), &sheet);
+    let plan = run::prepare(&common::open(&demo), &changes, CREATE).unwrap().plan;
+    let sizes = (plan.cadre_updates.len(), plan.term_changes.len(), plan.cadres.len(), plan.secondments.len());
+    assert_eq!(sizes, (2, 1, 3, 3));
+    assert!(parts_leave_the_rest_of_the_plan(&demo, &changes, 1) >= 6);
+}
+
+#[test]
+fn a_colleagues_unrelated_save_between_parts_does_not_stop_the_import() {
+    let dir = tempfile::tempdir().unwrap();
+    let (demo, sheet, empty) = demo_sheet_and_empty_db(dir.path());
+    let mut store = common::open(&empty);
+    let prepared = run::prepare(&store, &sheet, CREATE).unwrap();
+    let mut first = prepared.start();
+    store.write(|w| apply_part(w, &prepared.plan, &mut first, 40)).unwrap();
+    // A colleague adds a unit the import does not name.
+    let mut colleague = common::open(&empty);
+    colleague
+        .write(|w| w.add_unit("市档案馆", guazhi::domain::UnitKind::CityOrgan, guazhi::domain::District::City))
+        .unwrap();
+    let done = run::commit_from(&mut store, &prepared, first, 40).expect("an unrelated save stopped the import");
+    assert!(done.is_done(&prepared.plan));
+    assert_eq!(keys(&empty), keys(&demo));
+}
+
+#[test]
+fn a_save_between_parts_that_changes_the_rest_stops_the_import_and_running_it_again_ends_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let (demo, sheet, empty) = demo_sheet_and_empty_db(dir.path());
+    let mut store = common::open(&empty);
+    let prepared = run::prepare(&store, &sheet, CREATE).unwrap();
+    let mut first = prepared.start();
+    store.write(|w| apply_part(w, &prepared.plan, &mut first, 10)).unwrap();
+    // A colleague adds a person the rest of the file would add: adding them again would make two.
+    let later = &prepared.plan.cadres[prepared.plan.cadres.len() - 1];
+    let mut colleague = common::open(&empty);
+    let home = first.units[&later.home_unit];
+    let person = guazhi::store::NewCadre { home_unit_id: home, ..later.cadre.clone() };
+    colleague.write(|w| w.add_cadre(&person)).unwrap();
+
+    let stopped = run::commit_from(&mut store, &prepared, first.clone(), 10).expect_err("a changed plan went on");
+    let InteropError::Stopped { cause, .. } = &stopped else { panic!("not a stop after parts: {stopped}") };
+    assert!(cause.text(Lang::En).contains("alter this import's plan"), "{stopped}");
+    let said = stopped.text(Lang::En);
+    let (c, sec) = (first.cadres_written() as i64, first.secondments_written());
+    assert!(said.contains(&format!("{c} cadres, {sec} secondments")), "{said}");
+    assert!(said.contains("run the same import again"), "{said}");
+    assert!(stopped.text(Lang::Zh).contains("再次运行同样的导入"), "{}", stopped.text(Lang::Zh));
+    assert_eq!(
+        common::raw(&empty).query_row("SELECT count(*) FROM cadres", [], |r| r.get::<_, i64>(0)).unwrap(),
+        c + 1
+    );
+
+    // Run again, the file plans the rest, the colleague's person included as stored.
+    let mut store = common::open(&empty);
+    let again = run::prepare(&store, &sheet, CREATE).unwrap();
+    assert_eq!(again.plan.cadres.len() as i64, prepared.plan.cadres.len() as i64 - c - 1);
+    run::commit(&mut store, &again).unwrap();
+    assert_eq!(keys(&empty), keys(&demo));
+}
