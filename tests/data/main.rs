@@ -14,6 +14,7 @@ mod cli;
 mod completions;
 mod damaged;
 mod edit_concurrency;
+mod full_disk;
 mod fuzz_import;
 mod fuzz_parsers;
 mod generate;

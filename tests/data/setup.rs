@@ -259,8 +259,17 @@ impl Mount {
     /// `mount -t kind`; `None`, said, when this machine does not let the test mount (not root,
     /// or a container without the capability).
     pub fn new(kind: &str) -> Option<Mount> {
+        Mount::with(kind, "defaults")
+    }
+
+    /// A tmpfs of `kib` KiB: a disk that fills up.
+    pub fn small_tmpfs(kib: u32) -> Option<Mount> {
+        Mount::with("tmpfs", &format!("size={kib}k"))
+    }
+
+    fn with(kind: &str, options: &str) -> Option<Mount> {
         let dir = tempfile::tempdir().unwrap();
-        let out = run("mount", &["-t", kind, "none", s(dir.path())]);
+        let out = run("mount", &["-t", kind, "-o", options, "none", s(dir.path())]);
         if !out.status.success() {
             eprintln!("SKIPPED (part): cannot mount a {kind} here: {}", err(&out).trim());
             return None;
