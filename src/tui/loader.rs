@@ -16,7 +16,7 @@ use std::os::fd::{AsRawFd, RawFd};
 use std::os::unix::net::UnixStream;
 use std::path::PathBuf;
 use std::sync::mpsc::{channel, Receiver, RecvTimeoutError, Sender};
-use std::thread::JoinHandle;
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 /// What the background threads hand to the loop.
@@ -77,8 +77,8 @@ pub struct Loader {
     notify: UnixStream,
     sender: Sender<Handed>,
     received: Receiver<Handed>,
-    /// The builds under way: every list, every review.
-    running: Vec<(bool, JoinHandle<()>)>,
+    /// The two kinds of build: every list, every review.
+    builds: [Arc<Mutex<BuildSlot>>; 2],
     /// Dropped with the loader, which ends the watch.
     _watch: Sender<()>,
 }
@@ -90,7 +90,8 @@ impl Loader {
         wake.set_nonblocking(true)?;
         let (sender, received) = channel();
         let watch = watch(path.clone(), follow_clock, sender.clone(), notify.try_clone()?)?;
-        Ok(Loader { path, wake, notify, sender, received, running: Vec::new(), _watch: watch })
+        let builds = [Arc::default(), Arc::default()];
+        Ok(Loader { path, wake, notify, sender, received, builds, _watch: watch })
     }
 
     /// What the loop polls: readable when a list is built.
@@ -102,48 +103,107 @@ impl Loader {
     pub fn take(&mut self) -> Vec<Handed> {
         let mut buf = [0u8; 64];
         while matches!((&self.wake).read(&mut buf), Ok(n) if n > 0) {}
-        self.running.retain(|(_, t)| !t.is_finished());
         self.received.try_iter().collect()
+    }
+}
+
+/// One kind of build: whether a thread is building it, and whether another build was asked
+/// for meanwhile (with the newest `Shown`). That thread then builds again before it ends: a
+/// build reads one snapshot, and a change committed after it began (an import's next part,
+/// a colleague's save) would otherwise be left out of the lists for good, the request that
+/// would have read it having been dropped while the older build ran.
+#[derive(Default)]
+struct BuildSlot {
+    running: bool,
+    again: Option<Shown>,
+}
+
+impl BuildSlot {
+    /// A build is asked for `shown`: true when the caller starts a thread for it (none was
+    /// running), false when the running one takes it as its next build.
+    fn ask(slot: &Mutex<BuildSlot>, shown: Shown) -> bool {
+        let mut state = slot.lock().unwrap_or_else(PoisonError::into_inner);
+        if state.running {
+            state.again = Some(shown);
+            return false;
+        }
+        state.running = true;
+        true
+    }
+
+    /// A thread finished a build: what to build next, if anything was asked for meanwhile and
+    /// someone still listens; else the slot is free (in the same lock, so no request is lost).
+    fn next(slot: &Mutex<BuildSlot>, listening: bool) -> Option<Shown> {
+        let mut state = slot.lock().unwrap_or_else(PoisonError::into_inner);
+        match state.again.take() {
+            Some(next) if listening => Some(next),
+            _ => {
+                state.running = false;
+                None
+            }
+        }
     }
 }
 
 impl Builder for Loader {
     fn start(&mut self, shown: Shown, all_reviews: bool) -> io::Result<()> {
-        self.running.retain(|(_, t)| !t.is_finished());
-        if self.running.iter().any(|(all, _)| *all == all_reviews) {
+        let slot = self.builds[usize::from(all_reviews)].clone();
+        if !BuildSlot::ask(&slot, shown) {
             return Ok(());
         }
         let (path, sender, mut notify) = (self.path.clone(), self.sender.clone(), self.notify.try_clone()?);
-        let thread = std::thread::Builder::new().name("lists".into()).spawn(move || {
+        let building = slot.clone();
+        let spawned = std::thread::Builder::new().name("lists".into()).spawn(move || {
             // The loop may be gone (the user quit): then nobody listens, and the build stops.
             // Each phase's scratch memory goes back before the next phase grows: the session's
             // peak is then the lists plus one phase, not the sum of every phase's leftovers.
+            let listening = std::cell::Cell::new(true);
             let mut hand = |h: crate::store::Result<Handover>| {
-                let sent = sender.send(Handed::List(h)).is_ok() && notify.write_all(&[1]).is_ok();
+                listening.set(sender.send(Handed::List(h)).is_ok() && notify.write_all(&[1]).is_ok());
                 release_free_memory();
-                sent
+                listening.get()
             };
-            let store = match Store::open(&path, Access::ReadOnly) {
-                Ok(store) => store,
-                Err(e) => {
-                    hand(Err(e));
-                    return;
+            let mut shown = shown;
+            loop {
+                build_once(&path, shown, all_reviews, &mut hand);
+                release_free_memory();
+                match BuildSlot::next(&building, listening.get()) {
+                    Some(next) => shown = next,
+                    None => return,
                 }
-            };
-            let result = if all_reviews {
-                build_all_reviews(&store, shown).map(|h| {
-                    hand(Ok(h));
-                })
-            } else {
-                build_all(&store, shown, |h| hand(Ok(h)))
-            };
-            if let Err(e) = result {
-                hand(Err(e));
             }
-            release_free_memory();
-        })?;
-        self.running.push((all_reviews, thread));
+        });
+        if let Err(e) = spawned {
+            slot.lock().unwrap_or_else(PoisonError::into_inner).running = false;
+            return Err(e);
+        }
         Ok(())
+    }
+}
+
+/// One build on its own read-only connection, every list handed over as it is done.
+fn build_once(
+    path: &std::path::Path,
+    shown: Shown,
+    all_reviews: bool,
+    hand: &mut impl FnMut(crate::store::Result<Handover>) -> bool,
+) {
+    let store = match Store::open(path, Access::ReadOnly) {
+        Ok(store) => store,
+        Err(e) => {
+            hand(Err(e));
+            return;
+        }
+    };
+    let result = if all_reviews {
+        build_all_reviews(&store, shown).map(|h| {
+            hand(Ok(h));
+        })
+    } else {
+        build_all(&store, shown, |h| hand(Ok(h)))
+    };
+    if let Err(e) = result {
+        hand(Err(e));
     }
 }
 
@@ -154,5 +214,31 @@ pub fn release_free_memory() {
     // SAFETY: malloc_trim only returns free heap memory to the system; no pointer is touched.
     unsafe {
         libc::malloc_trim(0);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lang::Lang;
+
+    fn shown(day: u32) -> Shown {
+        Shown { today: chrono::NaiveDate::from_ymd_opt(2026, 12, day).unwrap(), lang: Lang::Zh, ascii: false }
+    }
+
+    #[test]
+    fn a_build_asked_for_while_one_runs_is_built_next_never_dropped() {
+        let slot = Mutex::new(BuildSlot::default());
+        assert!(BuildSlot::ask(&slot, shown(1)), "nothing running: start a thread");
+        // Two changes while it builds: one more build, for the newest.
+        assert!(!BuildSlot::ask(&slot, shown(2)));
+        assert!(!BuildSlot::ask(&slot, shown(3)));
+        assert_eq!(BuildSlot::next(&slot, true), Some(shown(3)));
+        assert_eq!(BuildSlot::next(&slot, true), None, "nothing asked since");
+        assert!(BuildSlot::ask(&slot, shown(4)), "the slot is free again");
+        // Nobody listening any more: the thread ends, and the slot is free.
+        assert!(!BuildSlot::ask(&slot, shown(5)));
+        assert_eq!(BuildSlot::next(&slot, false), None);
+        assert!(BuildSlot::ask(&slot, shown(6)));
     }
 }
