@@ -213,7 +213,7 @@ impl StoreError {
             }
             SideFiles(p) => {
                 let shown = path(p);
-                let fix = format!("chgrp --reference={shown} {shown}-wal {shown}-shm && chmod --reference={shown} {shown}-wal {shown}-shm");
+                let fix = copy_permissions(&shown);
                 m(
                     format!("{shown}：旁边的 -wal/-shm 文件你无法打开（由别人以不同的权限建立）；请管理该文件夹的人执行：{fix}"),
                     format!("{shown}: you cannot open the -wal/-shm files beside it (someone else made them with other permissions); whoever manages the folder should run: {fix}"),
@@ -334,9 +334,7 @@ impl From<rusqlite::Error> for StoreError {
 /// this user could save but for them (the file is opened read-only); else a warning.
 pub(super) fn side_files_fix(db: &std::path::Path, blocked: bool) -> Message {
     let shown = crate::text::display_safe(&db.display().to_string()).into_owned();
-    let fix = format!(
-        "sudo chown --reference={shown} {shown}-wal {shown}-shm && sudo chmod --reference={shown} {shown}-wal {shown}-shm"
-    );
+    let fix = copy_permissions(&shown);
     if blocked {
         Message::new(
             format!("你不能写 {shown} 旁边的 -wal/-shm（由别的账户建立），所以只能只读打开；请管理该文件夹的人执行：{fix}"),
@@ -348,4 +346,13 @@ pub(super) fn side_files_fix(db: &std::path::Path, blocked: bool) -> Message {
             format!("warning: the -wal/-shm beside {shown} belong to an account that cannot write the database, so editors' saves will fail; whoever manages the folder should run: {fix}"),
         )
     }
+}
+
+/// The command that gives the `-wal`/`-shm` beside a database (`shown`, as printed) its owner,
+/// group, mode bits and ACL entries, leaving their contents alone. `cp --preserve=mode` copies
+/// the ACL too: `chmod --reference` would leave off the viewers' entry of a shared area made by
+/// `guazhi setup`, and coreutils is on every server where `setfacl` may not be.
+fn copy_permissions(shown: &str) -> String {
+    let each = |side: &str| format!("sudo cp --attributes-only --preserve=mode,ownership {shown} {shown}-{side}");
+    format!("{} && {}", each("wal"), each("shm"))
 }

@@ -430,7 +430,7 @@ fn file_cases() -> Vec<FileCase> {
                 }
                 db
             },
-            words: "chmod --reference=",
+            words: "cp --attributes-only --preserve=mode,ownership",
             code: 3,
             other_user: true,
             partial: false,

@@ -177,8 +177,7 @@ fn editors_save_others_cannot_read_and_wrong_side_files_are_said_with_the_fix() 
     std::fs::set_permissions(side(&db, "-shm"), std::fs::Permissions::from_mode(0o644)).unwrap();
     let refused = guazhi_as(Some(&acc.editor), &["import", s(&db), s(sheet), "--yes", "--create-units"]);
     assert_eq!(refused.status.code(), Some(4));
-    let fix =
-        format!("sudo chown --reference={0} {0}-wal {0}-shm && sudo chmod --reference={0} {0}-wal {0}-shm", s(&db));
+    let fix = fix_for(&db);
     assert!(err(&refused).contains(&fix), "{}", err(&refused));
     // A report opens read-only: warned, with the same fix (as root SQLite would quietly give
     // the -shm back to the database's owner, so an editor runs it).
@@ -248,6 +247,32 @@ fn viewers_read_and_cannot_write_with_the_program_or_the_shell() {
     owns_nothing(area, acc.uid(&acc.viewer));
     let saved = guazhi_as(Some(&acc.editor), &["import", s(&db), s(sheet), "--yes", "--create-units"]);
     assert!(saved.status.success(), "editor with a -shm made again: {}", err(&saved));
+
+    // A -shm of another account with neither the group's rights nor the viewers' ACL entry:
+    // the fix the editor is told gives it back the database's owner, mode and ACL, so both
+    // the editors and the viewers work again.
+    let plain = space.sheet.with_file_name("plain");
+    std::fs::write(&plain, "").unwrap();
+    std::fs::set_permissions(&plain, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let stripped = run("cp", &["--attributes-only", "--preserve=mode", s(&plain), s(&side(&db, "-shm"))]);
+    assert!(stripped.status.success(), "{}", err(&stripped));
+    std::os::unix::fs::chown(side(&db, "-shm"), Some(acc.uid(&acc.outsider)), None).unwrap();
+    // The -shm cannot even be opened: the file cannot be (exit 3).
+    let refused = guazhi_as(Some(&acc.editor), &["import", s(&db), s(sheet), "--yes", "--create-units"]);
+    assert_eq!(refused.status.code(), Some(3), "{}", err(&refused));
+    let fix = fix_for(&db);
+    assert!(err(&refused).contains(&fix), "{}", err(&refused));
+    assert!(run("sh", &["-c", &fix.replace("sudo ", "")]).status.success());
+    let listed = guazhi_as(Some(&acc.viewer), &["overdue", s(&db)]);
+    assert!(listed.status.success(), "viewer's overdue after the fix: {}", err(&listed));
+    let saved = guazhi_as(Some(&acc.editor), &["import", s(&db), s(sheet), "--yes", "--create-units"]);
+    assert!(saved.status.success(), "editor after the fix: {}", err(&saved));
+}
+
+/// The command the program gives for `-wal`/`-shm` of the wrong account.
+fn fix_for(db: &Path) -> String {
+    let each = |side: &str| format!("sudo cp --attributes-only --preserve=mode,ownership {0} {0}-{side}", s(db));
+    format!("{} && {}", each("wal"), each("shm"))
 }
 
 /// A file system mounted at a new temporary folder for one test, unmounted at its end.
