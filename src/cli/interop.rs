@@ -5,7 +5,7 @@ use crate::domain::{District, ReserveStatus, ReviewKind};
 use crate::interop::export::{self, Export, Filter, StatusFilter};
 use crate::interop::resolve::ImportOptions;
 use crate::interop::run::{self, Prepared};
-use crate::interop::{backup, columns, CsvRows, InteropError, Sheet, SheetFile, SheetFormat};
+use crate::interop::{backup, columns, CsvRows, InteropError, Problem, Sheet, SheetFile, SheetFormat};
 use crate::lang::Message;
 use crate::store::{Access, Store};
 use crate::text::{display_safe, Destination};
@@ -118,11 +118,6 @@ fn parse_district(s: &str) -> Result<District, String> {
 
 impl From<InteropError> for ExitError {
     fn from(e: InteropError) -> Self {
-        if let InteropError::Stopped { cause, written } = e {
-            let stopped = ExitError::from(*cause);
-            let message = format!("{}\n{}", stopped.message, written.get(lang()));
-            return ExitError { code: stopped.code, message };
-        }
         let code = match &e {
             InteropError::Store(_) => 0,
             InteropError::Usage(_) => 2,
@@ -131,24 +126,38 @@ impl From<InteropError> for ExitError {
         };
         match e {
             InteropError::Store(e) => ExitError::from(e),
-            InteropError::Rows(problems) => {
-                // One line each, for the user to work through; the summary goes to main.
-                let mut err = std::io::stderr().lock();
-                for p in &problems {
-                    let _ = writeln!(err, "{}", p.text(lang()));
-                }
-                let n = problems.len();
-                ExitError::said(
-                    code,
-                    Message::new(
-                        format!("文件中有 {n} 个问题，未导入任何内容"),
-                        format!("{n} problem(s) in the file; nothing was imported"),
-                    ),
-                )
+            InteropError::Rows(problems) => problems_said(&problems, code, true),
+            // Parts were written: the cause, then what was written and how to finish.
+            InteropError::Stopped { cause, written } => {
+                let stopped = match *cause {
+                    InteropError::Rows(problems) => problems_said(&problems, 4, false),
+                    other => ExitError::from(other),
+                };
+                let message = format!("{}\n{}", stopped.message, written.get(lang()));
+                ExitError { code: stopped.code, message }
             }
             other => ExitError { code, message: other.text(lang()) },
         }
     }
+}
+
+/// The file's problems, one line each on stderr for the user to work through; the summary
+/// (`none_written`: nothing of the import was) is returned for main to say.
+fn problems_said(problems: &[Problem], code: u8, none_written: bool) -> ExitError {
+    let mut err = std::io::stderr().lock();
+    for p in problems {
+        let _ = writeln!(err, "{}", p.text(lang()));
+    }
+    let n = problems.len();
+    let (zh, en) = if none_written {
+        ("未导入任何内容", "nothing was imported")
+    } else {
+        ("其余部分未导入", "the rest was not imported")
+    };
+    ExitError::said(
+        code,
+        Message::new(format!("文件中有 {n} 个问题，{zh}"), format!("{n} problem(s) in the file; {en}")),
+    )
 }
 
 /// The format asked for, else the one `path`'s extension names.

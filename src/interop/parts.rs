@@ -73,13 +73,13 @@ impl Progress {
         let (c, s, p) = (self.cadre_ids.len(), self.secondment_ids.len(), self.pairs);
         Message::new(
             format!(
-                "导入分 {} 次写入，在此之前已写入：{c} 名干部、{s} 项挂职、{p} 对互派；\
+                "这一部分未写入；之前的 {} 部分已写入：{c} 名干部、{s} 项挂职、{p} 对互派；\
                  再次运行同样的导入即可写入其余部分（已写入的会被认出，不会重复）",
                 self.parts
             ),
             format!(
-                "the import is written in parts, and {} part(s) were written before this: {c} cadres, {s} secondments, \
-                 {p} pairs; run the same import again to write the rest (what is written is recognised, not repeated)",
+                "this part was not written; the {} part(s) before it were: {c} cadres, {s} secondments, {p} pairs; \
+                 run the same import again to write the rest (what is written is recognised, not repeated)",
                 self.parts
             ),
         )
