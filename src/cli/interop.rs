@@ -303,6 +303,13 @@ pub fn import(args: ImportArgs, today: NaiveDate) -> Result<u8, ExitError> {
             ));
         }
     }
+    // After the confirmation: nobody waits while a person decides.
+    let _one_import_at_a_time = store.lock_imports(|| {
+        eprintln!(
+            "{}",
+            say("另一个导入正在写入，等它写完……".into(), "another import is writing; waiting for it to end…".into())
+        )
+    });
     let done = run::commit(&mut store, &prepared)?;
     let db = display_safe(&args.db.display().to_string()).into_owned();
     let summary = prepared.plan.summary(lang());

@@ -96,6 +96,22 @@ pub fn setup(args: SetupArgs) -> Result<u8, ExitError> {
             args.editors
         ),
     ));
+    // The file imports take turns on (`Store::lock_imports`), made here like the rest. The
+    // viewers get no entry: anyone who can open it can hold it and keep imports waiting.
+    let import_lock = crate::store::import_lock_path(&db);
+    std::fs::File::create(&import_lock).map_err(|e| io_failed(&import_lock, e))?;
+    own(&import_lock, editors, 0o660)?;
+    if let Some(gid) = viewers {
+        set_acl(&import_lock, ACL_ACCESS, &acl_xattr(0o660, gid, 0)).map_err(|e| io_failed(&import_lock, e))?;
+    }
+    done.push(Message::new(
+        format!("建立导入锁文件 {}（导入依次进行；root:{}，0660；查看者不能打开）", shown(&import_lock), args.editors),
+        format!(
+            "created the import lock file {} (imports take turns; root:{}, 0660; viewers cannot open it)",
+            shown(&import_lock),
+            args.editors
+        ),
+    ));
     if let (Some(gid), Some(name)) = (viewers, args.viewers.as_deref()) {
         for f in &files {
             set_acl(f, ACL_ACCESS, &acl_xattr(mode_of(f)?, gid, READ)).map_err(|e| io_failed(f, e))?;

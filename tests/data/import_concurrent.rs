@@ -62,3 +62,42 @@ fn a_save_in_between_that_changes_the_plan_refuses_the_import() {
     assert!(said.contains("alter this import's plan"), "{said}");
     assert_eq!(cadres_named(&db, "新人丙"), 1, "added once, by the colleague");
 }
+
+/// Large imports are written in parts, and each part met the other import's next one: the
+/// second gave up after five checks. Now an import waits for another to end (the lock file
+/// beside the database), says so, and then lands.
+#[test]
+fn an_import_waits_for_another_to_end_and_then_lands() {
+    use std::io::{BufRead, BufReader};
+    use std::process::{Command, Stdio};
+    let dir = tempfile::tempdir().unwrap();
+    let db = common::demo_db(dir.path());
+    let mine = one_person(dir.path(), &db, "新人丁");
+    let store = common::open(&db);
+    let other = store.lock_imports(|| panic!("nobody else imports")).expect("the lock file is made");
+    assert!(guazhi::store::import_lock_path(&db).exists());
+
+    let mut child = Command::new(env!("CARGO_BIN_EXE_guazhi"))
+        .args(["import", s(&db), s(&mine), "--yes", "--lang", "en"])
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let (said, heard) = std::sync::mpsc::channel();
+    let stderr = child.stderr.take().unwrap();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines() {
+            let _ = said.send(line.unwrap_or_default());
+        }
+    });
+    // A deadline only against a hang: the line comes as soon as the import is ready to write.
+    let line = heard.recv_timeout(std::time::Duration::from_secs(60)).expect("the import said nothing");
+    assert_eq!(line, "another import is writing; waiting for it to end…");
+    assert!(child.try_wait().unwrap().is_none(), "it did not wait");
+    assert_eq!(cadres_named(&db, "新人丁"), 0);
+
+    drop(other);
+    assert!(child.wait().unwrap().success());
+    assert_eq!(cadres_named(&db, "新人丁"), 1);
+}

@@ -217,6 +217,14 @@ fn viewers_read_and_cannot_write_with_the_program_or_the_shell() {
         assert_eq!(std::fs::metadata(&f).unwrap().mode() & 0o777, 0o660, "{}", f.display());
     }
     ok(&guazhi_as(Some(&acc.editor), &["import", s(&db), s(sheet), "--yes", "--create-units"]));
+    // Imports take turns on a lock file setup made; a viewer cannot open it, so cannot hold it.
+    let lock = side(&db, "-import-lock");
+    assert_eq!(std::fs::metadata(&lock).unwrap().uid(), 0);
+    let opened = Command::new("setpriv")
+        .args([&format!("--reuid={}", acc.viewer), "--init-groups", "--", "cat", s(&lock)])
+        .output()
+        .unwrap();
+    assert!(err(&opened).contains("Permission denied"), "a viewer opened the import lock file: {}", err(&opened));
 
     let listed = guazhi_as(Some(&acc.viewer), &["overdue", s(&db)]);
     assert!(listed.status.success(), "viewer's overdue: {}", err(&listed));
