@@ -161,3 +161,68 @@ fn a_save_between_parts_that_changes_the_rest_stops_the_import_and_running_it_ag
     run::commit(&mut store, &again).unwrap();
     assert_eq!(keys(&empty), keys(&demo));
 }
+
+/// Every tab of `window` at 400×40 (nothing cut short) as text without its spaces, its first row selected (a window keeps its own
+/// selection; the panels below a list follow it), but the footer (whose cue says who saved
+/// what).
+fn tabs(window: &mut common::Live) -> Vec<Vec<String>> {
+    use guazhi::app::{Action, Tab};
+    Tab::ALL
+        .iter()
+        .map(|&tab| {
+            window.update(Action::GoTab(tab));
+            window.update(Action::Top);
+            let mut rows = window.rows(400, 40);
+            rows.truncate(37);
+            // A column keeps the width it grew to (a save does not measure every row again):
+            // the same text, not the same spaces.
+            rows.iter().map(|r| r.split_whitespace().collect::<String>()).collect()
+        })
+        .collect()
+}
+
+#[test]
+fn an_open_window_takes_in_each_part_from_its_rows_and_shows_what_a_new_window_shows() {
+    use guazhi::app::{Action, Display};
+    let dir = tempfile::tempdir().unwrap();
+    let (demo, sheet, empty) = demo_sheet_and_empty_db(dir.path());
+    let changes = changes_for_the_demo(dir.path(), &sheet);
+    let today = common::date(TODAY);
+    let display = || Display { db_name: "x.db".into(), ..Display::new(Lang::En) };
+    for (db, file, rows) in [(&empty, &sheet, 20), (&demo, &changes, 5)] {
+        let mut window = common::Live::open(db, today, display());
+        let mut store = common::open(db);
+        let prepared = run::prepare(&store, file, CREATE).unwrap();
+        let mut done = prepared.start();
+        while !done.is_done(&prepared.plan) {
+            let before = store.audit_mark().unwrap();
+            let mut next = done.clone();
+            store.write(|w| apply_part(w, &prepared.plan, &mut next, rows)).unwrap();
+            done = next;
+            // Read from the part's rows, not everything again (which a bulk load asks for).
+            assert!(!store.affected_since(before).unwrap().all, "part {} read everything", done.parts);
+            window.update(Action::Changed);
+            let fresh = tabs(&mut common::Live::open(db, today, display()));
+            for (tab, (shown, new)) in tabs(&mut window).iter().zip(&fresh).enumerate() {
+                let differs = shown.iter().zip(new).find(|(a, b)| a != b);
+                assert!(differs.is_none(), "{} after part {}, tab {tab}: {differs:#?}", file.display(), done.parts);
+            }
+        }
+        assert!(done.parts >= 3, "{} parts", done.parts);
+    }
+}
+
+/// Taken in row by row, a part of a 100,000-line import held a window for a minute: a part of
+/// more than 500 rows has the lists built again instead (in the background, on screen).
+#[test]
+fn a_large_part_has_the_lists_built_again_not_taken_in_row_by_row() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_demo, sheet, empty) = demo_sheet_and_empty_db(dir.path());
+    let mut store = common::open(&empty);
+    let before = store.audit_mark().unwrap();
+    let prepared = run::prepare(&store, &sheet, CREATE).unwrap();
+    let reviews = prepared.plan.secondments.len() * 11;
+    assert!(prepared.plan.cadres.len() + reviews > 500, "the demo's programme is one large part");
+    assert_eq!(run::commit(&mut store, &prepared).unwrap().parts, 1);
+    assert!(store.affected_since(before).unwrap().all);
+}
