@@ -258,6 +258,9 @@ fn show(prepared: &Prepared) {
 
 pub fn import(args: ImportArgs, today: NaiveDate) -> Result<u8, ExitError> {
     let mut store = Store::open(&args.db, Access::Auto)?;
+    if let Some(warning) = store.exposure_warning() {
+        eprintln!("guazhi: {}", warning.get(lang()));
+    }
     store.pin_today(today);
     if let (Some(why), false) = (store.read_only_reason(), args.dry_run) {
         return Err(ExitError::said(
@@ -324,6 +327,9 @@ pub fn import(args: ImportArgs, today: NaiveDate) -> Result<u8, ExitError> {
 pub fn backup(args: BackupArgs) -> Result<u8, ExitError> {
     remove_partial_on_signals()?;
     let report = backup::backup(&args.db, &args.dest, args.keep, chrono::Local::now().naive_local())?;
+    if let Some(warning) = &report.warning {
+        eprintln!("guazhi: {}", warning.get(lang()));
+    }
     let shown = |p: &Path| display_safe(&p.display().to_string()).into_owned();
     let (db, to, pages, restarts) = (shown(&args.db), shown(&report.path), report.pages, report.restarts);
     let (again_zh, again_en) = if restarts > 0 {

@@ -27,6 +27,8 @@ pub struct Report {
     pub removed: Vec<PathBuf>,
     /// Partial copies left by backups that were killed (their process is gone), removed.
     pub stale: Vec<PathBuf>,
+    /// The database is wrongly shared (`Store::exposure_warning`): what to run.
+    pub warning: Option<crate::lang::Message>,
 }
 
 /// The partial copy being written now, for [`remove_partial`] on a terminating signal.
@@ -124,6 +126,7 @@ pub fn backup_in_steps(
         return Err(InteropError::Usage(say("--keep：至少保留 1 份", "--keep: keep at least 1 copy")));
     }
     let store = Store::open(db, Access::ReadOnly)?;
+    let warning = store.exposure_warning();
     let into_folder = dest.is_dir();
     if keep.is_some() && !into_folder {
         let shown = dest.display();
@@ -159,7 +162,7 @@ pub fn backup_in_steps(
         Some(n) => rotate(&dir, &stem(db), n)?,
         None => Vec::new(),
     };
-    Ok(Report { path: target, pages, restarts, removed, stale })
+    Ok(Report { path: target, pages, restarts, removed, stale, warning })
 }
 
 /// Gives the checked copy its name without ever replacing a file: a link fails when the name

@@ -286,6 +286,22 @@ fn a_world_readable_database_is_warned_about() {
         assert!(err.contains("can be read by every account"), "{cmd}: {err}");
         assert!(serde_json::from_slice::<serde_json::Value>(&out.stdout).is_ok(), "{cmd}: stdout is still JSON");
     }
+    // And the file commands: export, import (a dry run) and backup.
+    let dir = tempfile::tempdir().unwrap();
+    let (sheet, copies) = (dir.path().join("all.csv"), dir.path().join("copies"));
+    std::fs::create_dir(&copies).unwrap();
+    let db = rig.path.to_str().unwrap();
+    let commands: [Vec<&str>; 3] = [
+        vec!["export", db, "--what", "secondments", "--out", sheet.to_str().unwrap()],
+        vec!["import", db, sheet.to_str().unwrap(), "--dry-run"],
+        vec!["backup", db, copies.to_str().unwrap()],
+    ];
+    for args in commands {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_guazhi")).args(&args).output().unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(out.status.success(), "{args:?}: {err}");
+        assert!(err.contains("can be read by every account"), "{args:?}: {err}");
+    }
 }
 
 /// #30. Read-only is enforced by SQLite, not only by the program's keys: the connection is
