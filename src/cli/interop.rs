@@ -316,10 +316,17 @@ pub fn import(args: ImportArgs, today: NaiveDate) -> Result<u8, ExitError> {
     let done = run::commit(&mut store, &prepared)?;
     let db = display_safe(&args.db.display().to_string()).into_owned();
     let summary = prepared.plan.summary(lang());
-    let said = match done.parts {
+    let mut said = match done.parts {
         0 | 1 => say(format!("已导入 {db}：{summary}"), format!("imported into {db}: {summary}")),
         n => say(format!("已分 {n} 次导入 {db}：{summary}"), format!("imported into {db} in {n} parts: {summary}")),
     };
+    if done.taken_as_stored > 0 {
+        let n = done.taken_as_stored;
+        said.push_str(&say(
+            format!("（其中 {n} 个单位或批次已由同事先建立，沿用）"),
+            format!(" ({n} of its units and batches had been created by a colleague meanwhile, and were used)"),
+        ));
+    }
     let _ = writeln!(std::io::stdout(), "{said}");
     Ok(0)
 }

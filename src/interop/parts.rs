@@ -37,6 +37,9 @@ pub struct Progress {
     terms: bool,
     pairs: usize,
     pub parts: usize,
+    /// Units and batches the file would have created that a colleague created meanwhile
+    /// (before any part was written), taken as stored.
+    pub taken_as_stored: usize,
     /// The newest audit row when the file was checked or the last part written: a newer one
     /// is someone else's save.
     pub(super) mark: i64,

@@ -168,9 +168,15 @@ pub fn commit_from(
     rows: usize,
 ) -> Result<Progress, InteropError> {
     store.ensure_sound()?;
-    let plan = &prepared.plan;
+    // The file checked again, when nothing was written yet and a colleague only created some
+    // of the units and batches it would create (`same_but_made`): then it is what is applied.
+    let mut checked_again: Option<Prepared> = None;
     let mut attempts = 0;
-    while !done.is_done(plan) {
+    loop {
+        let plan = &checked_again.as_ref().unwrap_or(prepared).plan;
+        if done.is_done(plan) {
+            return Ok(done);
+        }
         let mut next = done.clone();
         let written = store
             .write(|w| {
@@ -195,12 +201,32 @@ pub fn commit_from(
         let same = again.plan == plan.remainder(&done)
             && named_alike(&done.units, &again.units)
             && named_alike(&done.batches, &again.batches);
-        if !same || attempts >= ATTEMPTS {
-            return Err(stopped(&done, if same { kept_saving() } else { changed() }));
+        let made = !same && done.parts == 0 && same_but_made(prepared, &again);
+        if !(same || made) || attempts >= ATTEMPTS {
+            return Err(stopped(&done, if same || made { kept_saving() } else { changed() }));
         }
-        done.mark = again.mark;
+        if made {
+            let (shown, fresh) = (&prepared.plan, &again.plan);
+            let taken = shown.units.len() - fresh.units.len() + shown.batches.len() - fresh.batches.len();
+            done = again.start();
+            done.taken_as_stored = taken;
+            checked_again = Some(again);
+        } else {
+            done.mark = again.mark;
+        }
     }
-    Ok(done)
+}
+
+/// Whether `again` (the file checked again) is `shown` but for some of the units and batches
+/// it would create, which a colleague created meanwhile: alike, since a unit or batch stored
+/// otherwise shows in the plan as a change or in its notes as a warning, and neither differs.
+/// Two colleagues importing different people into the same new batch both land so.
+fn same_but_made(shown: &Prepared, again: &Prepared) -> bool {
+    let without_new = |p: &Plan| Plan { units: Vec::new(), batches: Vec::new(), ..p.clone() };
+    without_new(&again.plan) == without_new(&shown.plan)
+        && again.notes == shown.notes
+        && again.plan.units.iter().all(|u| shown.plan.units.contains(u))
+        && again.plan.batches.iter().all(|b| shown.plan.batches.contains(b))
 }
 
 /// `cause`, with what the parts before it wrote when there were any.

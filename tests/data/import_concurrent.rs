@@ -4,8 +4,9 @@
 
 use crate::common;
 use crate::interop_support::*;
+use guazhi::interop::parts::Progress;
 use guazhi::interop::resolve::ImportOptions;
-use guazhi::interop::run;
+use guazhi::interop::{run, InteropError};
 use std::path::{Path, PathBuf};
 
 /// A sheet of one new cadre named `name` on one secondment (the demo's first row, unpaired).
@@ -27,6 +28,16 @@ fn one_person(dir: &Path, demo: &Path, name: &str) -> PathBuf {
     file
 }
 
+/// Checks `mine`, lets a colleague import `theirs` meanwhile, then commits mine: what it did.
+fn mine_after_theirs(db: &Path, mine: &Path, theirs: &Path) -> Result<Progress, InteropError> {
+    let mut store = common::open(db);
+    let prepared = run::prepare(&store, mine, ImportOptions::default()).unwrap();
+    let mut colleague = common::open(db);
+    let theirs = run::prepare(&colleague, theirs, ImportOptions::default()).unwrap();
+    run::commit(&mut colleague, &theirs).unwrap();
+    run::commit(&mut store, &prepared)
+}
+
 fn cadres_named(db: &Path, name: &str) -> i64 {
     common::raw(db).query_row("SELECT count(*) FROM cadres WHERE name = ?1", [name], |r| r.get(0)).unwrap()
 }
@@ -36,13 +47,8 @@ fn a_colleagues_import_of_other_people_in_between_does_not_refuse_mine() {
     let dir = tempfile::tempdir().unwrap();
     let db = common::demo_db(dir.path());
     let (mine, theirs) = (one_person(dir.path(), &db, "新人甲"), one_person(dir.path(), &db, "新人乙"));
-    let mut store = common::open(&db);
-    let prepared = run::prepare(&store, &mine, ImportOptions::default()).unwrap();
     // The colleague's import lands between my check and my commit.
-    let mut colleague = common::open(&db);
-    let theirs = run::prepare(&colleague, &theirs, ImportOptions::default()).unwrap();
-    run::commit(&mut colleague, &theirs).unwrap();
-    run::commit(&mut store, &prepared).expect("an unrelated save in between refused the import");
+    mine_after_theirs(&db, &mine, &theirs).expect("an unrelated save in between refused the import");
     assert_eq!((cadres_named(&db, "新人甲"), cadres_named(&db, "新人乙")), (1, 1));
 }
 
@@ -51,13 +57,8 @@ fn a_save_in_between_that_changes_the_plan_refuses_the_import() {
     let dir = tempfile::tempdir().unwrap();
     let db = common::demo_db(dir.path());
     let mine = one_person(dir.path(), &db, "新人丙");
-    let mut store = common::open(&db);
-    let prepared = run::prepare(&store, &mine, ImportOptions::default()).unwrap();
     // The colleague imports the same person first: my plan (add them) is no longer what holds.
-    let mut colleague = common::open(&db);
-    let same = run::prepare(&colleague, &mine, ImportOptions::default()).unwrap();
-    run::commit(&mut colleague, &same).unwrap();
-    let refused = run::commit(&mut store, &prepared).expect_err("a changed plan was applied");
+    let refused = mine_after_theirs(&db, &mine, &mine).expect_err("a changed plan was applied");
     let said = refused.to_string();
     assert!(said.contains("alter this import's plan"), "{said}");
     assert_eq!(cadres_named(&db, "新人丙"), 1, "added once, by the colleague");
@@ -100,4 +101,48 @@ fn an_import_waits_for_another_to_end_and_then_lands() {
     drop(other);
     assert!(child.wait().unwrap().success());
     assert_eq!(cadres_named(&db, "新人丁"), 1);
+}
+
+/// `one_person`, in a batch the database does not have yet (the import creates it).
+fn in_new_batch(dir: &Path, demo: &Path, name: &str) -> PathBuf {
+    let file = one_person(dir, demo, name);
+    let text = std::fs::read_to_string(&file).unwrap().replace("2017年第一批", "2017年补录批");
+    std::fs::write(&file, text).unwrap();
+    file
+}
+
+/// Two colleagues import different people into the same new batch: the first creates it, and
+/// the second, which would have created it too, takes it as stored and lands.
+#[test]
+fn a_colleagues_import_that_created_the_same_new_batch_does_not_refuse_mine() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = common::demo_db(dir.path());
+    let (mine, theirs) = (in_new_batch(dir.path(), &db, "新人戊"), in_new_batch(dir.path(), &db, "新人己"));
+    let plan = run::prepare(&common::open(&db), &mine, ImportOptions::default()).unwrap().plan;
+    assert_eq!(plan.batches.len(), 1, "mine creates the batch");
+    let done = mine_after_theirs(&db, &mine, &theirs).expect("the same new batch refused the import");
+    assert_eq!(done.taken_as_stored, 1);
+    assert_eq!((cadres_named(&db, "新人戊"), cadres_named(&db, "新人己")), (1, 1));
+    let batches: i64 = common::raw(&db)
+        .query_row("SELECT count(*) FROM batches WHERE name = '2017年补录批'", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(batches, 1);
+}
+
+/// The same, but the colleague's batch has other terms (12 months, not 24): mine would change
+/// it, which is not what was shown, so it is refused.
+#[test]
+fn a_colleagues_new_batch_of_other_terms_refuses_mine() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = common::demo_db(dir.path());
+    let (mine, theirs) = (in_new_batch(dir.path(), &db, "新人庚"), in_new_batch(dir.path(), &db, "新人辛"));
+    let text = std::fs::read_to_string(&theirs).unwrap();
+    let (header, line) = text.split_once('\n').unwrap();
+    let mut cells: Vec<&str> = line.trim_end().split(',').collect();
+    assert_eq!(header.split(',').nth(13), Some("挂职期限（月）"));
+    cells[13] = "12";
+    std::fs::write(&theirs, format!("{header}\n{}\n", cells.join(","))).unwrap();
+    let refused = mine_after_theirs(&db, &mine, &theirs).expect_err("a batch of other terms was taken as mine");
+    assert!(refused.to_string().contains("alter this import's plan"), "{refused}");
+    assert_eq!(cadres_named(&db, "新人庚"), 0);
 }
