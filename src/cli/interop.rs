@@ -3,6 +3,7 @@
 use super::{lang, say, ExitError};
 use crate::domain::{District, ReserveStatus, ReviewKind};
 use crate::interop::export::{self, Export, Filter, StatusFilter};
+use crate::interop::parts::PART_ROWS;
 use crate::interop::resolve::ImportOptions;
 use crate::interop::run::{self, Prepared};
 use crate::interop::{backup, columns, CsvRows, InteropError, Problem, Sheet, SheetFile, SheetFormat};
@@ -98,6 +99,24 @@ fn remove_partial_on_signals() -> Result<(), ExitError> {
     Ok(())
 }
 
+/// While an import writes: the first SIGINT, SIGTERM, SIGHUP or SIGQUIT stops it before its
+/// next part, so that it says what it wrote and how to finish (a part is committed or rolled
+/// back whole either way); a second one ends the process at once.
+fn stop_between_parts_on_signals() -> Result<(), ExitError> {
+    use signal_hook::consts::{SIGHUP, SIGINT, SIGQUIT, SIGTERM};
+    let mut signals = signal_hook::iterator::Signals::new([SIGHUP, SIGINT, SIGQUIT, SIGTERM])?;
+    std::thread::spawn(move || {
+        let mut each = signals.forever();
+        if let Some(first) = each.next() {
+            run::stop_before_next_part(first);
+        }
+        if let Some(second) = each.next() {
+            std::process::exit(128 + second);
+        }
+    });
+    Ok(())
+}
+
 fn parse_kind(s: &str) -> Result<ReviewKind, String> {
     ReviewKind::parse(s).ok_or_else(|| {
         say(
@@ -123,6 +142,7 @@ impl From<InteropError> for ExitError {
             InteropError::Usage(_) => 2,
             InteropError::BadFile(_) | InteropError::Rows(_) => 4,
             InteropError::Check(_) | InteropError::Io(_) | InteropError::Stopped { .. } => 5,
+            InteropError::Interrupted(signal) => u8::try_from(128 + signal).unwrap_or(1),
         };
         match e {
             InteropError::Store(e) => ExitError::from(e),
@@ -313,7 +333,10 @@ pub fn import(args: ImportArgs, today: NaiveDate) -> Result<u8, ExitError> {
             say("另一个导入正在写入，等它写完……".into(), "another import is writing; waiting for it to end…".into())
         )
     });
-    let done = run::commit(&mut store, &prepared)?;
+    stop_between_parts_on_signals()?;
+    // Test-only: smaller parts, so that a test can stop an import of the demo between two.
+    let rows = std::env::var("GUAZHI_TEST_PART_ROWS").ok().and_then(|v| v.parse().ok()).unwrap_or(PART_ROWS);
+    let done = run::commit_in_parts(&mut store, &prepared, rows)?;
     let db = display_safe(&args.db.display().to_string()).into_owned();
     let summary = prepared.plan.summary(lang());
     let mut said = match done.parts {

@@ -79,6 +79,8 @@ pub enum InteropError {
     Check(Message),
     Store(StoreError),
     Io(std::io::Error),
+    /// Stopped by this signal between two parts of an import (exit 128 + the signal).
+    Interrupted(i32),
     /// An import that stopped after some of its parts were written (`written` says what, and
     /// that running it again finishes it); `cause` is why it stopped, and sets the exit code.
     Stopped {
@@ -105,6 +107,9 @@ impl InteropError {
             }
             InteropError::Store(e) => e.message().get(lang).to_string(),
             InteropError::Io(e) => lang.pick(format!("读写出错：{e}"), e.to_string()),
+            InteropError::Interrupted(signal) => {
+                lang.pick(format!("被信号 {signal} 中止"), format!("stopped by signal {signal}"))
+            }
             InteropError::Stopped { cause, written } => format!("{}\n{}", cause.text(lang), written.get(lang)),
         }
     }

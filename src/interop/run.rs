@@ -14,6 +14,7 @@ use crate::store::{Store, StoreError};
 use chrono::NaiveDate;
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicI32, Ordering};
 
 /// A checked import, ready to show and to commit.
 #[derive(Debug)]
@@ -34,6 +35,15 @@ impl Prepared {
     pub fn start(&self) -> Progress {
         Progress::start(self.units.clone(), self.batches.clone(), self.mark)
     }
+}
+
+/// The signal asking the import under way to stop before its next part (0: none).
+static STOP_SIGNAL: AtomicI32 = AtomicI32::new(0);
+
+/// Asks the import under way to stop before its next part, so that it can say what it wrote
+/// (from a signal handler's thread: the part being written is committed or rolled back whole).
+pub fn stop_before_next_part(signal: i32) {
+    STOP_SIGNAL.store(signal, Ordering::Relaxed);
 }
 
 /// How long the write lock is left free between parts. SQLite does not queue the saves that
@@ -176,6 +186,10 @@ pub fn commit_from(
         let plan = &checked_again.as_ref().unwrap_or(prepared).plan;
         if done.is_done(plan) {
             return Ok(done);
+        }
+        let signal = STOP_SIGNAL.load(Ordering::Relaxed);
+        if signal != 0 {
+            return Err(stopped(&done, InteropError::Interrupted(signal)));
         }
         let mut next = done.clone();
         let written = store

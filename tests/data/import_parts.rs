@@ -226,3 +226,42 @@ fn a_large_part_has_the_lists_built_again_not_taken_in_row_by_row() {
     assert_eq!(run::commit(&mut store, &prepared).unwrap().parts, 1);
     assert!(store.affected_since(before).unwrap().all);
 }
+
+/// Ctrl-C (or SIGTERM) during a large import stops it before its next part: it says what the
+/// parts before wrote and how to finish, exit 130, and running it again ends it.
+#[test]
+fn an_import_stopped_by_a_signal_between_parts_says_what_it_wrote_and_running_it_again_ends_it() {
+    use std::process::{Command, Stdio};
+    let dir = tempfile::tempdir().unwrap();
+    let (demo, sheet, empty) = demo_sheet_and_empty_db(dir.path());
+    let child = Command::new(env!("CARGO_BIN_EXE_guazhi"))
+        .args(["import", s(&empty), s(&sheet), "--create-units", "--yes", "--lang", "en"])
+        .env("GUAZHI_TEST_PART_ROWS", "5")
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let cadres = || -> i64 { common::raw(&empty).query_row("SELECT count(*) FROM cadres", [], |r| r.get(0)).unwrap() };
+    // Once a part is written. (A deadline only against a hang.)
+    let since = std::time::Instant::now();
+    while cadres() == 0 {
+        assert!(since.elapsed().as_secs() < 120, "no part was written");
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    // SAFETY: a signal to the child this test started.
+    unsafe { libc::kill(child.id() as i32, libc::SIGINT) };
+    let out = child.wait_with_output().unwrap();
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(130), "{said}");
+    assert!(said.contains("stopped by signal 2"), "{said}");
+    assert!(said.contains("this part was not written; the"), "{said}");
+    assert!(said.contains("run the same import again to write the rest"), "{said}");
+    let written = cadres();
+    assert!(written > 0 && written < 65, "{written} of the demo's 65 cadres");
+    assert!(said.contains(&format!("{written} cadres")), "{said}");
+
+    let again = ok(&guazhi(&["import", s(&empty), s(&sheet), "--create-units", "--yes"]));
+    assert!(again.contains("imported into"), "{again}");
+    assert_eq!(keys(&empty), keys(&demo));
+}
