@@ -73,12 +73,24 @@ impl<W: Write> CsvRows<W> {
                 cells.iter().map(|c| Cow::Owned(display_safe(&c.csv_text()).into_owned())).collect()
             }
         };
-        self.out.write_record(texts.iter().map(|t| t.as_bytes())).map_err(io::Error::other)
+        self.out.write_record(texts.iter().map(|t| t.as_bytes())).map_err(csv_io)
     }
 
     /// Flushes and hands back the output.
     pub fn finish(self) -> io::Result<W> {
         self.out.into_inner().map_err(|e| e.into_error())
+    }
+}
+
+/// A CSV writer's error as the I/O error it wraps, when it wraps one: a reader that stopped
+/// reading (`| head`) is then a broken pipe, which the commands do not call a failure.
+fn csv_io(e: csv::Error) -> io::Error {
+    if !e.is_io_error() {
+        return io::Error::other(e);
+    }
+    match e.into_kind() {
+        csv::ErrorKind::Io(io) => io,
+        other => io::Error::other(format!("{other:?}")),
     }
 }
 

@@ -185,3 +185,30 @@ fn every_list_exports_in_both_formats() {
         assert!(stderr(&out).contains(&format!("stats-{TODAY}{n}.xlsx")), "{}", stderr(&out));
     }
 }
+
+/// `guazhi export DB --what … | head`: the reader stops early, which is not a failure: exit 0
+/// and nothing on stderr, for every list (the rows went through the CSV writer, whose error
+/// hid the broken pipe: "Broken pipe (os error 32)", exit 5).
+#[test]
+fn a_reader_that_stops_early_is_not_a_failure() {
+    use std::io::Read;
+    use std::process::{Command, Stdio};
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("big.db");
+    // More rows than a pipe holds, so that the writer meets the closed end.
+    guazhi::sample::generate(guazhi::store::Store::init(&db).unwrap(), 2000).unwrap();
+    for what in ["cadres", "secondments", "pairs", "reviews"] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_guazhi"))
+            .args(["export", s(&db), "--what", what, "--today", TODAY, "--lang", "en"])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut first = [0u8; 100];
+        child.stdout.as_mut().unwrap().read_exact(&mut first).unwrap();
+        drop(child.stdout.take());
+        let out = child.wait_with_output().unwrap();
+        assert_eq!(out.status.code(), Some(0), "{what}: {}", String::from_utf8_lossy(&out.stderr));
+        assert!(out.stderr.is_empty(), "{what}: {}", String::from_utf8_lossy(&out.stderr));
+    }
+}
