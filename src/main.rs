@@ -20,8 +20,9 @@ fn main() -> ExitCode {
     match guazhi::cli::run(cli) {
         Ok(code) => ExitCode::from(code),
         Err(failure) => {
-            if !failure.message.is_empty() {
-                eprintln!("guazhi: {}", guazhi::text::display_safe(&failure.message));
+            // Line by line: each is made safe for the terminal, and the line breaks kept.
+            for line in failure.message.lines() {
+                eprintln!("guazhi: {}", guazhi::text::display_safe(line));
             }
             ExitCode::from(failure.code)
         }
