@@ -86,35 +86,35 @@ pub struct BackupArgs {
     pub keep: Option<usize>,
 }
 
-/// A terminating signal during a backup removes the partial copy, then exits 128 + the signal.
-fn remove_partial_on_signals() -> Result<(), ExitError> {
+/// Calls `then` on a thread of its own for each SIGHUP, SIGINT, SIGQUIT or SIGTERM the
+/// process gets, instead of ending it there.
+fn on_terminating_signals(mut then: impl FnMut(i32) + Send + 'static) -> Result<(), ExitError> {
     use signal_hook::consts::{SIGHUP, SIGINT, SIGQUIT, SIGTERM};
     let mut signals = signal_hook::iterator::Signals::new([SIGHUP, SIGINT, SIGQUIT, SIGTERM])?;
-    std::thread::spawn(move || {
-        if let Some(sig) = signals.forever().next() {
-            backup::remove_partial();
-            std::process::exit(128 + sig);
-        }
-    });
+    std::thread::spawn(move || signals.forever().for_each(&mut then));
     Ok(())
 }
 
-/// While an import writes: the first SIGINT, SIGTERM, SIGHUP or SIGQUIT stops it before its
-/// next part, so that it says what it wrote and how to finish (a part is committed or rolled
-/// back whole either way); a second one ends the process at once.
+/// A terminating signal during a backup removes the partial copy, then exits 128 + the signal.
+fn remove_partial_on_signals() -> Result<(), ExitError> {
+    on_terminating_signals(|sig| {
+        backup::remove_partial();
+        std::process::exit(128 + sig);
+    })
+}
+
+/// While an import writes: the first terminating signal stops it before its next part, so
+/// that it says what it wrote and how to finish (a part is committed or rolled back whole
+/// either way); a second one ends the process at once.
 fn stop_between_parts_on_signals() -> Result<(), ExitError> {
-    use signal_hook::consts::{SIGHUP, SIGINT, SIGQUIT, SIGTERM};
-    let mut signals = signal_hook::iterator::Signals::new([SIGHUP, SIGINT, SIGQUIT, SIGTERM])?;
-    std::thread::spawn(move || {
-        let mut each = signals.forever();
-        if let Some(first) = each.next() {
-            run::stop_before_next_part(first);
+    let mut asked = false;
+    on_terminating_signals(move |sig| {
+        if asked {
+            std::process::exit(128 + sig);
         }
-        if let Some(second) = each.next() {
-            std::process::exit(128 + second);
-        }
-    });
-    Ok(())
+        asked = true;
+        run::stop_before_next_part(sig);
+    })
 }
 
 fn parse_kind(s: &str) -> Result<ReviewKind, String> {
@@ -279,7 +279,7 @@ fn show(prepared: &Prepared) {
 pub fn import(args: ImportArgs, today: NaiveDate) -> Result<u8, ExitError> {
     let mut store = Store::open(&args.db, Access::Auto)?;
     if let Some(warning) = store.exposure_warning() {
-        eprintln!("guazhi: {}", warning.get(lang()));
+        super::warn(&warning);
     }
     store.pin_today(today);
     if let (Some(why), false) = (store.read_only_reason(), args.dry_run) {
@@ -358,7 +358,7 @@ pub fn backup(args: BackupArgs) -> Result<u8, ExitError> {
     remove_partial_on_signals()?;
     let report = backup::backup(&args.db, &args.dest, args.keep, chrono::Local::now().naive_local())?;
     if let Some(warning) = &report.warning {
-        eprintln!("guazhi: {}", warning.get(lang()));
+        super::warn(warning);
     }
     let shown = |p: &Path| display_safe(&p.display().to_string()).into_owned();
     let (db, to, pages, restarts) = (shown(&args.db), shown(&report.path), report.pages, report.restarts);

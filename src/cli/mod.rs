@@ -258,10 +258,15 @@ fn open_for_report(db: &std::path::Path, today: NaiveDate) -> Result<Store, Exit
     let mut store = Store::open(db, Access::ReadOnly)?;
     store.bound_memory(REPORT_CACHE_MIB)?;
     if let Some(warning) = store.exposure_warning() {
-        eprintln!("guazhi: {}", warning.get(lang()));
+        warn(&warning);
     }
     store.pin_today(today);
     Ok(store)
+}
+
+/// A warning on stderr, where stdout is a report's or a script's.
+fn warn(warning: &Message) {
+    eprintln!("guazhi: {}", warning.get(lang()));
 }
 
 /// The page cache of the reports and exports, in MiB: measured at a million cadres, more

@@ -9,7 +9,7 @@
 use super::plan::{at, CadreRef, Plan, SecRef};
 use crate::domain::*;
 use crate::lang::Message;
-use crate::store::{NewCadre, NewSecondment, Result, StoreError, Writer};
+use crate::store::{NewCadre, NewSecondment, Result, StoreError, Writer, IMPORTED};
 use std::collections::HashMap;
 
 /// What a part may write, in rows: a cadre or a change counts one, a new secondment
@@ -228,7 +228,7 @@ pub fn apply_part(w: &Writer, plan: &Plan, progress: &mut Progress, budget: usiz
         new_rows.pair(down, up).map_err(at(&pair.origin))?;
         (p.pairs, spent) = (p.pairs + 1, spent + 1);
     }
-    new_rows.finish("import")?;
+    new_rows.finish(IMPORTED)?;
     p.parts += 1;
     p.mark = w.last_audit_id()?;
     Ok(())

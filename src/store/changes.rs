@@ -4,7 +4,7 @@
 //! touched: the cadres, secondments, batches and units whose rows show it.
 
 use super::lists::json_ids;
-use super::{Result, Store};
+use super::{Result, Store, IMPORTED};
 use crate::domain::Id;
 use serde_json::Value;
 use std::collections::BTreeSet;
@@ -78,7 +78,7 @@ impl Store {
                 let (old, new) = (parse(3)?, parse(4)?);
                 let images = [&old, &new];
                 let import =
-                    table == "audit" && new.as_ref().and_then(|v| v.get("what")) == Some(&Value::from("import"));
+                    table == "audit" && new.as_ref().and_then(|v| v.get("what")) == Some(&Value::from(IMPORTED));
                 if import {
                     // A part of an import: its new rows are named by the digest's blocks.
                     imports.push(out.mark);

@@ -38,7 +38,9 @@ pub use read::{AttentionRow, Data};
 pub use recent::{cell_text, changes, changes_between, Change, OwnChange, Saves};
 pub use stream::{CadreTerms, PairRow, Side};
 pub use tamper::{AuditSummary, Operation, Tamper};
-pub use write::{check_text, clean_text, NewCadre, NewRows, NewSecondment, ReviewResult, RowCounts, Undone, Writer};
+pub use write::{
+    check_text, clean_text, NewCadre, NewRows, NewSecondment, ReviewResult, RowCounts, Undone, Writer, IMPORTED,
+};
 
 use crate::lang::Message;
 use chrono::NaiveDate;

@@ -5,7 +5,7 @@
 
 use crate::common;
 use crate::interop_support::*;
-use guazhi::interop::parts::apply_part;
+use guazhi::interop::parts::{apply_part, Progress};
 use guazhi::interop::resolve::ImportOptions;
 use guazhi::interop::{run, InteropError};
 use guazhi::lang::Lang;
@@ -77,6 +77,22 @@ fn an_import_in_parts_of_a_few_rows_writes_what_one_part_writes() {
     }
 }
 
+/// Writes the part of `prepared` after `done` (about `rows` rows) as one save, as `commit`
+/// does when nobody else saves: what is written then.
+fn next_part(store: &mut guazhi::store::Store, prepared: &run::Prepared, done: &Progress, rows: usize) -> Progress {
+    let mut next = done.clone();
+    store.write(|w| apply_part(w, &prepared.plan, &mut next, rows)).unwrap();
+    next
+}
+
+/// `file` checked against `db`, and its first part written (about `rows` rows).
+fn first_part(db: &Path, file: &Path, rows: usize) -> (guazhi::store::Store, run::Prepared, Progress) {
+    let mut store = common::open(db);
+    let prepared = run::prepare(&store, file, CREATE).unwrap();
+    let first = next_part(&mut store, &prepared, &prepared.start(), rows);
+    (store, prepared, first)
+}
+
 /// Writes `file`'s import part by part (about `rows` rows each) and checks after every part
 /// that the file checked again plans exactly the rest.
 fn parts_leave_the_rest_of_the_plan(db: &Path, file: &Path, rows: usize) -> usize {
@@ -84,9 +100,7 @@ fn parts_leave_the_rest_of_the_plan(db: &Path, file: &Path, rows: usize) -> usiz
     let prepared = run::prepare(&store, file, CREATE).unwrap();
     let mut done = prepared.start();
     while !done.is_done(&prepared.plan) {
-        let mut next = done.clone();
-        store.write(|w| apply_part(w, &prepared.plan, &mut next, rows)).unwrap();
-        done = next;
+        done = next_part(&mut store, &prepared, &done, rows);
         let again = run::prepare(&store, file, CREATE).unwrap();
         assert_eq!(again.plan, prepared.plan.remainder(&done), "after part {}", done.parts);
     }
@@ -112,10 +126,7 @@ fn after_each_part_the_file_checked_again_plans_the_rest() {
 fn a_colleagues_unrelated_save_between_parts_does_not_stop_the_import() {
     let dir = tempfile::tempdir().unwrap();
     let (demo, sheet, empty) = demo_sheet_and_empty_db(dir.path());
-    let mut store = common::open(&empty);
-    let prepared = run::prepare(&store, &sheet, CREATE).unwrap();
-    let mut first = prepared.start();
-    store.write(|w| apply_part(w, &prepared.plan, &mut first, 40)).unwrap();
+    let (mut store, prepared, first) = first_part(&empty, &sheet, 40);
     // A colleague adds a unit the import does not name.
     let mut colleague = common::open(&empty);
     colleague
@@ -130,10 +141,7 @@ fn a_colleagues_unrelated_save_between_parts_does_not_stop_the_import() {
 fn a_save_between_parts_that_changes_the_rest_stops_the_import_and_running_it_again_ends_it() {
     let dir = tempfile::tempdir().unwrap();
     let (demo, sheet, empty) = demo_sheet_and_empty_db(dir.path());
-    let mut store = common::open(&empty);
-    let prepared = run::prepare(&store, &sheet, CREATE).unwrap();
-    let mut first = prepared.start();
-    store.write(|w| apply_part(w, &prepared.plan, &mut first, 10)).unwrap();
+    let (mut store, prepared, first) = first_part(&empty, &sheet, 10);
     // A colleague adds a person the rest of the file would add: adding them again would make two.
     let later = &prepared.plan.cadres[prepared.plan.cadres.len() - 1];
     let mut colleague = common::open(&empty);
@@ -196,9 +204,7 @@ fn an_open_window_takes_in_each_part_from_its_rows_and_shows_what_a_new_window_s
         let mut done = prepared.start();
         while !done.is_done(&prepared.plan) {
             let before = store.audit_mark().unwrap();
-            let mut next = done.clone();
-            store.write(|w| apply_part(w, &prepared.plan, &mut next, rows)).unwrap();
-            done = next;
+            done = next_part(&mut store, &prepared, &done, rows);
             // Read from the part's rows, not everything again (which a bulk load asks for).
             assert!(!store.affected_since(before).unwrap().all, "part {} read everything", done.parts);
             window.update(Action::Changed);

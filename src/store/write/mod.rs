@@ -21,7 +21,7 @@ use serde::Serialize;
 use serde_json::Value;
 use std::cell::Cell;
 
-pub use new_rows::{NewRows, RowCounts};
+pub use new_rows::{NewRows, RowCounts, IMPORTED};
 pub use undo::Undone;
 
 pub struct Writer<'a> {

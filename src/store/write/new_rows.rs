@@ -27,6 +27,10 @@ pub struct RowCounts {
     pub pairs: u64,
 }
 
+/// The `what` of an import's new rows: the lists read an import's part by its digest's
+/// blocks (`Store::affected_since`), and anything else written as a block again whole.
+pub const IMPORTED: &str = "import";
+
 /// The tables it writes, in the order its digest names them.
 const TABLES: [&str; 4] = ["cadres", "secondments", "reviews", "pairs"];
 
