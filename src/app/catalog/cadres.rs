@@ -48,6 +48,8 @@ struct Info {
 }
 
 const NO_DIRECTION: u8 = u8::MAX;
+/// A row's roster position when the cadre has no current term.
+const NO_TERM: u32 = u32::MAX;
 
 /// The sort "column" of the tab's own order (`now_key`), past the real columns.
 const NOW_FIRST: usize = Col::ALL.len();
@@ -554,45 +556,70 @@ impl Bulk {
     }
 
     /// The second pass: each cadre's current term (host, batch, district, direction, term end)
-    /// and the flags that need no rule.
+    /// and the flags that need no rule. The rows are derived in two halves on two threads (a
+    /// fifth of the time to searchable at a million cadres on one), then their texts interned.
     pub fn attach(&mut self, d: &Deriver) {
-        let mut flags: Vec<&'static str> = Vec::new();
-        let mut flag_ids: HashMap<Vec<&'static str>, u32> = HashMap::new();
-        for row in 0..self.cat.ids.len() {
-            let id = self.cat.ids[row];
-            let archived = self.cat.classes[self.cat.class[row] as usize].tags.archived;
-            let (current, phase) = d.current_and_phase(id);
-            if let Some(pos) = current {
-                let t = &d.roster.terms[pos];
-                let key = (t.host_unit_id, d.roster.post[pos]);
-                let host = match self.hosts.get(&key) {
-                    Some(&h) => h,
+        let cat = &self.cat;
+        let part = |rows: std::ops::Range<usize>| {
+            let mut texts: Vec<String> = Vec::new();
+            let mut ids_of: HashMap<Vec<&'static str>, u32> = HashMap::new();
+            let mut flags: Vec<&'static str> = Vec::new();
+            let mut attached = Vec::with_capacity(rows.len());
+            for row in rows {
+                let id = cat.ids[row];
+                let archived = cat.classes[cat.class[row] as usize].tags.archived;
+                let (current, phase) = d.current_and_phase(id);
+                flags.clear();
+                // Without the rules the grassroots years are not read.
+                d.flags(Person { id, grassroots_years: 0.0, archived }, current, false, &mut flags);
+                // Looked up before inserting: an entry would take a copy of the flags for every row.
+                let text = match ids_of.get(&flags) {
+                    Some(&t) => t,
                     None => {
-                        let h = self.cat.texts.pool.intern(&join(d.unit_name(t.host_unit_id), d.roster.post_of(pos)));
-                        self.hosts.insert(key, h);
-                        h
+                        texts.push(flags.join(d.lang.pick("，", ", ")));
+                        ids_of.insert(flags.clone(), texts.len() as u32 - 1);
+                        texts.len() as u32 - 1
                     }
                 };
-                self.cat.texts.of[row][2] = host;
-                let shown = d.shown(pos, archived, phase);
-                let info = &mut self.cat.info[row];
-                info.direction = shown.direction;
-                info.term_end = shown.term_end;
-                self.cat.class[row] = self.cat.class_for(shown.tags, shown.dispatch);
+                // 12 bytes a row: what is shown of the term is looked up again below.
+                attached.push((current.map_or(NO_TERM, |pos| pos as u32), phase, text));
             }
-            flags.clear();
-            // Without the rules the grassroots years are not read.
-            let person = Person { id, grassroots_years: 0.0, archived };
-            d.flags(person, current, false, &mut flags);
-            let text = match flag_ids.get(&flags) {
-                Some(&t) => t,
-                None => {
-                    let t = self.cat.texts.pool.intern(&flags.join(d.lang.pick("，", ", ")));
-                    flag_ids.insert(flags.clone(), t);
-                    t
+            (texts, attached)
+        };
+        let n = self.cat.ids.len();
+        let cut = n / 2;
+        let (left, right) = std::thread::scope(|s| {
+            let right = s.spawn(|| part(cut..n));
+            (part(0..cut), right.join().expect("attach thread"))
+        });
+        let mut row = 0;
+        for (texts, attached) in [left, right] {
+            let texts: Vec<u32> = texts.iter().map(|t| self.cat.texts.pool.intern(t)).collect();
+            for (pos, phase, text) in attached {
+                if pos != NO_TERM {
+                    let pos = pos as usize;
+                    let archived = self.cat.classes[self.cat.class[row] as usize].tags.archived;
+                    let shown = d.shown(pos, archived, phase);
+                    let t = &d.roster.terms[pos];
+                    let key = (t.host_unit_id, d.roster.post[pos]);
+                    let host = match self.hosts.get(&key) {
+                        Some(&h) => h,
+                        None => {
+                            let host = join(d.unit_name(t.host_unit_id), d.roster.post_of(pos));
+                            let h = self.cat.texts.pool.intern(&host);
+                            self.hosts.insert(key, h);
+                            h
+                        }
+                    };
+                    self.cat.texts.of[row][2] = host;
+                    let info = &mut self.cat.info[row];
+                    info.direction = shown.direction;
+                    info.term_end = shown.term_end;
+                    self.cat.class[row] = self.cat.class_for(shown.tags, shown.dispatch);
                 }
-            };
-            self.cat.info[row].flags = text;
+                self.cat.info[row].flags = texts[text as usize];
+                row += 1;
+            }
         }
     }
 

@@ -198,8 +198,7 @@ impl TextPool {
     fn rank_all(&mut self) {
         let all: Vec<u32> = (0..self.len() as u32).collect();
         let sort_keys = parallel_map(&all, |&id| self.sort_key_of(id));
-        let mut by_rank = all;
-        by_rank.sort_by(|&a, &b| sort_keys[a as usize].cmp(&sort_keys[b as usize]).then(a.cmp(&b)));
+        let by_rank = parallel_sort(all, |&a, &b| sort_keys[a as usize].cmp(&sort_keys[b as usize]).then(a.cmp(&b)));
         let distinct = 1 + by_rank.windows(2).filter(|w| sort_keys[w[0] as usize] != sort_keys[w[1] as usize]).count();
         // Room for texts added later between any two.
         let gap = (u32::MAX / (distinct as u32 + 1)).max(1);
@@ -298,6 +297,32 @@ impl TextPool {
     }
 }
 
+/// `items` sorted by `cmp`: each half on its own thread, then merged.
+fn parallel_sort<T: Copy + Send>(mut items: Vec<T>, cmp: impl Fn(&T, &T) -> std::cmp::Ordering + Sync) -> Vec<T> {
+    let cut = items.len() / 2;
+    let (left, right) = items.split_at_mut(cut);
+    std::thread::scope(|s| {
+        s.spawn(|| right.sort_by(&cmp));
+        left.sort_by(&cmp);
+    });
+    let (left, right) = items.split_at(cut);
+    let mut merged = Vec::with_capacity(items.len());
+    let (mut i, mut j) = (0, 0);
+    while i < left.len() && j < right.len() {
+        // Equal items keep the left one first, as one stable sort would.
+        if cmp(&right[j], &left[i]).is_lt() {
+            merged.push(right[j]);
+            j += 1;
+        } else {
+            merged.push(left[i]);
+            i += 1;
+        }
+    }
+    merged.extend_from_slice(&left[i..]);
+    merged.extend_from_slice(&right[j..]);
+    merged
+}
+
 /// `f` over `items` on two threads, results in order.
 fn parallel_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
     let cut = items.len() / 2;
@@ -351,6 +376,17 @@ mod tests {
             assert!(p.rank(w[1]) < p.rank(w[0]));
         }
         assert!(p.rank(ids[1]) < p.rank(*added.last().unwrap()));
+    }
+
+    #[test]
+    fn parallel_sort_sorts_as_one_stable_sort() {
+        let items: Vec<(u32, u32)> = (0..1001u32).map(|i| ((i * 7919) % 13, i)).collect();
+        let by_key = |a: &(u32, u32), b: &(u32, u32)| a.0.cmp(&b.0);
+        let mut want = items.clone();
+        want.sort_by(by_key);
+        assert_eq!(parallel_sort(items, by_key), want);
+        assert_eq!(parallel_sort(Vec::<(u32, u32)>::new(), by_key), vec![]);
+        assert_eq!(parallel_sort(vec![(1, 0)], by_key), vec![(1, 0)]);
     }
 
     #[test]
