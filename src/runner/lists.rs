@@ -35,30 +35,50 @@ pub fn build_all(store: &Store, shown: Shown, mut send: impl FnMut(Handover) -> 
     let tx = store.connection().unchecked_transaction()?;
     let mark = store.audit_mark()?;
     let mut go = |built: Built| send(Handover { built, mark });
-    if let Some(rows) = first_reserve(store, shown.today)? {
-        if !go(Built::ReserveFirst(rows)) {
-            return Ok(());
-        }
-    }
     let units = store.units(None)?;
     let path = store.path().to_path_buf();
     let mut bulk = Bulk::new(shown.lang, shown.today, &units);
     let mut names = Names::default();
     let mut invalid = Vec::new();
+    // The reserve tab's first rows are read on the second connection before its terms, which
+    // are done before the cadres are: they cost the cadres, which the user waits for, nothing.
+    let (first_out, first_in) = std::sync::mpsc::channel();
+    // Once handed over: whether the build goes on.
+    let mut first_handed: Option<bool> = None;
+    let hand_first = |rows: Option<FirstRows>, go: &mut dyn FnMut(Built) -> bool| match rows {
+        Some(rows) => go(Built::ReserveFirst(rows)),
+        None => true,
+    };
     let (terms, streamed) = std::thread::scope(|s| {
         let terms = s.spawn(move || -> Result<Roster> {
             let other = Store::open(&path, Access::ReadOnly)?;
             let tx = other.connection().unchecked_transaction()?;
+            let _ = first_out.send(first_reserve(&other, shown.today)?);
             let roster = other.roster_terms(None)?;
             tx.commit()?;
             Ok(roster)
         });
+        let mut streamed_rows = 0u32;
         let streamed = store.each_cadre_item(None, &mut invalid, |c| {
             names.push(c.id, c.name);
             bulk.push(&c);
+            streamed_rows = streamed_rows.wrapping_add(1);
+            if streamed_rows.is_multiple_of(4096) && first_handed.is_none() {
+                if let Ok(rows) = first_in.try_recv() {
+                    first_handed = Some(hand_first(rows, &mut go));
+                }
+            }
         });
         (terms.join().expect("terms thread"), streamed)
     });
+    if first_handed.is_none() {
+        if let Ok(rows) = first_in.try_recv() {
+            first_handed = Some(hand_first(rows, &mut go));
+        }
+    }
+    if first_handed == Some(false) {
+        return Ok(());
+    }
     streamed?;
     let mut roster = terms?;
     invalid.extend(std::mem::take(&mut roster.invalid));
