@@ -207,6 +207,18 @@ fn build_once(
     }
 }
 
+/// Gives every block of 1 MiB or more its own mapping, returned to the system when freed.
+/// glibc otherwise raises that threshold to the largest block freed so far (a sorted order, 4 MB
+/// at a million cadres), and each save's passing copies of the orders then settle in the heap
+/// between blocks that stay: RSS rose 181 -> 217 MB over the first nine saves at a million.
+pub fn map_large_blocks() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: mallopt only sets an allocator parameter; called before the threads start.
+    unsafe {
+        libc::mallopt(libc::M_MMAP_THRESHOLD, 1 << 20);
+    }
+}
+
 /// Hands memory freed by a build back to the system: glibc keeps freed blocks of other
 /// threads' arenas, and a long session would otherwise keep a build's peak for good.
 pub fn release_free_memory() {

@@ -81,6 +81,7 @@ pub fn draw<B: Backend>(terminal: &mut Terminal<B>, app: &mut App) -> Result<(),
 
 /// Opens the screens on `store`; the exit status: 0, or 128 + the signal that ended it.
 pub fn run(store: Store, options: Launch) -> crate::store::Result<u8> {
+    loader::map_large_blocks();
     let today = options.today.unwrap_or_else(local_today);
     // Read before touching the terminal: a bad database is reported on a normal screen (and
     // before "no terminal", the lesser problem). Only what the first screen shows, by index.

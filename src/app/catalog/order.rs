@@ -78,20 +78,41 @@ impl Sorts {
             let order = |r: u32| (key(*col, r as usize), rank(r));
             let mut back: Vec<u32> = changed.iter().copied().filter(|&r| live(r)).collect();
             back.sort_unstable_by_key(|&r| order(r));
-            let kept: Vec<u32> = rows.iter().copied().filter(|&r| !is_changed.contains(r)).collect();
-            // Each changed row goes after the kept rows that do not sort after it, found by
-            // halving: keys are made for a few dozen rows, not for every row (a million at 1M).
-            let mut merged: Vec<u32> = Vec::with_capacity(kept.len() + back.len());
+            let unchanged = |i: usize| !is_changed.contains(rows[i]);
+            let stays = (0..rows.len()).filter(|&i| unchanged(i)).count();
+            // Written straight into the new order: one block of the order's size a patch, not
+            // three (at a million rows each is a fresh 4 MB mapping, see `tui::loader`).
+            let mut merged: Arc<[u32]> = std::iter::repeat_n(0, stays + back.len()).collect();
+            let out = Arc::get_mut(&mut merged).expect("made just above");
+            let mut written = 0;
+            let copy = |range: std::ops::Range<usize>, out: &mut [u32], written: &mut usize| {
+                for i in range.filter(|&i| unchanged(i)) {
+                    out[*written] = rows[i];
+                    *written += 1;
+                }
+            };
             let mut from = 0;
-            for b in back {
+            for b in back.iter().copied() {
                 let ob = order(b);
-                let at = from + kept[from..].partition_point(|&r| order(r) <= ob);
-                merged.extend_from_slice(&kept[from..at]);
-                merged.push(b);
-                from = at;
+                // Each changed row goes after the unchanged rows that do not sort after it, found
+                // by halving: keys are made for a few dozen rows, not for every row (a million
+                // at 1M). The changed rows, still at their old places, are stepped over.
+                let (mut low, mut high) = (from, rows.len());
+                while low < high {
+                    let mid = low + (high - low) / 2;
+                    match (mid..high).find(|&i| unchanged(i)) {
+                        Some(i) if order(rows[i]) <= ob => low = i + 1,
+                        _ => high = mid,
+                    }
+                }
+                copy(from..low, out, &mut written);
+                out[written] = b;
+                written += 1;
+                from = low;
             }
-            merged.extend_from_slice(&kept[from..]);
-            *rows = merged.into();
+            copy(from..rows.len(), out, &mut written);
+            debug_assert_eq!(written, out.len());
+            *rows = merged;
         }
     }
 
