@@ -158,32 +158,50 @@ impl Natural {
         for &r in changed {
             is_changed.insert(r as usize);
         }
-        let old: Vec<u32> = match &self.order {
-            Some((rows, _)) => rows.iter().copied().filter(|&r| !is_changed.contains(r)).collect(),
-            None => (0..len as u32).filter(|&r| !is_changed.contains(r) && live(r)).collect(),
+        let (old_rows, mut rank) = match self.order.take() {
+            Some((rows, rank)) => (Some(rows), rank),
+            None => (None, Vec::new()),
+        };
+        let stays = |r: u32| !is_changed.contains(r) && (old_rows.is_some() || live(r));
+        let old = || -> Box<dyn Iterator<Item = u32> + '_> {
+            match &old_rows {
+                Some(rows) => Box::new(rows.iter().copied().filter(|&r| stays(r))),
+                None => Box::new((0..len as u32).filter(|&r| stays(r))),
+            }
         };
         let mut back: Vec<u32> = changed.iter().copied().filter(|&r| live(r)).collect();
         back.sort_unstable_by_key(|&r| (key(r), r));
-        let mut rows: Vec<u32> = Vec::with_capacity(old.len() + back.len());
+        // Written straight into the new order, and the ranks into the old ranks' block: at a
+        // million rows each new block is a fresh mapping (see `tui::loader`).
+        let mut rows: Arc<[u32]> = std::iter::repeat_n(0, old().count() + back.len()).collect();
+        let out = Arc::get_mut(&mut rows).expect("made just above");
         let mut next = back.iter().peekable();
-        for r in old {
+        let mut at = 0;
+        for r in old() {
             let k = (key(r), r);
             while let Some(&&b) = next.peek() {
                 if (key(b), b) < k {
-                    rows.push(b);
+                    out[at] = b;
+                    at += 1;
                     next.next();
                 } else {
                     break;
                 }
             }
-            rows.push(r);
+            out[at] = r;
+            at += 1;
         }
-        rows.extend(next.copied());
-        let mut rank = vec![u32::MAX; len];
+        for &b in next {
+            out[at] = b;
+            at += 1;
+        }
+        debug_assert_eq!(at, out.len());
+        rank.clear();
+        rank.resize(len, u32::MAX);
         for (pos, &r) in rows.iter().enumerate() {
             rank[r as usize] = pos as u32;
         }
-        self.order = Some((rows.into(), rank));
+        self.order = Some((rows, rank));
     }
 }
 
@@ -521,6 +539,45 @@ mod tests {
             let fresh = Sorts::default();
             let want = fresh.get(0, (0..keys.len() as u32).filter(|&r| !dead[r as usize]), |r| keys[r]).to_vec();
             assert_eq!(s.get(0, 0..0, |r| keys[r]).to_vec(), want);
+        }
+    }
+
+    /// Updated many times over, with new rows and dead ones: always the live rows by key, then
+    /// row, and each row's rank its position there.
+    #[test]
+    fn an_updated_natural_order_equals_a_fresh_one() {
+        let mut seed = 11u64;
+        let mut next = |n: u64| {
+            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            ((seed >> 33) % n) as u32
+        };
+        // A catalog is built in natural order: before any update, the keys follow the rows.
+        let mut keys: Vec<u64> = (0..300).map(|_| u64::from(next(15))).collect();
+        keys.sort_unstable();
+        let mut dead = vec![false; 300];
+        let mut natural = Natural::default();
+        for _ in 0..40 {
+            let mut changed: Vec<u32> = (0..9).map(|_| next(keys.len() as u64)).collect();
+            for &r in &changed {
+                keys[r as usize] = u64::from(next(15));
+                dead[r as usize] = next(4) == 0;
+            }
+            for _ in 0..next(3) {
+                changed.push(keys.len() as u32);
+                keys.push(u64::from(next(15)));
+                dead.push(false);
+            }
+            changed.sort_unstable();
+            changed.dedup();
+            let (k, d) = (keys.clone(), dead.clone());
+            natural.update(keys.len(), &changed, |r| !d[r as usize], |r| k[r as usize]);
+            let mut want: Vec<u32> = (0..keys.len() as u32).filter(|&r| !dead[r as usize]).collect();
+            want.sort_by_key(|&r| (keys[r as usize], r));
+            assert_eq!(natural.rows().unwrap().to_vec(), want);
+            for (pos, &r) in want.iter().enumerate() {
+                assert_eq!(natural.rank(r), pos as u32);
+            }
+            assert!((0..keys.len() as u32).filter(|&r| dead[r as usize]).all(|r| natural.rank(r) == u32::MAX));
         }
     }
 
