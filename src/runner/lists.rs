@@ -43,11 +43,17 @@ pub fn build_all(store: &Store, shown: Shown, mut send: impl FnMut(Handover) -> 
     // The reserve tab's first rows are read on the second connection before its terms, which
     // are done before the cadres are: they cost the cadres, which the user waits for, nothing.
     let (first_out, first_in) = std::sync::mpsc::channel();
-    // Once handed over: whether the build goes on.
-    let mut first_handed: Option<bool> = None;
-    let hand_first = |rows: Option<FirstRows>, go: &mut dyn FnMut(Built) -> bool| match rows {
-        Some(rows) => go(Built::ReserveFirst(rows)),
-        None => true,
+    // Hands them over once they have come; `listening` false: nobody wants the lists any more.
+    let (mut first_handed, mut listening) = (false, true);
+    let mut offer_first = || {
+        if !first_handed {
+            if let Ok(rows) = first_in.try_recv() {
+                first_handed = true;
+                if let Some(rows) = rows {
+                    listening = go(Built::ReserveFirst(rows));
+                }
+            }
+        }
     };
     let (terms, streamed) = std::thread::scope(|s| {
         let terms = s.spawn(move || -> Result<Roster> {
@@ -63,20 +69,14 @@ pub fn build_all(store: &Store, shown: Shown, mut send: impl FnMut(Handover) -> 
             names.push(c.id, c.name);
             bulk.push(&c);
             streamed_rows = streamed_rows.wrapping_add(1);
-            if streamed_rows.is_multiple_of(4096) && first_handed.is_none() {
-                if let Ok(rows) = first_in.try_recv() {
-                    first_handed = Some(hand_first(rows, &mut go));
-                }
+            if streamed_rows.is_multiple_of(4096) {
+                offer_first();
             }
         });
         (terms.join().expect("terms thread"), streamed)
     });
-    if first_handed.is_none() {
-        if let Ok(rows) = first_in.try_recv() {
-            first_handed = Some(hand_first(rows, &mut go));
-        }
-    }
-    if first_handed == Some(false) {
+    offer_first();
+    if !listening {
         return Ok(());
     }
     streamed?;

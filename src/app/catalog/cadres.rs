@@ -616,8 +616,7 @@ impl Bulk {
                     let host = match self.hosts.get(&key) {
                         Some(&h) => h,
                         None => {
-                            let host = join(d.unit_name(t.host_unit_id), d.roster.post_of(pos));
-                            let h = self.cat.texts.pool.intern(&host);
+                            let h = self.cat.texts.pool.intern(&d.host(pos));
                             self.hosts.insert(key, h);
                             h
                         }

@@ -80,38 +80,27 @@ impl Sorts {
             back.sort_unstable_by_key(|&r| order(r));
             let unchanged = |i: usize| !is_changed.contains(rows[i]);
             let stays = (0..rows.len()).filter(|&i| unchanged(i)).count();
-            // Written straight into the new order: one block of the order's size a patch, not
-            // three (at a million rows each is a fresh 4 MB mapping, see `tui::loader`).
-            let mut merged: Arc<[u32]> = std::iter::repeat_n(0, stays + back.len()).collect();
-            let out = Arc::get_mut(&mut merged).expect("made just above");
-            let mut written = 0;
-            let copy = |range: std::ops::Range<usize>, out: &mut [u32], written: &mut usize| {
-                for i in range.filter(|&i| unchanged(i)) {
-                    out[*written] = rows[i];
-                    *written += 1;
-                }
-            };
-            let mut from = 0;
-            for b in back.iter().copied() {
-                let ob = order(b);
-                // Each changed row goes after the unchanged rows that do not sort after it, found
-                // by halving: keys are made for a few dozen rows, not for every row (a million
-                // at 1M). The changed rows, still at their old places, are stepped over.
-                let (mut low, mut high) = (from, rows.len());
-                while low < high {
-                    let mid = low + (high - low) / 2;
-                    match (mid..high).find(|&i| unchanged(i)) {
-                        Some(i) if order(rows[i]) <= ob => low = i + 1,
-                        _ => high = mid,
+            let merged = new_order(stays + back.len(), |out| {
+                let mut from = 0;
+                for &b in &back {
+                    let ob = order(b);
+                    // Each changed row goes after the unchanged rows that do not sort after it,
+                    // found by halving: keys are made for a few dozen rows, not for every row (a
+                    // million at 1M). The changed rows, still at their old places, are stepped over.
+                    let (mut low, mut high) = (from, rows.len());
+                    while low < high {
+                        let mid = low + (high - low) / 2;
+                        match (mid..high).find(|&i| unchanged(i)) {
+                            Some(i) if order(rows[i]) <= ob => low = i + 1,
+                            _ => high = mid,
+                        }
                     }
+                    (from..low).filter(|&i| unchanged(i)).for_each(|i| out.push(rows[i]));
+                    out.push(b);
+                    from = low;
                 }
-                copy(from..low, out, &mut written);
-                out[written] = b;
-                written += 1;
-                from = low;
-            }
-            copy(from..rows.len(), out, &mut written);
-            debug_assert_eq!(written, out.len());
+                (from..rows.len()).filter(|&i| unchanged(i)).for_each(|i| out.push(rows[i]));
+            });
             *rows = merged;
         }
     }
@@ -124,6 +113,30 @@ impl Sorts {
     pub fn heap_bytes(&self) -> usize {
         lock(&self.cache).iter().map(|(_, r)| r.len() * 4).sum()
     }
+}
+
+/// Where a new order's rows are written, one after the other.
+struct OrderOut<'a> {
+    rows: &'a mut [u32],
+    at: usize,
+}
+
+impl OrderOut<'_> {
+    fn push(&mut self, row: u32) {
+        self.rows[self.at] = row;
+        self.at += 1;
+    }
+}
+
+/// An order of `len` rows, written by `write` straight into its `Arc`: one block of the order's
+/// size, not a vector and then its copy (at a million rows each block is a fresh mapping, see
+/// `tui::loader`).
+fn new_order(len: usize, write: impl FnOnce(&mut OrderOut)) -> Arc<[u32]> {
+    let mut rows: Arc<[u32]> = std::iter::repeat_n(0, len).collect();
+    let mut out = OrderOut { rows: Arc::get_mut(&mut rows).expect("made just above"), at: 0 };
+    write(&mut out);
+    debug_assert_eq!(out.at, len, "every row written");
+    rows
 }
 
 /// A catalog's natural order once its rows are no longer in it (a save adds a row, or gives
@@ -162,40 +175,24 @@ impl Natural {
             Some((rows, rank)) => (Some(rows), rank),
             None => (None, Vec::new()),
         };
+        // Without an order of their own the rows are in natural order, the dead ones among them.
+        let row_at = |i: usize| old_rows.as_ref().map_or(i as u32, |rows| rows[i]);
         let stays = |r: u32| !is_changed.contains(r) && (old_rows.is_some() || live(r));
-        let old = || -> Box<dyn Iterator<Item = u32> + '_> {
-            match &old_rows {
-                Some(rows) => Box::new(rows.iter().copied().filter(|&r| stays(r))),
-                None => Box::new((0..len as u32).filter(|&r| stays(r))),
-            }
-        };
+        let old = || (0..old_rows.as_ref().map_or(len, |rows| rows.len())).map(row_at).filter(|&r| stays(r));
         let mut back: Vec<u32> = changed.iter().copied().filter(|&r| live(r)).collect();
         back.sort_unstable_by_key(|&r| (key(r), r));
-        // Written straight into the new order, and the ranks into the old ranks' block: at a
-        // million rows each new block is a fresh mapping (see `tui::loader`).
-        let mut rows: Arc<[u32]> = std::iter::repeat_n(0, old().count() + back.len()).collect();
-        let out = Arc::get_mut(&mut rows).expect("made just above");
-        let mut next = back.iter().peekable();
-        let mut at = 0;
-        for r in old() {
-            let k = (key(r), r);
-            while let Some(&&b) = next.peek() {
-                if (key(b), b) < k {
-                    out[at] = b;
-                    at += 1;
-                    next.next();
-                } else {
-                    break;
+        let rows = new_order(old().count() + back.len(), |out| {
+            let mut next = back.iter().peekable();
+            for r in old() {
+                let k = (key(r), r);
+                while let Some(&b) = next.next_if(|&&b| (key(b), b) < k) {
+                    out.push(b);
                 }
+                out.push(r);
             }
-            out[at] = r;
-            at += 1;
-        }
-        for &b in next {
-            out[at] = b;
-            at += 1;
-        }
-        debug_assert_eq!(at, out.len());
+            next.for_each(|&b| out.push(b));
+        });
+        // The ranks go into the old ranks' block.
         rank.clear();
         rank.resize(len, u32::MAX);
         for (pos, &r) in rows.iter().enumerate() {
@@ -488,6 +485,14 @@ pub fn rows_where(len: usize, within: Option<&BitSet>, accept: impl Fn(usize) ->
 mod tests {
     use super::*;
 
+    /// Repeatable pseudo-random numbers below `n` (a linear congruential generator).
+    fn numbers(mut seed: u64) -> impl FnMut(u64) -> u32 {
+        move |n| {
+            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            ((seed >> 33) % n) as u32
+        }
+    }
+
     fn sorted(s: &Sorts, col: usize, keys: &[u32]) -> Vec<u32> {
         s.get(col, 0..keys.len() as u32, |r| keys[r]).to_vec()
     }
@@ -512,11 +517,7 @@ mod tests {
     /// Patched many times over, with ties, new rows and dead ones: always what a fresh sort gives.
     #[test]
     fn a_patched_sort_equals_a_fresh_one() {
-        let mut seed = 7u64;
-        let mut next = |n: u64| {
-            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
-            ((seed >> 33) % n) as u32
-        };
+        let mut next = numbers(7);
         let mut keys: Vec<u32> = (0..500).map(|_| next(20)).collect();
         let mut dead = vec![false; 500];
         let mut s = Sorts::default();
@@ -546,11 +547,7 @@ mod tests {
     /// row, and each row's rank its position there.
     #[test]
     fn an_updated_natural_order_equals_a_fresh_one() {
-        let mut seed = 11u64;
-        let mut next = |n: u64| {
-            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
-            ((seed >> 33) % n) as u32
-        };
+        let mut next = numbers(11);
         // A catalog is built in natural order: before any update, the keys follow the rows.
         let mut keys: Vec<u64> = (0..300).map(|_| u64::from(next(15))).collect();
         keys.sort_unstable();
