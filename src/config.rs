@@ -68,14 +68,14 @@ pub struct Settings {
 
 /// One thing wrong with a settings file: where, and why in both languages.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Problem {
+pub struct SettingsError {
     pub file: PathBuf,
     /// 0 when it is about the whole file (it cannot be read).
     pub line: usize,
     pub message: Message,
 }
 
-impl Problem {
+impl SettingsError {
     /// `FILE, line N: why` or `FILE 第 N 行：why`; display-safe.
     pub fn text(&self, lang: Lang) -> String {
         let file = self.file.display();
@@ -104,7 +104,7 @@ struct FileSettings {
 /// sets it is good), so that the problems are told in it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Broken {
-    pub problems: Vec<Problem>,
+    pub problems: Vec<SettingsError>,
     pub lang: Option<Lang>,
 }
 
@@ -139,7 +139,7 @@ pub fn load(places: &Places) -> Result<Settings, Broken> {
         Ok(keys) => settings.keys = keys,
         Err(errors) => problems.extend(errors.into_iter().map(|e| {
             let (file, line) = written[e.remap].clone();
-            Problem { file, line, message: e.message }
+            SettingsError { file, line, message: e.message }
         })),
     }
     if problems.is_empty() {
@@ -156,8 +156,8 @@ fn say(zh: impl Into<String>, en: impl Into<String>) -> Message {
 
 /// What one file sets (`None` when it does not exist or cannot be read) and its problems;
 /// the settings that are good are kept, so that the remaps are checked too.
-fn read(path: &Path, home: Option<&Path>) -> (Option<FileSettings>, Vec<Problem>) {
-    let whole = |message| (None, vec![Problem { file: path.to_path_buf(), line: 0, message }]);
+fn read(path: &Path, home: Option<&Path>) -> (Option<FileSettings>, Vec<SettingsError>) {
+    let whole = |message| (None, vec![SettingsError { file: path.to_path_buf(), line: 0, message }]);
     let bytes = match std::fs::read(path) {
         Ok(b) => b,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return (None, Vec::new()),
@@ -189,10 +189,10 @@ fn kind(value: &DeValue) -> (&'static str, &'static str) {
 }
 
 /// The settings of one file's text that are good, and the problems; `path` names it in them.
-fn parse(path: &Path, text: &str, home: Option<&Path>) -> (FileSettings, Vec<Problem>) {
+fn parse(path: &Path, text: &str, home: Option<&Path>) -> (FileSettings, Vec<SettingsError>) {
     let mut problems = Vec::new();
     let mut problem = |span: Range<usize>, message| {
-        problems.push(Problem { file: path.to_path_buf(), line: line_of(text, span), message })
+        problems.push(SettingsError { file: path.to_path_buf(), line: line_of(text, span), message })
     };
     let doc = match DeTable::parse(text) {
         Ok(doc) => doc,
@@ -369,7 +369,7 @@ pub fn database(
 mod tests {
     use super::*;
 
-    fn parsed(text: &str) -> Result<FileSettings, Vec<Problem>> {
+    fn parsed(text: &str) -> Result<FileSettings, Vec<SettingsError>> {
         let (settings, problems) = parse(Path::new("/cfg/config.toml"), text, Some(Path::new("/home/u")));
         if problems.is_empty() {
             Ok(settings)

@@ -36,10 +36,10 @@ fn gone(lk: &Lookup) -> String {
 
 /// The birth date today and at the start of each of the cadre's secondments, and grassroots
 /// years that fit the age.
-pub fn problems(form: &Form, lk: &Lookup) -> Vec<Problem> {
+pub fn problems(form: &Form, lk: &Lookup) -> Vec<FieldError> {
     let Some(born) = date_of(form, "birth date") else { return Vec::new() };
     let policy = &lk.data.policy;
-    let mut found: Vec<Problem> = Vec::new();
+    let mut found: Vec<FieldError> = Vec::new();
     let starts: Vec<chrono::NaiveDate> = match form.kind {
         FormKind::EditCadre { cadre } => lk.secondments_of(cadre).map(|s| s.start).collect(),
         _ => Vec::new(),

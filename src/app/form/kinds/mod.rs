@@ -110,7 +110,7 @@ pub fn command(form: &mut Form, lk: &Lookup) -> Option<Operation> {
     };
     match result {
         Ok(cmd) => Some(cmd),
-        Err(Problem(key, message)) => {
+        Err(FieldError(key, message)) => {
             form.set_error(key, message);
             None
         }
@@ -136,7 +136,7 @@ pub fn changed(form: &mut Form, lk: &Lookup) {
 /// is acceptable are judged.
 pub fn problems(form: &Form, lk: &Lookup) -> Vec<(&'static str, String)> {
     use FormKind::*;
-    let found: Vec<Problem> = match form.kind.clone() {
+    let found: Vec<FieldError> = match form.kind.clone() {
         AddCadre | EditCadre { .. } => cadre::problems(form, lk),
         AddSecondment { cadre } => secondment::problems_add(form, lk, cadre),
         EndEarly { secondment } => secondment::problems_end(form, lk, secondment),
@@ -151,8 +151,8 @@ pub fn problems(form: &Form, lk: &Lookup) -> Vec<(&'static str, String)> {
     };
     found
         .into_iter()
-        .filter(|Problem(key, _)| form.get(key).is_some_and(|f| f.check(form.zh).is_none()))
-        .map(|Problem(k, m)| (k, m))
+        .filter(|FieldError(key, _)| form.get(key).is_some_and(|f| f.check(form.zh).is_none()))
+        .map(|FieldError(k, m)| (k, m))
         .collect()
 }
 
@@ -162,14 +162,14 @@ fn date_of(form: &Form, key: &str) -> Option<chrono::NaiveDate> {
 }
 
 /// A plausibility verdict as a problem of field `key`, in the form's language.
-fn judged(form: &Form, key: &'static str, verdict: crate::domain::plausible::Verdict) -> Option<Problem> {
-    verdict.err().map(|m| Problem(key, m.get(lang(form)).to_string()))
+fn judged(form: &Form, key: &'static str, verdict: crate::domain::plausible::Verdict) -> Option<FieldError> {
+    verdict.err().map(|m| FieldError(key, m.get(lang(form)).to_string()))
 }
 
 /// A check across fields failed: the field it belongs to and the message.
-pub struct Problem(pub &'static str, pub String);
+pub struct FieldError(pub &'static str, pub String);
 
-type Checked<T> = Result<T, Problem>;
+type Checked<T> = Result<T, FieldError>;
 
 /// The message in the form's language.
 fn say(form: &Form, zh: String, en: String) -> String {

@@ -19,13 +19,13 @@ fn gone(lk: &Lookup) -> String {
 }
 
 /// A date of something that happened (a note, an admission): not after today.
-pub fn problems_happened(form: &Form, lk: &Lookup, key: &'static str) -> Vec<Problem> {
+pub fn problems_happened(form: &Form, lk: &Lookup, key: &'static str) -> Vec<FieldError> {
     let Some(d) = date_of(form, key) else { return Vec::new() };
     judged(form, key, crate::domain::plausible::happened(d, lk.today)).into_iter().collect()
 }
 
 /// A review's result date: within what the review is about (`plausible::review_done`).
-pub fn problems_review(form: &Form, lk: &Lookup, review: Id) -> Vec<Problem> {
+pub fn problems_review(form: &Form, lk: &Lookup, review: Id) -> Vec<FieldError> {
     let Some(r) = lk.data.reviews.iter().find(|r| r.id == review) else { return Vec::new() };
     let (Some(done), Some(s)) = (date_of(form, "done"), lk.secondment(r.secondment_id)) else { return Vec::new() };
     let verdict = crate::domain::plausible::review_done(r.kind, &r.period, done, s.end(), lk.today);
@@ -33,7 +33,7 @@ pub fn problems_review(form: &Form, lk: &Lookup, review: Id) -> Vec<Problem> {
 }
 
 /// A vetting's date: on or before the start, and not after today.
-pub fn problems_vetting(form: &Form, lk: &Lookup, secondment: Id) -> Vec<Problem> {
+pub fn problems_vetting(form: &Form, lk: &Lookup, secondment: Id) -> Vec<FieldError> {
     let (Some(date), Some(s)) = (date_of(form, "date"), lk.secondment(secondment)) else { return Vec::new() };
     judged(form, "date", crate::domain::plausible::vetting_date(date, s.start, lk.today)).into_iter().collect()
 }
@@ -132,7 +132,7 @@ fn end_of_term<'a>(lk: &Lookup<'a>, secondment: Id) -> Option<&'a crate::domain:
 }
 
 /// With a grade chosen: the date must fit the end-of-term review, as on the Reviews tab.
-pub fn problems_evaluation(form: &Form, lk: &Lookup, secondment: Id) -> Vec<Problem> {
+pub fn problems_evaluation(form: &Form, lk: &Lookup, secondment: Id) -> Vec<FieldError> {
     match end_of_term(lk, secondment) {
         Some(r) if !form.value("grade").trim().is_empty() => problems_review(form, lk, r.id),
         _ => Vec::new(),

@@ -35,7 +35,7 @@ fn unique<'a>(
 ) -> Checked<String> {
     let name = form.get(key).map(Field::text).unwrap_or_default();
     if names.any(|(id, n)| n.trim() == name && Some(id) != me) {
-        return Err(Problem(key, say(form, format!("已有“{name}”"), format!("'{name}' already exists"))));
+        return Err(FieldError(key, say(form, format!("已有“{name}”"), format!("'{name}' already exists"))));
     }
     Ok(name)
 }
@@ -57,7 +57,7 @@ pub fn command_unit(form: &Form, lk: &Lookup) -> Checked<Operation> {
             "市直机关属市级，镇街属所在区".into(),
             "a city organ is city level; a town is in a district".into(),
         );
-        return Err(Problem("district", m));
+        return Err(FieldError("district", m));
     }
     Ok(match me {
         Some(id) => Operation::UpdateUnit(Unit { id, name, kind, district, version: form.version.unwrap_or_default() }),
@@ -94,13 +94,13 @@ pub fn open_batch(lk: &Lookup, kind: &FormKind) -> Result<Form, String> {
 }
 
 /// The dispatch date: a date of the programme.
-pub fn problems_batch(form: &Form, lk: &Lookup) -> Vec<Problem> {
+pub fn problems_batch(form: &Form, lk: &Lookup) -> Vec<FieldError> {
     let Some(d) = date_of(form, "dispatch date") else { return Vec::new() };
     judged(form, "dispatch date", crate::domain::plausible::programme_date(d, lk.today)).into_iter().collect()
 }
 
 /// The age bounds: in range, the youngest below the oldest.
-pub fn problems_policy(form: &Form) -> Vec<Problem> {
+pub fn problems_policy(form: &Form) -> Vec<FieldError> {
     let n = |k: &str| form.get(k).and_then(Field::number);
     let (Some(min), Some(max)) = (n("min age"), n("max age")) else { return Vec::new() };
     judged(form, "max age", crate::domain::plausible::age_bounds(min as u32, max as u32)).into_iter().collect()
@@ -193,7 +193,7 @@ pub fn command_policy(form: &Form) -> Checked<Operation> {
     let n = |k: &str| form.get(k).and_then(Field::number).expect("checked") as u32;
     let (month, day) = (n("annual due month"), n("annual due day"));
     if chrono::NaiveDate::from_ymd_opt(2000, month, day).is_none() {
-        return Err(Problem(
+        return Err(FieldError(
             "annual due day",
             say(form, format!("{month} 月没有 {day} 日"), format!("month {month} has no day {day}")),
         ));

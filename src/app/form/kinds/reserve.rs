@@ -31,7 +31,7 @@ pub fn command_admit(form: &Form, lk: &Lookup, secondment: Id) -> Checked<Operat
             "已不是规则建议的人选（同事可能已提名）".into(),
             "no longer a rule proposal (a colleague may have nominated)".into(),
         );
-        return Err(Problem("date", m));
+        return Err(FieldError("date", m));
     };
     let on = form.get("date").and_then(Field::date).expect("checked");
     Ok(Operation::Admit {
@@ -85,13 +85,13 @@ pub fn open_move(lk: &Lookup, kind: &FormKind, nomination: Id, withdraw: bool) -
 }
 
 /// The date of a move: not before the last one, not after today.
-pub fn problems_move(form: &Form, lk: &Lookup, nomination: Id) -> Vec<Problem> {
+pub fn problems_move(form: &Form, lk: &Lookup, nomination: Id) -> Vec<FieldError> {
     let (Some(on), Some(n)) = (date_of(form, "date"), lk.data.nominations.iter().find(|n| n.id == nomination)) else {
         return Vec::new();
     };
     if on < n.status_on {
         let d = n.status_on;
-        return vec![Problem(
+        return vec![FieldError(
             "date",
             say(form, format!("不能早于上次变动 {d}"), format!("before the last change on {d}")),
         )];
@@ -101,7 +101,10 @@ pub fn problems_move(form: &Form, lk: &Lookup, nomination: Id) -> Vec<Problem> {
 
 pub fn command_move(form: &Form, lk: &Lookup, nomination: Id) -> Checked<Operation> {
     if !lk.data.nominations.iter().any(|n| n.id == nomination) {
-        return Err(Problem("status", say(form, "该提名已不存在".into(), "that nomination no longer exists".into())));
+        return Err(FieldError(
+            "status",
+            say(form, "该提名已不存在".into(), "that nomination no longer exists".into()),
+        ));
     }
     let opts = form.get("status").map(|f| f.options().to_vec()).unwrap_or_default();
     let label = form.value("status");
@@ -113,7 +116,7 @@ pub fn command_move(form: &Form, lk: &Lookup, nomination: Id) -> Checked<Operati
     let on = form.get("date").and_then(Field::date).expect("checked");
     let reason = form.get("reason").map(Field::text).unwrap_or_default();
     if to == ReserveStatus::Withdrawn && reason.is_empty() {
-        return Err(Problem("reason", say(form, "退出须说明理由".into(), "withdrawing needs a reason".into())));
+        return Err(FieldError("reason", say(form, "退出须说明理由".into(), "withdrawing needs a reason".into())));
     }
     Ok(Operation::Move { nomination, version: form.version.unwrap_or_default(), to, on, reason })
 }

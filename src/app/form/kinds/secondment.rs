@@ -88,7 +88,7 @@ pub fn changed_add(form: &mut Form, lk: &Lookup) {
 
 /// The start: a date of the programme, the cadre's age then within the policy, no overlap
 /// with the cadre's other terms; the planned end: not before the start.
-pub fn problems_add(form: &Form, lk: &Lookup, cadre: Id) -> Vec<Problem> {
+pub fn problems_add(form: &Form, lk: &Lookup, cadre: Id) -> Vec<FieldError> {
     let mut found = Vec::new();
     let (start, end) = (date_of(form, "start"), date_of(form, "planned end"));
     if let Some(start) = start {
@@ -103,14 +103,14 @@ pub fn problems_add(form: &Form, lk: &Lookup, cadre: Id) -> Vec<Problem> {
     if let (Some(start), Some(end)) = (start, end) {
         if end < start {
             let m = say(form, format!("不能早于开始日期 {start}"), format!("before the start {start}"));
-            found.push(Problem("planned end", m));
+            found.push(FieldError("planned end", m));
         } else if let Some(o) = overlaps_any(start, end, &lk.secondments_of(cadre).cloned().collect::<Vec<_>>()) {
             let m = say(
                 form,
                 format!("与该干部 {} 至 {} 的挂职重叠", o.start, o.end()),
                 format!("overlaps this cadre's secondment {} to {}", o.start, o.end()),
             );
-            found.push(Problem("start", m));
+            found.push(FieldError("start", m));
         }
     }
     found
@@ -200,9 +200,12 @@ pub fn changed_pair(form: &mut Form, lk: &Lookup, secondment: Id) {
 pub fn command_pair(form: &Form, lk: &Lookup, secondment: Id) -> Checked<Operation> {
     let partner = form.get("partner").and_then(Field::id).expect("checked");
     let (Some(a), Some(b)) = (lk.secondment(secondment), lk.secondment(partner)) else {
-        return Err(Problem("partner", say(form, "挂职记录已不存在".into(), "the secondment no longer exists".into())));
+        return Err(FieldError(
+            "partner",
+            say(form, "挂职记录已不存在".into(), "the secondment no longer exists".into()),
+        ));
     };
-    validate_pair(a, b, &lk.data.pairs).map_err(|m| Problem("partner", m.get(lang(form)).to_string()))?;
+    validate_pair(a, b, &lk.data.pairs).map_err(|m| FieldError("partner", m.get(lang(form)).to_string()))?;
     Ok(Operation::Pair { a: a.id, b: b.id })
 }
 
@@ -222,7 +225,7 @@ pub fn open_end(lk: &Lookup, kind: &FormKind, secondment: Id) -> Result<Form, St
 }
 
 /// The last day: the rules of `plausible::early_end` (the store applies them again).
-pub fn problems_end(form: &Form, lk: &Lookup, secondment: Id) -> Vec<Problem> {
+pub fn problems_end(form: &Form, lk: &Lookup, secondment: Id) -> Vec<FieldError> {
     let (Some(s), Some(end)) = (lk.secondment(secondment), date_of(form, "end date")) else { return Vec::new() };
     let reviews: Vec<Review> = lk.reviews_of(s.id).cloned().collect();
     judged(form, "end date", plausible::early_end(s, &reviews, end, lk.today)).into_iter().collect()
@@ -305,7 +308,7 @@ fn capitalised(line: &str) -> String {
 
 pub fn command_end(form: &Form, lk: &Lookup, secondment: Id) -> Checked<Operation> {
     if lk.secondment(secondment).is_none() {
-        return Err(Problem(
+        return Err(FieldError(
             "end date",
             say(form, "挂职记录已不存在".into(), "the secondment no longer exists".into()),
         ));
