@@ -6,8 +6,11 @@
 //! 120×40. It also set each changed attribute with a sequence of its own. Here the cursor is
 //! followed across wide characters, a move within the row is `CSI n C` or `CSI n G` (or, over
 //! a gap of up to three plain cells, the cells themselves, which the wire remembers), a change
-//! of style is one SGR sequence, and the sixteen named colours have their short codes. The
-//! rest does what the stock backend does.
+//! of style is one SGR sequence, and the sixteen named colours have their short codes. Rows a
+//! frame only moves up or down are moved by the terminal (`shifts`). The rest does what the
+//! stock backend does.
+
+mod shifts;
 
 use ratatui::backend::{Backend, ClearType, IntoCrossterm, WindowSize};
 use ratatui::buffer::Cell;
@@ -31,6 +34,8 @@ pub struct Wire<W: Write> {
     /// The terminal's width, once ratatui has asked for its size (every frame): a cursor in
     /// a column left of the last is where the wire thinks, so a line feed keeps its column.
     width: std::cell::Cell<Option<u16>>,
+    /// Its height, likewise: rows are moved (`shifts`) only when both are known.
+    height: std::cell::Cell<Option<u16>>,
     /// What the cells no frame drew show: blank after a clear of the whole screen.
     fill: Seen,
     /// What ratatui's last frame holds, as its diffs told (blank where none drew, as ratatui's
@@ -60,6 +65,7 @@ impl<W: Write> Wire<W> {
             cursor: None,
             cursor_shown: None,
             width: Default::default(),
+            height: Default::default(),
             fill: Seen::Unknown,
             frame: Vec::new(),
         }
@@ -224,10 +230,189 @@ impl<W: Write> Wire<W> {
             })
             .collect()
     }
+
+    /// What to send for `cells` (a diff of ratatui's, in order), the terminal's cursor anywhere
+    /// and its pen plain; what the terminal shows is noted.
+    fn render(&mut self, cells: &[(u16, u16, &Cell)]) -> String {
+        let mut out = String::new();
+        let mut pen = PLAIN;
+        let mut at: Option<(u16, u16)> = None;
+        // Where the row being drawn ends in `cells`, and its blank tail until the first cell
+        // in it is reached: the erase is worth most there, and is weighed once.
+        let (mut row_end, mut tail) = (0, None);
+        let mut i = 0;
+        while i < cells.len() {
+            let (x, y, cell) = cells[i];
+            if i >= row_end {
+                row_end = i + cells[i..].iter().take_while(|c| c.1 == y).count();
+                tail = self.tail(y);
+            }
+            if let Some(t) = tail.take_if(|t| x >= t.from && x < t.keep) {
+                // What the erase costs at most, against about a byte a column left to draw
+                // (ratatui sends a blank over a wide character once; its right half is then
+                // stepped over). Erased cells take the pen's colours: the plain pen, as
+                // ratatui's blanks have.
+                let mut reset = String::new();
+                if pen != PLAIN {
+                    pen_change(pen, PLAIN, &mut reset);
+                }
+                let cost = reset.len() + ERASE_BYTES + t.kept_cost();
+                let columns: usize = cells[i..row_end].iter().map(|c| if self.wide_at(c.0, y) { 2 } else { 1 }).sum();
+                if columns > cost && *self.seen(x, y) != Seen::Half {
+                    if at != Some((x, y)) {
+                        cursor_move(at, x, y, self.width.get(), &mut out);
+                    }
+                    out.push_str(&reset);
+                    pen = PLAIN;
+                    out.push_str("\x1b[K");
+                    for blank in x..self.width.get().unwrap_or(x) {
+                        self.see(blank, y, Seen::Cell(Cell::default()));
+                    }
+                    at = Some((x, y));
+                    for (k, c) in (t.keep..).zip(&t.kept) {
+                        self.put(&mut out, &mut pen, &mut at, k, y, c);
+                    }
+                    i = row_end;
+                    continue;
+                }
+            }
+            self.put(&mut out, &mut pen, &mut at, x, y, cell);
+            i += 1;
+        }
+        if pen != PLAIN {
+            out.push_str("\x1b[m");
+        }
+        out
+    }
+
+    /// The frame just noted, from `cells`, or from the last frame (`before`) with some of its
+    /// rows moved first (`shifts`), whichever is shorter.
+    fn cheapest(&mut self, before: Option<Vec<Vec<Cell>>>, cells: &[(u16, u16, &Cell)]) -> String {
+        let (Some(before), Some(width), Some(height)) = (before, self.width.get(), self.height.get()) else {
+            return self.render(cells);
+        };
+        let new = &self.frame;
+        let weights: Vec<u32> = (0..height).map(|y| row_weight(new, y, width)).collect();
+        let blocks =
+            shifts::moved_blocks(&row_hashes(&before, width, height), &row_hashes(new, width, height), &weights);
+        let chosen = shifts::choose(&blocks, height, |old, y| {
+            row_cost(old.map_or(&[][..], |o| row_of(&before, o)), row_of(new, y), width)
+        });
+        if chosen.is_empty() {
+            return self.render(cells);
+        }
+        let start = self.shown.clone();
+        let shifted = self.shifted(before, &chosen, width, height);
+        let shown = std::mem::replace(&mut self.shown, start);
+        let plain = self.render(cells);
+        if shifted.len() < plain.len() {
+            self.shown = shown;
+            return shifted;
+        }
+        plain
+    }
+
+    /// The frame with `blocks` of the last frame's rows (`before`) moved by the terminal, then
+    /// the cells that still differ; what the terminal then shows is noted.
+    fn shifted(&mut self, mut before: Vec<Vec<Cell>>, blocks: &[shifts::Block], width: u16, height: u16) -> String {
+        let blank = vec![Seen::Cell(Cell::default()); usize::from(width)];
+        let mut out = String::new();
+        for shift in shifts::shifts(blocks) {
+            shift.write(&mut out);
+            shift.apply(&mut before, &Vec::new(), &Vec::new());
+            shift.apply(&mut self.shown, &Vec::new(), &blank);
+        }
+        out.push_str(shifts::RESET);
+        let cells = changed_cells(&before, &self.frame, width, height);
+        let cells: Vec<(u16, u16, &Cell)> = cells.iter().map(|(x, y, c)| (*x, *y, c)).collect();
+        out.push_str(&self.render(&cells));
+        out
+    }
 }
 
 /// `ESC[K`: erasing to the end of the row costs this many bytes, against one a blank cell.
 const ERASE_BYTES: usize = 3;
+
+/// A frame that touches fewer rows moves none (`shifts`): checking costs a copy of the frame.
+const MIN_ROWS_TO_SHIFT: usize = 3;
+
+/// Row `y` of `rows`, empty (blank) when not held.
+fn row_of(rows: &[Vec<Cell>], y: u16) -> &[Cell] {
+    rows.get(usize::from(y)).map_or(&[][..], |r| &r[..])
+}
+
+/// About what drawing the row `new` over the row `old` costs (`width` cells, blank past their
+/// ends): the bytes of each cell that differs, a move before each run of them, a change of
+/// style where it changes.
+fn row_cost(old: &[Cell], new: &[Cell], width: u16) -> u32 {
+    let blank = Cell::default();
+    let (mut cost, mut in_run, mut pen) = (0, false, PLAIN);
+    for x in 0..usize::from(width) {
+        let (o, n) = (old.get(x).unwrap_or(&blank), new.get(x).unwrap_or(&blank));
+        if o == n {
+            in_run = false;
+            continue;
+        }
+        cost += n.symbol().len() as u32 + if in_run { 0 } else { 4 } + if pen_of(n) == pen { 0 } else { 6 };
+        (in_run, pen) = (true, pen_of(n));
+    }
+    cost
+}
+
+/// Each row of `rows` (`height` of them, `width` cells, blank where not held) as a hash of its
+/// text: a row whose styles alone changed (a search's highlight, the selection) is the same
+/// row moved, with those cells drawn again.
+fn row_hashes(rows: &[Vec<Cell>], width: u16, height: u16) -> Vec<u64> {
+    use std::hash::{Hash, Hasher};
+    let blank = Cell::default();
+    (0..height)
+        .map(|y| {
+            let mut h = std::collections::hash_map::DefaultHasher::new();
+            let row = rows.get(usize::from(y));
+            for x in 0..usize::from(width) {
+                row.and_then(|r| r.get(x)).unwrap_or(&blank).symbol().hash(&mut h);
+            }
+            h.finish()
+        })
+        .collect()
+}
+
+/// About what drawing row `y` of `rows` costs: its cells that are not blank, and one.
+fn row_weight(rows: &[Vec<Cell>], y: u16, width: u16) -> u32 {
+    let row = row_of(rows, y);
+    1 + row[..row.len().min(usize::from(width))].iter().filter(|c| c.symbol() != " ").count() as u32
+}
+
+/// The cells of `next` that differ from `prev` (`width` × `height`, blank where not held), as
+/// ratatui's diff gives them: a wide character's second column is not a cell of its own, and
+/// where one whose style shows on blanks is replaced, both its columns are sent.
+fn changed_cells(prev: &[Vec<Cell>], next: &[Vec<Cell>], width: u16, height: u16) -> Vec<(u16, u16, Cell)> {
+    let blank = Cell::EMPTY;
+    let mut out = Vec::new();
+    for y in 0..height {
+        let (p, n) = (row_of(prev, y), row_of(next, y));
+        let (mut covered, mut forced) = (0, 0);
+        for x in 0..width {
+            let at = usize::from(x);
+            let (old, new) = (p.get(at).unwrap_or(&blank), n.get(at).unwrap_or(&blank));
+            if covered > 0 {
+                covered -= 1;
+                continue;
+            }
+            let (old_width, new_width) = (text_width(old.symbol()), text_width(new.symbol()));
+            if old != new || forced > 0 {
+                out.push((x, y, new.clone()));
+            }
+            forced = if old != new && old_width > new_width.max(1) && !invisible_on_blank(pen_of(old)) {
+                old_width - 1
+            } else {
+                forced.saturating_sub(1)
+            };
+            covered = new_width.saturating_sub(1);
+        }
+    }
+    out
+}
 
 /// At most this many cells at a row's end are drawn again after an erase (a border).
 const MAX_KEPT: usize = 2;
@@ -417,56 +602,12 @@ impl<W: Write> Backend for Wire<W> {
     where
         I: Iterator<Item = (u16, u16, &'a Cell)>,
     {
-        let mut out = String::new();
-        let mut pen = PLAIN;
-        let mut at: Option<(u16, u16)> = None;
         let cells: Vec<(u16, u16, &Cell)> = content.collect();
+        // The last frame, when this one may only have moved some of its rows.
+        let rows_touched = cells.windows(2).filter(|w| w[0].1 != w[1].1).count() + 1;
+        let before = (rows_touched >= MIN_ROWS_TO_SHIFT && self.height.get().is_some()).then(|| self.frame.clone());
         self.note_frame(&cells);
-        // Where the row being drawn ends in `cells`, and its blank tail until the first cell
-        // in it is reached: the erase is worth most there, and is weighed once.
-        let (mut row_end, mut tail) = (0, None);
-        let mut i = 0;
-        while i < cells.len() {
-            let (x, y, cell) = cells[i];
-            if i >= row_end {
-                row_end = i + cells[i..].iter().take_while(|c| c.1 == y).count();
-                tail = self.tail(y);
-            }
-            if let Some(t) = tail.take_if(|t| x >= t.from && x < t.keep) {
-                // What the erase costs at most, against about a byte a column left to draw
-                // (ratatui sends a blank over a wide character once; its right half is then
-                // stepped over). Erased cells take the pen's colours: the plain pen, as
-                // ratatui's blanks have.
-                let mut reset = String::new();
-                if pen != PLAIN {
-                    pen_change(pen, PLAIN, &mut reset);
-                }
-                let cost = reset.len() + ERASE_BYTES + t.kept_cost();
-                let columns: usize = cells[i..row_end].iter().map(|c| if self.wide_at(c.0, y) { 2 } else { 1 }).sum();
-                if columns > cost && *self.seen(x, y) != Seen::Half {
-                    if at != Some((x, y)) {
-                        cursor_move(at, x, y, self.width.get(), &mut out);
-                    }
-                    out.push_str(&reset);
-                    pen = PLAIN;
-                    out.push_str("\x1b[K");
-                    for blank in x..self.width.get().unwrap_or(x) {
-                        self.see(blank, y, Seen::Cell(Cell::default()));
-                    }
-                    at = Some((x, y));
-                    for (k, c) in (t.keep..).zip(&t.kept) {
-                        self.put(&mut out, &mut pen, &mut at, k, y, c);
-                    }
-                    i = row_end;
-                    continue;
-                }
-            }
-            self.put(&mut out, &mut pen, &mut at, x, y, cell);
-            i += 1;
-        }
-        if pen != PLAIN {
-            out.push_str("\x1b[m");
-        }
+        let out = self.cheapest(before, &cells);
         if !out.is_empty() {
             // Past a line's last column the cursor's place depends on the terminal. Whether it
             // shows is sent again too (6 bytes), so that every frame that drew something ends
@@ -519,6 +660,7 @@ impl<W: Write> Backend for Wire<W> {
         self.fill = if clear_type == ClearType::All { Seen::Cell(Cell::default()) } else { Seen::Unknown };
         (self.cursor, self.cursor_shown) = (None, None);
         self.width.set(None);
+        self.height.set(None);
         execute!(
             self.writer,
             Clear(match clear_type {
@@ -534,6 +676,7 @@ impl<W: Write> Backend for Wire<W> {
     fn size(&self) -> io::Result<Size> {
         let (width, height) = terminal::size()?;
         self.width.set(Some(width));
+        self.height.set(Some(height));
         Ok(Size { width, height })
     }
 
@@ -551,284 +694,4 @@ impl<W: Write> Backend for Wire<W> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use ratatui::buffer::Buffer;
-    use ratatui::layout::Rect;
-    use ratatui::style::Style;
-
-    const W: u16 = 40;
-    const H: u16 = 6;
-
-    /// The bytes of the diff from `prev` to `next`.
-    fn sent(prev: &Buffer, next: &Buffer) -> Vec<u8> {
-        sent_knowing(prev, next, None)
-    }
-
-    /// The same, by a wire that knows the terminal's width (as it does once ratatui asked).
-    fn sent_knowing(prev: &Buffer, next: &Buffer, width: Option<u16>) -> Vec<u8> {
-        let mut wire = Wire::new(Vec::new());
-        wire.width.set(width);
-        wire.draw(prev.diff(next).into_iter()).unwrap();
-        wire.writer
-    }
-
-    /// The same, from ratatui's own crossterm backend.
-    fn sent_by_stock(prev: &Buffer, next: &Buffer) -> Vec<u8> {
-        let mut bytes = Vec::new();
-        ratatui::backend::CrosstermBackend::new(&mut bytes).draw(prev.diff(next).into_iter()).unwrap();
-        bytes
-    }
-
-    /// Two terminals show the same: every cell's text, colours and attributes. Where a wide
-    /// character's half was erased the stock backend leaves what the terminal chose: there the
-    /// wire may have erased the cell to the end of its row, and then shows the blank `buf` has.
-    fn same_screens(ours: &vt100::Parser, stock: &vt100::Parser, buf: &Buffer) {
-        for y in 0..H {
-            for x in 0..W {
-                let (a, b) = (ours.screen().cell(y, x).unwrap(), stock.screen().cell(y, x).unwrap());
-                // A blank shows no foreground colour and no boldness.
-                let looks = |c: &vt100::Cell| {
-                    let text = c.contents().trim().to_string();
-                    let ink = (!text.is_empty()).then(|| (c.fgcolor(), c.bold()));
-                    (text, ink, c.bgcolor(), c.underline(), c.inverse())
-                };
-                if looks(a) != looks(b) {
-                    let want = &buf[(x, y)];
-                    let wanted = (String::new(), None, vt100::Color::Default, false, false);
-                    let plain = want.symbol().trim().is_empty() && invisible_on_blank(pen_of(want));
-                    assert!(plain && looks(a) == wanted, "({x}, {y}): {:?} against {:?}", looks(a), looks(b));
-                }
-            }
-        }
-    }
-
-    /// The terminal shows `buf`: every cell's text, colour and attributes.
-    fn shows(term: &vt100::Parser, buf: &Buffer) {
-        for y in 0..H {
-            for x in 0..W {
-                let (want, got) = (&buf[(x, y)], term.screen().cell(y, x).unwrap());
-                if got.is_wide_continuation() {
-                    continue;
-                }
-                // A blank is "" until written, " " after.
-                let blank = |t: &str| if t == " " { String::new() } else { t.to_string() };
-                assert_eq!(blank(got.contents()), blank(want.symbol()), "({x}, {y})");
-                // A blank's attributes are left to the comparison with the stock backend: where
-                // a wide character was partly overwritten, both leave the terminal's.
-                if want.symbol() == " " {
-                    continue;
-                }
-                let colour = match want.fg {
-                    Color::Reset => vt100::Color::Default,
-                    Color::Red => vt100::Color::Idx(1),
-                    Color::Cyan => vt100::Color::Idx(6),
-                    Color::DarkGray => vt100::Color::Idx(8),
-                    other => panic!("{other:?}"),
-                };
-                assert_eq!(got.fgcolor(), colour, "({x}, {y})");
-                assert_eq!(got.bold(), want.modifier.contains(Modifier::BOLD), "({x}, {y})");
-                assert_eq!(got.underline(), want.modifier.contains(Modifier::UNDERLINED), "({x}, {y})");
-                assert_eq!(got.inverse(), want.modifier.contains(Modifier::REVERSED), "({x}, {y})");
-            }
-        }
-    }
-
-    fn styles() -> [Style; 5] {
-        [
-            Style::default(),
-            Style::default().fg(Color::Red).add_modifier(Modifier::BOLD),
-            Style::default().fg(Color::Cyan).add_modifier(Modifier::BOLD | Modifier::UNDERLINED),
-            Style::default().add_modifier(Modifier::REVERSED),
-            Style::default().fg(Color::DarkGray),
-        ]
-    }
-
-    /// A frame of texts, wide and narrow, in styles, from the `seed`.
-    fn frame(seed: u64) -> Buffer {
-        const TEXTS: [&str; 6] = ["张智诚", "顺德区乐从镇", "ab 12", "市审计局 财政科", "…", "经济和信息化局 x"];
-        let mut buf = Buffer::empty(Rect::new(0, 0, W, H));
-        let mut s = seed;
-        let mut next = |n: u64| {
-            s = s.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
-            (s >> 33) % n
-        };
-        for y in 0..H {
-            let mut x = next(4) as u16;
-            while x < W - 4 {
-                let text = TEXTS[next(TEXTS.len() as u64) as usize];
-                let style = styles()[next(5) as usize];
-                let (end, _) = buf.set_stringn(x, y, text, usize::from(W - x), style);
-                x = end + next(5) as u16;
-            }
-            // Half the frames end their rows with a border, as a list does.
-            if seed.is_multiple_of(2) {
-                buf.set_string(W - 1, y, "│", Style::default().fg(Color::DarkGray));
-            }
-        }
-        buf
-    }
-
-    #[test]
-    fn frames_drawn_one_after_another_show_what_was_drawn_as_the_stock_backend_does() {
-        for width in [None, Some(W)] {
-            frames_show_what_was_drawn(width);
-        }
-    }
-
-    fn frames_show_what_was_drawn(width: Option<u16>) {
-        let mut term = vt100::Parser::new(H, W, 0);
-        let mut stock = vt100::Parser::new(H, W, 0);
-        let mut prev = Buffer::empty(Rect::new(0, 0, W, H));
-        let (mut bytes, mut stock_bytes, mut erased) = (0, 0, 0);
-        // Knowing the width, one wire draws every frame, as in the program, and knows the cells
-        // it drew before: rows then end with an erase.
-        let mut wire = Wire::on_blank_screen(Vec::new());
-        wire.width.set(width);
-        for seed in 0..1000 {
-            let next = frame(seed);
-            let ours = match width {
-                Some(_) => {
-                    wire.writer.clear();
-                    wire.draw(prev.diff(&next).into_iter()).unwrap();
-                    wire.writer.clone()
-                }
-                None => sent_knowing(&prev, &next, width),
-            };
-            erased += String::from_utf8_lossy(&ours).matches("\x1b[K").count();
-            let theirs = sent_by_stock(&prev, &next);
-            (bytes, stock_bytes) = (bytes + ours.len(), stock_bytes + theirs.len());
-            term.process(&ours);
-            stock.process(&theirs);
-            shows(&term, &next);
-            same_screens(&term, &stock, &next);
-            prev = next;
-        }
-        assert!(bytes * 3 < stock_bytes * 2, "{bytes} bytes against the stock backend's {stock_bytes}");
-        assert_eq!(erased > 0, width.is_some(), "{erased} erases");
-    }
-
-    #[test]
-    fn the_next_row_is_reached_by_a_line_feed_when_the_column_is_sure() {
-        let prev = Buffer::empty(Rect::new(0, 0, W, H));
-        let mut next = prev.clone();
-        next.set_string(3, 1, "ab", Style::default());
-        next.set_string(5, 2, "cd", Style::default());
-        next.set_string(0, 3, "ef", Style::default());
-        let bytes = |width| String::from_utf8(sent_knowing(&prev, &next, width)).unwrap();
-        assert_eq!(bytes(Some(W)), "\x1b[2;4Hab\ncd\r\nef");
-        // Not knowing the width, the wire cannot tell whether the cursor wrapped: a line
-        // feed only after a carriage return, when that is shorter.
-        assert_eq!(bytes(None), "\x1b[2;4Hab\x1b[3;6Hcd\r\nef");
-        // After the last column, the carriage return makes the column sure.
-        let mut edge = prev.clone();
-        edge.set_string(W - 2, 0, "gh", Style::default());
-        edge.set_string(W - 2, 1, "ij", Style::default());
-        let bytes = String::from_utf8(sent_knowing(&prev, &edge, Some(W))).unwrap();
-        assert_eq!(bytes, format!("\x1b[1;{}Hgh\x1b[2;{}Hij", W - 1, W - 1));
-    }
-
-    #[test]
-    fn a_row_of_chinese_moves_the_cursor_once() {
-        let prev = Buffer::empty(Rect::new(0, 0, W, H));
-        let mut next = prev.clone();
-        next.set_string(3, 2, "顺德区乐从镇", Style::default());
-        let bytes = String::from_utf8(sent(&prev, &next)).unwrap();
-        assert_eq!(bytes, "\x1b[3;4H顺德区乐从镇");
-    }
-
-    #[test]
-    fn a_gap_in_a_row_is_stepped_over_and_a_style_is_one_sequence() {
-        let prev = Buffer::empty(Rect::new(0, 0, W, H));
-        let mut next = prev.clone();
-        next.set_string(0, 0, "张", Style::default());
-        next.set_string(10, 0, "局", Style::default().fg(Color::Cyan).add_modifier(Modifier::BOLD));
-        next.set_string(2, 1, "x", Style::default());
-        let bytes = String::from_utf8(sent(&prev, &next)).unwrap();
-        assert_eq!(bytes, "\x1b[1;1H张\x1b[8C\x1b[1;36m局\x1b[2;3H\x1b[mx");
-    }
-
-    #[test]
-    fn a_short_gap_of_known_plain_cells_is_written_again() {
-        let blank = Buffer::empty(Rect::new(0, 0, W, H));
-        let mut one = blank.clone();
-        one.set_string(0, 0, "abcdef  张三", Style::default());
-        let mut two = one.clone();
-        two.set_string(0, 0, "X", Style::default());
-        two.set_string(3, 0, "Y", Style::default());
-        two.set_string(13, 0, "Z", Style::default());
-        let mut wire = Wire::new(Vec::new());
-        wire.draw(blank.diff(&one).into_iter()).unwrap();
-        wire.writer.clear();
-        wire.draw(one.diff(&two).into_iter()).unwrap();
-        // Over "bc": the cells again; over "ef  张三 " (wide, and more than three): a move.
-        assert_eq!(String::from_utf8(wire.writer).unwrap(), "\x1b[1;1HXbcY\x1b[9CZ");
-    }
-
-    /// `frames` drawn one after another by one wire (knowing the width) into a terminal that
-    /// starts blank, each checked on the screen: the bytes of the last.
-    fn drawn_on_a_blank_screen(frames: &[&Buffer]) -> String {
-        let mut wire = Wire::on_blank_screen(Vec::new());
-        wire.width.set(Some(W));
-        let mut term = vt100::Parser::new(H, W, 0);
-        for pair in frames.windows(2) {
-            wire.writer.clear();
-            wire.draw(pair[0].diff(pair[1]).into_iter()).unwrap();
-            term.process(&wire.writer);
-            shows(&term, pair[1]);
-        }
-        String::from_utf8(wire.writer).unwrap()
-    }
-
-    #[test]
-    fn a_row_that_ends_blank_is_erased_to_its_end_in_one_sequence() {
-        let blank = Buffer::empty(Rect::new(0, 0, W, H));
-        let mut one = blank.clone();
-        one.set_string(0, 0, "顺德区乐从镇 党委委员 2027-01-15", Style::default());
-        one.set_string(0, 1, "张三 ab", Style::default().fg(Color::Red));
-        let mut two = blank.clone();
-        two.set_string(0, 0, "顺德区", Style::default());
-        two.set_string(0, 1, "张三", Style::default().fg(Color::Red));
-        let last = drawn_on_a_blank_screen(&[&blank, &one, &two]);
-        // Row 0's old tail, wide characters and all, goes with one erase; row 1's three cells
-        // (the red blank too) cost no more written.
-        assert_eq!(last, "\x1b[1;7H\x1b[K\n\x1b[5G   ");
-    }
-
-    #[test]
-    fn a_row_emptied_inside_a_border_is_erased_and_the_border_drawn_again() {
-        let blank = Buffer::empty(Rect::new(0, 0, W, H));
-        let border = Style::default().fg(Color::DarkGray);
-        let mut two = blank.clone();
-        two.set_string(0, 0, "│", border);
-        two.set_string(W - 1, 0, "│", border);
-        let mut one = two.clone();
-        one.set_string(1, 0, "顺德区乐从镇 党委委员 2027-01-15", Style::default());
-        let last = drawn_on_a_blank_screen(&[&blank, &one, &two]);
-        assert_eq!(last, format!("\x1b[1;2H\x1b[K\x1b[{}C\x1b[90m│\x1b[m", W - 2));
-    }
-
-    /// ratatui places and shows the cursor after every frame: after a frame that changed
-    /// nothing, that is nothing to send; after one that wrote, the place is sent again.
-    #[test]
-    fn an_unchanged_frame_sends_nothing_for_the_cursor() {
-        let blank = Buffer::empty(Rect::new(0, 0, W, H));
-        let mut one = blank.clone();
-        one.set_string(0, 0, "搜索 / z", Style::default());
-        let mut wire = Wire::new(Vec::new());
-        let frame = |wire: &mut Wire<Vec<u8>>, prev: &Buffer, next: &Buffer| {
-            wire.writer.clear();
-            wire.draw(prev.diff(next).into_iter()).unwrap();
-            wire.show_cursor().unwrap();
-            wire.set_cursor_position(Position { x: 8, y: 0 }).unwrap();
-            String::from_utf8(wire.writer.clone()).unwrap()
-        };
-        assert_eq!(frame(&mut wire, &blank, &one), "\x1b[1;1H搜索\x1b[C/\x1b[Cz\x1b[?25h\x1b[1;9H");
-        assert_eq!(frame(&mut wire, &one, &one), "");
-        let mut two = one.clone();
-        two.set_string(8, 0, "h", Style::default());
-        assert_eq!(frame(&mut wire, &one, &two), "\x1b[1;9Hh\x1b[?25h\x1b[1;9H");
-        wire.clear().unwrap();
-        assert_eq!(frame(&mut wire, &two, &two), "\x1b[?25h\x1b[1;9H");
-    }
-}
+mod tests;
