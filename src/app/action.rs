@@ -72,6 +72,9 @@ pub enum Action {
     Quit,
     /// Draw again (a resize); changes nothing.
     Redraw,
+    /// Draw the whole screen again, whatever the terminal is thought to show (Ctrl-L: after
+    /// another program wrote to it).
+    Repaint,
     Reload,
     OpenHelp,
     CloseHelp,
@@ -265,6 +268,8 @@ pub enum Effect {
     None,
     /// The app has requests for the store (`App::requests`): the driver carries them out.
     Store,
+    /// Clear the terminal and draw the whole frame: what it shows is not known.
+    Repaint,
     Quit,
 }
 

@@ -143,6 +143,22 @@ fn typing_q_in_the_search_types_and_ctrl_c_still_quits() {
 }
 
 #[test]
+fn ctrl_l_draws_the_whole_screen_again_in_a_list_and_in_a_search_and_changes_nothing() {
+    let mut app = app(Lang::Zh);
+    let ctrl_l = Event::Key(KeyEvent::new(KeyCode::Char('l'), KeyModifiers::CONTROL));
+    let action = map_event(&app, &ctrl_l).unwrap();
+    assert!(matches!(action, Action::Repaint));
+    let before = column(&app, cadres::Col::Name.position());
+    assert_eq!(app.app.update(action), Effect::Repaint);
+    assert_eq!(column(&app, cadres::Col::Name.position()), before);
+    type_search(&mut app, "ouy");
+    let action = map_event(&app, &ctrl_l).unwrap();
+    assert!(matches!(action, Action::Repaint), "typed into the search: {action:?}");
+    assert_eq!(app.app.update(action), Effect::Repaint);
+    assert_eq!(app.list().input.value(), "ouy");
+}
+
+#[test]
 fn control_characters_are_not_typed_and_pastes_are_cleaned() {
     let mut app = app(Lang::Zh);
     app.update(Action::StartSearch);

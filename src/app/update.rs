@@ -52,6 +52,7 @@ impl App {
                 return Effect::Store;
             }
             Action::Redraw => {}
+            Action::Repaint => return Effect::Repaint,
             Action::Frame(info) => return self.frame(info),
             Action::Load(first) => self.start(*first),
             Action::Built(handover) => self.built(*handover),

@@ -334,6 +334,7 @@ fn serve(terminal: &mut Term, app: &mut App, ctx: &mut Ctx, tty: RawFd) -> crate
             match effect {
                 Effect::Quit => return Ok(0),
                 Effect::None => {}
+                Effect::Repaint => (dirty, repaint) = (true, true),
                 _ => dirty = true,
             }
         }

@@ -12,6 +12,7 @@ pub fn name(action: &Action) -> Option<&'static str> {
     Some(match action {
         Action::Quit => "quit",
         Action::Reload => "reload",
+        Action::Repaint => "redraw",
         Action::OpenHelp => "help",
         Action::CloseHelp => "close_help",
         Action::NextTab => "next_tab",

@@ -31,6 +31,7 @@ pub static BINDINGS: &[Binding] = &[
         "quit (an unsaved form is kept as a draft)",
         false,
     ),
+    b(Always, &[ctrl('l')], Action::Repaint, "重画整个屏幕", "draw the whole screen again", false),
     b(Tabs, &[k(KeyCode::Tab)], Action::NextTab, "切换标签", "next tab", false),
     b(Tabs, &[k(BackTab)], Action::PrevTab, "上一个标签", "previous tab", false),
     b(Tabs, &[c('1')], Action::GoTab(Tab::Cadres), "干部", "Cadres", false),
