@@ -16,6 +16,7 @@ use std::hash::{Hash, Hasher};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Rule {
+    PersonName,
     BirthDate,
     AgeAtStart,
     GrassrootsOverAge,
@@ -32,6 +33,7 @@ impl Rule {
     /// Stable name for reports.
     pub fn code(self) -> &'static str {
         match self {
+            Rule::PersonName => "person_name",
             Rule::BirthDate => "birth_date",
             Rule::AgeAtStart => "age_at_start",
             Rule::GrassrootsOverAge => "grassroots_over_age",
@@ -47,6 +49,7 @@ impl Rule {
 
     pub fn zh(self) -> &'static str {
         match self {
+            Rule::PersonName => "不是人名",
             Rule::BirthDate => "出生日期不可能",
             Rule::AgeAtStart => "挂职年龄超出规定",
             Rule::GrassrootsOverAge => "基层经历超出年龄",
@@ -62,6 +65,7 @@ impl Rule {
 
     pub fn en(self) -> &'static str {
         match self {
+            Rule::PersonName => "not a person's name",
             Rule::BirthDate => "impossible birth date",
             Rule::AgeAtStart => "age at start outside the policy",
             Rule::GrassrootsOverAge => "grassroots years exceed the age",
@@ -151,6 +155,7 @@ pub fn check_cadre(r: &CadreRecords, policy: &Policy, today: NaiveDate) -> Vec<R
             out.push(RowFinding::new(rule, "cadres", c.id, about(&c.name, m)));
         }
     };
+    on_cadre(Rule::PersonName, plausible::person_name(&c.name));
     on_cadre(Rule::BirthDate, plausible::birth_date(c.birth_date, today, policy));
     on_cadre(Rule::GrassrootsOverAge, plausible::grassroots_years(c.grassroots_years, c.birth_date, today));
     for s in r.secondments.iter().filter(|s| s.cadre_id == c.id) {

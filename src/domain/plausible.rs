@@ -1,5 +1,5 @@
 //! Plausibility: values that parse but cannot be true of a person or a term (a 9-year-old
-//! cadre, a birth date in 9999, a vetting after the start, a review of a quarter not yet
+//! cadre, a name "1", a birth date in 9999, a vetting after the start, a review of a quarter not yet
 //! begun, an early end of a term that ran its course). Each rule is a pure function that
 //! returns why a value is refused, in both languages. The forms, the import, the store's
 //! writes and `guazhi check` all call these, so a value is judged the same way wherever it
@@ -28,6 +28,29 @@ pub type Verdict = Result<(), Message>;
 
 fn refuse(zh: String, en: String) -> Verdict {
     Err(Message::new(zh, en))
+}
+
+/// What a person's name may hold besides letters (Chinese characters count as letters): the
+/// middle dots of transliterated names (阿依古丽·买买提, in the forms people type them), spaces,
+/// hyphens, apostrophes and full stops of names in Latin letters.
+const NAME_SEPARATORS: &[char] = &['·', '•', '・', '．', '.', ' ', '-', '‐', '\'', '’'];
+
+/// A person's name (normalised): some letters, no digits, nothing but letters and the
+/// separators names have. `1`, `张三2`, `@@` and `张三（借调）` are typos or notes, not names.
+pub fn person_name(name: &str) -> Verdict {
+    if let Some(digit) = name.chars().find(|c| c.is_numeric()) {
+        return refuse(format!("含数字“{digit}”：人名没有数字"), format!("has the digit '{digit}': no name does"));
+    }
+    if !name.chars().any(char::is_alphabetic) {
+        return refuse("没有文字：不是人名".into(), "has no letters: not a name".into());
+    }
+    if let Some(odd) = name.chars().find(|c| !c.is_alphabetic() && !NAME_SEPARATORS.contains(c)) {
+        return refuse(
+            format!("含“{odd}”：人名只有文字、间隔号和空格"),
+            format!("has '{odd}': a name has letters, middle dots and spaces only"),
+        );
+    }
+    Ok(())
 }
 
 /// A birth date: not after today, old enough for the programme today, not impossibly old.
@@ -268,6 +291,31 @@ pub fn proposal_day(last: NaiveDate, evaluated: Option<NaiveDate>) -> NaiveDate 
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn names_have_letters_and_separators_only() {
+        // Chinese numerals are characters of names too (张十一).
+        let good = [
+            "张三",
+            "欧阳明远",
+            "张十一",
+            "阿依古丽·买买提",
+            "阿依古丽•买买提",
+            "John O'Neil",
+            "Anne-Marie",
+            "J. Smith",
+            "Zoë",
+        ];
+        for name in good {
+            assert_eq!(person_name(name), Ok(()), "{name}");
+        }
+        for name in ["1", "张三2", "张三２", "@@", "·", "张三（借调）", "张三#", ""] {
+            assert!(person_name(name).is_err(), "{name}");
+        }
+        let why = person_name("张三2").unwrap_err();
+        assert!(why.zh.contains('2') && why.en.contains("digit"), "{why:?}");
+    }
+
     use super::*;
     use crate::domain::dates::parse_date;
 

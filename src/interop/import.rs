@@ -291,6 +291,10 @@ pub fn rows(
 
 fn read_row(r: &mut Reader) -> (Option<RowIn>, UnitsOf) {
     let name = r.text(Key::Name, 50).map(|n| normalise_name(&n));
+    if let Some(n) = &name {
+        let verdict = plausible::person_name(n);
+        r.judge(Key::Name, verdict);
+    }
     let gender = r.code(Key::Gender, Gender::parse, say("性别（男/女）", "a gender (男/女)"));
     let birth = r.date(Key::BirthDate);
     if let Some(b) = birth {

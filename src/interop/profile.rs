@@ -57,6 +57,10 @@ pub fn plan(profiles: &[Profile], data: &Data, today: chrono::NaiveDate, problem
     let mut seen: HashMap<(String, i32, u32), &str> = HashMap::new();
     for p in profiles {
         let before = problems.len();
+        if let Err(m) = crate::domain::plausible::person_name(&p.name) {
+            problems.push(problem(p, "XingMing", m));
+            continue;
+        }
         let Some(birth) = p.birth else {
             problems.push(problem(p, "ChuShengNianYue", say("缺少出生年月", "the birth month is missing")));
             continue;

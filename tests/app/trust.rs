@@ -55,6 +55,26 @@ fn the_chinese_refusal_is_chinese() {
 }
 
 #[test]
+fn a_name_typed_as_a_digit_is_refused_and_nothing_is_written() {
+    // `e` on a cadre selects the name: a `1` meant for the tab bar replaced it, and Enter
+    // saved a cadre called "1" (found by hand, issue 11's session).
+    let mut rig = Rig::new();
+    let base = baseline(&rig);
+    rig.keys("1");
+    rig.find("邱志远");
+    rig.keys("e1");
+    assert_eq!(rig.app.form.as_ref().expect("a form").value("name"), "1");
+    rig.key(Enter);
+    assert!(rig.app.form.is_some(), "the form stays open");
+    let said = error(&rig, "name").expect("said under the name");
+    assert!(said.contains("has the digit '1': no name does"), "{said}");
+    unchanged(&rig, &base, "a name of digits refused");
+    // Said as soon as the field is left, too.
+    rig.keys("\t");
+    assert!(error(&rig, "name").is_some_and(|e| e.contains("digit")), "{:?}", error(&rig, "name"));
+}
+
+#[test]
 fn an_implausible_value_is_said_when_its_field_is_left_not_only_on_save() {
     let mut rig = Rig::new();
     rig.keys("1a测试\t1\t2017-02-28");

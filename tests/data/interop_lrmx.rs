@@ -136,12 +136,13 @@ fn bad_forms_are_all_reported_and_nothing_is_imported() {
     {
         let mut zw = zip::ZipWriter::new(std::fs::File::create(&archive).unwrap());
         let o = zip::write::SimpleFileOptions::default();
-        let files: [(&str, String); 5] = [
+        let files: [(&str, String); 6] = [
             ("good.lrmx", String::from_utf8(ouyang_gb2312()).unwrap_or_else(|_| qiu())),
             ("nobirth.lrmx", "<Person><XingMing>张三</XingMing><XingBie>男</XingBie></Person>".into()),
             ("month.lrmx", "<Person><XingMing>李四</XingMing><XingBie>男</XingBie><ChuShengNianYue>198513</ChuShengNianYue></Person>".into()),
             ("notxml.lrmx", "<Person><XingMing>王五".into()),
             ("unit.lrmx", "<Person><XingMing>赵六</XingMing><XingBie>男</XingBie><ChuShengNianYue>198001</ChuShengNianYue><XianRenZhiWu>广州市某局科员</XianRenZhiWu></Person>".into()),
+            ("digit.lrmx", "<Person><XingMing>孙七7</XingMing><XingBie>男</XingBie><ChuShengNianYue>198001</ChuShengNianYue></Person>".into()),
         ];
         for (name, body) in files {
             zw.start_file(name, o).unwrap();
@@ -158,6 +159,7 @@ fn bad_forms_are_all_reported_and_nothing_is_imported() {
         "bad.zip:month.lrmx, column ChuShengNianYue: '198513' is not a birth month (YYYYMM)",
         "bad.zip:notxml.lrmx: not readable as XML",
         "bad.zip:unit.lrmx, column XianRenZhiWu: '广州市某局科员' does not start with a known unit",
+        "bad.zip:digit.lrmx, column XingMing: has the digit '7': no name does",
     ] {
         assert!(err.contains(expected), "missing '{expected}' in:\n{err}");
     }

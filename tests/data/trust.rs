@@ -83,6 +83,29 @@ fn impossible_birth_dates_are_refused_by_line_and_column_and_nothing_changes() {
 }
 
 #[test]
+fn names_that_cannot_be_a_persons_are_refused_by_line_and_column() {
+    let dir = tempfile::tempdir().unwrap();
+    let demo = demo_db(dir.path());
+    let file = sheet(
+        dir.path(),
+        vec![line("测试2", &[]), line("1", &[]), line("测试（借调）", &[]), line("阿依古丽·买买提", &[])],
+    );
+    let before = bytes(&demo);
+    let out = guazhi(&["import", s(&demo), s(&file), "--yes", "--today", TODAY]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(4), "{err}");
+    for expected in [
+        "line 2, column A (姓名): has the digit '2': no name does",
+        "line 3, column A (姓名): has the digit '1': no name does",
+        "line 4, column A (姓名): has '（': a name has letters, middle dots and spaces only",
+    ] {
+        assert!(err.contains(expected), "{expected}\n{err}");
+    }
+    assert!(err.contains("3 problem(s) in the file"), "{err}");
+    assert_eq!(bytes(&demo), before, "the database file is byte-identical");
+}
+
+#[test]
 fn every_problem_of_a_sheet_is_listed_in_one_pass() {
     // An unknown unit used to show only once the other errors were fixed (issue 12).
     let dir = tempfile::tempdir().unwrap();
@@ -181,6 +204,10 @@ fn the_store_refuses_what_cannot_be_true_whoever_asks() {
     let early = store.write(|w| w.record_review(routine.id, routine.version, &result(begins.pred_opt().unwrap())));
     assert!(field(early.unwrap_err()).1.contains("before its period begins"));
 
+    // A name of digits.
+    let (f, m) = field(store.write(|w| w.update_cadre(&Cadre { name: "1".into(), ..c.clone() })).unwrap_err());
+    assert_eq!((f.as_str(), m.as_str()), ("name", "has the digit '1': no name does"));
+
     // A batch dispatched in 1970.
     let old = store.write(|w| w.add_batch("1970年第一批", date("1970-04-01"), 24)).unwrap_err();
     assert_eq!(field(old).0, "dispatch date");
@@ -268,6 +295,7 @@ fn check_finds_what_the_sqlite3_shell_wrote_and_counts_what_it_lists() {
     assert_eq!(code, Some(0), "the demo is plausible:\n{out}");
     for (sql, rule) in [
         ("UPDATE cadres SET birth_date = '2017-02-28' WHERE name = '邱志远'", "birth_date"),
+        ("UPDATE cadres SET name = '1' WHERE name = '邱志远'", "person_name"),
         ("UPDATE cadres SET name = '劳' || char(8203) || '海峰' WHERE name = '劳海峰'", "hidden_character"),
         (
             "UPDATE secondments SET actual_end = '2026-06-30', end_reason = '调动'

@@ -208,6 +208,7 @@ impl Writer<'_> {
         if !(0.0..60.0).contains(&c.grassroots_years) {
             return Err(StoreError::invalid("grassroots years", Message::new("应在 0 到 60 之间", "between 0 and 60")));
         }
+        judged("name", plausible::person_name(&clean.name))?;
         judged("birth date", plausible::birth_date(c.birth_date, self.today, policy))?;
         judged("grassroots years", plausible::grassroots_years(c.grassroots_years, c.birth_date, self.today))?;
         if let Some(id) = id {

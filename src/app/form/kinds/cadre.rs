@@ -34,12 +34,16 @@ fn gone(lk: &Lookup) -> String {
     lk.t("该干部已不存在", "that cadre no longer exists").into()
 }
 
-/// The birth date today and at the start of each of the cadre's secondments, and grassroots
-/// years that fit the age.
+/// A name that can be a person's, the birth date today and at the start of each of the
+/// cadre's secondments, and grassroots years that fit the age.
 pub fn problems(form: &Form, lk: &Lookup) -> Vec<FieldError> {
-    let Some(born) = date_of(form, "birth date") else { return Vec::new() };
-    let policy = &lk.data.policy;
     let mut found: Vec<FieldError> = Vec::new();
+    let name = crate::text::normalise_name(form.value("name"));
+    if !name.is_empty() {
+        found.extend(judged(form, "name", plausible::person_name(&name)));
+    }
+    let Some(born) = date_of(form, "birth date") else { return found };
+    let policy = &lk.data.policy;
     let starts: Vec<chrono::NaiveDate> = match form.kind {
         FormKind::EditCadre { cadre } => lk.secondments_of(cadre).map(|s| s.start).collect(),
         _ => Vec::new(),
