@@ -155,7 +155,10 @@ pub fn check_cadre(r: &CadreRecords, policy: &Policy, today: NaiveDate) -> Vec<R
             out.push(RowFinding::new(rule, "cadres", c.id, about(&c.name, m)));
         }
     };
-    on_cadre(Rule::PersonName, plausible::person_name(&c.name));
+    // A hidden character in the name is reported once, by its own rule.
+    if crate::text::refused_char(&c.name).is_none() {
+        on_cadre(Rule::PersonName, plausible::person_name(&c.name));
+    }
     on_cadre(Rule::BirthDate, plausible::birth_date(c.birth_date, today, policy));
     on_cadre(Rule::GrassrootsOverAge, plausible::grassroots_years(c.grassroots_years, c.birth_date, today));
     for s in r.secondments.iter().filter(|s| s.cadre_id == c.id) {
