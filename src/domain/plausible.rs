@@ -35,14 +35,17 @@ fn refuse(zh: String, en: String) -> Verdict {
 /// hyphens, apostrophes and full stops of names in Latin letters.
 const NAME_SEPARATORS: &[char] = &['·', '•', '・', '．', '.', ' ', '-', '‐', '\'', '’'];
 
-/// A person's name (normalised): some letters, no digits, nothing but letters and the
-/// separators names have. `1`, `张三2`, `@@` and `张三（借调）` are typos or notes, not names.
+/// A person's name (normalised): two letters or more, no digits, nothing but letters and the
+/// separators names have. `1`, `j`, `张三2`, `@@` and `张三（借调）` are typos or notes, not names
+/// (a surname and a given name are two characters at least).
 pub fn person_name(name: &str) -> Verdict {
     if let Some(digit) = name.chars().find(|c| c.is_numeric()) {
         return refuse(format!("含数字“{digit}”：人名没有数字"), format!("has the digit '{digit}': no name does"));
     }
-    if !name.chars().any(char::is_alphabetic) {
-        return refuse("没有文字：不是人名".into(), "has no letters: not a name".into());
+    match name.chars().filter(|c| c.is_alphabetic()).count() {
+        0 => return refuse("没有文字：不是人名".into(), "has no letters: not a name".into()),
+        1 => return refuse("只有一个字：人名至少两个字".into(), "one letter only: a name has two at least".into()),
+        _ => {}
     }
     if let Some(odd) = name.chars().find(|c| !c.is_alphabetic() && !NAME_SEPARATORS.contains(c)) {
         return refuse(
@@ -309,7 +312,7 @@ mod tests {
         for name in good {
             assert_eq!(person_name(name), Ok(()), "{name}");
         }
-        for name in ["1", "张三2", "张三２", "@@", "·", "张三（借调）", "张三#", ""] {
+        for name in ["1", "j", "张", "张三2", "张三２", "@@", "·", "张三（借调）", "张三#", ""] {
             assert!(person_name(name).is_err(), "{name}");
         }
         let why = person_name("张三2").unwrap_err();
