@@ -11,6 +11,7 @@ pub mod chain;
 pub mod changes;
 mod error;
 mod export;
+mod held;
 mod import_lock;
 pub mod lists;
 mod neighbourhood;
@@ -68,6 +69,9 @@ pub struct Store {
     mine: Vec<i64>,
     /// A `-wal`/`-shm` made by an account the database's group cannot share with.
     foreign_side: Option<PathBuf>,
+    /// The descriptor the header was read through, shared by this process's stores on the file
+    /// (`held`). Last: it closes after the connection.
+    _held: std::sync::Arc<std::fs::File>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

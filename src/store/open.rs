@@ -6,14 +6,14 @@ use super::{Access, Actor, Result, Store, StoreError, BUSY_TIMEOUT};
 use crate::lang::Message;
 use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 use std::fs::{self, File, OpenOptions};
-use std::io::Read;
-use std::os::unix::fs::{MetadataExt, OpenOptionsExt, PermissionsExt};
+use std::os::unix::fs::{FileExt, MetadataExt, OpenOptionsExt, PermissionsExt};
 use std::path::Path;
+use std::sync::Arc;
 
 const SQLITE_MAGIC: &[u8; 16] = b"SQLite format 3\0";
 
 pub(super) fn open(path: &Path, access: Access) -> Result<Store> {
-    let meta = check_file(path)?;
+    let (meta, held) = check_file(path)?;
     // A side file this user cannot write would fail every save with SQLite's bare "read-only":
     // opened read-only instead, saying why and the fix.
     let blocked = (access == Access::Auto && is_writable(path)).then(|| side_not_writable(path)).flatten();
@@ -64,6 +64,7 @@ pub(super) fn open(path: &Path, access: Access) -> Result<Store> {
         world_readable: meta.mode() & 0o004 != 0,
         mine: Vec::new(),
         foreign_side: foreign_side_file(path, &meta),
+        _held: held,
     })
 }
 
@@ -171,7 +172,7 @@ pub(super) fn read_only_file_system(path: &Path) -> bool {
 }
 
 /// Refuses what is plainly not a guazhi database without letting SQLite touch it.
-fn check_file(path: &Path) -> Result<fs::Metadata> {
+fn check_file(path: &Path) -> Result<(fs::Metadata, Arc<File>)> {
     let unreadable = |error| StoreError::Unreadable { path: path.to_path_buf(), error };
     let meta = match fs::metadata(path) {
         Ok(m) => m,
@@ -186,8 +187,8 @@ fn check_file(path: &Path) -> Result<fs::Metadata> {
         return Err(StoreError::NotRegular(path.to_path_buf()));
     }
     let mut header = [0u8; 100];
-    let mut file = File::open(path).map_err(unreadable)?;
-    let read = read_up_to(&mut file, &mut header).map_err(unreadable)?;
+    let held = super::held::held_file(path, &meta).map_err(unreadable)?;
+    let read = read_up_to(&held, &mut header).map_err(unreadable)?;
     if read < header.len() || &header[..16] != SQLITE_MAGIC {
         return Err(StoreError::NotSqlite(path.to_path_buf()));
     }
@@ -224,7 +225,7 @@ fn check_file(path: &Path) -> Result<fs::Metadata> {
             });
         }
     }
-    Ok(meta)
+    Ok((meta, held))
 }
 
 /// Whether SQLite's `PATH-wal` or `PATH-journal` (`ext`) exists and is not empty.
@@ -234,10 +235,10 @@ fn beside(path: &Path, ext: &str) -> bool {
     fs::metadata(name).is_ok_and(|m| m.len() > 0)
 }
 
-fn read_up_to(file: &mut File, buf: &mut [u8]) -> std::io::Result<usize> {
+fn read_up_to(file: &File, buf: &mut [u8]) -> std::io::Result<usize> {
     let mut total = 0;
     while total < buf.len() {
-        match file.read(&mut buf[total..])? {
+        match file.read_at(&mut buf[total..], total as u64)? {
             0 => break,
             n => total += n,
         }

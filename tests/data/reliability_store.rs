@@ -1,6 +1,7 @@
 //! Storage faults of docs/RELIABILITY.md that need more than one process or another account:
 //! #2 `kill -9` of one instance while another reads and writes, #5 a hot journal or WAL that
-//! only a user with write access can recover, #16 exactly one SQLite in the binary.
+//! only a user with write access can recover, #16 exactly one SQLite in the binary; and another
+//! program (Python's sqlite3, as the sqlite3 shell) reading beside a running one.
 //!
 //! Child processes are this test binary run again with `GUAZHI_REL_CHILD` set: the test
 //! `child_process` does the child's work then (and nothing in a normal run). Another account
@@ -398,4 +399,37 @@ fn an_interrupted_checkpoint_is_recovered_not_called_truncated() {
     assert_eq!(store.integrity_check().unwrap(), ["ok"]);
     let notes = store.load().unwrap().notes.iter().filter(|n| n.author == "wal").count();
     assert_eq!(notes, 300, "the WAL's saves are all there");
+}
+
+/// The dossier notes that say `text`, as another program counts them: Python's sqlite3, a
+/// connection opened, read and closed as the sqlite3 shell does (the last to close moves the
+/// WAL into the file and deletes it).
+fn notes_seen_by_another_program(db: &Path, text: &str) -> i64 {
+    let script = "import sqlite3, sys\n\
+                  c = sqlite3.connect(sys.argv[1])\n\
+                  print(c.execute('SELECT count(*) FROM dossier_notes WHERE body = ?', (sys.argv[2],)).fetchone()[0])\n\
+                  c.close()\n";
+    let out = Command::new("python3").args(["-c", script]).arg(db).arg(text).output().expect("python3");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8_lossy(&out.stdout).trim().parse().expect("a count")
+}
+
+/// The screens open more connections on the file while the first stays open (the loaders, a
+/// backup). Closing any descriptor of a file drops every POSIX lock the process holds on it,
+/// SQLite's shared lock included: another program reading the file then took itself for the
+/// last user, deleted the WAL, and a save made after that was acknowledged and lost.
+#[test]
+fn a_second_connection_keeps_the_first_ones_lock_for_a_program_reading_beside() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = demo_db(dir.path());
+    let mut store = common::open(&db);
+    let cadre = store.load().unwrap().cadres[0].id;
+    // Opened and closed beside the first, as the loader threads do.
+    drop(Store::open(&db, Access::ReadOnly).unwrap());
+    let text = "读者之后保存的记录";
+    assert_eq!(notes_seen_by_another_program(&db, text), 0);
+    store.write(|w| w.add_note(cadre, date("2026-11-27"), text)).unwrap();
+    assert_eq!(notes_seen_by_another_program(&db, text), 1, "the save after the other program's read");
+    drop(store);
+    assert_eq!(notes_seen_by_another_program(&db, text), 1, "the save, after the program closed");
 }
