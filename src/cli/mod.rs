@@ -248,7 +248,7 @@ impl From<std::io::Error> for ExitError {
         if e.kind() == std::io::ErrorKind::BrokenPipe {
             return ExitError { code: 141, message: String::new() };
         }
-        ExitError::said(5, Message::new(format!("读写出错：{e}"), e.to_string()))
+        ExitError::said(5, crate::lang::io_error(&e))
     }
 }
 

@@ -8,8 +8,9 @@ use crate::domain::check::{check_batch, check_cadre, check_unit, Duplicates, Row
 use crate::domain::figures::BatchFigures;
 use crate::domain::flags::{cadre_flags, Finding, Rule, Severity};
 use crate::domain::pairing::{pair_finding, unpaired, PairSide};
+use crate::domain::schedule::END_OF_TERM_PERIOD;
 use crate::domain::{District, Policy, Secondment};
-use crate::lang::count;
+use crate::lang::{count, Lang};
 use crate::store::{AttentionRow, Side, Store};
 use crate::text::Destination;
 use chrono::NaiveDate;
@@ -39,15 +40,57 @@ struct OverdueJson<'a> {
 
 const OVERDUE_HEADER: [&str; 8] = ["due", "status", "days", "cadre", "batch", "kind", "period", "host_unit"];
 
-fn overdue_fields(r: &AttentionRow) -> Vec<Field> {
+/// How a table names the columns (`keys`): in Chinese under `--lang zh`. CSV and JSON keep the
+/// English keys and codes, which scripts read whatever the language.
+fn header_shown(format: Format, keys: &[&'static str]) -> Vec<&'static str> {
+    if format != Format::Table || super::lang() != Lang::Zh {
+        return keys.to_vec();
+    }
+    let zh = |key: &'static str| match key {
+        "due" => "到期日",
+        "status" => "状态",
+        "days" => "天数",
+        "cadre" => "干部",
+        "batch" => "批次",
+        "kind" => "类别",
+        "period" => "期间",
+        "host_unit" => "挂职单位",
+        "dispatched" => "派出日期",
+        "down" => "下挂",
+        "up" => "上挂",
+        "pairs" => "互派",
+        "sanshui_gaoming_share" => "三水高明占比",
+        "average_age" => "平均年龄",
+        "non_party" => "非中共党员",
+        "women" => "女性",
+        "severity" => "级别",
+        "rule" => "规则",
+        "detail" => "说明",
+        other => District::ALL.iter().find(|d| d.code() == other).map_or(other, |d| d.zh()),
+    };
+    keys.iter().map(|k| zh(k)).collect()
+}
+
+/// A code a table shows (`code`), or its words under `--lang zh` (`zh`).
+fn code_shown(format: Format, code: &'static str, zh: &'static str) -> &'static str {
+    if format == Format::Table && super::lang() == Lang::Zh {
+        zh
+    } else {
+        code
+    }
+}
+
+fn overdue_fields(r: &AttentionRow, format: Format) -> Vec<Field> {
+    let period =
+        if r.period == END_OF_TERM_PERIOD { code_shown(format, END_OF_TERM_PERIOD, "期满") } else { &r.period };
     vec![
         Field::text(r.due.to_string()),
-        Field::text(r.status.code()),
+        Field::text(code_shown(format, r.status.code(), r.status.zh())),
         Field::number(r.days),
         Field::text(&r.cadre),
         Field::text(&r.batch),
-        Field::text(r.kind.code()),
-        Field::text(&r.period),
+        Field::text(code_shown(format, r.kind.code(), r.kind.zh())),
+        Field::text(period),
         Field::text(&r.host_unit),
     ]
 }
@@ -57,15 +100,16 @@ fn overdue_fields(r: &AttentionRow) -> Vec<Field> {
 /// nothing is held but the widths.
 pub fn overdue(store: &Store, today: NaiveDate, format: Format) -> Result<u8, ExitError> {
     let skipped = store.read_consistent(|| {
-        let mut width = widths(&OVERDUE_HEADER, &[]);
+        let header = header_shown(format, &OVERDUE_HEADER);
+        let mut width = widths(&header, &[]);
         if format == Format::Table {
             store.for_each_attention(today, |r| {
-                grow(&mut width, &overdue_fields(&r));
+                grow(&mut width, &overdue_fields(&r, format));
                 Ok::<_, ExitError>(())
             })?;
         }
         let (out, to) = stdout();
-        let mut rows = Rows::start(format, out, to, &OVERDUE_HEADER, width)?;
+        let mut rows = Rows::start(format, out, to, &header, width)?;
         let skipped = store.for_each_attention(today, |r| {
             let json = OverdueJson {
                 cadre: &r.cadre,
@@ -80,14 +124,20 @@ pub fn overdue(store: &Store, today: NaiveDate, format: Format) -> Result<u8, Ex
                 days: r.days,
                 review_id: r.review_id,
             };
-            rows.row(&overdue_fields(&r), &json)?;
+            rows.row(&overdue_fields(&r, format), &json)?;
             Ok::<_, ExitError>(())
         })?;
         rows.finish()?;
         Ok::<_, ExitError>(skipped)
     })?;
     if skipped > 0 {
-        eprintln!("guazhi: {skipped} reviews could not be read and are not listed (see `guazhi check`)");
+        eprintln!(
+            "guazhi: {}",
+            super::lang().pick(
+                format!("{skipped} 条考核记录无法读取，未列出（见 `guazhi check`）"),
+                format!("{skipped} reviews could not be read and are not listed (see `guazhi check`)"),
+            )
+        );
     }
     Ok(0)
 }
@@ -103,7 +153,10 @@ pub fn stats(store: &Store, batch: Option<&str>, format: Format) -> Result<u8, E
                 let known: Vec<&str> = batches.iter().map(|b| b.name.as_str()).collect();
                 return Err(ExitError {
                     code: 2,
-                    message: format!("--batch: no batch named '{name}' (batches: {})", known.join(", ")),
+                    message: super::lang().pick(
+                        format!("--batch：没有名为“{name}”的批次（现有批次：{}）", known.join("、")),
+                        format!("--batch: no batch named '{name}' (batches: {})", known.join(", ")),
+                    ),
                 });
             };
             Some([found.id])
@@ -122,6 +175,7 @@ pub fn stats(store: &Store, batch: Option<&str>, format: Format) -> Result<u8, E
         out.flush()?;
         return Ok(0);
     }
+    let header = header_shown(format, &header);
     let mut rows = Rows::start(format, out, to, &header, widths(&header, &table))?;
     for (fields, f) in table.iter().zip(&figures) {
         rows.row(fields, f)?;
@@ -168,7 +222,7 @@ impl<W: Write> CheckOut<W> {
             .into_iter()
             .chain(Rule::ALL.iter().map(|r| r.code()));
         let width = vec!["severity".len().max("warning".len()), rules.map(str::len).max().unwrap_or(0), 0];
-        Ok(CheckOut::Rows(Rows::start(format, out, to, &CHECK_HEADER, width)?))
+        Ok(CheckOut::Rows(Rows::start(format, out, to, &header_shown(format, &CHECK_HEADER), width)?))
     }
 
     /// Starts the JSON array `key` (nothing in a table or CSV).
@@ -184,22 +238,33 @@ impl<W: Write> CheckOut<W> {
         Ok(())
     }
 
-    fn row(&mut self, severity: &str, rule: &str, detail: &str, json: &impl Serialize) -> std::io::Result<()> {
+    fn row(&mut self, severity: &'static str, rule: &str, detail: &str, json: &impl Serialize) -> std::io::Result<()> {
         match self {
-            CheckOut::Rows(rows) => rows.row(&[Field::text(severity), Field::text(rule), Field::text(detail)], json),
+            CheckOut::Rows(rows) => {
+                let zh = match severity {
+                    "error" => "错误",
+                    "warning" => "警告",
+                    _ => "通过",
+                };
+                let severity = code_shown(rows.format(), severity, zh);
+                rows.row(&[Field::text(severity), Field::text(rule), Field::text(detail)], json)
+            }
             CheckOut::Json { out, array } => array.as_mut().expect("a section is open").element(out, json),
         }
     }
 
     fn finding(&mut self, f: &Finding) -> std::io::Result<()> {
         let severity = if f.severity == Severity::Error { "error" } else { "warning" };
-        self.row(severity, f.rule.code(), &f.detail, f)
+        self.row(severity, f.rule.code(), f.detail.get(super::lang()), f)
     }
 
     /// An "ok" row saying what was verified; in JSON the object `key`.
     fn summary(&mut self, key: &str, rule: &str, detail: &str, json: &impl Serialize) -> std::io::Result<()> {
         match self {
-            CheckOut::Rows(rows) => rows.row(&[Field::text("ok"), Field::text(rule), Field::text(detail)], json),
+            CheckOut::Rows(rows) => {
+                let ok = code_shown(rows.format(), "ok", "通过");
+                rows.row(&[Field::text(ok), Field::text(rule), Field::text(detail)], json)
+            }
             CheckOut::Json { out, array } => {
                 if let Some(open) = array.take() {
                     open.end(out)?;
@@ -281,7 +346,8 @@ fn check_into<W: Write>(
         if !ok {
             count.add(Severity::Error);
         }
-        w.row(if ok { "ok" } else { "error" }, "integrity_check", line, line)?;
+        let shown = if ok { super::lang().pick("数据库文件完好", "ok") } else { line.as_str() };
+        w.row(if ok { "ok" } else { "error" }, "integrity_check", shown, line)?;
     }
     w.section("invalid_rows")?;
     store.for_each_invalid(|why| {

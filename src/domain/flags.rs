@@ -3,6 +3,7 @@
 use super::dates::term_months;
 use super::model::{Cadre, Direction, Id, Secondment};
 use super::term::Term;
+use crate::lang::Message;
 use serde::Serialize;
 use std::collections::HashMap;
 
@@ -83,11 +84,12 @@ pub struct Finding {
     pub severity: Severity,
     /// The secondments the finding is about.
     pub secondments: Vec<Id>,
-    pub detail: String,
+    /// What a report prints, in both languages.
+    pub detail: Message,
 }
 
 impl Finding {
-    pub fn new(rule: Rule, secondments: Vec<Id>, detail: String) -> Finding {
+    pub fn new(rule: Rule, secondments: Vec<Id>, detail: Message) -> Finding {
         Finding { rule, severity: rule.severity(), secondments, detail }
     }
 }
@@ -130,17 +132,27 @@ pub fn cadre_flags(name: &str, grassroots_years: f64, secondments: &[&Secondment
         .map(|(rule, ids)| {
             let s = by_id[&ids[0]];
             let detail = match rule {
-                Rule::GrassrootsExperience => {
-                    format!("{name}: {grassroots_years} years of grassroots experience (policy: under 2)")
-                }
+                Rule::GrassrootsExperience => Message::new(
+                    format!("{name}：下挂前基层工作经历 {grassroots_years} 年（应不满两年）"),
+                    format!("{name}: {grassroots_years} years of grassroots experience (policy: under 2)"),
+                ),
                 Rule::NonStandardTerm => {
                     let months = term_months(s.start, s.planned_end);
-                    let shown = months.map_or_else(|| "not whole months".to_string(), |m| format!("{m} months"));
-                    format!("{name}: planned term {} to {} is {shown}", s.start, s.planned_end)
+                    let (zh, en) = months.map_or_else(
+                        || ("不是整月".to_string(), "not whole months".to_string()),
+                        |m| (format!("{m} 个月"), format!("{m} months")),
+                    );
+                    Message::new(
+                        format!("{name}：计划挂职期限 {} 至 {}，{zh}", s.start, s.planned_end),
+                        format!("{name}: planned term {} to {} is {en}", s.start, s.planned_end),
+                    )
                 }
                 _ => {
                     let b = by_id[&ids[1]];
-                    format!("{name}: {}–{} overlaps {}–{}", s.start, s.end(), b.start, b.end())
+                    Message::new(
+                        format!("{name}：{}–{} 与 {}–{} 重叠", s.start, s.end(), b.start, b.end()),
+                        format!("{name}: {}–{} overlaps {}–{}", s.start, s.end(), b.start, b.end()),
+                    )
                 }
             };
             Finding::new(rule, ids, detail)
@@ -247,8 +259,8 @@ mod tests {
         ];
         let found = policy_flags(&cadres, &secs, 24);
         assert_eq!(rules(&found), vec![Rule::NonStandardTerm, Rule::NonStandardTerm]);
-        assert!(found[0].detail.contains("12 months"));
-        assert!(found[1].detail.contains("not whole months"));
+        assert!(found[0].detail.en.contains("12 months") && found[0].detail.zh.contains("12 个月"));
+        assert!(found[1].detail.en.contains("not whole months") && found[1].detail.zh.contains("不是整月"));
     }
 
     #[test]

@@ -86,15 +86,29 @@ pub fn pair_finding(p: &Pair, down: Option<PairSide>, up: Option<PairSide>) -> O
     let home = |s: Option<PairSide>| s.map_or(0, |s| s.home());
     let rule = pair_rule(p.batch_id, term(down).as_ref(), term(up).as_ref(), home(down), home(up))?;
     let (Some(d), Some(u)) = (down, up) else {
-        return Some(Finding::new(rule, vec![p.down_id, p.up_id], format!("pair {} names a missing secondment", p.id)));
+        let detail = Message::new(
+            format!("互派 #{}：所指的挂职记录不存在", p.id),
+            format!("pair {} names a missing secondment", p.id),
+        );
+        return Some(Finding::new(rule, vec![p.down_id, p.up_id], detail));
     };
     let (names, ids) = ((d.name(), u.name()), vec![d.secondment.id, u.secondment.id]);
+    let (id, a, b) = (p.id, names.0, names.1);
     let detail = if rule == Rule::PairNotMirrored {
-        format!("pair {}: {} and {} do not swap units", p.id, names.0, names.1)
+        Message::new(
+            format!("互派 #{id}：{a} 与 {b} 的单位不对应"),
+            format!("pair {id}: {a} and {b} do not swap units"),
+        )
     } else if d.secondment.direction != Direction::Down || u.secondment.direction != Direction::Up {
-        format!("pair {}: {} and {} are not one down and one up", p.id, names.0, names.1)
+        Message::new(
+            format!("互派 #{id}：{a} 与 {b} 不是一下挂、一上挂"),
+            format!("pair {id}: {a} and {b} are not one down and one up"),
+        )
     } else {
-        format!("pair {}: {} and {} are in different batches", p.id, names.0, names.1)
+        Message::new(
+            format!("互派 #{id}：{a} 与 {b} 不在同一批次"),
+            format!("pair {id}: {a} and {b} are in different batches"),
+        )
     };
     Some(Finding::new(rule, ids, detail))
 }
@@ -105,7 +119,10 @@ pub fn unpaired(s: &Secondment, cadre_name: Option<&str>) -> Finding {
     Finding::new(
         Rule::Unpaired,
         vec![s.id],
-        format!("{} ({}) has no partner", cadre_name.unwrap_or("?"), s.direction.en()),
+        Message::new(
+            format!("{}（{}）没有互派对象", cadre_name.unwrap_or("?"), s.direction.zh()),
+            format!("{} ({}) has no partner", cadre_name.unwrap_or("?"), s.direction.en()),
+        ),
     )
 }
 

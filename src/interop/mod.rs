@@ -106,7 +106,7 @@ impl InteropError {
                 out
             }
             InteropError::Store(e) => e.message().get(lang).to_string(),
-            InteropError::Io(e) => lang.pick(format!("读写出错：{e}"), e.to_string()),
+            InteropError::Io(e) => crate::lang::io_error(e).get(lang).to_string(),
             InteropError::Interrupted(signal) => {
                 lang.pick(format!("被信号 {signal} 中止"), format!("stopped by signal {signal}"))
             }

@@ -150,7 +150,7 @@ pub fn prepare(store: &Store, path: &Path, options: ImportOptions) -> Result<Pre
 /// say which of the two paths given it is.
 fn naming(path: &Path, e: InteropError) -> InteropError {
     match e {
-        InteropError::Io(io) => InteropError::Io(std::io::Error::new(io.kind(), format!("{}: {io}", path.display()))),
+        InteropError::Io(io) => InteropError::Io(crate::lang::AtPath::error(path, io)),
         other => other,
     }
 }

@@ -275,7 +275,7 @@ impl StoreError {
                 )
             }
             InUse { what } => m(format!("不能删除：{}", what.zh), format!("cannot delete: {}", what.en)),
-            Io(e) => m(format!("读写出错：{e}"), e.to_string()),
+            Io(e) => crate::lang::io_error(e),
             Sqlite(e) => m(format!("数据库出错：{e}"), format!("database error: {e}")),
         }
     }

@@ -28,7 +28,7 @@ fn row(f: &Finding) -> Row {
         v["rule"].as_str().unwrap().into(),
         v["severity"].as_str().unwrap().into(),
         f.secondments.clone(),
-        f.detail.clone(),
+        f.detail.en.clone(),
     )
 }
 
@@ -61,7 +61,7 @@ fn streamed(db: &Path) -> (Vec<String>, Vec<Row>, Value) {
         .map(|f| {
             let ids = f["secondments"].as_array().unwrap().iter().map(|i| i.as_i64().unwrap()).collect();
             let s = |k: &str| f[k].as_str().unwrap().to_string();
-            (s("rule"), s("severity"), ids, s("detail"))
+            (s("rule"), s("severity"), ids, f["detail"]["en"].as_str().unwrap().to_string())
         })
         .collect();
     rows.sort();

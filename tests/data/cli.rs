@@ -213,3 +213,52 @@ fn the_plain_sqlite_shell_view_reads_every_table() {
     let ok: String = conn.query_row("PRAGMA integrity_check", [], |r| r.get(0)).unwrap();
     assert_eq!(ok, "ok");
 }
+
+/// Words of two or more ASCII letters in `text`: English, where Chinese was asked for.
+fn english_words(text: &str) -> Vec<String> {
+    text.split(|c: char| !c.is_ascii_alphabetic()).filter(|w| w.len() >= 2).map(str::to_owned).collect()
+}
+
+/// Under `--lang zh` a table for people is Chinese, but for the rule codes (identifiers, the
+/// same in every language); CSV keeps the English keys and codes scripts read.
+#[test]
+fn reports_under_chinese_are_chinese_and_csv_keeps_its_keys() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = sample_copy(dir.path());
+    let zh = |args: &[&str]| {
+        let mut all = args.to_vec();
+        all.extend(["--lang", "zh"]);
+        let out = guazhi(&all);
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let check = zh(&["check", arg(&db), "--today", "2026-11-27"]);
+    assert!(check.lines().count() > 4, "{check}");
+    for line in check.lines() {
+        let fields: Vec<&str> = line.split("  ").filter(|f| !f.trim().is_empty()).collect();
+        let shown: Vec<&str> = fields.iter().enumerate().filter(|(i, _)| *i != 1).map(|(_, f)| *f).collect();
+        assert_eq!(english_words(&shown.join(" ")), Vec::<String>::new(), "{line}");
+    }
+    for report in [zh(&["overdue", arg(&db), "--today", "2026-11-27"]), zh(&["stats", arg(&db)])] {
+        assert!(report.lines().count() > 2, "{report}");
+        assert_eq!(english_words(&report), Vec::<String>::new(), "{report}");
+    }
+    let csv = zh(&["check", arg(&db), "--today", "2026-11-27", "--format", "csv"]);
+    assert_eq!(csv.lines().next(), Some("severity,rule,detail"));
+    assert!(csv.lines().any(|l| l.starts_with("warning,grassroots_experience,")), "{csv}");
+    let csv = zh(&["overdue", arg(&db), "--today", "2026-11-27", "--format", "csv"]);
+    assert!(csv.lines().nth(1).unwrap().contains(",overdue,"), "{csv}");
+}
+
+/// A file that is not there is said in Chinese under `--lang zh`, with its name.
+#[test]
+fn a_missing_import_file_is_named_in_chinese() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = sample_copy(dir.path());
+    let missing = dir.path().join("无此文件.csv");
+    let out = guazhi(&["import", arg(&db), arg(&missing), "--lang", "zh"]);
+    assert_ne!(out.status.code(), Some(0));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.contains("无此文件.csv：文件或目录不存在"), "{err}");
+    assert_eq!(english_words(&err.replace(arg(&missing), "")), vec!["guazhi".to_string()], "{err}");
+}

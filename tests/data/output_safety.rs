@@ -161,6 +161,7 @@ fn json_reads_back_the_names_exactly() {
     assert!(v.as_array().unwrap().iter().any(|b| b["batch"] == BATCH));
     let (out, _) = piped(&["check", db, "--format", "json"].map(String::from));
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
-    let details: Vec<&str> = v["findings"].as_array().unwrap().iter().map(|f| f["detail"].as_str().unwrap()).collect();
+    let details: Vec<&str> =
+        v["findings"].as_array().unwrap().iter().map(|f| f["detail"]["en"].as_str().unwrap()).collect();
     assert!(details.iter().any(|d| d.starts_with(&format!("{NAME}: planned term"))), "{details:?}");
 }

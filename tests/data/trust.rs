@@ -336,8 +336,8 @@ fn check_reports_a_likely_duplicate_as_a_warning() {
     // The duplicate itself is a warning; the one error is that the row was typed in by hand.
     assert_eq!(code, Some(1), "{out}");
     let line = out.lines().find(|l| l.contains("likely_duplicate")).unwrap_or_else(|| panic!("{out}"));
-    assert!(line.starts_with("warning") && line.contains("同名、同出生日期"), "{line}");
-    let errors: Vec<&str> = out.lines().filter(|l| l.starts_with("error")).collect();
+    assert!(line.starts_with("警告") && line.contains("同名、同出生日期"), "{line}");
+    let errors: Vec<&str> = out.lines().filter(|l| l.starts_with("错误") && !l.contains(" 项，")).collect();
     assert!(errors.len() == 1 && errors[0].contains("tampered_added"), "{out}");
     assert!(out.lines().last().unwrap().starts_with("错误 1 项，警告 "), "{out}");
 }

@@ -183,7 +183,7 @@ pub fn finding(lk: &Lookup, f: &flags::Finding) -> Finding {
             if zh {
                 format!("{} {} {}：互派记录无效", name(0), lk.both_ways(), name(1))
             } else {
-                display_safe(&f.detail).into_owned()
+                display_safe(&f.detail.en).into_owned()
             }
         }
         Rule::Unpaired => {
