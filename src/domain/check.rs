@@ -21,11 +21,12 @@ pub enum Rule {
     AgeAtStart,
     GrassrootsOverAge,
     EarlyEndBeforeReview,
-    VettingAfterStart,
+    VettingDate,
     ReviewDate,
     ProgrammeDate,
     HiddenCharacter,
     UnnormalisedText,
+    NoWords,
     LikelyDuplicate,
 }
 
@@ -38,11 +39,12 @@ impl Rule {
             Rule::AgeAtStart => "age_at_start",
             Rule::GrassrootsOverAge => "grassroots_over_age",
             Rule::EarlyEndBeforeReview => "early_end_before_review",
-            Rule::VettingAfterStart => "vetting_after_start",
+            Rule::VettingDate => "vetting_date",
             Rule::ReviewDate => "review_date",
             Rule::ProgrammeDate => "programme_date",
             Rule::HiddenCharacter => "hidden_character",
             Rule::UnnormalisedText => "unnormalised_text",
+            Rule::NoWords => "no_words",
             Rule::LikelyDuplicate => "likely_duplicate",
         }
     }
@@ -54,11 +56,12 @@ impl Rule {
             Rule::AgeAtStart => "挂职年龄超出规定",
             Rule::GrassrootsOverAge => "基层经历超出年龄",
             Rule::EarlyEndBeforeReview => "提前结束早于已完成的考核",
-            Rule::VettingAfterStart => "考察晚于挂职开始",
+            Rule::VettingDate => "考察日期不合理",
             Rule::ReviewDate => "考核完成日期不可能",
             Rule::ProgrammeDate => "日期超出范围",
             Rule::HiddenCharacter => "含不可见字符",
             Rule::UnnormalisedText => "文字未规范",
+            Rule::NoWords => "没有文字",
             Rule::LikelyDuplicate => "疑似重复",
         }
     }
@@ -70,11 +73,12 @@ impl Rule {
             Rule::AgeAtStart => "age at start outside the policy",
             Rule::GrassrootsOverAge => "grassroots years exceed the age",
             Rule::EarlyEndBeforeReview => "early end before a done review",
-            Rule::VettingAfterStart => "vetting after the start",
+            Rule::VettingDate => "vetting date",
             Rule::ReviewDate => "impossible review date",
             Rule::ProgrammeDate => "date out of range",
             Rule::HiddenCharacter => "invisible character",
             Rule::UnnormalisedText => "text not normalised",
+            Rule::NoWords => "no letter or digit",
             Rule::LikelyDuplicate => "likely duplicate",
         }
     }
@@ -134,6 +138,15 @@ fn texts(out: &mut Vec<RowFinding>, table: &'static str, id: Id, who: &str, fiel
     }
 }
 
+/// A text that must be given (`zh`, `en`: its field) with a letter or a digit in it.
+fn has_words(out: &mut Vec<RowFinding>, table: &'static str, id: Id, who: &str, field: (&str, &str, &str)) {
+    let (zh, en, value) = field;
+    if let Err(m) = plausible::has_words(value) {
+        let m = Message::new(format!("{zh}{}", m.zh), format!("{en}: {}", m.en));
+        out.push(RowFinding::new(Rule::NoWords, table, id, about(who, m)));
+    }
+}
+
 /// Every rule for one cadre's rows, as of `today` under `policy`.
 pub fn check_cadre(r: &CadreRecords, policy: &Policy, today: NaiveDate) -> Vec<RowFinding> {
     let c = r.cadre;
@@ -183,10 +196,11 @@ pub fn check_cadre(r: &CadreRecords, policy: &Policy, today: NaiveDate) -> Vec<R
             }
         }
         for v in r.vettings.iter().filter(|v| v.secondment_id == s.id) {
-            on(Rule::VettingAfterStart, "vettings", v.id, plausible::vetting_date(v.date, s.start, today));
+            on(Rule::VettingDate, "vettings", v.id, plausible::vetting_date(v.date, s.start, today));
         }
-        let host_post = [("挂任职务", "host post", s.host_post.as_str())];
-        texts(&mut out, "secondments", s.id, &c.name, &host_post);
+        let host_post = ("挂任职务", "host post", s.host_post.as_str());
+        texts(&mut out, "secondments", s.id, &c.name, &[host_post]);
+        has_words(&mut out, "secondments", s.id, &c.name, host_post);
     }
     out
 }
@@ -195,6 +209,7 @@ pub fn check_cadre(r: &CadreRecords, policy: &Policy, today: NaiveDate) -> Vec<R
 pub fn check_unit(u: &Unit) -> Vec<RowFinding> {
     let mut out = Vec::new();
     texts(&mut out, "units", u.id, &u.name, &[("名称", "name", &u.name)]);
+    has_words(&mut out, "units", u.id, &u.name, ("名称", "name", &u.name));
     out
 }
 
@@ -202,6 +217,7 @@ pub fn check_unit(u: &Unit) -> Vec<RowFinding> {
 pub fn check_batch(b: &Batch, today: NaiveDate) -> Vec<RowFinding> {
     let mut out = Vec::new();
     texts(&mut out, "batches", b.id, &b.name, &[("名称", "name", &b.name)]);
+    has_words(&mut out, "batches", b.id, &b.name, ("名称", "name", &b.name));
     if let Err(m) = plausible::programme_date(b.dispatch_date, today) {
         out.push(RowFinding::new(Rule::ProgrammeDate, "batches", b.id, about(&b.name, m)));
     }
@@ -404,7 +420,7 @@ mod tests {
                 (Rule::BirthDate, "cadres", 1),
                 (Rule::AgeAtStart, "secondments", 4),
                 (Rule::EarlyEndBeforeReview, "secondments", 4),
-                (Rule::VettingAfterStart, "vettings", 9),
+                (Rule::VettingDate, "vettings", 9),
             ]
         );
         let r = CadreRecords { cadre: &c, secondments: &[s], reviews: &reviews, vettings: &[] };

@@ -56,6 +56,15 @@ pub fn person_name(name: &str) -> Verdict {
     Ok(())
 }
 
+/// A name or post that must be given (a unit's, a batch's, a host post, a reason): a letter or
+/// a digit at least. `---`, `。。。` and `！` fill the field without saying anything.
+pub fn has_words(text: &str) -> Verdict {
+    if !text.trim().is_empty() && !text.chars().any(char::is_alphanumeric) {
+        return refuse("没有文字：只有标点或符号".into(), "has no letter or digit: punctuation or symbols only".into());
+    }
+    Ok(())
+}
+
 /// A birth date: not after today, old enough for the programme today, not impossibly old.
 pub fn birth_date(birth: NaiveDate, today: NaiveDate, policy: &Policy) -> Verdict {
     if birth > today {
@@ -200,13 +209,21 @@ pub fn review_done(kind: ReviewKind, period: &str, done: NaiveDate, last: NaiveD
     }
 }
 
-/// A vetting comes on or before the secondment's start, and happened.
+/// A vetting comes on or before the secondment's start, within a year of it (a candidate is
+/// vetted for this dispatch: a date years before is a typo, 1995 for 2025), and happened.
 pub fn vetting_date(date: NaiveDate, start: NaiveDate, today: NaiveDate) -> Verdict {
     happened(date, today)?;
     if date > start {
         return refuse(
             format!("考察应在挂职开始（{start}）当天或之前"),
             format!("a vetting comes on or before the secondment's start ({start})"),
+        );
+    }
+    let earliest = start.checked_sub_months(chrono::Months::new(12)).unwrap_or(start);
+    if date < earliest {
+        return refuse(
+            format!("考察应在挂职开始（{start}）前一年之内，不早于 {earliest}"),
+            format!("a vetting comes within a year before the secondment's start ({start}), not before {earliest}"),
         );
     }
     Ok(())
@@ -290,6 +307,28 @@ pub fn can_end_early(s: &Secondment, reviews: &[Review], today: NaiveDate) -> Ve
 pub fn proposal_day(last: NaiveDate, evaluated: Option<NaiveDate>) -> NaiveDate {
     let after = last + Days::new(1);
     evaluated.map_or(after, |d| d.max(after))
+}
+
+/// A nomination for the reserve pool tied to secondment `s`: a rule proposal (an excellent
+/// end-of-term evaluation) not before the day it arises (`proposal_day`); a recommendation not
+/// before the secondment began.
+pub fn nomination_date(on: NaiveDate, origin: ReserveOrigin, s: &Secondment, reviews: &[Review]) -> Verdict {
+    if origin == ReserveOrigin::Rule {
+        let evaluated = reviews.iter().find(|r| r.kind == ReviewKind::EndOfTerm && !r.cancelled).and_then(|r| r.done);
+        let day = proposal_day(s.end(), evaluated);
+        if on < day {
+            return refuse(
+                format!("不能早于 {day}：期满考察优秀的提名在任期结束、期满考察完成之后"),
+                format!(
+                    "not before {day}: an excellent end-of-term evaluation comes after the term and its evaluation"
+                ),
+            );
+        }
+    } else if on < s.start {
+        let start = s.start;
+        return refuse(format!("不能早于挂职开始 {start}"), format!("not before the secondment began ({start})"));
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -435,6 +474,31 @@ mod tests {
         assert!(vetting_date(d("2017-03-01"), d("2017-04-01"), today).is_ok());
         assert!(vetting_date(d("2017-04-01"), d("2017-04-01"), today).is_ok());
         assert!(vetting_date(d("2017-04-02"), d("2017-04-01"), today).unwrap_err().en.contains("on or before"));
+        assert!(vetting_date(d("2016-04-01"), d("2017-04-01"), today).is_ok(), "a year before, to the day");
+        let e = vetting_date(d("2016-03-31"), d("2017-04-01"), today).unwrap_err();
+        assert!(e.en.contains("within a year") && e.zh.contains("不早于 2016-04-01"), "{e:?}");
+    }
+
+    #[test]
+    fn a_nomination_comes_after_what_it_rests_on() {
+        let s = secondment("2017-04-01", "2019-03-31");
+        let evaluated = [review(ReviewKind::EndOfTerm, "term", Some("2019-04-23"))];
+        let e = nomination_date(d("2018-01-01"), ReserveOrigin::Rule, &s, &evaluated).unwrap_err();
+        assert!(e.en.contains("not before 2019-04-23"), "{e:?}");
+        assert!(nomination_date(d("2019-04-23"), ReserveOrigin::Rule, &s, &evaluated).is_ok());
+        assert!(nomination_date(d("2019-04-01"), ReserveOrigin::Rule, &s, &[]).is_ok(), "the day after the term");
+        assert!(nomination_date(d("2018-01-01"), ReserveOrigin::Unit, &s, &evaluated).is_ok(), "during the term");
+        assert!(nomination_date(d("2017-03-31"), ReserveOrigin::Unit, &s, &[]).unwrap_err().en.contains("began"));
+    }
+
+    #[test]
+    fn a_required_text_has_a_letter_or_a_digit() {
+        for bad in ["---", "。。。", "！", "……", "·"] {
+            assert!(has_words(bad).unwrap_err().en.contains("no letter or digit"), "{bad}");
+        }
+        for good in ["市审计局", "2026年第七批", "A", "副镇长（挂职）", ""] {
+            assert!(has_words(good).is_ok(), "{good}");
+        }
     }
 
     #[test]

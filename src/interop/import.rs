@@ -239,6 +239,7 @@ impl Reader<'_> {
     }
 
     fn unit(&mut self, name: Key, kind: Key, district: Key) -> Option<UnitIn> {
+        let name_key = name;
         let kind = self.code(
             kind,
             UnitKind::parse,
@@ -253,6 +254,7 @@ impl Reader<'_> {
             say("所在区（市级、禅城、南海、顺德、三水、高明）", "a district (市级, 禅城, 南海, 顺德, 三水, 高明)"),
         );
         let name = self.text(name, 100)?;
+        self.judge(name_key, plausible::has_words(&name));
         Some(UnitIn { name, kind, district })
     }
 }
@@ -319,6 +321,9 @@ fn read_row(r: &mut Reader) -> (Option<RowIn>, UnitsOf) {
     let home = r.unit(Key::HomeUnit, Key::HomeUnitKind, Key::HomeUnitDistrict);
     let home_post = r.text(Key::HomePost, 100);
     let batch = r.text(Key::Batch, 100);
+    if let Some(b) = &batch {
+        r.judge(Key::Batch, plausible::has_words(b));
+    }
     let dispatch = r.date(Key::DispatchDate);
     let term_months = r.number(Key::TermMonths, 1.0..121.0);
     if term_months.is_some_and(|t| t.fract() != 0.0) {
@@ -327,6 +332,9 @@ fn read_row(r: &mut Reader) -> (Option<RowIn>, UnitsOf) {
     let direction = r.code(Key::Direction, Direction::parse, say("方向（下挂或上挂）", "a direction (下挂 or 上挂)"));
     let host = r.unit(Key::HostUnit, Key::HostUnitKind, Key::HostUnitDistrict);
     let host_post = r.text(Key::HostPost, 100);
+    if let Some(p) = &host_post {
+        r.judge(Key::HostPost, plausible::has_words(p));
+    }
     let start = r.date(Key::Start);
     let planned_end = r.date(Key::PlannedEnd);
     let actual_end = r.date(Key::ActualEnd);

@@ -106,6 +106,23 @@ fn names_that_cannot_be_a_persons_are_refused_by_line_and_column() {
 }
 
 #[test]
+fn names_and_posts_of_punctuation_only_are_refused_by_line_and_column() {
+    let dir = tempfile::tempdir().unwrap();
+    let demo = demo_db(dir.path());
+    let file =
+        sheet(dir.path(), vec![line("测试甲", &[(Key::Batch, "---")]), line("测试乙", &[(Key::HostPost, "！")])]);
+    let before = bytes(&demo);
+    let out = guazhi(&["import", s(&demo), s(&file), "--yes", "--today", TODAY]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(4), "{err}");
+    for column in ["批次", "挂任职务"] {
+        let expected = format!("({column}): has no letter or digit: punctuation or symbols only");
+        assert!(err.contains(&expected), "{expected}\n{err}");
+    }
+    assert_eq!(bytes(&demo), before, "the database file is byte-identical");
+}
+
+#[test]
 fn every_problem_of_a_sheet_is_listed_in_one_pass() {
     // An unknown unit used to show only once the other errors were fixed (issue 12).
     let dir = tempfile::tempdir().unwrap();
@@ -188,6 +205,24 @@ fn the_store_refuses_what_cannot_be_true_whoever_asks() {
     let late = Vetting { date: s.start.succ_opt().unwrap(), ..v };
     let (f, m) = field(store.write(|w| w.set_vetting(&late)).unwrap_err());
     assert_eq!((f.as_str(), m.contains("on or before the secondment's start")), ("date", true), "{m}");
+    // Years before it: a typo (1995 for 2025), not a vetting for this dispatch.
+    let long_before = Vetting { date: date("1995-01-01"), ..late };
+    let (f, m) = field(store.write(|w| w.set_vetting(&long_before)).unwrap_err());
+    assert_eq!((f.as_str(), m.contains("within a year before")), ("date", true), "{m}");
+
+    // A reserve admission dated before the evaluation it rests on (谭嘉诚's, done 2019-04-23).
+    let tan = data.cadres.iter().find(|c| c.name == "谭嘉诚").unwrap();
+    let term = data.secondments.iter().find(|s| s.cadre_id == tan.id).unwrap();
+    let early = store.write(|w| w.nominate(tan.id, Some(term.id), ReserveOrigin::Rule, date("2018-01-01"), ""));
+    let (f, m) = field(early.unwrap_err());
+    assert_eq!((f.as_str(), m.contains("not before 2019-04-23")), ("date", true), "{m}");
+
+    // Names and posts of punctuation only.
+    let unit = data.units[0].clone();
+    let (f, m) = field(store.write(|w| w.update_unit(&Unit { name: "。。。".into(), ..unit })).unwrap_err());
+    assert_eq!((f.as_str(), m.as_str()), ("unit name", "has no letter or digit: punctuation or symbols only"));
+    let (f, _) = field(store.write(|w| w.add_batch("---", date("2026-04-01"), 24)).unwrap_err());
+    assert_eq!(f, "batch name");
 
     // An end-of-term evaluation on the last day, and a routine review before its quarter.
     let open_review = |kind: ReviewKind| {
@@ -302,6 +337,14 @@ fn check_finds_what_the_sqlite3_shell_wrote_and_counts_what_it_lists() {
              WHERE cadre_id = (SELECT id FROM cadres WHERE name = '杨紫涵')",
             "early_end_before_review",
         ),
+        (
+            "UPDATE vettings SET vet_date = '1995-01-01'
+             WHERE secondment_id IN (SELECT s.id FROM secondments s JOIN cadres c ON c.id = s.cadre_id
+                                     WHERE c.name = '杨紫涵')",
+            "vetting_date",
+        ),
+        ("UPDATE units SET name = '。。。' WHERE id = (SELECT min(id) FROM units)", "no_words"),
+        ("UPDATE batches SET name = '---' WHERE id = (SELECT min(id) FROM batches)", "no_words"),
     ] {
         let copy = dir.path().join(format!("{rule}.db"));
         std::fs::copy(&demo, &copy).unwrap();

@@ -104,6 +104,9 @@ fn cleaned(
     if let Some(why) = refused(&text) {
         return Err(StoreError::invalid(field, why));
     }
+    if required {
+        judged(field, crate::domain::plausible::has_words(&text))?;
+    }
     let len = text.chars().count();
     if len > max_chars {
         return Err(StoreError::invalid(

@@ -1,8 +1,8 @@
 //! Dossier notes and the reserve pool.
 
-use super::super::rows::{self, NOMINATION_COLS};
+use super::super::rows::{self, NOMINATION_COLS, SECONDMENT_COLS};
 use super::{clean_lines, clean_text, judged, Writer};
-use crate::domain::plausible::happened;
+use crate::domain::plausible::{happened, nomination_date};
 use crate::domain::*;
 use crate::lang::Message;
 use crate::store::{Result, StoreError};
@@ -33,6 +33,10 @@ impl Writer<'_> {
     ) -> Result<Id> {
         let reason = clean_text("reason", reason, 500, false)?;
         judged("date", happened(on, self.today))?;
+        if let Some(sid) = secondment_id {
+            let s = self.get("secondments", SECONDMENT_COLS, sid, rows::secondment)?;
+            judged("date", nomination_date(on, origin, &s, &self.reviews_for(sid)?))?;
+        }
         let open: Option<Id> = self
             .tx
             .query_row(
