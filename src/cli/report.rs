@@ -4,17 +4,18 @@
 
 use super::emit::{grow, widths, Field, JsonArray, Rows};
 use super::{ExitError, Format};
-use crate::domain::check::{check_batch, check_cadre, check_unit, Duplicates, RowFinding};
+use crate::domain::check::{check_batch, check_cadre, check_host_units, check_unit, Duplicates, RowFinding};
 use crate::domain::figures::BatchFigures;
 use crate::domain::flags::{cadre_flags, Finding, Rule, Severity};
 use crate::domain::pairing::{pair_finding, unpaired, PairSide};
 use crate::domain::schedule::END_OF_TERM_PERIOD;
-use crate::domain::{District, Policy, Secondment};
+use crate::domain::{District, Id, Policy, Secondment, UnitKind};
 use crate::lang::{count, Lang};
 use crate::store::{AttentionRow, Side, Store};
 use crate::text::Destination;
 use chrono::NaiveDate;
 use serde::Serialize;
+use std::collections::HashMap;
 use std::io::{BufWriter, Write};
 
 fn stdout() -> (BufWriter<std::io::StdoutLock<'static>>, Destination) {
@@ -387,8 +388,9 @@ fn check_into<W: Write>(
         count.add(f.severity);
         w.row_finding(f)
     };
+    let kinds: HashMap<Id, UnitKind> = store.units(None)?.iter().map(|u| (u.id, u.kind)).collect();
     store.for_each_cadre_records(|r| {
-        for f in check_cadre(r, policy, today) {
+        for f in check_cadre(r, policy, today).into_iter().chain(check_host_units(r, &kinds)) {
             row(&mut w, &f)?;
         }
         duplicates.add(r.cadre);
@@ -397,7 +399,8 @@ fn check_into<W: Write>(
     for f in store.units(None)?.iter().flat_map(check_unit) {
         row(&mut w, &f)?;
     }
-    for f in store.batches(None)?.iter().flat_map(|b| check_batch(b, today)) {
+    let earliest = store.batch_earliest_starts()?;
+    for f in store.batches(None)?.iter().flat_map(|b| check_batch(b, earliest.get(&b.id).copied(), today)) {
         row(&mut w, &f)?;
     }
     for f in duplicates.findings() {

@@ -24,6 +24,8 @@ pub enum Rule {
     VettingDate,
     ReviewDate,
     ProgrammeDate,
+    StartBeforeDispatch,
+    HostForDirection,
     HiddenCharacter,
     UnnormalisedText,
     NoWords,
@@ -42,6 +44,8 @@ impl Rule {
             Rule::VettingDate => "vetting_date",
             Rule::ReviewDate => "review_date",
             Rule::ProgrammeDate => "programme_date",
+            Rule::StartBeforeDispatch => "start_before_dispatch",
+            Rule::HostForDirection => "host_for_direction",
             Rule::HiddenCharacter => "hidden_character",
             Rule::UnnormalisedText => "unnormalised_text",
             Rule::NoWords => "no_words",
@@ -59,6 +63,8 @@ impl Rule {
             Rule::VettingDate => "考察日期不合理",
             Rule::ReviewDate => "考核完成日期不可能",
             Rule::ProgrammeDate => "日期超出范围",
+            Rule::StartBeforeDispatch => "挂职早于批次派出",
+            Rule::HostForDirection => "挂职单位与方向不符",
             Rule::HiddenCharacter => "含不可见字符",
             Rule::UnnormalisedText => "文字未规范",
             Rule::NoWords => "没有文字",
@@ -76,6 +82,8 @@ impl Rule {
             Rule::VettingDate => "vetting date",
             Rule::ReviewDate => "impossible review date",
             Rule::ProgrammeDate => "date out of range",
+            Rule::StartBeforeDispatch => "start before the batch's dispatch",
+            Rule::HostForDirection => "host unit against the direction",
             Rule::HiddenCharacter => "invisible character",
             Rule::UnnormalisedText => "text not normalised",
             Rule::NoWords => "no letter or digit",
@@ -205,6 +213,18 @@ pub fn check_cadre(r: &CadreRecords, policy: &Policy, today: NaiveDate) -> Vec<R
     out
 }
 
+/// Each secondment of `r` against its host unit's kind (`kinds`, by unit id): down goes to a
+/// grassroots unit, up to a city organ.
+pub fn check_host_units(r: &CadreRecords, kinds: &HashMap<Id, UnitKind>) -> Vec<RowFinding> {
+    let mut out = Vec::new();
+    for s in r.secondments.iter().filter(|s| s.cadre_id == r.cadre.id) {
+        if let Some(Err(m)) = kinds.get(&s.host_unit_id).map(|k| plausible::host_for_direction(s.direction, *k)) {
+            out.push(RowFinding::new(Rule::HostForDirection, "secondments", s.id, about(&r.cadre.name, m)));
+        }
+    }
+    out
+}
+
 /// A unit's name as the program stores text.
 pub fn check_unit(u: &Unit) -> Vec<RowFinding> {
     let mut out = Vec::new();
@@ -214,12 +234,15 @@ pub fn check_unit(u: &Unit) -> Vec<RowFinding> {
 }
 
 /// A batch's name, and its dispatch date as a date of the programme.
-pub fn check_batch(b: &Batch, today: NaiveDate) -> Vec<RowFinding> {
+pub fn check_batch(b: &Batch, earliest_start: Option<NaiveDate>, today: NaiveDate) -> Vec<RowFinding> {
     let mut out = Vec::new();
     texts(&mut out, "batches", b.id, &b.name, &[("名称", "name", &b.name)]);
     has_words(&mut out, "batches", b.id, &b.name, ("名称", "name", &b.name));
     if let Err(m) = plausible::programme_date(b.dispatch_date, today) {
         out.push(RowFinding::new(Rule::ProgrammeDate, "batches", b.id, about(&b.name, m)));
+    }
+    if let Some(Err(m)) = earliest_start.map(|start| plausible::start_for_dispatch(start, b.dispatch_date)) {
+        out.push(RowFinding::new(Rule::StartBeforeDispatch, "batches", b.id, about(&b.name, m)));
     }
     out
 }
@@ -296,6 +319,7 @@ pub fn check_records(r: &Records, policy: &Policy, today: NaiveDate) -> Vec<RowF
     for v in r.vettings {
         vettings.entry(v.secondment_id).or_default().push(v.clone());
     }
+    let kinds: HashMap<Id, UnitKind> = r.units.iter().map(|u| (u.id, u.kind)).collect();
     let mut out = Vec::new();
     let mut duplicates = Duplicates::default();
     for c in r.cadres {
@@ -305,10 +329,12 @@ pub fn check_records(r: &Records, policy: &Policy, today: NaiveDate) -> Vec<RowF
         let group =
             CadreRecords { cadre: c, secondments: &secondments, reviews: &their_reviews, vettings: &their_vettings };
         out.extend(check_cadre(&group, policy, today));
+        out.extend(check_host_units(&group, &kinds));
         duplicates.add(c);
     }
     out.extend(r.units.iter().flat_map(check_unit));
-    out.extend(r.batches.iter().flat_map(|b| check_batch(b, today)));
+    let earliest = |b: &Batch| r.secondments.iter().filter(|s| s.batch_id == b.id).map(|s| s.start).min();
+    out.extend(r.batches.iter().flat_map(|b| check_batch(b, earliest(b), today)));
     out.extend(duplicates.findings());
     out
 }
@@ -481,6 +507,9 @@ mod tests {
         };
         assert_eq!(check_unit(&u)[0].rule, Rule::HiddenCharacter);
         let b = Batch { id: 2, name: "第一批".into(), dispatch_date: d("0001-01-01"), term_months: 24, version: 1 };
-        assert_eq!(check_batch(&b, d("2026-11-27"))[0].rule, Rule::ProgrammeDate);
+        assert_eq!(check_batch(&b, None, d("2026-11-27"))[0].rule, Rule::ProgrammeDate);
+        let b = Batch { dispatch_date: d("2027-04-01"), ..b };
+        let found = check_batch(&b, Some(d("2026-04-01")), d("2026-11-27"));
+        assert_eq!(found.iter().map(|f| f.rule).collect::<Vec<_>>(), vec![Rule::StartBeforeDispatch]);
     }
 }

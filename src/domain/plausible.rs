@@ -309,6 +309,55 @@ pub fn proposal_day(last: NaiveDate, evaluated: Option<NaiveDate>) -> NaiveDate 
     evaluated.map_or(after, |d| d.max(after))
 }
 
+/// A secondment's start against its batch's dispatch date: a cadre may take up the post a few
+/// days early (the demo's 解文杰, three), not a month or more before the batch is sent.
+pub fn start_for_dispatch(start: NaiveDate, dispatch: NaiveDate) -> Verdict {
+    let earliest = dispatch.checked_sub_months(Months::new(1)).unwrap_or(dispatch);
+    if start < earliest {
+        return refuse(
+            format!("开始（{start}）早于批次派出日期（{dispatch}）一个月以上"),
+            format!("the start ({start}) is more than a month before the batch's dispatch ({dispatch})"),
+        );
+    }
+    Ok(())
+}
+
+/// A secondment's direction against its units' kinds: down (下挂) is a city organ's cadre to a
+/// grassroots unit, up (上挂) a grassroots cadre to a city organ; anything else is no secondment
+/// of this programme (`home`: the cadre's unit when the secondment is added).
+pub fn direction_units(direction: Direction, home: UnitKind, host: UnitKind) -> Verdict {
+    let city = |k: UnitKind| k == UnitKind::CityOrgan;
+    // What the home unit should be: (city organ?, Chinese, English).
+    let from = match direction {
+        Direction::Down => (true, "市直机关", "a city organ"),
+        Direction::Up => (false, "基层单位", "a grassroots unit"),
+    };
+    let (dzh, den) = (direction.zh(), direction.en());
+    if city(home) != from.0 {
+        return refuse(
+            format!("{dzh}干部的原单位应是{}，这里是{}", from.1, home.zh()),
+            format!("a cadre going {den} comes from {}; the home unit is a {}", from.2, home.en()),
+        );
+    }
+    host_for_direction(direction, host)
+}
+
+/// The host unit's half of [`direction_units`]: what a stored secondment can be checked by (its
+/// cadre's home unit may have changed since).
+pub fn host_for_direction(direction: Direction, host: UnitKind) -> Verdict {
+    let (to_city, zh, en) = match direction {
+        Direction::Down => (false, "基层单位", "a grassroots unit"),
+        Direction::Up => (true, "市直机关", "a city organ"),
+    };
+    if (host == UnitKind::CityOrgan) != to_city {
+        return refuse(
+            format!("{}的挂职单位应是{zh}，这里是{}", direction.zh(), host.zh()),
+            format!("a secondment {} goes to {en}; the host unit is a {}", direction.en(), host.en()),
+        );
+    }
+    Ok(())
+}
+
 /// A nomination for the reserve pool tied to secondment `s`: a rule proposal (an excellent
 /// end-of-term evaluation) not before the day it arises (`proposal_day`); a recommendation not
 /// before the secondment began.
@@ -477,6 +526,29 @@ mod tests {
         assert!(vetting_date(d("2016-04-01"), d("2017-04-01"), today).is_ok(), "a year before, to the day");
         let e = vetting_date(d("2016-03-31"), d("2017-04-01"), today).unwrap_err();
         assert!(e.en.contains("within a year") && e.zh.contains("不早于 2016-04-01"), "{e:?}");
+    }
+
+    #[test]
+    fn a_secondment_starts_at_most_a_month_before_its_batch_is_sent() {
+        assert!(start_for_dispatch(d("2024-10-29"), d("2024-11-01")).is_ok(), "three days early");
+        assert!(start_for_dispatch(d("2026-03-01"), d("2026-04-01")).is_ok(), "a month early, to the day");
+        let e = start_for_dispatch(d("2026-04-01"), d("2027-04-01")).unwrap_err();
+        assert!(e.en.contains("more than a month before") && e.zh.contains("2027-04-01"), "{e:?}");
+        assert!(start_for_dispatch(d("2027-09-01"), d("2027-04-01")).is_ok(), "a late joiner");
+    }
+
+    #[test]
+    fn down_is_from_a_city_organ_to_the_grassroots_and_up_the_other_way() {
+        use UnitKind::*;
+        assert!(direction_units(Direction::Down, CityOrgan, Town).is_ok());
+        assert!(direction_units(Direction::Down, CityOrgan, Enterprise).is_ok());
+        assert!(direction_units(Direction::Up, Town, CityOrgan).is_ok());
+        assert!(direction_units(Direction::Up, DistrictOrgan, CityOrgan).is_ok());
+        let e = direction_units(Direction::Up, CityOrgan, CityOrgan).unwrap_err();
+        assert_eq!(e.en, "a cadre going up comes from a grassroots unit; the home unit is a city organ");
+        let e = direction_units(Direction::Down, CityOrgan, CityOrgan).unwrap_err();
+        assert_eq!(e.zh, "下挂的挂职单位应是基层单位，这里是市直机关");
+        assert!(direction_units(Direction::Down, Town, Town).unwrap_err().en.contains("home unit is a town"));
     }
 
     #[test]

@@ -188,6 +188,12 @@ fn batches(cx: &mut Ctx, plan: &mut Plan, rows: &[RowIn], data: &Data) -> HashMa
                 let mut changes = Vec::new();
                 if dispatch != b.dispatch_date {
                     changes.push(FieldChange::new("派出日期", b.dispatch_date.to_string(), dispatch.to_string()));
+                    // The batch's secondments already stored must still fit the new date.
+                    if let Some(&start) = data.batch_earliest_start.get(&b.id) {
+                        if let Err(m) = plausible::start_for_dispatch(start, dispatch) {
+                            cx.bad(row.line, Key::DispatchDate, m);
+                        }
+                    }
                 }
                 if term != b.term_months {
                     changes.push(FieldChange::new("挂职期限", b.term_months.to_string(), term.to_string()));

@@ -2,7 +2,7 @@
 //! overlapping the cadre's other terms) and the pairs the partner columns name.
 
 use super::columns::Key;
-use super::import::RowIn;
+use super::import::{RowIn, UnitIn};
 use super::plan::*;
 use super::resolve::{line, CadreKey, Ctx, Placed};
 use super::{normalise_name, say};
@@ -24,6 +24,9 @@ pub(super) fn secondments(
 ) -> Vec<Option<Placed>> {
     let batch_id: HashMap<&str, Id> = data.batches.iter().map(|b| (b.name.as_str(), b.id)).collect();
     let unit_name: HashMap<Id, &str> = data.units.iter().map(|u| (u.id, u.name.as_str())).collect();
+    let unit_kind: HashMap<&str, UnitKind> = data.units.iter().map(|u| (u.name.as_str(), u.kind)).collect();
+    // A unit's kind as the import leaves it: stored, or given by the line that makes it.
+    let kind_of = |u: &UnitIn| unit_kind.get(u.name.as_str()).copied().or(u.kind);
     // (cadre, start, end, where) of every term the cadre will have, for the overlap check.
     let mut terms: HashMap<CadreRef, Vec<(NaiveDate, NaiveDate, crate::lang::Message)>> = HashMap::new();
     let reviews_of =
@@ -53,6 +56,16 @@ pub(super) fn secondments(
         if let Err(m) = plausible::age_at_start(row.birth, start, &data.policy) {
             cx.bad(row.line, Key::BirthDate, m);
             continue;
+        }
+        if let Err(m) = plausible::start_for_dispatch(start, dispatch) {
+            cx.bad(row.line, Key::Start, m);
+            continue;
+        }
+        if let (Some(home), Some(host)) = (kind_of(&row.home), kind_of(&row.host)) {
+            if let Err(m) = plausible::direction_units(row.direction, home, host) {
+                cx.bad(row.line, Key::HostUnit, m);
+                continue;
+            }
         }
         let early = match (row.actual_end, &row.end_reason) {
             (None, None) => None,

@@ -27,6 +27,9 @@ pub struct Data {
     pub events: Vec<ReserveEvent>,
     /// Rows that could not be read (written by hand, against the rules): "table id: why".
     pub invalid: Vec<String>,
+    /// The earliest start of each batch's secondments, all of them even where `secondments`
+    /// holds a neighbourhood only: what a batch's new dispatch date is checked against.
+    pub batch_earliest_start: std::collections::BTreeMap<Id, NaiveDate>,
 }
 
 /// A review needing attention, joined with who and where.
@@ -78,7 +81,12 @@ impl Store {
             nominations: self.all("reserve_nominations", NOMINATION_COLS, "id", rows::nomination, &mut invalid)?,
             events: self.all("reserve_events", EVENT_COLS, "id", rows::event, &mut invalid)?,
             invalid: Vec::new(),
+            batch_earliest_start: Default::default(),
         };
+        for s in &data.secondments {
+            let earliest = data.batch_earliest_start.entry(s.batch_id).or_insert(s.start);
+            *earliest = (*earliest).min(s.start);
+        }
         data.invalid = invalid;
         Ok(data)
     }

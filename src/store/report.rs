@@ -12,7 +12,7 @@ use super::{Result, Store};
 use crate::domain::figures::{BatchCounts, BatchFigures, DueByMonth, UnitCounts};
 use crate::domain::{Batch, Direction, District, Gender, Id, Political};
 use chrono::NaiveDate;
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 /// `AND x IN` the ids of `?1` (a JSON array), or nothing when every row counts.
 fn only_clause(column: &str, only: Option<&[Id]>) -> String {
@@ -103,6 +103,21 @@ impl Store {
         let rows = stmt.query(only_params(only))?;
         let mut skipped = Vec::new();
         super::read::convert_rows(rows, "batches", rows::batch, &mut skipped)
+    }
+
+    /// The earliest start of each batch's secondments, by batch id (batches without any are
+    /// absent): what a batch's dispatch date is checked against.
+    pub fn batch_earliest_starts(&self) -> Result<BTreeMap<Id, NaiveDate>> {
+        let mut stmt = self.conn.prepare("SELECT batch_id, min(start_date) FROM secondments GROUP BY batch_id")?;
+        let rows = stmt.query_map([], |r| Ok((r.get::<_, Id>(0)?, r.get::<_, String>(1)?)))?;
+        let mut out = BTreeMap::new();
+        for row in rows {
+            let (id, start) = row?;
+            if let Ok(start) = start.parse::<NaiveDate>() {
+                out.insert(id, start);
+            }
+        }
+        Ok(out)
     }
 
     /// The figures of every batch (`only`: of the batches with these ids), in dispatch order:

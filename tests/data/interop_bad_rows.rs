@@ -64,7 +64,7 @@ fn bad_sheet() -> (Sheet, BTreeSet<(usize, &'static str)>) {
         (line("测试癸", &[(Key::HostUnit, "火星区某镇")]), &[(13, "P")]),
         // 14, 15: one cadre, two overlapping terms
         (line("测试子", &[]), &[]),
-        (line("测试子", &[(Key::Batch, "2019年第二批"), (Key::Start, "2018-06-01")]), &[(15, "T")]),
+        (line("测试子", &[(Key::Batch, "2019年第二批"), (Key::Start, "2019-03-15")]), &[(15, "T")]),
         // 16: a bad gender code
         (line("测试丑", &[(Key::Gender, "男性")]), &[(16, "B")]),
         // 17: a bad political status

@@ -184,6 +184,7 @@ fn cjk_text_round_trips_and_overlapping_secondments_are_refused() {
     let mut store = open(&path);
     let data = store.load().unwrap();
     let unit = data.units.iter().find(|u| u.name.starts_with("佛山市城市规划")).unwrap().id;
+    let home = data.units.iter().find(|u| u.name == "市国土规划局").unwrap().id;
     let batch = data.batches.last().unwrap().id;
     let id = store
         .write(|w| {
@@ -195,7 +196,7 @@ fn cjk_text_round_trips_and_overlapping_secondments_are_refused() {
                 education: "硕士研究生".into(),
                 speciality: "遥感与地理信息系统".into(),
                 grassroots_years: 0.0,
-                home_unit_id: unit,
+                home_unit_id: home,
                 home_post: "工程师".into(),
             })
         })
@@ -317,7 +318,9 @@ fn undo_of_a_save_that_changed_a_row_twice_puts_it_back_as_before_the_save() {
     let mut store = open(&path);
     let data = store.load().unwrap();
     let unit = data.units.iter().find(|u| u.name.starts_with("佛山市城市规划")).unwrap().id;
-    let batch = data.batches.last().unwrap().id;
+    let home = data.units.iter().find(|u| u.name == "市国土规划局").unwrap().id;
+    // Dispatched 2025-04-01: the term starts a month early, as far as may be.
+    let batch = data.batches.iter().find(|b| b.name == "2025年第六批").unwrap().id;
     let cadre = store
         .write(|w| {
             w.add_cadre(&NewCadre {
@@ -328,7 +331,7 @@ fn undo_of_a_save_that_changed_a_row_twice_puts_it_back_as_before_the_save() {
                 education: "大学本科".into(),
                 speciality: "城乡规划".into(),
                 grassroots_years: 1.0,
-                home_unit_id: unit,
+                home_unit_id: home,
                 home_post: "科员".into(),
             })
         })

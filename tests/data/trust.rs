@@ -9,7 +9,7 @@ use common::{date, demo_db, open};
 use guazhi::domain::*;
 use guazhi::interop::columns::{Key, COLUMNS};
 use guazhi::interop::{save, Cell, Sheet, SheetFormat};
-use guazhi::store::{NewCadre, ReviewResult, StoreError};
+use guazhi::store::{NewCadre, NewSecondment, ReviewResult, StoreError};
 use interop_support::*;
 use std::collections::HashMap;
 
@@ -102,6 +102,46 @@ fn names_that_cannot_be_a_persons_are_refused_by_line_and_column() {
         assert!(err.contains(expected), "{expected}\n{err}");
     }
     assert!(err.contains("3 problem(s) in the file"), "{err}");
+    assert_eq!(bytes(&demo), before, "the database file is byte-identical");
+}
+
+#[test]
+fn a_start_long_before_the_batch_is_sent_is_refused_by_line_and_column() {
+    let dir = tempfile::tempdir().unwrap();
+    let demo = demo_db(dir.path());
+    // A new batch sent in 2027 with a cadre who started in 2026; the stored 2026 batch moved to
+    // 2027 while its cadres started in 2026.
+    let file = sheet(
+        dir.path(),
+        vec![
+            line(
+                "测试甲",
+                &[(Key::Batch, "2027年第八批"), (Key::DispatchDate, "2027-04-01"), (Key::Start, "2026-12-01")],
+            ),
+            line("测试乙", &[(Key::Batch, "2026年第七批"), (Key::DispatchDate, "2027-04-01")]),
+        ],
+    );
+    let before = bytes(&demo);
+    let out = guazhi(&["import", s(&demo), s(&file), "--yes", "--today", TODAY]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(4), "{err}");
+    assert!(err.contains("line 2, column") && err.contains("the start (2026-12-01) is more than a month"), "{err}");
+    assert!(err.contains("line 3, column") && err.contains("the start (2026-04-01) is more than a month"), "{err}");
+    assert_eq!(bytes(&demo), before, "the database file is byte-identical");
+}
+
+#[test]
+fn a_secondment_against_its_direction_is_refused_by_line_and_column() {
+    let dir = tempfile::tempdir().unwrap();
+    let demo = demo_db(dir.path());
+    // 市财政局 (a city organ) going down to another city organ.
+    let file = sheet(dir.path(), vec![line("测试甲", &[(Key::HostUnit, "市科学技术局")])]);
+    let before = bytes(&demo);
+    let out = guazhi(&["import", s(&demo), s(&file), "--yes", "--today", TODAY]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(4), "{err}");
+    let expected = "(挂职单位): a secondment down goes to a grassroots unit; the host unit is a city organ";
+    assert!(err.contains("line 2, column") && err.contains(expected), "{err}");
     assert_eq!(bytes(&demo), before, "the database file is byte-identical");
 }
 
@@ -216,6 +256,30 @@ fn the_store_refuses_what_cannot_be_true_whoever_asks() {
     let early = store.write(|w| w.nominate(tan.id, Some(term.id), ReserveOrigin::Rule, date("2018-01-01"), ""));
     let (f, m) = field(early.unwrap_err());
     assert_eq!((f.as_str(), m.contains("not before 2019-04-23")), ("date", true), "{m}");
+
+    // A batch sent a year after its cadres started.
+    let seventh = data.batches.iter().find(|b| b.name == "2026年第七批").unwrap().clone();
+    let late = Batch { dispatch_date: date("2027-04-01"), ..seventh.clone() };
+    let (f, m) = field(store.write(|w| w.update_batch(&late)).unwrap_err());
+    assert_eq!((f.as_str(), m.contains("more than a month before the batch's dispatch")), ("dispatch date", true));
+
+    // 邱志远 of a city organ going "up" to another city organ.
+    let organ = |name: &str| data.units.iter().find(|u| u.name == name).unwrap().id;
+    let up = NewSecondment {
+        cadre_id: c.id,
+        batch_id: seventh.id,
+        direction: Direction::Up,
+        host_unit_id: organ("市科学技术局"),
+        host_post: "科员".into(),
+        start: date("2026-12-01"),
+        planned_end: None,
+        ended_early: None,
+    };
+    let (f, m) = field(store.write(|w| w.add_secondment(&up)).unwrap_err());
+    assert_eq!(
+        (f.as_str(), m.as_str()),
+        ("host unit", "a cadre going up comes from a grassroots unit; the home unit is a city organ")
+    );
 
     // Names and posts of punctuation only.
     let unit = data.units[0].clone();
@@ -344,6 +408,12 @@ fn check_finds_what_the_sqlite3_shell_wrote_and_counts_what_it_lists() {
             "vetting_date",
         ),
         ("UPDATE units SET name = '。。。' WHERE id = (SELECT min(id) FROM units)", "no_words"),
+        ("UPDATE batches SET dispatch_date = '2027-04-01' WHERE name = '2026年第七批'", "start_before_dispatch"),
+        (
+            "UPDATE secondments SET host_unit_id = (SELECT id FROM units WHERE name = '市科学技术局')
+             WHERE direction = 'down' AND cadre_id = (SELECT id FROM cadres WHERE name = '杨紫涵')",
+            "host_for_direction",
+        ),
         ("UPDATE batches SET name = '---' WHERE id = (SELECT min(id) FROM batches)", "no_words"),
     ] {
         let copy = dir.path().join(format!("{rule}.db"));

@@ -123,6 +123,12 @@ impl Writer<'_> {
         let name = clean_text("batch name", &batch.name, 100, true)?;
         check_term(batch.term_months)?;
         judged("dispatch date", plausible::programme_date(batch.dispatch_date, self.today))?;
+        let earliest: Option<String> =
+            self.tx
+                .query_row("SELECT min(start_date) FROM secondments WHERE batch_id = ?1", [batch.id], |r| r.get(0))?;
+        if let Some(start) = earliest.and_then(|d| d.parse::<NaiveDate>().ok()) {
+            judged("dispatch date", plausible::start_for_dispatch(start, batch.dispatch_date))?;
+        }
         self.unique_name("batches", "batch name", &name, Some(batch.id))?;
         self.tx.execute(
             "UPDATE batches SET name = ?1, dispatch_date = ?2, term_months = ?3, version = version + 1 WHERE id = ?4",

@@ -69,8 +69,19 @@ impl Writer<'_> {
         policy: &Policy,
     ) -> Result<NewTerm> {
         let host_post = clean_text("host post", &s.host_post, 100, true)?;
+        let (home, host): (String, String) = self
+            .tx
+            .prepare_cached(
+                "SELECT home.kind, host.kind FROM cadres c JOIN units home ON home.id = c.home_unit_id, units host
+                 WHERE c.id = ?1 AND host.id = ?2",
+            )?
+            .query_row([s.cadre_id, s.host_unit_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        if let (Some(home), Some(host)) = (UnitKind::parse(&home), UnitKind::parse(&host)) {
+            judged("host unit", plausible::direction_units(s.direction, home, host))?;
+        }
         let planned_end = s.planned_end.unwrap_or_else(|| term_end(s.start, batch.term_months));
         self.check_term_dates(birth, s.start, planned_end, policy)?;
+        judged("start", plausible::start_for_dispatch(s.start, batch.dispatch_date))?;
         let early = match &s.ended_early {
             Some((end, reason)) => {
                 let reason = clean_text("reason", reason, 500, true)?;
@@ -183,6 +194,8 @@ impl Writer<'_> {
         let (old, before) = self.expect_version("secondments", SECONDMENT_COLS, id, version, rows::secondment)?;
         let cadre = self.get("cadres", CADRE_COLS, old.cadre_id, rows::cadre)?;
         self.check_term_dates(cadre.birth_date, start, planned_end, &self.policy()?)?;
+        let batch = self.get("batches", BATCH_COLS, old.batch_id, rows::batch)?;
+        judged("start", plausible::start_for_dispatch(start, batch.dispatch_date))?;
         if old.actual_end.is_some_and(|end| end < start) {
             let m = Message::new("开始日期晚于该挂职的提前结束日期", "after the secondment's early end");
             return Err(StoreError::invalid("start", m));
