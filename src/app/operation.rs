@@ -49,6 +49,8 @@ pub enum Operation {
     Admit {
         cadre: Id,
         secondment: Id,
+        /// The day the rule proposed them (`plausible::proposal_day`): the nomination's date.
+        proposed: NaiveDate,
         on: NaiveDate,
         reason: String,
     },

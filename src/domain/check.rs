@@ -241,7 +241,7 @@ pub fn check_batch(b: &Batch, earliest_start: Option<NaiveDate>, today: NaiveDat
     if let Err(m) = plausible::programme_date(b.dispatch_date, today) {
         out.push(RowFinding::new(Rule::ProgrammeDate, "batches", b.id, about(&b.name, m)));
     }
-    if let Some(Err(m)) = earliest_start.map(|start| plausible::start_for_dispatch(start, b.dispatch_date)) {
+    if let Some(Err(m)) = earliest_start.map(|start| plausible::dispatch_for_starts(b.dispatch_date, start)) {
         out.push(RowFinding::new(Rule::StartBeforeDispatch, "batches", b.id, about(&b.name, m)));
     }
     out

@@ -358,6 +358,18 @@ pub fn host_for_direction(direction: Direction, host: UnitKind) -> Verdict {
     Ok(())
 }
 
+/// [`start_for_dispatch`] said of the batch: its dispatch date against the earliest start of
+/// its secondments.
+pub fn dispatch_for_starts(dispatch: NaiveDate, earliest_start: NaiveDate) -> Verdict {
+    start_for_dispatch(earliest_start, dispatch).map_err(|_| {
+        let latest = earliest_start.checked_add_months(Months::new(1)).unwrap_or(earliest_start);
+        Message::new(
+            format!("本批最早的挂职于 {earliest_start} 开始，派出日期不能晚于 {latest}"),
+            format!("the batch's first secondment started on {earliest_start}: dispatched {latest} at the latest"),
+        )
+    })
+}
+
 /// A nomination for the reserve pool tied to secondment `s`: a rule proposal (an excellent
 /// end-of-term evaluation) not before the day it arises (`proposal_day`); a recommendation not
 /// before the secondment began.
@@ -535,6 +547,9 @@ mod tests {
         let e = start_for_dispatch(d("2026-04-01"), d("2027-04-01")).unwrap_err();
         assert!(e.en.contains("more than a month before") && e.zh.contains("2027-04-01"), "{e:?}");
         assert!(start_for_dispatch(d("2027-09-01"), d("2027-04-01")).is_ok(), "a late joiner");
+        let e = dispatch_for_starts(d("2027-04-01"), d("2026-04-01")).unwrap_err();
+        assert!(e.en.ends_with("dispatched 2026-05-01 at the latest"), "{e:?}");
+        assert!(dispatch_for_starts(d("2026-05-01"), d("2026-04-01")).is_ok());
     }
 
     #[test]

@@ -190,7 +190,7 @@ fn batches(cx: &mut Ctx, plan: &mut Plan, rows: &[RowIn], data: &Data) -> HashMa
                     changes.push(FieldChange::new("派出日期", b.dispatch_date.to_string(), dispatch.to_string()));
                     // The batch's secondments already stored must still fit the new date.
                     if let Some(&start) = data.batch_earliest_start.get(&b.id) {
-                        if let Err(m) = plausible::start_for_dispatch(start, dispatch) {
+                        if let Err(m) = plausible::dispatch_for_starts(dispatch, start) {
                             cx.bad(row.line, Key::DispatchDate, m);
                         }
                     }

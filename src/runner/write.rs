@@ -39,8 +39,9 @@ pub fn write(op: &Operation, w: &Writer) -> Result<Outcome> {
             saved(id)
         }
         AddNote { cadre, date, text } => saved(w.add_note(*cadre, *date, text)?),
-        Admit { cadre, secondment, on, reason } => {
-            let id = w.nominate(*cadre, Some(*secondment), ReserveOrigin::Rule, *on, reason)?;
+        Admit { cadre, secondment, proposed, on, reason } => {
+            // The nomination keeps the day the rule proposed them; the admission, the day typed.
+            let id = w.nominate(*cadre, Some(*secondment), ReserveOrigin::Rule, *proposed, reason)?;
             // A nomination starts at version 1 (the schema's default).
             w.move_nomination(id, 1, ReserveStatus::Admitted, *on, reason)?;
             saved(id)

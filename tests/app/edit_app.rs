@@ -264,6 +264,14 @@ fn reserve_admit_move_along_and_withdraw_with_a_reason() {
         .unwrap();
     assert_eq!((status.as_str(), origin.as_str()), ("admitted", "rule"), "one action: nominated and admitted");
     assert_eq!(rig.count(&format!("SELECT count(*) FROM reserve_events WHERE nomination_id = {id}")), 2);
+    // Proposed on the rule's day (谭嘉诚: the day his evaluation was done), admitted today.
+    let days: (String, String) = rig
+        .raw()
+        .query_row(&format!("SELECT proposed_on, status_on FROM reserve_nominations WHERE id = {id}"), [], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .unwrap();
+    assert_eq!((name.as_str(), days.0.as_str(), days.1.as_str()), ("谭嘉诚", "2019-04-23", "2026-11-27"));
     assert_audited(&rig, "reserve_events", "insert");
 
     assert!(rig.app.select_rec(Tab::Reserve, guazhi::app::view::Rec::Nomination(id)));

@@ -91,3 +91,24 @@ fn a_note_keeps_its_line_breaks_typed_and_pasted_and_the_dossier_shows_them() {
     let at = text.iter().position(|l| l.ends_with("第一行")).unwrap_or_else(|| panic!("{text:#?}"));
     assert!(text[at + 1].trim() == "第二行" && text[at + 2].trim() == "第三行", "{text:#?}");
 }
+
+/// A save refused on a field left earlier takes the focus back to it with its text selected,
+/// as Tab does: the next keys replace the refused value, they do not add to it.
+#[test]
+fn after_a_refused_save_typing_replaces_the_refused_value() {
+    let mut rig = Rig::new();
+    rig.keys("5");
+    rig.find("2026年第七批");
+    rig.keys("e");
+    rig.key(TabKey);
+    rig.keys("2027-04-01");
+    rig.key(TabKey);
+    rig.key(Enter);
+    let form = rig.app.form.as_ref().expect("refused: the form stays open");
+    assert_eq!(form.focused().map(|f| f.key), Some("dispatch date"));
+    rig.keys("2026-04-15");
+    assert_eq!(rig.app.form.as_ref().unwrap().value("dispatch date"), "2026-04-15", "not 2027-04-012026-04-15");
+    rig.key(Enter);
+    assert!(rig.app.form.is_none(), "saved");
+    assert_eq!(rig.one::<String>("SELECT dispatch_date FROM batches WHERE name = '2026年第七批'"), "2026-04-15");
+}

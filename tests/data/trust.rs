@@ -126,7 +126,7 @@ fn a_start_long_before_the_batch_is_sent_is_refused_by_line_and_column() {
     let err = stderr(&out);
     assert_eq!(out.status.code(), Some(4), "{err}");
     assert!(err.contains("line 2, column") && err.contains("the start (2026-12-01) is more than a month"), "{err}");
-    assert!(err.contains("line 3, column") && err.contains("the start (2026-04-01) is more than a month"), "{err}");
+    assert!(err.contains("line 3, column") && err.contains("first secondment started on 2026-04-01"), "{err}");
     assert_eq!(bytes(&demo), before, "the database file is byte-identical");
 }
 
@@ -261,7 +261,10 @@ fn the_store_refuses_what_cannot_be_true_whoever_asks() {
     let seventh = data.batches.iter().find(|b| b.name == "2026年第七批").unwrap().clone();
     let late = Batch { dispatch_date: date("2027-04-01"), ..seventh.clone() };
     let (f, m) = field(store.write(|w| w.update_batch(&late)).unwrap_err());
-    assert_eq!((f.as_str(), m.contains("more than a month before the batch's dispatch")), ("dispatch date", true));
+    assert_eq!(
+        (f.as_str(), m.as_str()),
+        ("dispatch date", "the batch's first secondment started on 2026-04-01: dispatched 2026-05-01 at the latest")
+    );
 
     // 邱志远 of a city organ going "up" to another city organ.
     let organ = |name: &str| data.units.iter().find(|u| u.name == name).unwrap().id;
@@ -283,10 +286,15 @@ fn the_store_refuses_what_cannot_be_true_whoever_asks() {
 
     // Names and posts of punctuation only.
     let unit = data.units[0].clone();
-    let (f, m) = field(store.write(|w| w.update_unit(&Unit { name: "。。。".into(), ..unit })).unwrap_err());
+    let (f, m) = field(store.write(|w| w.update_unit(&Unit { name: "。。。".into(), ..unit.clone() })).unwrap_err());
     assert_eq!((f.as_str(), m.as_str()), ("unit name", "has no letter or digit: punctuation or symbols only"));
     let (f, _) = field(store.write(|w| w.add_batch("---", date("2026-04-01"), 24)).unwrap_err());
     assert_eq!(f, "batch name");
+
+    // A town that hosts cadres going down made a city organ.
+    let town = data.units.iter().find(|u| u.name == "三水区乐平镇").unwrap().clone();
+    let (f, m) = field(store.write(|w| w.update_unit(&Unit { kind: UnitKind::CityOrgan, ..town })).unwrap_err());
+    assert_eq!((f.as_str(), m.starts_with("it hosts a secondment down: ")), ("kind", true), "{m}");
 
     // An end-of-term evaluation on the last day, and a routine review before its quarter.
     let open_review = |kind: ReviewKind| {

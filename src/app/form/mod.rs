@@ -228,7 +228,13 @@ impl Form {
     fn focus_first_error(&mut self) -> bool {
         match self.fields.iter().position(|f| f.error.is_some()) {
             Some(i) => {
-                self.focus = i;
+                // Reached from another field, its text is selected as on Tab: what is typed next
+                // replaces the refused value instead of adding to it.
+                if i != self.focus {
+                    self.fields[self.focus].selected = false;
+                    self.focus = i;
+                    self.fields[i].enter();
+                }
                 false
             }
             None => true,

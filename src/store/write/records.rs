@@ -78,9 +78,24 @@ impl Writer<'_> {
     }
 
     pub fn update_unit(&self, unit: &Unit) -> Result<()> {
-        let (_, before) = self.expect_version("units", UNIT_COLS, unit.id, unit.version, rows::unit)?;
+        let (old, before) = self.expect_version("units", UNIT_COLS, unit.id, unit.version, rows::unit)?;
         let name = clean_text("unit name", &unit.name, 100, true)?;
         self.unique_name("units", "unit name", &name, Some(unit.id))?;
+        if old.kind != unit.kind {
+            // The secondments it hosts must still go the way their direction says.
+            let mut stmt = self.tx.prepare("SELECT DISTINCT direction FROM secondments WHERE host_unit_id = ?1")?;
+            let hosted: Vec<String> = stmt.query_map([unit.id], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+            for direction in hosted.iter().filter_map(|d| Direction::parse(d)) {
+                if let Err(m) = plausible::host_for_direction(direction, unit.kind) {
+                    let (zh, en) = (direction.zh(), direction.en());
+                    let m = Message::new(
+                        format!("该单位接收了{zh}干部：{}", m.zh),
+                        format!("it hosts a secondment {en}: {}", m.en),
+                    );
+                    return Err(StoreError::invalid("kind", m));
+                }
+            }
+        }
         self.tx.execute(
             "UPDATE units SET name = ?1, kind = ?2, district = ?3, version = version + 1 WHERE id = ?4",
             params![name, unit.kind.code(), unit.district.code(), unit.id],
@@ -127,7 +142,7 @@ impl Writer<'_> {
             self.tx
                 .query_row("SELECT min(start_date) FROM secondments WHERE batch_id = ?1", [batch.id], |r| r.get(0))?;
         if let Some(start) = earliest.and_then(|d| d.parse::<NaiveDate>().ok()) {
-            judged("dispatch date", plausible::start_for_dispatch(start, batch.dispatch_date))?;
+            judged("dispatch date", plausible::dispatch_for_starts(batch.dispatch_date, start))?;
         }
         self.unique_name("batches", "batch name", &name, Some(batch.id))?;
         self.tx.execute(

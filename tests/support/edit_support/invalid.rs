@@ -372,6 +372,13 @@ pub fn cases() -> Vec<(&'static str, &'static str, &'static str, Fill)> {
             put(r, "date", "2026-04-02");
             save(r);
         }),
+        case("a vetting when the cadre was two", "date", "within a year before the secondment's start", |r| {
+            cadre(r, "单志远");
+            r.key(KeyCode::Enter);
+            r.keys("v");
+            put(r, "date", "1995-01-01");
+            save(r);
+        }),
         case("a vetting dimension left empty", "political", "required", |r| {
             cadre(r, "单志远");
             r.key(KeyCode::Enter);
@@ -419,6 +426,29 @@ pub fn cases() -> Vec<(&'static str, &'static str, &'static str, Fill)> {
             put(r, "date", "2027-01-01");
             save(r);
         }),
+        case("admitted before the evaluation it rests on", "date", "not before 2019-04-23", |r| {
+            r.keys("4");
+            r.find("谭嘉诚");
+            r.keys("a");
+            put(r, "date", "2018-01-01");
+            save(r);
+        }),
+        case("a batch name of punctuation only", "batch name", "no letter or digit", |r| {
+            r.keys("5a---\t2027-04-01");
+            save(r);
+        }),
+        case(
+            "a batch sent a year after its cadres started",
+            "dispatch date",
+            "dispatched 2026-05-01 at the latest",
+            |r| {
+                r.keys("5");
+                r.find("2026年第七批");
+                r.keys("e");
+                put(r, "dispatch date", "2027-04-01");
+                save(r);
+            },
+        ),
         case("a batch name that exists", "batch name", "'2017年第一批' already exists", |r| {
             r.keys("5a2017年第一批\t2027-04-01");
             save(r);

@@ -3,6 +3,8 @@
 
 use super::*;
 use crate::app::view::reserve::candidates;
+use crate::domain::plausible::{nomination_date, proposal_day};
+use crate::domain::reserve::Grades;
 
 fn zh(lk: &Lookup) -> bool {
     lk.lang == crate::lang::Lang::Zh
@@ -34,9 +36,15 @@ pub fn command_admit(form: &Form, lk: &Lookup, secondment: Id) -> Checked<Operat
         return Err(FieldError("date", m));
     };
     let on = form.get("date").and_then(Field::date).expect("checked");
+    let reviews: Vec<Review> = lk.reviews_of(s.id).cloned().collect();
+    if let Err(m) = nomination_date(on, ReserveOrigin::Rule, s, &reviews) {
+        return Err(FieldError("date", say(form, m.zh, m.en)));
+    }
+    let proposed = proposal_day(s.end(), Grades::of(reviews.iter()).evaluated);
     Ok(Operation::Admit {
         cadre: s.cadre_id,
         secondment,
+        proposed,
         on,
         reason: form.get("reason").map(Field::text).unwrap_or_default(),
     })
