@@ -108,7 +108,8 @@ fn render_districts(frame: &mut Frame, area: Rect, app: &App, figures: Option<&B
 }
 
 fn render_months(frame: &mut Frame, area: Rect, app: &App, due: Option<&DueByMonth>, bar_w: u16, theme: &Theme) {
-    let block = block(app.t("未来12个月到期的考核", "Reviews due in the next 12 months"), theme);
+    // The batch selected above, not the programme: the title says so.
+    let block = block(app.t("本批未来12个月到期的考核", "This batch: reviews due, next 12 months"), theme);
     let Some(due) = due else { return say(frame, area, block, "…", theme) };
     if due.counts.iter().all(|&n| n == 0) {
         return say(frame, area, block, app.t("没有到期的考核", "None due"), theme);

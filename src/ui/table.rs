@@ -160,7 +160,7 @@ pub fn render_strip(frame: &mut Frame, area: Rect, app: &App, tab: Tab, placed: 
     let list = &app.lists[tab.index()];
     let Some(row) = list.selected_row().and_then(|r| app.row(tab, r)) else { return };
     let dot = theme.dot();
-    let mut line = TextLine { spans: Vec::new(), indent: 0 };
+    let mut facts = Vec::new();
     for (i, column) in rows.columns.iter().enumerate() {
         let Some(cell) = row.cells.get(i).filter(|c| !c.text.trim().is_empty()) else { continue };
         let shown = placed.iter().find(|p| p.col == i);
@@ -168,12 +168,19 @@ pub fn render_strip(frame: &mut Frame, area: Rect, app: &App, tab: Tab, placed: 
         if whole {
             continue;
         }
+        let tone = if cell.tone == Tone::Normal { row.tone } else { cell.tone };
+        facts.push((format!("{} ", column.detail), cell.text.clone(), tone));
+    }
+    // What needs attention (a flag, an overdue review) first: when the lines cut, they cut the
+    // plain facts (sex, age), not the warning.
+    facts.sort_by_key(|(_, _, tone)| !matches!(tone, Tone::Overdue | Tone::DueToday | Tone::Warning | Tone::Error));
+    let mut line = TextLine { spans: Vec::new(), indent: 0 };
+    for (label, text, tone) in facts {
         if !line.spans.is_empty() {
             line.spans.push((dot.to_string(), Tone::Muted));
         }
-        line.spans.push((format!("{} ", column.detail), Tone::Label));
-        let tone = if cell.tone == Tone::Normal { row.tone } else { cell.tone };
-        line.spans.push((cell.text.clone(), tone));
+        line.spans.push((label, Tone::Label));
+        line.spans.push((text, tone));
     }
     let inner = Rect { x: area.x + 1, width: area.width - 2, ..area };
     let mut lines = wrap(&line, usize::from(inner.width), theme);

@@ -106,7 +106,7 @@ fn the_bars_carry_plain_sql_counts() {
     let terminal = render(&mut app, 80, 24);
     let buf = terminal.backend().buffer();
     let text = screen(&terminal);
-    assert!(text.contains("下挂去向") && text.contains("未来12个月到期的考核"), "{text}");
+    assert!(text.contains("下挂去向") && text.contains("本批未来12个月到期的考核"), "{text}");
     for (code, zh) in
         [("chancheng", "禅城"), ("nanhai", "南海"), ("shunde", "顺德"), ("sanshui", "三水"), ("gaoming", "高明")]
     {
