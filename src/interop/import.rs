@@ -266,6 +266,8 @@ pub struct UnitsOf {
     pub line: usize,
     pub home: Option<UnitIn>,
     pub host: Option<UnitIn>,
+    /// The line's cadre, when the name read: a partner named on a line left out is told so.
+    pub name: Option<String>,
 }
 
 /// Reads every line after the header. Lines with any bad cell are left out of the result and
@@ -358,7 +360,7 @@ fn read_row(r: &mut Reader) -> (Option<RowIn>, UnitsOf) {
             say("填了互派对象出生日期，就要填互派对象", "互派对象 is required with 互派对象出生日期"),
         );
     }
-    let units = UnitsOf { line: r.line, home: home.clone(), host: host.clone() };
+    let units = UnitsOf { line: r.line, home: home.clone(), host: host.clone(), name: name.clone() };
     let row = (|| {
         Some(RowIn {
             line: r.line,

@@ -57,14 +57,14 @@ pub fn resolve(
     let mut plan = Plan::default();
     let lines: Vec<UnitsOf> = rows
         .iter()
-        .map(|r| UnitsOf { line: r.line, home: Some(r.home.clone()), host: Some(r.host.clone()) })
+        .map(|r| UnitsOf { line: r.line, home: Some(r.home.clone()), host: Some(r.host.clone()), name: None })
         .chain(partial.iter().cloned())
         .collect();
     units(&mut cx, &mut plan, &lines, data, opts);
     let batches = batches(&mut cx, &mut plan, rows, data);
     let cadres = cadres(&mut cx, &mut plan, rows, data);
     let placed = super::resolve_terms::secondments(&mut cx, &mut plan, rows, data, &batches, &cadres);
-    super::resolve_terms::pairs(&mut cx, &mut plan, rows, data, &placed);
+    super::resolve_terms::pairs(&mut cx, &mut plan, rows, partial, data, &placed);
     problems.append(&mut cx.problems);
     plan
 }

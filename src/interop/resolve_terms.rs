@@ -2,7 +2,7 @@
 //! overlapping the cadre's other terms) and the pairs the partner columns name.
 
 use super::columns::Key;
-use super::import::{RowIn, UnitIn};
+use super::import::{RowIn, UnitIn, UnitsOf};
 use super::plan::*;
 use super::resolve::{line, CadreKey, Ctx, Placed};
 use super::{normalise_name, say};
@@ -236,7 +236,22 @@ pub(super) fn secondments(
 
 /// The pairs the partner columns name, checked: one down and one up of the same batch, each
 /// secondment in one pair only, agreeing with what both lines and the database say.
-pub(super) fn pairs(cx: &mut Ctx, plan: &mut Plan, rows: &[RowIn], data: &Data, placed: &[Option<Placed>]) {
+pub(super) fn pairs(
+    cx: &mut Ctx,
+    plan: &mut Plan,
+    rows: &[RowIn],
+    partial: &[UnitsOf],
+    data: &Data,
+    placed: &[Option<Placed>],
+) {
+    // The lines left out (a bad cell, or a problem found above), by the name on them.
+    let left_out: Vec<(usize, &str)> = rows
+        .iter()
+        .zip(placed)
+        .filter(|(_, p)| p.is_none())
+        .map(|(r, _)| (r.line, r.name.as_str()))
+        .chain(partial.iter().filter_map(|u| Some((u.line, u.name.as_deref()?))))
+        .collect();
     let cadre: HashMap<Id, &Cadre> = data.cadres.iter().map(|c| (c.id, c)).collect();
     let batch_name: HashMap<Id, &str> = data.batches.iter().map(|b| (b.id, b.name.as_str())).collect();
     let stored_pair: HashMap<Id, (Id, Id)> =
@@ -267,10 +282,16 @@ pub(super) fn pairs(cx: &mut Ctx, plan: &mut Plan, rows: &[RowIn], data: &Data, 
         let other = match found.as_slice() {
             [] => {
                 let b = &row.batch;
-                let message = say(
-                    format!("批次{b}中没有“{pname}”的挂职（表中和库中都没有）"),
-                    format!("no secondment of '{pname}' in batch {b} (in this sheet or the database)"),
-                );
+                let message = match left_out.iter().find(|(_, name)| name == pname) {
+                    Some((line, _)) => say(
+                        format!("“{pname}”在第 {line} 行，该行有问题，先改正它"),
+                        format!("'{pname}' is on line {line}, which has a problem: correct it first"),
+                    ),
+                    None => say(
+                        format!("批次{b}中没有“{pname}”的挂职（表中和库中都没有）"),
+                        format!("no secondment of '{pname}' in batch {b} (in this sheet or the database)"),
+                    ),
+                };
                 cx.bad(row.line, Key::PartnerName, message);
                 continue;
             }

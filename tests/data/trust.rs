@@ -462,3 +462,31 @@ fn check_reports_a_likely_duplicate_as_a_warning() {
     assert!(errors.len() == 1 && errors[0].contains("tampered_added"), "{out}");
     assert!(out.lines().last().unwrap().starts_with("错误 1 项，警告 "), "{out}");
 }
+
+/// A partner named on a line that has a problem of its own is said to be there, not missing.
+#[test]
+fn a_partner_on_a_bad_line_is_named_by_that_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let demo = demo_db(dir.path());
+    let file = sheet(
+        dir.path(),
+        vec![
+            line("王小明", &[(Key::Batch, "2026年第七批"), (Key::BirthDate, "2017-02-30")]),
+            line(
+                "李小红",
+                &[
+                    (Key::Batch, "2026年第七批"),
+                    (Key::Direction, "上挂"),
+                    (Key::HomeUnit, "三水区乐平镇"),
+                    (Key::HostUnit, "市财政局"),
+                    (Key::PartnerName, "王小明"),
+                ],
+            ),
+        ],
+    );
+    let out = guazhi(&["import", s(&demo), s(&file), "--yes", "--today", TODAY]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(4), "{err}");
+    assert!(err.contains("line 3, column") && err.contains("'王小明' is on line 2, which has a problem"), "{err}");
+    assert!(!err.contains("no secondment of '王小明'"), "{err}");
+}
