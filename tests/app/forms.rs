@@ -112,3 +112,20 @@ fn after_a_refused_save_typing_replaces_the_refused_value() {
     assert!(rig.app.form.is_none(), "saved");
     assert_eq!(rig.one::<String>("SELECT dispatch_date FROM batches WHERE name = '2026年第七批'"), "2026-04-15");
 }
+
+/// Save shows every message at once: a field empty and another against the rules across fields.
+#[test]
+fn a_refused_save_shows_every_message_at_once() {
+    let mut rig = Rig::new();
+    rig.find("单志远");
+    rig.key(Enter);
+    rig.keys("x");
+    // Before his start (2026-04-01), and no reason given.
+    rig.keys("2026-03-01");
+    rig.key(Enter);
+    let form = rig.app.form.as_ref().expect("refused: the form stays open");
+    let error = |key: &str| form.fields.iter().find(|f| f.key == key).and_then(|f| f.error.clone());
+    assert!(error("reason").is_some_and(|e| e.contains("required")), "{:?}", error("reason"));
+    assert!(error("end date").is_some_and(|e| e.contains("before the start")), "{:?}", error("end date"));
+    assert_eq!(form.focused().map(|f| f.key), Some("end date"), "the first field with a message");
+}

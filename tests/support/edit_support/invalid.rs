@@ -81,21 +81,26 @@ pub fn cases() -> Vec<(&'static str, &'static str, &'static str, Fill)> {
             save(r);
         }),
         case("ESC typed into a name", "name", "U+001B is not typed", |r| {
-            r.keys("1a张");
+            r.keys("1a张三");
             r.key(KeyCode::Char('\u{1b}'));
             save(r);
         }),
         case("bidi override U+202E typed", "name", "U+202E is not typed", |r| {
-            r.keys("1a张");
+            r.keys("1a张三");
             r.key(KeyCode::Char('\u{202e}'));
             save(r);
         }),
         case("C1 control CSI typed", "name", "U+009B is not typed", |r| {
-            r.keys("1a张");
+            r.keys("1a张三");
             r.key(KeyCode::Char('\u{9b}'));
             save(r);
         }),
         case("OSC title sequence pasted", "name", "removed from the paste", |r| {
+            r.keys("1a");
+            r.paste("张\x1b]0;pwned\x07三");
+        }),
+        // Saved, what the paste left is no name: every message shows at once.
+        case("OSC title sequence pasted, then saved", "name", "has the digit '0': no name does", |r| {
             r.keys("1a");
             r.paste("张\x1b]0;pwned\x07三");
             save(r);
@@ -157,7 +162,7 @@ pub fn cases() -> Vec<(&'static str, &'static str, &'static str, Fill)> {
             save(r);
         }),
         case("a zero-width space typed into a name", "name", "U+200B (zero width space) is not typed", |r| {
-            r.keys("1a邱");
+            r.keys("1a邱志");
             r.key(KeyCode::Char('\u{200b}'));
             save(r);
         }),

@@ -83,11 +83,11 @@ pub fn open(lk: &Lookup, kind: &FormKind) -> Result<Form, String> {
 /// run; `None`: the messages are on the fields and nothing may be written.
 pub fn command(form: &mut Form, lk: &Lookup) -> Option<Operation> {
     form.message = None;
-    if !form.check_fields() {
-        return None;
-    }
+    // Every message at once: the checks across fields too when a field is wrong on its own
+    // (a field's own message stays; checks that need its value skip it).
+    let each_ok = form.check_fields();
     let found = problems(form, lk);
-    if !found.is_empty() {
+    if !each_ok || !found.is_empty() {
         form.show_problems(&found, true);
         form.focus_first_error();
         return None;
