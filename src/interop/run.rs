@@ -111,9 +111,17 @@ pub fn prepare(store: &Store, path: &Path, options: ImportOptions) -> Result<Pre
                     }
                     let partners: HashSet<&str> =
                         rows.iter().filter_map(|r| Some(r.partner.as_ref()?.0.as_str())).collect();
-                    let data = store.neighbourhood_of(|name, birth| {
+                    let mut data = store.neighbourhood_of(|name, birth| {
                         partners.contains(name) || born.get(name).is_some_and(|b| b.contains(&birth))
                     })?;
+                    // The stored batches whose dispatch date the sheet moves: their first start.
+                    for b in &data.batches {
+                        if rows.iter().any(|r| r.batch == b.name && r.dispatch.is_some_and(|d| d != b.dispatch_date)) {
+                            if let Some(start) = store.batch_earliest_start(b.id)? {
+                                data.batch_earliest_start.insert(b.id, start);
+                            }
+                        }
+                    }
                     let plan = super::resolve::resolve(&rows, &partial, &layout, &data, options, today, &mut problems);
                     (plan, data)
                 }

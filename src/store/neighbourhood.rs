@@ -232,7 +232,7 @@ impl Store {
             nominations,
             events,
             invalid,
-            batch_earliest_start: self.batch_earliest_starts()?,
+            batch_earliest_start: Default::default(),
         })
     }
 

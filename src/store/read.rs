@@ -27,8 +27,9 @@ pub struct Data {
     pub events: Vec<ReserveEvent>,
     /// Rows that could not be read (written by hand, against the rules): "table id: why".
     pub invalid: Vec<String>,
-    /// The earliest start of each batch's secondments, all of them even where `secondments`
-    /// holds a neighbourhood only: what a batch's new dispatch date is checked against.
+    /// The earliest start of each batch's secondments (all of them, where `secondments` holds
+    /// a neighbourhood only: then of the batches an import moves): what a batch's new dispatch
+    /// date is checked against.
     pub batch_earliest_start: std::collections::BTreeMap<Id, NaiveDate>,
 }
 

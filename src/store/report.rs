@@ -120,6 +120,14 @@ impl Store {
         Ok(out)
     }
 
+    /// The earliest start of one batch's secondments (through the batch index), if it has any.
+    pub fn batch_earliest_start(&self, batch: Id) -> Result<Option<NaiveDate>> {
+        let start: Option<String> =
+            self.conn
+                .query_row("SELECT min(start_date) FROM secondments WHERE batch_id = ?1", [batch], |r| r.get(0))?;
+        Ok(start.and_then(|d| d.parse().ok()))
+    }
+
     /// The figures of every batch (`only`: of the batches with these ids), in dispatch order:
     /// what `domain::figures::batch_figures` computes over `load`'s records, by three GROUP BY
     /// queries (the secondments once by batch and direction, the batches' distinct cadres, the
