@@ -42,8 +42,8 @@ pub fn write(op: &Operation, w: &Writer) -> Result<Outcome> {
         Admit { cadre, secondment, proposed, on, reason } => {
             // The nomination keeps the day the rule proposed them; the admission, the day typed.
             let id = w.nominate(*cadre, Some(*secondment), ReserveOrigin::Rule, *proposed, reason)?;
-            // A nomination starts at version 1 (the schema's default).
-            w.move_nomination(id, 1, ReserveStatus::Admitted, *on, reason)?;
+            let version = w.version_of("reserve_nominations", id)?;
+            w.move_nomination(id, version, ReserveStatus::Admitted, *on, reason)?;
             saved(id)
         }
         Move { nomination, version, to, on, reason } => {

@@ -409,3 +409,26 @@ fn deleting_a_referenced_unit_says_what_depends_on_it_and_undo_restores_a_delete
     let dup = store.write(|w| w.add_unit("市统计局", UnitKind::CityOrgan, District::City)).unwrap_err();
     assert_eq!(dup.to_string(), "unit name: '市统计局' already exists");
 }
+
+/// SQLite gives a deleted last row's id to the next row. A window still holding the deleted
+/// row (a form open, a question asked) must not edit or delete the new one as if it were it:
+/// the new row does not start at version 1.
+#[test]
+fn a_window_holding_a_deleted_row_cannot_touch_the_row_given_its_id() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = demo_db(dir.path());
+    let (mut a, b) = (open(&path), open(&path));
+    let id = a.write(|w| w.add_unit("南海区测试甲镇", UnitKind::Town, District::Nanhai)).unwrap();
+    let stale = b.load().unwrap().units.into_iter().find(|u| u.id == id).unwrap();
+    assert_eq!(stale.version, 1, "a row never seen before starts at 1");
+    a.write(|w| w.delete_reference("units", id, 1)).unwrap();
+    let again = a.write(|w| w.add_unit("顺德区测试乙镇", UnitKind::Town, District::Shunde)).unwrap();
+    assert_eq!(again, id, "SQLite gave the id again");
+    let mut b = b;
+    let edit = b.write(|w| w.update_unit(&Unit { name: "禅城区改名丙镇".into(), ..stale.clone() }));
+    assert!(matches!(edit, Err(StoreError::Conflict { .. })), "{edit:?}");
+    let delete = b.write(|w| w.delete_reference("units", id, stale.version));
+    assert!(matches!(delete, Err(StoreError::Conflict { .. })), "{delete:?}");
+    let now = b.load().unwrap().units.into_iter().find(|u| u.id == id).unwrap();
+    assert_eq!((now.name.as_str(), now.district), ("顺德区测试乙镇", District::Shunde), "the colleague's unit");
+}

@@ -16,7 +16,7 @@ use crate::domain::*;
 use crate::lang::Message;
 use chrono::NaiveDate;
 use rusqlite::types::ValueRef;
-use rusqlite::{OptionalExtension, Row, Transaction};
+use rusqlite::{params, OptionalExtension, Row, Transaction};
 use serde::Serialize;
 use serde_json::Value;
 use std::cell::Cell;
@@ -127,6 +127,20 @@ fn judged(field: &str, verdict: crate::domain::plausible::Verdict) -> Result<()>
     verdict.map_err(|m| StoreError::invalid(field, m))
 }
 
+/// The tables whose rows carry a version: an edit or a delete names the version it read.
+const VERSIONED: &[&str] = &[
+    "policy",
+    "units",
+    "batches",
+    "cadres",
+    "secondments",
+    "pairs",
+    "reviews",
+    "vettings",
+    "term_evaluations",
+    "reserve_nominations",
+];
+
 /// The tables the program writes; undo and snapshots accept no other name.
 pub const TABLES: &[&str] = &[
     "policy",
@@ -214,6 +228,10 @@ impl<'a> Writer<'a> {
         before: Option<Value>,
         reverts: Option<i64>,
     ) -> Result<()> {
+        // A new row, not one an undo puts back (with the version it had).
+        if action == "insert" && before.is_none() && reverts.is_none() {
+            self.fresh_version(table, id)?;
+        }
         let after = self.snapshot(table, id)?;
         let json = |v: Option<Value>| v.map(|v| v.to_string());
         let (old, new, at) = (json(before), json(after), self.actor.now());
@@ -230,6 +248,37 @@ impl<'a> Writer<'a> {
             reverts,
         };
         self.chain(&row).map(|_| ())
+    }
+
+    /// A row just inserted under an id an earlier row had (SQLite gives the id of a deleted last
+    /// row again) starts at this operation's number instead of 1: a window still holding the
+    /// earlier row at version 1 would otherwise edit or delete this one as if it were that row.
+    /// A row's version grows by one an operation, so the earlier row never reached this number.
+    fn fresh_version(&self, table: &str, id: Id) -> Result<()> {
+        if !VERSIONED.contains(&table) {
+            return Ok(());
+        }
+        let used: bool = self
+            .tx
+            .prepare_cached(
+                "SELECT EXISTS (SELECT 1 FROM audit WHERE table_name = ?1 AND row_id = ?2)
+                     OR EXISTS (SELECT 1 FROM audit_digest WHERE table_name = ?1 AND ?2 BETWEEN first_id AND last_id)",
+            )?
+            .query_row(params![table, id], |r| r.get(0))?;
+        if used {
+            let op = self.op()?;
+            self.tx.execute(&format!("UPDATE {table} SET version = ?1 WHERE id = ?2"), params![op, id])?;
+        }
+        Ok(())
+    }
+
+    /// The version row `id` of `table` is at now (a row just inserted may not be at 1).
+    pub fn version_of(&self, table: &'static str, id: Id) -> Result<i64> {
+        let table = known_table(table)?;
+        self.tx
+            .query_row(&format!("SELECT version FROM {table} WHERE id = ?1"), [id], |r| r.get(0))
+            .optional()?
+            .ok_or(StoreError::NotFound { table, id })
     }
 
     /// Appends `row` to the audit chain; returns its id.
