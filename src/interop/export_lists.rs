@@ -212,7 +212,10 @@ pub(super) fn reserve(ctx: &Ctx, out: &mut dyn RowSink) -> Result<(), InteropErr
         let [last, annual] = grades(ctx, Some(&s))?;
         let name = cadre.as_ref().map_or("?", |c| c.name.as_str());
         let mut row = vec![Cell::text(name), Cell::text("规则建议"), last, annual];
-        row.extend([Cell::date(s.end()), Cell::text(ReserveOrigin::Rule.zh()), Cell::empty()]);
+        // The day the rule proposes them, as the screens show it: after the term and its evaluation.
+        let evaluated = crate::domain::reserve::Grades::of(reviews.iter()).evaluated;
+        let proposed = crate::domain::plausible::proposal_day(s.end(), evaluated);
+        row.extend([Cell::date(proposed), Cell::text(ReserveOrigin::Rule.zh()), Cell::empty()]);
         row.extend(place(ctx, Some(&s)));
         row.push(Cell::text("期满考察优秀，年度考核均称职以上"));
         out.row(&row)?;

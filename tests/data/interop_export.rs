@@ -141,6 +141,24 @@ fn filters_select_like_the_screens() {
     assert_eq!(&stats[0][..5], ["2017年第一批", "2017-04-01", "15", "15", "15"]);
     let reserve = csv(&["--what", "reserve"]);
     assert!(!reserve.is_empty());
+    // A rule proposal is dated the day it arises, as the screens show it: the day after the
+    // term, or its end-of-term evaluation's day if later (an oracle in SQL).
+    let proposals: Vec<&Vec<String>> = reserve.iter().filter(|r| r[1] == "规则建议").collect();
+    assert!(!proposals.is_empty());
+    let conn = common::raw(&demo);
+    for r in proposals {
+        let day: String = conn
+            .query_row(
+                "SELECT max(date(coalesce(s.actual_end, s.planned_end), '+1 day'), coalesce(e.done_date, ''))
+                 FROM secondments s JOIN cadres c ON c.id = s.cadre_id
+                 LEFT JOIN reviews e ON e.secondment_id = s.id AND e.kind = 'end_of_term' AND e.cancelled = 0
+                 WHERE c.name = ?1 ORDER BY s.start_date DESC LIMIT 1",
+                [&r[0]],
+                |x| x.get(0),
+            )
+            .unwrap();
+        assert_eq!(r[4], day, "{r:?}");
+    }
 
     // Unknown batch, and filters that do not apply: a usage error, nothing written.
     for bad in [
