@@ -142,9 +142,15 @@ fn is_cjk(c: char) -> bool {
     matches!(c as u32, 0x3400..=0x4dbf | 0x4e00..=0x9fff | 0xf900..=0xfaff | 0x20000..=0x3134f) || c == '·'
 }
 
+/// The middle dots of transliterated names as people type them (bullet, katakana middle dot,
+/// hyphenation point): stored as the one the standard writes, U+00B7, so that 阿依古丽•买买提
+/// and 阿依古丽·买买提 are one person.
+const MIDDLE_DOTS: &[char] = &['•', '・', '‧', '∙', '⋅'];
+
 /// A person's name as stored: normalised; spaces between Chinese characters (rosters pad
 /// two-character names to line up with three-character ones: "张  三", and some .lrmx files
-/// write "张 三") dropped; other runs of spaces (ideographic ones included) made one.
+/// write "张 三") dropped; other runs of spaces (ideographic ones included) made one; middle
+/// dots made one kind.
 pub fn normalise_name(s: &str) -> String {
     let chars: Vec<char> = normalise(s).chars().collect();
     let mut out = String::with_capacity(s.len());
@@ -161,7 +167,7 @@ pub fn normalise_name(s: &str) -> String {
                 out.push(' ');
             }
         } else {
-            out.push(chars[i]);
+            out.push(if MIDDLE_DOTS.contains(&chars[i]) { '·' } else { chars[i] });
             i += 1;
         }
     }
@@ -421,6 +427,15 @@ mod tests {
     use super::*;
 
     const NAME: &str = "欧阳明远市国土规划局";
+
+    #[test]
+    fn middle_dots_typed_any_way_are_one_name() {
+        for typed in ["阿依古丽•买买提", "阿依古丽・买买提", "阿依古丽‧买买提", "阿依古丽·买买提"]
+        {
+            assert_eq!(normalise_name(typed), "阿依古丽·买买提", "{typed}");
+            assert_eq!(identity(typed), identity("阿依古丽·买买提"), "{typed}");
+        }
+    }
 
     #[test]
     fn osc_sequence_becomes_visible() {

@@ -59,7 +59,10 @@ pub fn person_name(name: &str) -> Verdict {
 /// A name or post that must be given (a unit's, a batch's, a host post, a reason): a letter or
 /// a digit at least. `---`, `。。。` and `！` fill the field without saying anything.
 pub fn has_words(text: &str) -> Verdict {
-    if !text.trim().is_empty() && !text.chars().any(char::is_alphanumeric) {
+    if text.trim().is_empty() {
+        return refuse("空白：必须填写".into(), "blank: it must be given".into());
+    }
+    if !text.chars().any(char::is_alphanumeric) {
         return refuse("没有文字：只有标点或符号".into(), "has no letter or digit: punctuation or symbols only".into());
     }
     Ok(())
@@ -583,9 +586,10 @@ mod tests {
         for bad in ["---", "。。。", "！", "……", "·"] {
             assert!(has_words(bad).unwrap_err().en.contains("no letter or digit"), "{bad}");
         }
-        for good in ["市审计局", "2026年第七批", "A", "副镇长（挂职）", ""] {
+        for good in ["市审计局", "2026年第七批", "A", "副镇长（挂职）"] {
             assert!(has_words(good).is_ok(), "{good}");
         }
+        assert!(has_words(" ").unwrap_err().en.contains("blank"), "a stored blank name is no name either");
     }
 
     #[test]

@@ -423,6 +423,7 @@ fn check_finds_what_the_sqlite3_shell_wrote_and_counts_what_it_lists() {
             "host_for_direction",
         ),
         ("UPDATE batches SET name = '---' WHERE id = (SELECT min(id) FROM batches)", "no_words"),
+        ("UPDATE batches SET name = ' ' WHERE id = (SELECT min(id) FROM batches)", "no_words"),
     ] {
         let copy = dir.path().join(format!("{rule}.db"));
         std::fs::copy(&demo, &copy).unwrap();
@@ -489,4 +490,24 @@ fn a_partner_on_a_bad_line_is_named_by_that_line() {
     assert_eq!(out.status.code(), Some(4), "{err}");
     assert!(err.contains("line 3, column") && err.contains("'王小明' is on line 2, which has a problem"), "{err}");
     assert!(!err.contains("no secondment of '王小明'"), "{err}");
+}
+
+/// The same person imported twice with the middle dot typed two ways is one cadre.
+#[test]
+fn a_name_with_its_middle_dot_typed_another_way_is_the_same_cadre() {
+    let dir = tempfile::tempdir().unwrap();
+    let demo = demo_db(dir.path());
+    for typed in ["阿依古丽·买买提", "阿依古丽•买买提"] {
+        let file = sheet(dir.path(), vec![line(typed, &[(Key::BirthDate, "1990-02-28"), (Key::Gender, "女")])]);
+        let out = guazhi(&["import", s(&demo), s(&file), "--yes", "--today", TODAY]);
+        assert_eq!(out.status.code(), Some(0), "{typed}: {}", stderr(&out));
+    }
+    let names: Vec<String> = common::raw(&demo)
+        .prepare("SELECT name FROM cadres WHERE name LIKE '阿依古丽%'")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert_eq!(names, ["阿依古丽·买买提"]);
 }
