@@ -8,7 +8,10 @@ fn main() -> ExitCode {
             let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
             // clap calls the word after an unknown command (or after the database) a subcommand.
             let misread = e.kind() == clap::error::ErrorKind::ArgumentConflict;
-            match guazhi::cli::unknown_command(&args).filter(|_| misread) {
+            match guazhi::cli::unknown_command(&args)
+                .filter(|_| misread)
+                .or_else(|| guazhi::cli::refused_in_chinese(&e))
+            {
                 Some(message) => {
                     eprintln!("guazhi: {message}");
                     return ExitCode::from(2);

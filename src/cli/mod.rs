@@ -115,7 +115,53 @@ pub enum Command {
 }
 
 fn parse_today(s: &str) -> Result<NaiveDate, String> {
-    parse_date(s)
+    parse_date(s).map_err(|en| match args_lang() {
+        Lang::Zh => format!("“{}”不是 YYYY-MM-DD 格式的真实日期", crate::text::display_safe(s.trim())),
+        Lang::En => en,
+    })
+}
+
+/// The language of a command line being parsed: `--lang` in it, else the locale (`lang()` is
+/// set only once it has parsed).
+fn args_lang() -> Lang {
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    lang_of_args(&args).unwrap_or_else(|| Lang::from_env(|k| std::env::var(k).ok()))
+}
+
+/// A command line clap refused, said in Chinese when that is the language asked for (clap's
+/// own words are English): `None` for English, and for help and version, which are printed
+/// as they are.
+pub fn refused_in_chinese(e: &clap::Error) -> Option<String> {
+    use clap::error::{ContextKind, ContextValue, ErrorKind};
+    if args_lang() != Lang::Zh {
+        return None;
+    }
+    let text = |kind| match e.get(kind) {
+        Some(ContextValue::String(s)) => Some(crate::text::display_safe(s).into_owned()),
+        Some(ContextValue::Strings(v)) => Some(crate::text::display_safe(&v.join("、")).into_owned()),
+        _ => None,
+    };
+    let arg = text(ContextKind::InvalidArg).unwrap_or_default();
+    let said = match e.kind() {
+        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+            return None
+        }
+        ErrorKind::InvalidValue | ErrorKind::ValueValidation => {
+            let value = text(ContextKind::InvalidValue).unwrap_or_default();
+            let why = std::error::Error::source(e).map(|w| format!("：{w}")).unwrap_or_default();
+            let valid = text(ContextKind::ValidValue).map(|v| format!("（可选：{v}）")).unwrap_or_default();
+            format!("{arg} 的值“{value}”无效{why}{valid}")
+        }
+        ErrorKind::UnknownArgument => format!("不认识的选项 {arg}"),
+        ErrorKind::MissingRequiredArgument => format!("缺少参数 {arg}"),
+        ErrorKind::InvalidSubcommand => format!("没有“{arg}”这个命令"),
+        ErrorKind::ArgumentConflict => format!("选项 {arg} 不能与其他参数同时使用"),
+        ErrorKind::TooManyValues | ErrorKind::WrongNumberOfValues | ErrorKind::TooFewValues => {
+            format!("{arg} 的值的个数不对")
+        }
+        _ => "命令行有误".to_string(),
+    };
+    Some(format!("{said}；用法见 guazhi --help（帮助为英文）"))
 }
 
 /// The language of the command's messages: `--lang`, else the locale. Set once, when the
@@ -176,7 +222,18 @@ pub fn unknown_command(args: &[std::ffi::OsString]) -> Option<String> {
     let word = first.to_string_lossy();
     let names: Vec<&str> = cmd.get_subcommands().map(|c| c.get_name()).collect();
     if names.contains(&word.as_ref()) {
-        return None;
+        // Options before the command (`guazhi --lang zh overdue DB`): clap takes the command
+        // for the database and the database for a command.
+        let before: Vec<String> =
+            args.iter().skip(1).map(|a| a.to_string_lossy().into_owned()).take_while(|w| *w != word).collect();
+        if !before.iter().any(|w| w.starts_with('-')) {
+            return None;
+        }
+        let options = crate::text::display_safe(&before.join(" ")).into_owned();
+        return Some(say(
+            format!("选项要写在命令之后：guazhi {word} 数据库文件 {options}"),
+            format!("options go after the command: guazhi {word} DB {options}"),
+        ));
     }
     if std::path::Path::new(first).exists() {
         // The screens on a file, with a word too many (clap would call it a subcommand).

@@ -262,3 +262,28 @@ fn a_missing_import_file_is_named_in_chinese() {
     assert!(err.contains("无此文件.csv：文件或目录不存在"), "{err}");
     assert_eq!(english_words(&err.replace(arg(&missing), "")), vec!["guazhi".to_string()], "{err}");
 }
+
+/// A command line clap refuses is said in Chinese under `--lang zh` (clap's words are English);
+/// options written before the command are told where they go.
+#[test]
+fn a_refused_command_line_is_said_in_chinese() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = sample_copy(dir.path());
+    let said = |args: &[&str]| {
+        let out = guazhi(args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        String::from_utf8(out.stderr).unwrap()
+    };
+    let bad_day = said(&["overdue", arg(&db), "--lang", "zh", "--today", "2026-02-30"]);
+    assert!(bad_day.contains("“2026-02-30”不是 YYYY-MM-DD 格式的真实日期"), "{bad_day}");
+    let bad_format = said(&["overdue", arg(&db), "--lang", "zh", "--format", "foo"]);
+    assert!(bad_format.contains("“foo”无效（可选：table、csv、json）"), "{bad_format}");
+    let before = said(&["--lang", "zh", "overdue", arg(&db)]);
+    assert!(before.contains("选项要写在命令之后：guazhi overdue 数据库文件 --lang zh"), "{before}");
+    for text in [&bad_day, &bad_format, &before] {
+        assert!(!text.contains("error:") && !text.contains("invalid value"), "{text}");
+    }
+    // English stays clap's own.
+    let en = said(&["overdue", arg(&db), "--lang", "en", "--today", "2026-02-30"]);
+    assert!(en.contains("'2026-02-30' is not a real calendar date"), "{en}");
+}
