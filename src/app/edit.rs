@@ -164,7 +164,7 @@ impl App {
             _ => secondment.and_then(|s| lk.pair_of(s)),
         };
         let Some(p) = pair.cloned() else {
-            return self.say("没有互派可以解除", "no pair to undo here");
+            return self.say("没有互派可以解除", "no pair to dissolve here");
         };
         let name = |s: Id| lk.secondment(s).map_or("?", |s| lk.cadre_name(s.cadre_id)).to_string();
         let (down, up) = (name(p.down_id), name(p.up_id));

@@ -171,6 +171,9 @@ pub fn sheet_row(table: &Table, row: &Row, columns: &[usize], every_field: bool)
             continue;
         }
         let typed = match (&cell.sort, &cell.data) {
+            // The screen's "-" for nothing is an empty cell in a file (a sheet would show "'-",
+            // guarded against formulas).
+            (SortKey::Empty, None) if cell.text == "-" => Cell::empty(),
             (SortKey::Date(d), None) if cell.text.starts_with(&d.to_string()) => Cell::date(*d),
             (SortKey::Num(n), None) if cell.text == n.to_string() => Cell::int(*n),
             (_, Some(word)) => Cell::text(word.as_str()),

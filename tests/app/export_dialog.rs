@@ -139,6 +139,9 @@ fn every_tab_exports_in_both_formats() {
         assert_eq!(sheet[0].len(), app.table(tab).columns.len(), "{tab:?}: every column at 80×24");
         let (csv, _) = export_to(&mut app, dir.path(), &[ExportAct::Right]);
         assert_eq!(csv.extension().unwrap(), "csv");
+        // An empty cell is empty in the file, not the screen's "-" (which a sheet shows as "'-").
+        let text = std::fs::read_to_string(&csv).unwrap();
+        assert!(!text.contains(",'-,") && !text.contains(",-,"), "{tab:?}: {text}");
     }
 }
 
