@@ -287,3 +287,18 @@ fn a_refused_command_line_is_said_in_chinese() {
     let en = said(&["overdue", arg(&db), "--lang", "en", "--today", "2026-02-30"]);
     assert!(en.contains("'2026-02-30' is not a real calendar date"), "{en}");
 }
+
+/// A backup into a folder that is not there names the folder.
+#[test]
+fn a_backup_into_a_missing_folder_names_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = sample_copy(dir.path());
+    let missing = dir.path().join("无此目录").join("copy.db");
+    for (lang, expected) in [("zh", "无此目录/copy.db：文件或目录不存在"), ("en", "无此目录/copy.db: No such file")]
+    {
+        let out = guazhi(&["backup", arg(&db), arg(&missing), "--lang", lang]);
+        assert_ne!(out.status.code(), Some(0));
+        let err = String::from_utf8(out.stderr).unwrap();
+        assert!(err.contains(expected), "{lang}: {err}");
+    }
+}
