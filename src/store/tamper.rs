@@ -421,9 +421,11 @@ fn verify_table<E: From<StoreError>>(
             history.push(e);
             entry = next_entry()?;
         }
-        let mut covered = false;
+        let mut covered = None;
         for set in sets.iter_mut() {
-            covered |= feed_set(set, table, id, current, &history, found)?;
+            if feed_set(set, table, id, current, &history, found)? {
+                covered = covered.max(Some(set.at));
+            }
         }
         for t in judge_row(table, id, current, &history, covered, &SchemaRow { id: 1, hash: default_row }) {
             found(t)?;
@@ -523,15 +525,18 @@ impl SchemaRow {
 }
 
 /// Row `id` (`current`: its hash, `None` when there is none) against its audit rows since the
-/// chain's start. `covered`: a digest holds it; `schema_made`: the row the schema itself wrote.
+/// chain's start. `covered`: the newest audit row whose digest holds it (the digest checks it
+/// as it stood then); `schema_made`: the row the schema itself wrote.
 fn judge_row(
     table: &str,
     id: i64,
     current: Option<Hash>,
     history: &[Entry],
-    covered: bool,
+    covered: Option<i64>,
     schema_made: &SchemaRow,
 ) -> Vec<Tamper> {
+    let covered_at = covered;
+    let covered = covered.is_some();
     let label = super::table_label(table);
     let (zh, en) = (&label.zh, &label.en);
     let mut out = Vec::new();
@@ -587,7 +592,9 @@ fn judge_row(
         ));
     }
     let last = history.last().expect("a first entry");
-    if last.new != current {
+    // A row an import wrote later under this id (after an undo deleted the row the audit shows)
+    // is accounted for by that import's digest.
+    if last.new != current && covered_at.is_none_or(|at| at < last.id) {
         let at = last.id;
         let (operation, zh_what, en_what) = match (last.new, current) {
             (Some(_), None) => (Operation::Deleted, "删除", "deleted"),

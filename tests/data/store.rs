@@ -432,3 +432,50 @@ fn a_window_holding_a_deleted_row_cannot_touch_the_row_given_its_id() {
     let now = b.load().unwrap().units.into_iter().find(|u| u.id == id).unwrap();
     assert_eq!((now.name.as_str(), now.district), ("顺德区测试乙镇", District::Shunde), "the colleague's unit");
 }
+
+/// The same for a row an import inserts (no audit image of its own): a cadre added, undone,
+/// and its id given to an imported cadre.
+#[test]
+fn an_imported_row_given_a_deleted_rows_id_is_not_the_row_a_stale_window_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = demo_db(dir.path());
+    let (mut a, mut b) = (open(&path), open(&path));
+    let home = a.load().unwrap().units.iter().find(|u| u.name == "市国土规划局").unwrap().id;
+    let cadre = |name: &str| NewCadre {
+        name: name.into(),
+        gender: Gender::Female,
+        birth_date: date("1990-05-12"),
+        political: Political::Party,
+        education: String::new(),
+        speciality: String::new(),
+        grassroots_years: 1.0,
+        home_unit_id: home,
+        home_post: "科员".into(),
+    };
+    let id = a.write(|w| w.add_cadre(&cadre("何晓岚"))).unwrap();
+    let stale = b.load().unwrap().cadres.into_iter().find(|c| c.id == id).unwrap();
+    a.write(|w| w.undo_last().map(|_| ())).unwrap();
+    let again = a
+        .write(|w| {
+            let mut rows = w.new_rows()?;
+            let id = rows.cadre(&cadre("林若溪"))?;
+            rows.finish("test")?;
+            Ok(id)
+        })
+        .unwrap();
+    assert_eq!(again, id, "SQLite gave the id again");
+    let edit = b.write(|w| w.update_cadre(&Cadre { home_post: "副科长".into(), ..stale.clone() }));
+    assert!(matches!(edit, Err(StoreError::Conflict { .. })), "{edit:?}");
+    let now = b.load().unwrap().cadres.into_iter().find(|c| c.id == id).unwrap();
+    assert_eq!((now.name.as_str(), now.home_post.as_str()), ("林若溪", "科员"));
+    // check verifies the import's digests over the rows as they were written.
+    let (code, out) = {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_guazhi"))
+            .args(["check", path.to_str().unwrap(), "--today", "2026-11-27"])
+            .env("LANG", "C")
+            .output()
+            .unwrap();
+        (out.status.code(), String::from_utf8_lossy(&out.stdout).into_owned())
+    };
+    assert!(!out.contains("tampered"), "{code:?}\n{out}");
+}

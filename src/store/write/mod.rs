@@ -272,6 +272,29 @@ impl<'a> Writer<'a> {
         Ok(())
     }
 
+    /// [`Writer::fresh_version`] for the rows of `table` inserted above id `before` in this
+    /// transaction: those under ids the audit or an import's digest has seen start at this
+    /// operation's number (plus what they moved on since their insert, an early end's one).
+    pub(super) fn fresh_versions_above(&self, table: &str, before: Id) -> Result<()> {
+        if !VERSIONED.contains(&table) {
+            return Ok(());
+        }
+        let seen: Id = self.tx.query_row(
+            "SELECT max(coalesce((SELECT max(row_id) FROM audit WHERE table_name = ?1), 0),
+                        coalesce((SELECT max(last_id) FROM audit_digest WHERE table_name = ?1), 0))",
+            [table],
+            |r| r.get(0),
+        )?;
+        if seen > before {
+            let op = self.op()?;
+            self.tx.execute(
+                &format!("UPDATE {table} SET version = version - 1 + ?1 WHERE id > ?2 AND id <= ?3"),
+                params![op, before, seen],
+            )?;
+        }
+        Ok(())
+    }
+
     /// The version row `id` of `table` is at now (a row just inserted may not be at 1).
     pub fn version_of(&self, table: &'static str, id: Id) -> Result<i64> {
         let table = known_table(table)?;
