@@ -129,3 +129,22 @@ fn a_refused_save_shows_every_message_at_once() {
     assert!(error("end date").is_some_and(|e| e.contains("before the start")), "{:?}", error("end date"));
     assert_eq!(form.focused().map(|f| f.key), Some("end date"), "the first field with a message");
 }
+
+/// The planned end the form fills in from the batch and the start loses a "required" it had
+/// while the start was empty.
+#[test]
+fn a_planned_end_filled_in_for_the_user_drops_its_old_message() {
+    let mut rig = Rig::new();
+    rig.find("邱志远");
+    rig.key(Enter);
+    rig.keys("n");
+    rig.app.form.as_mut().unwrap().focus_key("start");
+    rig.ctrl('u');
+    rig.key(Enter);
+    let error = |rig: &Rig, key: &str| rig.app.form.as_ref().unwrap().get(key).and_then(|f| f.error.clone());
+    assert!(error(&rig, "planned end").is_some_and(|e| e.contains("required")), "{:?}", error(&rig, "planned end"));
+    rig.app.form.as_mut().unwrap().focus_key("start");
+    rig.keys("2026-12-01");
+    assert_eq!(rig.app.form.as_ref().unwrap().value("planned end"), "2028-11-30");
+    assert_eq!(error(&rig, "planned end"), None);
+}

@@ -127,19 +127,13 @@ fn judged(field: &str, verdict: crate::domain::plausible::Verdict) -> Result<()>
     verdict.map_err(|m| StoreError::invalid(field, m))
 }
 
-/// The tables whose rows carry a version: an edit or a delete names the version it read.
-const VERSIONED: &[&str] = &[
-    "policy",
-    "units",
-    "batches",
-    "cadres",
-    "secondments",
-    "pairs",
-    "reviews",
-    "vettings",
-    "term_evaluations",
-    "reserve_nominations",
-];
+/// The tables of [`TABLES`] whose rows carry no version: notes and reserve events are added,
+/// never edited. Every other row's edit or delete names the version it read.
+const UNVERSIONED: &[&str] = &["dossier_notes", "reserve_events"];
+
+fn versioned(table: &str) -> bool {
+    TABLES.contains(&table) && !UNVERSIONED.contains(&table)
+}
 
 /// The tables the program writes; undo and snapshots accept no other name.
 pub const TABLES: &[&str] = &[
@@ -255,7 +249,7 @@ impl<'a> Writer<'a> {
     /// earlier row at version 1 would otherwise edit or delete this one as if it were that row.
     /// A row's version grows by one an operation, so the earlier row never reached this number.
     fn fresh_version(&self, table: &str, id: Id) -> Result<()> {
-        if !VERSIONED.contains(&table) {
+        if !versioned(table) {
             return Ok(());
         }
         let used: bool = self
@@ -276,7 +270,7 @@ impl<'a> Writer<'a> {
     /// transaction: those under ids the audit or an import's digest has seen start at this
     /// operation's number (plus what they moved on since their insert, an early end's one).
     pub(super) fn fresh_versions_above(&self, table: &str, before: Id) -> Result<()> {
-        if !VERSIONED.contains(&table) {
+        if !versioned(table) {
             return Ok(());
         }
         let seen: Id = self.tx.query_row(

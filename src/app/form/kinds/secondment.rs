@@ -60,8 +60,13 @@ pub fn changed_add(form: &mut Form, lk: &Lookup) {
     let batch = form.get("batch").and_then(Field::id).and_then(|b| lk.batch(b));
     let start = form.get("start").and_then(Field::date);
     let planned = batch.zip(start).map(|(b, s)| term_end(s, b.term_months));
+    let in_chinese = form.zh;
     if let Some(f) = form.get_mut("planned end").filter(|f| !f.touched) {
         f.set(&planned.map(|d| d.to_string()).unwrap_or_default());
+        // Filled in for the user: a message about what it held before ("required") is gone.
+        if f.error.is_some() {
+            f.error = f.check(in_chinese);
+        }
     }
     form.notes.clear();
     let end = form.get("planned end").and_then(Field::date);
