@@ -148,3 +148,19 @@ fn a_planned_end_filled_in_for_the_user_drops_its_old_message() {
     assert_eq!(rig.app.form.as_ref().unwrap().value("planned end"), "2028-11-30");
     assert_eq!(error(&rig, "planned end"), None);
 }
+
+/// The list of this window's changes names whose review a result was recorded for.
+#[test]
+fn the_changes_list_names_whose_review_it_was() {
+    let mut rig = Rig::new();
+    rig.keys("3g");
+    rig.keys("e");
+    rig.keys("1");
+    rig.key(Enter);
+    assert!(rig.app.form.is_none(), "saved: {}", rig.status());
+    let saved = rig.status();
+    rig.keys("U");
+    let screen = rig.screen(80, 24);
+    let line = screen.lines().find(|l| l.contains("annual 2025")).unwrap_or_else(|| panic!("{saved}\n{screen}"));
+    assert!(line.contains("黄永健") && saved.contains("黄永健"), "{saved}\n{line}");
+}

@@ -241,7 +241,10 @@ fn describe(lk: &Lookup, table: &str, json: Option<&str>) -> Option<String> {
         "reviews" => {
             let period = text("period");
             let period = if period == "term" { lk.t("期满", "term").to_string() } else { period };
-            format!("{} {period}", shown("kind"))
+            // Whose review, when the secondment is at hand: "考核 #692" alone says nothing.
+            let term = row.get("secondment_id").and_then(|v| v.as_i64()).and_then(|s| lk.secondment(s));
+            let who = term.map(|s| format!("{} ", lk.cadre_name(s.cadre_id))).unwrap_or_default();
+            format!("{who}{} {period}", shown("kind"))
         }
         "cadres" | "units" | "batches" => text("name"),
         "secondments" | "dossier_notes" | "reserve_nominations" => {
