@@ -44,7 +44,7 @@ const OVERDUE_HEADER: [&str; 8] = ["due", "status", "days", "cadre", "batch", "k
 /// How a table names the columns (`keys`): in Chinese under `--lang zh`. CSV and JSON keep the
 /// English keys and codes, which scripts read whatever the language.
 fn header_shown(format: Format, keys: &[&'static str]) -> Vec<&'static str> {
-    if format != Format::Table || super::lang() != Lang::Zh {
+    if !table_in_chinese(format) {
         return keys.to_vec();
     }
     let zh = |key: &'static str| match key {
@@ -74,11 +74,16 @@ fn header_shown(format: Format, keys: &[&'static str]) -> Vec<&'static str> {
 
 /// A code a table shows (`code`), or its words under `--lang zh` (`zh`).
 fn code_shown(format: Format, code: &'static str, zh: &'static str) -> &'static str {
-    if format == Format::Table && super::lang() == Lang::Zh {
+    if table_in_chinese(format) {
         zh
     } else {
         code
     }
+}
+
+/// Whether the report is a table for people under `--lang zh`.
+fn table_in_chinese(format: Format) -> bool {
+    format == Format::Table && super::lang() == Lang::Zh
 }
 
 fn overdue_fields(r: &AttentionRow, format: Format) -> Vec<Field> {

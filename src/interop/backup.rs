@@ -150,11 +150,7 @@ pub fn backup_in_steps(
     *PARTIAL.lock().unwrap_or_else(|e| e.into_inner()) = Some(partial.clone());
     let result = copy_and_check(&store, &partial, pages_per_step.max(1))
         .and_then(|(pages, restarts)| Ok((place(&partial, named, into_folder)?, pages, restarts)))
-        // "No such file or directory" alone does not say which of the two paths it is.
-        .map_err(|e| match e {
-            InteropError::Io(io) => InteropError::Io(crate::lang::AtPath::error(dest, io)),
-            other => other,
-        });
+        .map_err(|e| e.naming(dest));
     *PARTIAL.lock().unwrap_or_else(|e| e.into_inner()) = None;
     let (target, pages, restarts) = match result {
         Ok(v) => v,

@@ -90,6 +90,15 @@ pub enum InteropError {
 }
 
 impl InteropError {
+    /// An I/O error with the file it is about, `path`: "No such file or directory" alone does
+    /// not say which of the paths a command was given it is.
+    pub fn naming(self, path: &std::path::Path) -> InteropError {
+        match self {
+            InteropError::Io(io) => InteropError::Io(crate::lang::AtPath::error(path, io)),
+            other => other,
+        }
+    }
+
     /// What went wrong, in `lang`.
     pub fn text(&self, lang: Lang) -> String {
         match self {

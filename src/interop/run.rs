@@ -96,7 +96,7 @@ pub fn prepare(store: &Store, path: &Path, options: ImportOptions) -> Result<Pre
     let mut notes = Vec::new();
     let (mut plan, data) = match kind {
         Kind::Sheet => {
-            let grid = read::read_sheet(path).map_err(|e| naming(path, e))?;
+            let grid = read::read_sheet(path).map_err(|e| e.naming(path))?;
             notes.extend(grid.notes.iter().cloned());
             match import::layout(&grid, &mut problems, &mut notes) {
                 Some(layout) if problems.is_empty() => {
@@ -130,7 +130,7 @@ pub fn prepare(store: &Store, path: &Path, options: ImportOptions) -> Result<Pre
             }
         }
         Kind::Lrmx => {
-            let profiles = lrmx::read_path(path, &mut problems).map_err(|e| naming(path, e))?;
+            let profiles = lrmx::read_path(path, &mut problems).map_err(|e| e.naming(path))?;
             // Matched by name and the month of birth.
             let names: HashSet<&str> = profiles.iter().map(|p| p.name.as_str()).collect();
             let data = store.neighbourhood_of(|name, _| names.contains(name))?;
@@ -152,15 +152,6 @@ pub fn prepare(store: &Store, path: &Path, options: ImportOptions) -> Result<Pre
         path: path.to_path_buf(),
         options,
     })
-}
-
-/// An I/O error reading the file, with its name: "No such file or directory" alone does not
-/// say which of the two paths given it is.
-fn naming(path: &Path, e: InteropError) -> InteropError {
-    match e {
-        InteropError::Io(io) => InteropError::Io(crate::lang::AtPath::error(path, io)),
-        other => other,
-    }
 }
 
 /// Applies a prepared import in parts of [`PART_ROWS`] rows, each one write transaction, and

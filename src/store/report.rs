@@ -122,10 +122,7 @@ impl Store {
 
     /// The earliest start of one batch's secondments (through the batch index), if it has any.
     pub fn batch_earliest_start(&self, batch: Id) -> Result<Option<NaiveDate>> {
-        let start: Option<String> =
-            self.conn
-                .query_row("SELECT min(start_date) FROM secondments WHERE batch_id = ?1", [batch], |r| r.get(0))?;
-        Ok(start.and_then(|d| d.parse().ok()))
+        earliest_start(&self.conn, batch)
     }
 
     /// The figures of every batch (`only`: of the batches with these ids), in dispatch order:
@@ -209,6 +206,13 @@ impl Store {
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
+}
+
+/// [`Store::batch_earliest_start`] on `conn` (a save's transaction too).
+pub(super) fn earliest_start(conn: &rusqlite::Connection, batch: Id) -> Result<Option<NaiveDate>> {
+    let start: Option<String> =
+        conn.query_row("SELECT min(start_date) FROM secondments WHERE batch_id = ?1", [batch], |r| r.get(0))?;
+    Ok(start.and_then(|d| d.parse().ok()))
 }
 
 #[cfg(test)]

@@ -525,18 +525,17 @@ impl SchemaRow {
 }
 
 /// Row `id` (`current`: its hash, `None` when there is none) against its audit rows since the
-/// chain's start. `covered`: the newest audit row whose digest holds it (the digest checks it
+/// chain's start. `covered_at`: the newest audit row whose digest holds it (the digest checks it
 /// as it stood then); `schema_made`: the row the schema itself wrote.
 fn judge_row(
     table: &str,
     id: i64,
     current: Option<Hash>,
     history: &[Entry],
-    covered: Option<i64>,
+    covered_at: Option<i64>,
     schema_made: &SchemaRow,
 ) -> Vec<Tamper> {
-    let covered_at = covered;
-    let covered = covered.is_some();
+    let covered = covered_at.is_some();
     let label = super::table_label(table);
     let (zh, en) = (&label.zh, &label.en);
     let mut out = Vec::new();

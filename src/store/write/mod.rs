@@ -224,7 +224,7 @@ impl<'a> Writer<'a> {
     ) -> Result<()> {
         // A new row, not one an undo puts back (with the version it had).
         if action == "insert" && before.is_none() && reverts.is_none() {
-            self.fresh_version(table, id)?;
+            self.fresh_versions(table, id..=id)?;
         }
         let after = self.snapshot(table, id)?;
         let json = |v: Option<Value>| v.map(|v| v.to_string());
@@ -244,46 +244,29 @@ impl<'a> Writer<'a> {
         self.chain(&row).map(|_| ())
     }
 
-    /// A row just inserted under an id an earlier row had (SQLite gives the id of a deleted last
-    /// row again) starts at this operation's number instead of 1: a window still holding the
-    /// earlier row at version 1 would otherwise edit or delete this one as if it were that row.
-    /// A row's version grows by one an operation, so the earlier row never reached this number.
-    fn fresh_version(&self, table: &str, id: Id) -> Result<()> {
+    /// Rows of `table` just inserted under ids earlier rows had (SQLite gives the id of a
+    /// deleted last row again), those in `ids`, move from version 1 to this operation's number
+    /// (plus what they moved on since their insert, an early end's one): a window still holding
+    /// an earlier row at version 1 would otherwise edit or delete it as if it were that row. A
+    /// row's version grows by one an operation, so the earlier row never reached this number.
+    /// The ids used before are those up to the highest the audit or an import's digest names.
+    pub(super) fn fresh_versions(&self, table: &str, ids: std::ops::RangeInclusive<Id>) -> Result<()> {
         if !versioned(table) {
             return Ok(());
         }
-        let used: bool = self
+        let seen: Id = self
             .tx
             .prepare_cached(
-                "SELECT EXISTS (SELECT 1 FROM audit WHERE table_name = ?1 AND row_id = ?2)
-                     OR EXISTS (SELECT 1 FROM audit_digest WHERE table_name = ?1 AND ?2 BETWEEN first_id AND last_id)",
-            )?
-            .query_row(params![table, id], |r| r.get(0))?;
-        if used {
-            let op = self.op()?;
-            self.tx.execute(&format!("UPDATE {table} SET version = ?1 WHERE id = ?2"), params![op, id])?;
-        }
-        Ok(())
-    }
-
-    /// [`Writer::fresh_version`] for the rows of `table` inserted above id `before` in this
-    /// transaction: those under ids the audit or an import's digest has seen start at this
-    /// operation's number (plus what they moved on since their insert, an early end's one).
-    pub(super) fn fresh_versions_above(&self, table: &str, before: Id) -> Result<()> {
-        if !versioned(table) {
-            return Ok(());
-        }
-        let seen: Id = self.tx.query_row(
-            "SELECT max(coalesce((SELECT max(row_id) FROM audit WHERE table_name = ?1), 0),
+                "SELECT max(coalesce((SELECT max(row_id) FROM audit WHERE table_name = ?1), 0),
                         coalesce((SELECT max(last_id) FROM audit_digest WHERE table_name = ?1), 0))",
-            [table],
-            |r| r.get(0),
-        )?;
-        if seen > before {
+            )?
+            .query_row([table], |r| r.get(0))?;
+        let (first, last) = (*ids.start(), (*ids.end()).min(seen));
+        if first <= last {
             let op = self.op()?;
             self.tx.execute(
-                &format!("UPDATE {table} SET version = version - 1 + ?1 WHERE id > ?2 AND id <= ?3"),
-                params![op, before, seen],
+                &format!("UPDATE {table} SET version = version - 1 + ?1 WHERE id BETWEEN ?2 AND ?3"),
+                params![op, first, last],
             )?;
         }
         Ok(())

@@ -155,10 +155,9 @@ impl NewRows<'_, '_> {
             .map(|(t, _)| t)
             .collect();
         if !tables.is_empty() {
-            // Rows under ids earlier rows had move past version 1, as `Writer::fresh_version`
-            // does one row at a time (before the digests, which hold each row's version).
+            // Before the digests, which hold each row's version.
             for (table, before) in TABLES.into_iter().zip(self.before) {
-                self.w.fresh_versions_above(table, before)?;
+                self.w.fresh_versions(table, before + 1..=Id::MAX)?;
             }
             let detail = serde_json::json!({ "what": what, "rows": c });
             self.w.log_digest("bulk_insert", &tables, detail)?;

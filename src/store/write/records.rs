@@ -138,10 +138,7 @@ impl Writer<'_> {
         let name = clean_text("batch name", &batch.name, 100, true)?;
         check_term(batch.term_months)?;
         judged("dispatch date", plausible::programme_date(batch.dispatch_date, self.today))?;
-        let earliest: Option<String> =
-            self.tx
-                .query_row("SELECT min(start_date) FROM secondments WHERE batch_id = ?1", [batch.id], |r| r.get(0))?;
-        if let Some(start) = earliest.and_then(|d| d.parse::<NaiveDate>().ok()) {
+        if let Some(start) = super::super::report::earliest_start(self.tx, batch.id)? {
             judged("dispatch date", plausible::dispatch_for_starts(batch.dispatch_date, start))?;
         }
         self.unique_name("batches", "batch name", &name, Some(batch.id))?;
